@@ -9,21 +9,22 @@ public final class ScalarKernels {
     private ScalarKernels() {
     }
 
+    /** Accumulates in double: the reference must be more accurate than what it checks. */
     public static float dot(final float[] a, final int ao, final float[] b, final int bo, final int n) {
-        float sum = 0f;
+        double sum = 0;
         for (int i = 0; i < n; i++) {
-            sum += a[ao + i] * b[bo + i];
+            sum += (double) a[ao + i] * b[bo + i];
         }
-        return sum;
+        return (float) sum;
     }
 
     public static float squaredDistance(final float[] a, final int ao, final float[] b, final int bo, final int n) {
-        float sum = 0f;
+        double sum = 0;
         for (int i = 0; i < n; i++) {
-            final float d = a[ao + i] - b[bo + i];
+            final double d = (double) a[ao + i] - b[bo + i];
             sum += d * d;
         }
-        return sum;
+        return (float) sum;
     }
 
     public static float squaredNorm(final float[] x, final int xo, final int n) {
@@ -61,6 +62,26 @@ public final class ScalarKernels {
             scale((float) ((double) c / norm), x, xo, n);
         }
         return norm;
+    }
+
+    public static void axpyIntoDouble(final double w, final float[] x, final int xo, final double[] acc, final int ao,
+                                      final int n) {
+        for (int i = 0; i < n; i++) {
+            acc[ao + i] += w * x[xo + i];
+        }
+    }
+
+    public static void addIntoDouble(final double[] acc, final int ao, final float[] x, final int xo, final int n) {
+        for (int i = 0; i < n; i++) {
+            acc[ao + i] += x[xo + i];
+        }
+    }
+
+    public static void scaleToFloat(final double[] acc, final int ao, final double s, final float[] out, final int oo,
+                                    final int n) {
+        for (int i = 0; i < n; i++) {
+            out[oo + i] = (float) (acc[ao + i] * s);
+        }
     }
 
     /**

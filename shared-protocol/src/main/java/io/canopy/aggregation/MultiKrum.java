@@ -1,0 +1,111 @@
+package io.canopy.aggregation;
+
+import io.canopy.kernel.GramMatrix;
+import java.util.Arrays;
+
+/**
+ * Multi-Krum (Blanchard, El Mhamdi, Guerraoui, Stainer, "Machine Learning with Adversaries:
+ * Byzantine Tolerant Gradient Descent", NeurIPS 2017).
+ *
+ * <p>With n updates of which at most f are Byzantine, the score of update i is the sum of its
+ * squared distances to its n − f − 2 nearest other updates; the m updates with the lowest scores
+ * are selected (ties broken by the lower index) and averaged. m = 1 is Krum. The guarantee needs
+ * n > 2f + 2.
+ *
+ * <p>Distances come from the centred blocked Gram matrix ({@link GramMatrix}), which stays exact
+ * for near-duplicate updates with large norms (the ALIE case).
+ */
+public final class MultiKrum implements AggregationRule {
+
+    /** Marks "m = n − f", resolved when the block's n is known. */
+    private static final int M_DEFAULT = -1;
+
+    private final int f;
+    private final int m;
+
+    private MultiKrum(final int f, final int m) {
+        if (f < 0) {
+            throw new IllegalArgumentException("multi-krum needs f >= 0, got f=" + f);
+        }
+        if (m != M_DEFAULT && m < 1) {
+            throw new IllegalArgumentException("multi-krum needs m >= 1, got m=" + m);
+        }
+        this.f = f;
+        this.m = m;
+    }
+
+    /** Multi-Krum tolerating {@code f} Byzantine rows and averaging the {@code m} best. */
+    public static MultiKrum of(final int f, final int m) {
+        return new MultiKrum(f, m);
+    }
+
+    /** Multi-Krum with the paper's default m = n − f. */
+    public static MultiKrum withDefaultM(final int f) {
+        return new MultiKrum(f, M_DEFAULT);
+    }
+
+    /** Krum: Multi-Krum with m = 1, the single lowest-scoring update. */
+    public static MultiKrum krum(final int f) {
+        return new MultiKrum(f, 1);
+    }
+
+    @Override
+    public String name() {
+        return m == 1 ? "krum" : "multikrum";
+    }
+
+    public int f() {
+        return f;
+    }
+
+    @Override
+    public AggregationResult.KrumResult aggregate(final UpdateBlock block) {
+        final int n = block.rows();
+        if (n <= 2 * f + 2) {
+            throw new IllegalArgumentException(
+                "multi-krum needs n > 2f + 2, got n=" + n + ", f=" + f
+                    + (n >= 3 ? " (at most f=" + (n - 3) / 2 + " for n=" + n + ")" : " (Krum needs at least 3 updates)"));
+        }
+        final int selectCount = m == M_DEFAULT ? n - f : m;
+        if (selectCount > n) {
+            throw new IllegalArgumentException("multi-krum needs m in 1..n, got m=" + selectCount + ", n=" + n);
+        }
+        block.requireFinite();
+
+        final double[] dist = new double[n * n];
+        GramMatrix.pairwiseSquaredDistances(block.data(), n, block.dim(), dist);
+        final int neighbours = n - f - 2;
+        final double[] scores = scores(dist, n, neighbours);
+
+        final int[] order = IndexOrder.ascending(scores);
+        final int[] selected = Arrays.copyOf(order, selectCount);
+        final int[] rejected = Arrays.copyOfRange(order, selectCount, n);
+        Arrays.sort(rejected);
+        final float[] aggregate = Mean.meanOfRows(block, selected, selectCount);
+        return new AggregationResult.KrumResult(aggregate, n, f, selectCount, neighbours, scores, selected, rejected);
+    }
+
+    /**
+     * score(i) = Σ of the {@code neighbours} smallest dist(i, j), j ≠ i, summed in ascending order so
+     * the result does not depend on how the row was laid out.
+     */
+    static double[] scores(final double[] dist, final int n, final int neighbours) {
+        final double[] scores = new double[n];
+        final double[] row = new double[n - 1];
+        for (int i = 0; i < n; i++) {
+            int k = 0;
+            for (int j = 0; j < n; j++) {
+                if (j != i) {
+                    row[k++] = dist[i * n + j];
+                }
+            }
+            Arrays.sort(row);
+            double s = 0;
+            for (int j = 0; j < neighbours; j++) {
+                s += row[j];
+            }
+            scores[i] = s;
+        }
+        return scores;
+    }
+}
