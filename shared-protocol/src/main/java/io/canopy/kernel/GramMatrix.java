@@ -4,44 +4,99 @@ import java.util.Arrays;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * PROTOTYPE.
+ * Pairwise geometry of the n rows of an n×d block, for Multi-Krum (Blanchard et al., "Machine Learning with
+ * Adversaries: Byzantine Tolerant Gradient Descent", NeurIPS 2017), whose score needs every squared distance
+ * ‖x_i − x_j‖².
+ *
+ * <p><b>Why a centred Gram matrix.</b> The distances come from G = (X − 1μᵀ)(X − 1μᵀ)ᵀ as
+ * G_ii + G_jj − 2·G_ij, μ being the column mean. Without centring, ‖a‖² + ‖b‖² − 2a·b cancels catastrophically
+ * when the rows are close relative to their norms (an ALIE-style attack makes exactly that happen); subtracting μ
+ * leaves every distance unchanged and brings the terms down to the spread of the rows. The block is never copied:
+ * μ is computed panel by panel and subtracted while packing.
+ *
+ * <p><b>Blocking</b> (GotoBLAS-style, specialised to the symmetric rank-k update G += P Pᵀ):
+ * <ul>
+ *   <li>d is cut into k-panels of {@value #KC} columns. Each panel is <em>packed</em>: its column means are
+ *       summed in double, then the centred values are transposed into strips of W rows
+ *       (W = lanes of {@code SPECIES_PREFERRED}), laid out {@code [strip][k][lane]}, so that W consecutive
+ *       rows at one k are one vector load. The packed panel (about n·KC floats) stays in L2/L3.</li>
+ *   <li>A micro-kernel computes an MR×NR tile of G (4 rows × 2 vectors) as a sum of outer products over the
+ *       panel: per k it loads two vectors of the column strip (from L1, where the strip stays while the kernel
+ *       walks down the rows) and broadcasts 4 row values. Its 8 float accumulators, the 2 column vectors and the
+ *       broadcasts fit the 16 AVX2 registers; a larger tile spilled accumulators to the stack.</li>
+ *   <li>Accumulation is in float within a panel (at most {@value #KC} products per element), then each tile is
+ *       widened and added into a double accumulator, so precision does not degrade with d.</li>
+ *   <li>Symmetry: only tiles touching the lower triangle (incl. diagonal) are computed.</li>
+ *   <li>Two cores: d is split in as many contiguous ranges as threads ({@link Parallel#forBoundaries}); each
+ *       thread packs and multiplies only its own columns into its own accumulator, and the accumulators are
+ *       summed at the end. The work is balanced exactly, no thread packs or reads another's data, and no barrier
+ *       is needed per panel.</li>
+ * </ul>
+ *
+ * <p>Scratch per call: one packed panel (≈ n·{@value #KC} floats) and one accumulator of ≈ n²/2 doubles per
+ * thread. Thread-safe (no shared state); the caller must not modify {@code block} during a call.
  */
 public final class GramMatrix {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /** Floats that widen to one vector of doubles. */
+    private static final VectorSpecies<Float> H = VectorSpecies.of(float.class, VectorShape.forBitSize(S.vectorBitSize() / 2));
     private static final VectorSpecies<Double> D = VectorSpecies.of(double.class, S.vectorShape());
     private static final int W = S.length();
+    private static final int HW = H.length();
+    /** Tile rows (broadcast side) and column strips (vector side). */
     private static final int MR = 4;
     private static final int NS = 2;
-    private static final int TILE = MR * NS * W;
-    private static final int KC = Integer.getInteger("gram.kc", 256);
-    private static final int MODE = Integer.getInteger("gram.mode", 0);
-    private static final boolean PROF = Boolean.getBoolean("gram.prof");
-    private static final int MEAN_CHUNK = 2048;
+    private static final int NR = NS * W;
+    private static final int TILE = MR * NR;
+    /** k-panel length: a strip pair (2·W·KC floats = 16 KiB at W = 8) stays in L1 while the kernel walks down. */
+    private static final int KC = 256;
+    /** Below this many multiply-adds, handing half to another thread costs more than it saves. */
+    private static final double PARALLEL_MIN_FMAS = 1 << 22;
 
     private GramMatrix() {
     }
 
+    /**
+     * Floating-point operations of one call for (n, d), counted as computed: n(n+1)/2 dot products of length d
+     * (lower triangle incl. diagonal) at 2 FLOP per multiply-add. The O(n·d) mean and centring and the tile
+     * overhang at the diagonal are not counted, so GFLOP/s derived from it are a lower bound.
+     */
     public static double flops(final int n, final int d) {
         return (double) n * (n + 1) * d;
     }
 
+    /**
+     * Writes the centred Gram matrix out[i*n+j] = (x_i − μ)·(x_j − μ), μ the column mean of the block (computed
+     * here, rounded to float), as a full symmetric n×n row-major matrix; x_i is row i of the row-major
+     * {@code block} (offset i*d). Exactly symmetric.
+     *
+     * @throws IllegalArgumentException if n or d is not positive, or an array is too short
+     */
     public static void centredGram(final float[] block, final int n, final int d, final double[] out) {
+        check(block, n, d, out);
         lowerGram(block, n, d, out);
-        for (int i = 0; i < n; i++) {
+        for (int i = 1; i < n; i++) {
             for (int j = 0; j < i; j++) {
                 out[j * n + i] = out[i * n + j];
             }
         }
     }
 
+    /**
+     * Writes out[i*n+j] = ‖x_i − x_j‖², computed as G_ii + G_jj − 2·G_ij from the centred Gram matrix
+     * ({@link #centredGram}); clamped at 0 (rounding can make the difference slightly negative), exactly 0 on
+     * the diagonal, exactly symmetric.
+     *
+     * @throws IllegalArgumentException if n or d is not positive, or an array is too short
+     */
     public static void pairwiseSquaredDistances(final float[] block, final int n, final int d, final double[] out) {
+        check(block, n, d, out);
         lowerGram(block, n, d, out);
         final double[] diag = new double[n];
         for (int i = 0; i < n; i++) {
@@ -49,121 +104,96 @@ public final class GramMatrix {
             out[i * n + i] = 0.0;
         }
         for (int i = 1; i < n; i++) {
+            final int row = i * n;
             for (int j = 0; j < i; j++) {
-                final double v = Math.max(0.0, diag[i] + diag[j] - 2.0 * out[i * n + j]);
-                out[i * n + j] = v;
+                final double v = Math.max(0.0, diag[i] + diag[j] - 2.0 * out[row + j]);
+                out[row + j] = v;
                 out[j * n + i] = v;
             }
         }
     }
 
-    static float[] columnMean(final float[] x, final int n, final int d) {
-        final float[] mean = new float[d];
-        Parallel.forRange(0, d, MEAN_CHUNK, (from, to) -> {
-            final double[] s = new double[MEAN_CHUNK];
-            for (int c0 = from; c0 < to; c0 += MEAN_CHUNK) {
-                final int len = Math.min(MEAN_CHUNK, to - c0);
-                Arrays.fill(s, 0.0);
-                for (int i = 0; i < n; i++) {
-                    final int off = i * d + c0;
-                    for (int c = 0; c < len; c++) {
-                        s[c] += x[off + c];
-                    }
-                }
-                for (int c = 0; c < len; c++) {
-                    mean[c0 + c] = (float) (s[c] / n);
-                }
-            }
-        });
-        return mean;
+    private static void check(final float[] block, final int n, final int d, final double[] out) {
+        if (n <= 0 || d <= 0) {
+            throw new IllegalArgumentException("n=" + n + ", d=" + d + ": both must be positive");
+        }
+        if (block.length < (long) n * d) {
+            throw new IllegalArgumentException("block has " + block.length + " floats, n*d=" + (long) n * d);
+        }
+        if (out.length < (long) n * n) {
+            throw new IllegalArgumentException("out has " + out.length + " doubles, n*n=" + (long) n * n);
+        }
     }
 
+    /** Fills the lower triangle (incl. diagonal) of out with the centred Gram matrix. */
     private static void lowerGram(final float[] x, final int n, final int d, final double[] out) {
-        long T0 = System.nanoTime();
-        final float[] mean = columnMean(x, n, d);
-        if (PROF) System.err.printf("mean %.1f ms%n", (System.nanoTime()-T0)/1e6);
         final int colStrips = (n + W - 1) / W;
-        final int rows = roundUp(Math.max(roundUp(n, MR), (colStrips + NS - 1) * W), W);
+        // Rows of the packed panel: whole strips, every row a tile may read (tiles overhang n and the last strip pair).
+        final int rows = Math.max(roundUp(n, MR), roundUp(colStrips, NS) * W);
         int tiles = 0;
         for (int js = 0; js < colStrips; js += NS) {
-            tiles += (n - (js * W / MR) * MR + MR - 1) / MR;
+            tiles += (n - firstRow(js) + MR - 1) / MR;
         }
-        final int threads = (double) n * n * d < 1e7 ? 1 : Math.min(Parallel.threads(), Math.max(1, d / KC));
+        final int tileCount = tiles;
+        final int threads = (double) n * n * d / 2 < PARALLEL_MIN_FMAS ? 1 : Math.min(Parallel.threads(), d);
         final int[] bounds = new int[threads + 1];
         for (int t = 0; t <= threads; t++) {
             bounds[t] = (int) ((long) d * t / threads);
         }
         final double[][] accs = new double[threads][];
-        final int tileCount = tiles;
         Parallel.forBoundaries(bounds, (from, to) -> {
             final double[] acc = new double[tileCount * TILE];
             final float[] p = new float[rows * KC];
-            long tp = 0, tk = 0;
+            final float[] mean = new float[KC];
+            final double[] sum = new double[KC];
             for (int k0 = from; k0 < to; k0 += KC) {
                 final int kc = Math.min(KC, to - k0);
-                long a0 = System.nanoTime();
-                if (MODE != 2) pack(x, n, d, mean, k0, kc, p, rows);
-                long a1 = System.nanoTime();
-                if (MODE != 1) panel(p, n, kc, colStrips, acc);
-                long a2 = System.nanoTime();
-                tp += a1 - a0; tk += a2 - a1;
+                columnMean(x, n, d, k0, kc, sum, mean);
+                pack(x, n, d, mean, k0, kc, p, rows);
+                panel(p, n, kc, colStrips, acc);
             }
-            if (PROF) System.err.printf("pack %.1f ms panel %.1f ms%n", tp/1e6, tk/1e6);
-            accs[Arrays.binarySearch(bounds, from)] = acc;
+            accs[Arrays.binarySearch(bounds, 0, threads, from)] = acc;
         });
-        int t = 0;
-        for (int js = 0; js < colStrips; js += NS) {
-            final int j0 = js * W;
-            for (int i0 = (j0 / MR) * MR; i0 < n; i0 += MR, t++) {
-                for (int r = 0; r < MR && i0 + r < n; r++) {
-                    final int i = i0 + r;
-                    for (int c = 0; c < NS * W && j0 + c <= i; c++) {
-                        double s = 0;
-                        for (final double[] acc : accs) {
-                            s += acc[t * TILE + (r * NS) * W + c];
-                        }
-                        out[i * n + j0 + c] = s;
-                    }
-                }
+        unpack(accs, n, colStrips, out);
+    }
+
+    private static int firstRow(final int js) {
+        return js * W / MR * MR;
+    }
+
+    /** mean[c] = (float) (Σ_i x[i*d + k0 + c]) / n for c in [0, kc), summed in double. */
+    private static void columnMean(final float[] x, final int n, final int d, final int k0, final int kc,
+                                   final double[] sum, final float[] mean) {
+        Arrays.fill(sum, 0, kc, 0.0);
+        final int bound = kc - kc % HW;
+        for (int i = 0; i < n; i++) {
+            final int off = i * d + k0;
+            int c = 0;
+            for (; c < bound; c += HW) {
+                final DoubleVector v = (DoubleVector) FloatVector.fromArray(H, x, off + c).convertShape(VectorOperators.F2D, D, 0);
+                DoubleVector.fromArray(D, sum, c).add(v).intoArray(sum, c);
             }
+            for (; c < kc; c++) {
+                sum[c] += x[off + c];
+            }
+        }
+        for (int c = 0; c < kc; c++) {
+            mean[c] = (float) (sum[c] / n);
         }
     }
 
+    /**
+     * Packs columns [k0, k0+kc) of every row, centred, as p[(r/W)*kc*W + k*W + r%W] = x[r*d + k0 + k] − mean[k];
+     * rows in [n, rows) are zero.
+     */
     private static void pack(final float[] x, final int n, final int d, final float[] mean, final int k0, final int kc,
                              final float[] p, final int rows) {
-        if (MODE == 3) { packScalar(x, n, d, mean, k0, kc, p, rows); return; }
-        final int[] idx = new int[W];
-        for (int r = 0; r < W; r++) {
-            idx[r] = r * d;
-        }
-        for (int s = 0; s < rows / W; s++) {
-            final int row0 = s * W;
-            final int dst = s * kc * W;
-            if (row0 + W <= n) {
-                final int src = row0 * d + k0;
+        for (int r = 0; r < rows; r++) {
+            final int dst = r / W * kc * W + r % W;
+            if (r < n) {
+                final int src = r * d + k0;
                 for (int k = 0; k < kc; k++) {
-                    FloatVector.fromArray(S, x, src + k, idx, 0).sub(mean[k0 + k]).intoArray(p, dst + k * W);
-                }
-            } else if (row0 < n) {
-                final VectorMask<Float> m = S.indexInRange(0, n - row0);
-                final int src = row0 * d + k0;
-                for (int k = 0; k < kc; k++) {
-                    FloatVector.fromArray(S, x, src + k, idx, 0, m).sub(mean[k0 + k], m).intoArray(p, dst + k * W);
-                }
-            } else {
-                Arrays.fill(p, dst, dst + kc * W, 0f);
-            }
-        }
-    }
-
-    private static void packScalar(final float[] x, final int n, final int d, final float[] mean, final int k0, final int kc,
-                             final float[] p, final int rows) {
-        for (int row = 0; row < rows; row++) {
-            final int dst = (row / W) * kc * W + row % W;
-            if (row < n) {
-                final int src = row * d + k0;
-                for (int k = 0; k < kc; k++) {
-                    p[dst + k * W] = x[src + k] - mean[k0 + k];
+                    p[dst + k * W] = x[src + k] - mean[k];
                 }
             } else {
                 for (int k = 0; k < kc; k++) {
@@ -173,25 +203,23 @@ public final class GramMatrix {
         }
     }
 
+    /** One k-panel: every lower-triangle tile, column-strip pair by pair (the pair stays in L1), rows downwards. */
     private static void panel(final float[] p, final int n, final int kc, final int colStrips, final double[] acc) {
         final int sw = kc * W;
         int t = 0;
         for (int js = 0; js < colStrips; js += NS) {
-            final int j0 = js * W;
-            for (int i0 = (j0 / MR) * MR; i0 < n; i0 += MR, t++) {
-                kernel(p, i0, js * sw, kc, acc, t * TILE);
+            for (int i0 = firstRow(js); i0 < n; i0 += MR, t++) {
+                kernel(p, i0 / W * sw + i0 % W, js * sw, sw, kc, acc, t * TILE);
             }
         }
     }
 
-    private static int rowBase(final int i, final int sw) {
-        return (i / W) * sw + i % W;
-    }
-
-    private static void kernel(final float[] p, final int i0, final int pb, final int kc,
+    /**
+     * acc[ao + r*NR + c] += Σ_k P[row i0+r, k]·P[column j0+c, k] for r < MR, c < NR: pa is row i0's offset in its
+     * strip, pb the column strip pair's offset, sw the length of one strip.
+     */
+    private static void kernel(final float[] p, final int pa, final int pb, final int sw, final int kc,
                                final double[] acc, final int ao) {
-        final int sw = kc * W;
-        final int r0 = rowBase(i0, sw);
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -200,24 +228,55 @@ public final class GramMatrix {
             final int kw = k * W;
             final FloatVector b0 = FloatVector.fromArray(S, p, pb + kw);
             final FloatVector b1 = FloatVector.fromArray(S, p, pb + sw + kw);
-            FloatVector a;
-            a = FloatVector.broadcast(S, p[r0 + kw]); c00 = b0.fma(a, c00); c01 = b1.fma(a, c01);
-            a = FloatVector.broadcast(S, p[r0 + kw + 1]); c10 = b0.fma(a, c10); c11 = b1.fma(a, c11);
-            a = FloatVector.broadcast(S, p[r0 + kw + 2]); c20 = b0.fma(a, c20); c21 = b1.fma(a, c21);
-            a = FloatVector.broadcast(S, p[r0 + kw + 3]); c30 = b0.fma(a, c30); c31 = b1.fma(a, c31);
+            FloatVector a = FloatVector.broadcast(S, p[pa + kw]);
+            c00 = b0.fma(a, c00);
+            c01 = b1.fma(a, c01);
+            a = FloatVector.broadcast(S, p[pa + kw + 1]);
+            c10 = b0.fma(a, c10);
+            c11 = b1.fma(a, c11);
+            a = FloatVector.broadcast(S, p[pa + kw + 2]);
+            c20 = b0.fma(a, c20);
+            c21 = b1.fma(a, c21);
+            a = FloatVector.broadcast(S, p[pa + kw + 3]);
+            c30 = b0.fma(a, c30);
+            c31 = b1.fma(a, c31);
         }
-        final int w2 = NS * W;
-        add(acc, ao, c00); add(acc, ao + W, c01);
-        add(acc, ao + w2, c10); add(acc, ao + w2 + W, c11);
-        add(acc, ao + 2 * w2, c20); add(acc, ao + 2 * w2 + W, c21);
-        add(acc, ao + 3 * w2, c30); add(acc, ao + 3 * w2 + W, c31);
+        widenAdd(acc, ao, c00);
+        widenAdd(acc, ao + W, c01);
+        widenAdd(acc, ao + NR, c10);
+        widenAdd(acc, ao + NR + W, c11);
+        widenAdd(acc, ao + 2 * NR, c20);
+        widenAdd(acc, ao + 2 * NR + W, c21);
+        widenAdd(acc, ao + 3 * NR, c30);
+        widenAdd(acc, ao + 3 * NR + W, c31);
     }
 
-    private static void add(final double[] acc, final int o, final FloatVector c) {
+    /** acc[o .. o+W) += c, widened to double. */
+    private static void widenAdd(final double[] acc, final int o, final FloatVector c) {
         final DoubleVector lo = (DoubleVector) c.convertShape(VectorOperators.F2D, D, 0);
         final DoubleVector hi = (DoubleVector) c.convertShape(VectorOperators.F2D, D, 1);
         DoubleVector.fromArray(D, acc, o).add(lo).intoArray(acc, o);
-        DoubleVector.fromArray(D, acc, o + W / 2).add(hi).intoArray(acc, o + W / 2);
+        DoubleVector.fromArray(D, acc, o + HW).add(hi).intoArray(acc, o + HW);
+    }
+
+    /** Sums the threads' tile accumulators into the lower triangle of out, walking the tiles as panel() does. */
+    private static void unpack(final double[][] accs, final int n, final int colStrips, final double[] out) {
+        int t = 0;
+        for (int js = 0; js < colStrips; js += NS) {
+            final int j0 = js * W;
+            for (int i0 = firstRow(js); i0 < n; i0 += MR, t++) {
+                for (int r = 0; r < MR && i0 + r < n; r++) {
+                    final int i = i0 + r;
+                    for (int c = 0; c < NR && j0 + c <= i; c++) {
+                        double s = 0.0;
+                        for (final double[] acc : accs) {
+                            s += acc[t * TILE + r * NR + c];
+                        }
+                        out[i * n + j0 + c] = s;
+                    }
+                }
+            }
+        }
     }
 
     private static int roundUp(final int v, final int m) {
