@@ -21,15 +21,18 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p><b>Blocking</b> (GotoBLAS-style, specialised to the symmetric rank-k update G += P Pᵀ):
  * <ul>
- *   <li>d is cut into k-panels of {@value #KC} columns. Each panel is <em>packed</em>: its column means are
- *       summed in double, then the centred values are transposed into strips of W rows
- *       (W = lanes of {@code SPECIES_PREFERRED}), laid out {@code [strip][k][lane]}, so that W consecutive
- *       rows at one k are one vector load. The packed panel (about n·KC floats) stays in L2/L3.</li>
- *   <li>A micro-kernel computes an MR×NR tile of G (4 rows × 2 vectors) as a sum of outer products over the
- *       panel: per k it loads two vectors of the column strip (from L1, where the strip stays while the kernel
- *       walks down the rows) and broadcasts 4 row values. Its 8 float accumulators, the 2 column vectors and the
- *       broadcasts fit the 16 AVX2 registers; a larger tile spilled accumulators to the stack.</li>
- *   <li>Accumulation is in float within a panel (at most {@value #KC} products per element), then each tile is
+ *   <li>d is cut into k-panels of kc columns (kc = {@value #KC_MAX}, halved down to {@value #KC_MIN} while the
+ *       packed panel would exceed {@value #PANEL_BYTES} bytes, so that it stays in L2 when n is small). Each
+ *       panel is <em>packed</em>: its column means are summed in double, then the centred values are gathered
+ *       into strips of W rows (W = lanes of {@code SPECIES_PREFERRED}), laid out {@code [strip][k][lane]}, so
+ *       that W consecutive rows at one k are one vector load.</li>
+ *   <li>A micro-kernel computes an MR×NR tile of G (4 rows × 2 vectors of columns) as a sum of outer products
+ *       over the panel: per k it loads one vector from each of two column strips and broadcasts 4 row values.
+ *       The panel is walked strip pair by strip pair, rows downwards, so the strip pair (16 KiB at kc = 256)
+ *       stays in L1 while the row values stream from L2. Its 8 float accumulators, 2 column vectors and the
+ *       broadcasts fit the 16 AVX2 registers; a 6×2 tile made C2 spill accumulators to the stack. Tiles on the
+ *       diagonal that need only the first strip use a 4×1 kernel.</li>
+ *   <li>Accumulation is in float within a panel (at most {@value #KC_MAX} products per element), then each tile is
  *       widened and added into a double accumulator, so precision does not degrade with d.</li>
  *   <li>Symmetry: only tiles touching the lower triangle (incl. diagonal) are computed.</li>
  *   <li>Two cores: d is split in as many contiguous ranges as threads ({@link Parallel#forBoundaries}); each
@@ -38,8 +41,8 @@ import jdk.incubator.vector.VectorSpecies;
  *       is needed per panel.</li>
  * </ul>
  *
- * <p>Scratch per call: one packed panel (≈ n·{@value #KC} floats) and one accumulator of ≈ n²/2 doubles per
- * thread. Thread-safe (no shared state); the caller must not modify {@code block} during a call.
+ * <p>Scratch per thread and call: one packed panel (≈ n·kc floats) and one accumulator of ≈ n²/2 doubles.
+ * Thread-safe (no shared state); the caller must not modify {@code block} during a call.
  */
 public final class GramMatrix {
 
@@ -49,13 +52,18 @@ public final class GramMatrix {
     private static final VectorSpecies<Double> D = VectorSpecies.of(double.class, S.vectorShape());
     private static final int W = S.length();
     private static final int HW = H.length();
-    /** Tile rows (broadcast side) and column strips (vector side). */
+    /** Tile rows (broadcast side; divides W, which is at least 4) and column strips (vector side). */
     private static final int MR = 4;
     private static final int NS = 2;
     private static final int NR = NS * W;
     private static final int TILE = MR * NR;
-    /** k-panel length: a strip pair (2·W·KC floats = 16 KiB at W = 8) stays in L1 while the kernel walks down. */
-    private static final int KC = 256;
+    /** k-panel length bounds: at KC_MIN a strip pair (2·W·kc floats, 16 KiB at W = 8) fits L1; KC_MAX bounds
+     * the float accumulation per element (error ~ √kc ulp, kept well under the 1e-5 contract). */
+    private static final int KC_MIN = 256;
+    private static final int KC_MAX = 1024;
+    /** Largest packed panel still given a longer k-panel: fewer, longer panels amortize the per-tile write-back
+     * and read each row in longer contiguous runs, which the hardware prefetcher rewards. */
+    private static final int PANEL_BYTES = 448 << 10;
     /** Below this many multiply-adds, handing half to another thread costs more than it saves. */
     private static final double PARALLEL_MIN_FMAS = 1 << 22;
 
@@ -128,13 +136,18 @@ public final class GramMatrix {
     /** Fills the lower triangle (incl. diagonal) of out with the centred Gram matrix. */
     private static void lowerGram(final float[] x, final int n, final int d, final double[] out) {
         final int colStrips = (n + W - 1) / W;
-        // Rows of the packed panel: whole strips, every row a tile may read (tiles overhang n and the last strip pair).
-        final int rows = Math.max(roundUp(n, MR), roundUp(colStrips, NS) * W);
+        // Whole strips: tiles overhang n by up to MR - 1 rows (MR divides W), which read zeros.
+        final int rows = colStrips * W;
         int tiles = 0;
         for (int js = 0; js < colStrips; js += NS) {
             tiles += (n - firstRow(js) + MR - 1) / MR;
         }
         final int tileCount = tiles;
+        int panelLength = KC_MAX;
+        while (panelLength > KC_MIN && 4L * rows * panelLength > PANEL_BYTES) {
+            panelLength /= 2;
+        }
+        final int kcMax = panelLength;
         final int threads = (double) n * n * d / 2 < PARALLEL_MIN_FMAS ? 1 : Math.min(Parallel.threads(), d);
         final int[] bounds = new int[threads + 1];
         for (int t = 0; t <= threads; t++) {
@@ -143,13 +156,17 @@ public final class GramMatrix {
         final double[][] accs = new double[threads][];
         Parallel.forBoundaries(bounds, (from, to) -> {
             final double[] acc = new double[tileCount * TILE];
-            final float[] p = new float[rows * KC];
-            final float[] mean = new float[KC];
-            final double[] sum = new double[KC];
-            for (int k0 = from; k0 < to; k0 += KC) {
-                final int kc = Math.min(KC, to - k0);
+            final float[] p = new float[rows * kcMax];
+            final float[] mean = new float[kcMax];
+            final double[] sum = new double[kcMax];
+            final int[] rowOffsets = new int[W];
+            for (int r = 0; r < W; r++) {
+                rowOffsets[r] = r * d;
+            }
+            for (int k0 = from; k0 < to; k0 += kcMax) {
+                final int kc = Math.min(kcMax, to - k0);
                 columnMean(x, n, d, k0, kc, sum, mean);
-                pack(x, n, d, mean, k0, kc, p, rows);
+                pack(x, n, d, mean, k0, kc, p, rows, rowOffsets);
                 panel(p, n, kc, colStrips, acc);
             }
             accs[Arrays.binarySearch(bounds, 0, threads, from)] = acc;
@@ -184,11 +201,20 @@ public final class GramMatrix {
 
     /**
      * Packs columns [k0, k0+kc) of every row, centred, as p[(r/W)*kc*W + k*W + r%W] = x[r*d + k0 + k] − mean[k];
-     * rows in [n, rows) are zero.
+     * rows in [n, rows) are zero. Whole strips gather W rows per k (rowOffsets[r] = r·d); the last, partial
+     * strip goes one element at a time.
      */
     private static void pack(final float[] x, final int n, final int d, final float[] mean, final int k0, final int kc,
-                             final float[] p, final int rows) {
-        for (int r = 0; r < rows; r++) {
+                             final float[] p, final int rows, final int[] rowOffsets) {
+        final int full = n / W;
+        for (int s = 0; s < full; s++) {
+            final int src = s * W * d + k0;
+            final int dst = s * kc * W;
+            for (int k = 0; k < kc; k++) {
+                FloatVector.fromArray(S, x, src + k, rowOffsets, 0).sub(mean[k]).intoArray(p, dst + k * W);
+            }
+        }
+        for (int r = full * W; r < rows; r++) {
             final int dst = r / W * kc * W + r % W;
             if (r < n) {
                 final int src = r * d + k0;
@@ -208,8 +234,14 @@ public final class GramMatrix {
         final int sw = kc * W;
         int t = 0;
         for (int js = 0; js < colStrips; js += NS) {
+            // Rows above `narrow` meet no column of the second strip in the lower triangle, or there is none.
+            final int narrow = js + 1 < colStrips ? (js + 1) * W : Integer.MAX_VALUE;
             for (int i0 = firstRow(js); i0 < n; i0 += MR, t++) {
-                kernel(p, i0 / W * sw + i0 % W, js * sw, sw, kc, acc, t * TILE);
+                if (i0 + MR <= narrow) {
+                    kernelNarrow(p, i0 / W * sw + i0 % W, js * sw, kc, acc, t * TILE);
+                } else {
+                    kernel(p, i0 / W * sw + i0 % W, js * sw, sw, kc, acc, t * TILE);
+                }
             }
         }
     }
@@ -251,6 +283,27 @@ public final class GramMatrix {
         widenAdd(acc, ao + 3 * NR + W, c31);
     }
 
+    /** {@link #kernel} restricted to the first column strip: acc[ao + r*NR + c] for c < W only. */
+    private static void kernelNarrow(final float[] p, final int pa, final int pb, final int kc,
+                                     final double[] acc, final int ao) {
+        FloatVector c0 = FloatVector.zero(S);
+        FloatVector c1 = FloatVector.zero(S);
+        FloatVector c2 = FloatVector.zero(S);
+        FloatVector c3 = FloatVector.zero(S);
+        for (int k = 0; k < kc; k++) {
+            final int kw = k * W;
+            final FloatVector b = FloatVector.fromArray(S, p, pb + kw);
+            c0 = b.fma(FloatVector.broadcast(S, p[pa + kw]), c0);
+            c1 = b.fma(FloatVector.broadcast(S, p[pa + kw + 1]), c1);
+            c2 = b.fma(FloatVector.broadcast(S, p[pa + kw + 2]), c2);
+            c3 = b.fma(FloatVector.broadcast(S, p[pa + kw + 3]), c3);
+        }
+        widenAdd(acc, ao, c0);
+        widenAdd(acc, ao + NR, c1);
+        widenAdd(acc, ao + 2 * NR, c2);
+        widenAdd(acc, ao + 3 * NR, c3);
+    }
+
     /** acc[o .. o+W) += c, widened to double. */
     private static void widenAdd(final double[] acc, final int o, final FloatVector c) {
         final DoubleVector lo = (DoubleVector) c.convertShape(VectorOperators.F2D, D, 0);
@@ -279,7 +332,4 @@ public final class GramMatrix {
         }
     }
 
-    private static int roundUp(final int v, final int m) {
-        return (v + m - 1) / m * m;
-    }
 }
