@@ -1,0 +1,180 @@
+package io.canopy.bench.jmh;
+
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+import io.canopy.kernel.GramMatrix;
+import io.canopy.kernel.ScalarKernels;
+import io.canopy.kernel.VectorKernels;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Pairwise squared distances for Multi-Krum: the blocked centred Gram ({@link GramMatrix}) against a per-pair
+ * Vector API loop and the scalar double reference, plus the register-resident FMA ceiling they are judged
+ * against. GFLOP/s = {@link GramMatrix#flops}(n, d) / time; the ceiling method counts 2 FLOP per lane per FMA.
+ *
+ * <pre>
+ * mvn -q -B -DskipTests package
+ * $JAVA_HOME/bin/java --add-modules jdk.incubator.vector \
+ *   -cp "load-tests/target/classes:$(cat load-tests/target/runtime-classpath.txt)" \
+ *   org.openjdk.jmh.Main GramBenchmark -f 1 -wi 2 -i 3
+ * </pre>
+ * One call at the large shapes takes about a second (blocked) to tens of seconds (per pair), so iterations are
+ * single calls; keep the iteration counts small.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xms3g", "-Xmx3g"})
+public class GramBenchmark {
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /** Independent FMA chains: more than latency × FMA ports, fewer than the vector registers. */
+    private static final int CHAINS = 10;
+    private static final int FMA_ITERATIONS = 10_000_000;
+
+    /** A block of n updates of dimension d, written "n x d". */
+    @State(Scope.Benchmark)
+    public static class Block {
+        @Param({"1000x100000", "100x1000000", "64x4096"})
+        public String shape;
+        int n;
+        int d;
+        float[] x;
+        double[] out;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            final String[] nd = shape.split("x");
+            n = Integer.parseInt(nd[0]);
+            d = Integer.parseInt(nd[1]);
+            x = randomBlock(n, d);
+            out = new double[n * n];
+        }
+    }
+
+    /**
+     * The scalar reference is O(n²d) one double at a time (~2 GFLOP/s here): at 1000×100000 it would take about
+     * a minute per call, so it runs on the small shape only; compare it with {@code blocked} and
+     * {@code perPairVector} at the same shape.
+     */
+    @State(Scope.Benchmark)
+    public static class SmallBlock {
+        @Param({"64x4096"})
+        public String shape;
+        int n;
+        int d;
+        float[] x;
+        double[] out;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            final String[] nd = shape.split("x");
+            n = Integer.parseInt(nd[0]);
+            d = Integer.parseInt(nd[1]);
+            x = randomBlock(n, d);
+            out = new double[n * n];
+        }
+    }
+
+    static float[] randomBlock(final int n, final int d) {
+        final SplittableRandom rnd = new SplittableRandom(7);
+        final float[] x = new float[n * d];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (rnd.nextDouble() - 0.5);
+        }
+        return x;
+    }
+
+    /** Blocked, centred, both cores. */
+    @Benchmark
+    public double[] blocked(final Block b) {
+        GramMatrix.pairwiseSquaredDistances(b.x, b.n, b.d, b.out);
+        return b.out;
+    }
+
+    /** The straightforward loop: one Vector API squared distance per pair of rows, one thread, lower triangle. */
+    @Benchmark
+    public double[] perPairVector(final Block b) {
+        perPair(b.x, b.n, b.d, b.out);
+        return b.out;
+    }
+
+    /** Scalar double reference (centred Gram only, no distances): small shape only, see {@link SmallBlock}. */
+    @Benchmark
+    public double[] scalarReferenceSmall(final SmallBlock b) {
+        ScalarKernels.gram(b.x, b.n, b.d, true, b.out);
+        return b.out;
+    }
+
+    /**
+     * The FMA ceiling: CHAINS independent register-resident FMA chains per thread, two threads. Time per
+     * operation is one thread's {@value #FMA_ITERATIONS}·{@value #CHAINS} vector FMAs; both threads run at once,
+     * so GFLOP/s (all threads) = 2 · FMA_ITERATIONS · CHAINS · lanes · 2 / time.
+     */
+    @Benchmark
+    @Threads(2)
+    public float fmaCeilingTwoThreads() {
+        return fmaLoop(FMA_ITERATIONS);
+    }
+
+    @Benchmark
+    public float fmaCeilingOneThread() {
+        return fmaLoop(FMA_ITERATIONS);
+    }
+
+    static void perPair(final float[] x, final int n, final int d, final double[] out) {
+        for (int i = 0; i < n; i++) {
+            out[i * n + i] = 0.0;
+            for (int j = 0; j < i; j++) {
+                final double v = VectorKernels.squaredDistance(x, i * d, x, j * d, d);
+                out[i * n + j] = v;
+                out[j * n + i] = v;
+            }
+        }
+    }
+
+    static float fmaLoop(final int iterations) {
+        final FloatVector a = FloatVector.broadcast(S, 0.999999f);
+        final FloatVector b = FloatVector.broadcast(S, 1e-7f);
+        FloatVector c0 = FloatVector.broadcast(S, 1f);
+        FloatVector c1 = c0.add(1f);
+        FloatVector c2 = c0.add(2f);
+        FloatVector c3 = c0.add(3f);
+        FloatVector c4 = c0.add(4f);
+        FloatVector c5 = c0.add(5f);
+        FloatVector c6 = c0.add(6f);
+        FloatVector c7 = c0.add(7f);
+        FloatVector c8 = c0.add(8f);
+        FloatVector c9 = c0.add(9f);
+        for (int i = 0; i < iterations; i++) {
+            c0 = c0.fma(a, b);
+            c1 = c1.fma(a, b);
+            c2 = c2.fma(a, b);
+            c3 = c3.fma(a, b);
+            c4 = c4.fma(a, b);
+            c5 = c5.fma(a, b);
+            c6 = c6.fma(a, b);
+            c7 = c7.fma(a, b);
+            c8 = c8.fma(a, b);
+            c9 = c9.fma(a, b);
+        }
+        return c0.add(c1).add(c2).add(c3).add(c4).add(c5).add(c6).add(c7).add(c8).add(c9).reduceLanes(VectorOperators.ADD);
+    }
+}
