@@ -17,9 +17,10 @@ import jdk.incubator.vector.VectorSpecies;
  * vectors held in registers (insertion into a sorted list by compare–exchange, one comparator per
  * slot: Knuth, TAOCP vol. 3, §5.3.4, the network form of straight insertion). The buffer keeps the
  * smallest values; whatever falls out of it is written back. ⌈k/12⌉ passes drop the k smallest, then
- * the same passes over the bitwise complements (which reverses integer order) drop the k largest. This
- * costs about 12 comparators per wire and pass, all in registers, against about 4 cycles for a
- * comparator that goes through memory.
+ * the same passes over the bitwise complements (which reverses integer order) drop the k largest. That
+ * is 12 comparators per wire and pass, but in registers: about 0.2 ns each on the 2-core Zen machines,
+ * against 1–2 ns for a comparator read from a table (two loads, two stores, bounds checks). So
+ * insertion wins until k nears n/2, and {@link #plan} weighs the two counts by {@code TABLE_COST}.
  *
  * <p><b>Network (k near n/2, e.g. the median).</b> Runs of {@value #RUN} wires are sorted in registers
  * by Batcher's 19-comparator network, then a {@link SelectionNetwork} (Batcher's odd–even merge sort,
@@ -45,13 +46,13 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class LaneSelection {
 
-    /** Values a register buffer of the insertion pass holds (12 slots + the value in flight + a temporary + the mask fit AVX2's 16 registers). */
+    /** Slots of an insertion buffer: with the value in flight, a temporary and the mask, AVX2's 16 registers. */
     static final int WINDOW = 12;
 
     /** Rows sorted together in registers before the network table takes over. */
     static final int RUN = 8;
 
-    // Cost of a comparator from the table relative to one in a register buffer (measured, see plan).
+    // A comparator from the table costs about this many in a register buffer (n = 50..256, JDK 25, AVX2).
     private static final int TABLE_COST = 8;
 
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -184,7 +185,9 @@ final class LaneSelection {
         // The largest |x|, as float bits: non-negative floats order like their bits.
         IntVector max = IntVector.zero(I);
         for (int r = 0, at = from; r < m; r++, at += L) {
-            max = max.max(sortable(IntVector.fromArray(I, w, at)).lanewise(VectorOperators.AND, 0x7FFFFFFF));
+            // For a sortable image v, the bits of |x| are v for v ≥ 0 and ~v below: v ^ (v >> 31).
+            final IntVector v = IntVector.fromArray(I, w, at);
+            max = max.max(v.lanewise(VectorOperators.XOR, v.lanewise(VectorOperators.ASHR, 31)));
         }
         // 2^e(M), at least the smallest normal float so that C stays positive when M is 0 or subnormal.
         final FloatVector pow2 = max.lanewise(VectorOperators.AND, 0x7F800000).max(0x00800000).reinterpretAsFloats();
