@@ -17,7 +17,7 @@ import jdk.incubator.vector.VectorSpecies;
  * vectors held in registers (insertion into a sorted list by compare–exchange, one comparator per
  * slot: Knuth, TAOCP vol. 3, §5.3.4, the network form of straight insertion). The buffer keeps the
  * smallest values; whatever falls out of it is written back. ⌈k/12⌉ passes drop the k smallest, then
- * the same passes over the bitwise complements (which reverses integer order) drop the k largest. That
+ * as many with min and max swapped drop the k largest. That
  * is 12 comparators per wire and pass, but in registers: about 0.2 ns each on the 2-core Zen machines,
  * against 1–2 ns for a comparator read from a table (two loads, two stores, bounds checks). So
  * insertion wins until k nears n/2, and {@link #plan} weighs the two counts by {@code TABLE_COST}.
@@ -46,7 +46,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class LaneSelection {
 
-    /** Slots of an insertion buffer: with the value in flight, a temporary and the mask, AVX2's 16 registers. */
+    /** Slots of an insertion buffer: with the value in flight and a temporary, within AVX2's 16 registers. */
     static final int WINDOW = 12;
 
     /** Rows sorted together in registers before the network table takes over. */
@@ -131,11 +131,10 @@ final class LaneSelection {
         if (plan.offsets() == null) {
             int count = n;
             for (int left = k; left > 0; left -= WINDOW) {
-                // The last low pass hands the high side complements; the last high pass undoes them.
-                count = insertionPass(w, base, count, Math.min(WINDOW, left), left <= WINDOW ? -1 : 0);
+                count = keepSmallest(w, base, count, Math.min(WINDOW, left));
             }
             for (int left = k; left > 0; left -= WINDOW) {
-                count = insertionPass(w, base, count, Math.min(WINDOW, left), left <= WINDOW ? -1 : 0);
+                count = keepLargest(w, base, count, Math.min(WINDOW, left));
             }
             meanOf(w, base, count, mean);
         } else {
@@ -251,16 +250,15 @@ final class LaneSelection {
     }
 
     /**
-     * One insertion pass: streams the {@code count} wires at {@code w[from], w[from+L], ...} through a
-     * sorted register buffer that keeps the {@code window} (≤ 12) smallest of each lane, and writes every
-     * other wire, XOR {@code flip}, back to the front of the range. Returns how many wires it wrote.
-     * Writing in place is safe: wire r is read before the write to wire r − window.
+     * One insertion pass: streams the {@code count} wires at {@code w[from], w[from+L], ...} through a sorted
+     * register buffer that keeps the {@code window} (≤ 12) smallest of each lane, and writes every other
+     * wire back to the front of the range; returns how many it wrote. Writing in place is safe: wire r is
+     * read before the write to wire r − window.
      */
-    private static int insertionPass(final int[] w, final int from, final int count, final int window, final int flip) {
+    private static int keepSmallest(final int[] w, final int from, final int count, final int window) {
         // Slots below WINDOW − window hold −∞ and let every value through: one body serves every window.
         final IntVector open = IntVector.broadcast(I, Integer.MIN_VALUE);
         final IntVector empty = IntVector.broadcast(I, Integer.MAX_VALUE);
-        final IntVector mask = IntVector.broadcast(I, flip);
         final int closed = WINDOW - window;
         IntVector b0 = 0 < closed ? open : empty;
         IntVector b1 = 1 < closed ? open : empty;
@@ -285,9 +283,47 @@ final class LaneSelection {
             t = b6.min(x); x = b6.max(x); b6 = t; t = b7.min(x); x = b7.max(x); b7 = t;
             t = b8.min(x); x = b8.max(x); b8 = t; t = b9.min(x); x = b9.max(x); b9 = t;
             t = b10.min(x); x = b10.max(x); b10 = t; t = b11.min(x); x = b11.max(x); b11 = t;
-            // The first window values only push out the +∞ placeholders.
+            // The first window values only push out the placeholders.
             if (r >= window) {
-                x.lanewise(VectorOperators.XOR, mask).intoArray(w, to);
+                x.intoArray(w, to);
+                to += L;
+            }
+        }
+        return (to - from) / L;
+    }
+
+    /** {@link #keepSmallest} with the order reversed: keeps the {@code window} largest of each lane. */
+    private static int keepLargest(final int[] w, final int from, final int count, final int window) {
+        // Slots below WINDOW − window hold +∞ and let every value through: one body serves every window.
+        final IntVector open = IntVector.broadcast(I, Integer.MAX_VALUE);
+        final IntVector empty = IntVector.broadcast(I, Integer.MIN_VALUE);
+        final int closed = WINDOW - window;
+        IntVector b0 = 0 < closed ? open : empty;
+        IntVector b1 = 1 < closed ? open : empty;
+        IntVector b2 = 2 < closed ? open : empty;
+        IntVector b3 = 3 < closed ? open : empty;
+        IntVector b4 = 4 < closed ? open : empty;
+        IntVector b5 = 5 < closed ? open : empty;
+        IntVector b6 = 6 < closed ? open : empty;
+        IntVector b7 = 7 < closed ? open : empty;
+        IntVector b8 = 8 < closed ? open : empty;
+        IntVector b9 = 9 < closed ? open : empty;
+        IntVector b10 = 10 < closed ? open : empty;
+        IntVector b11 = 11 < closed ? open : empty;
+        IntVector x;
+        IntVector t;
+        int to = from;
+        for (int r = 0, at = from; r < count; r++, at += L) {
+            x = IntVector.fromArray(I, w, at);
+            t = b0.max(x); x = b0.min(x); b0 = t; t = b1.max(x); x = b1.min(x); b1 = t;
+            t = b2.max(x); x = b2.min(x); b2 = t; t = b3.max(x); x = b3.min(x); b3 = t;
+            t = b4.max(x); x = b4.min(x); b4 = t; t = b5.max(x); x = b5.min(x); b5 = t;
+            t = b6.max(x); x = b6.min(x); b6 = t; t = b7.max(x); x = b7.min(x); b7 = t;
+            t = b8.max(x); x = b8.min(x); b8 = t; t = b9.max(x); x = b9.min(x); b9 = t;
+            t = b10.max(x); x = b10.min(x); b10 = t; t = b11.max(x); x = b11.min(x); b11 = t;
+            // The first window values only push out the placeholders.
+            if (r >= window) {
+                x.intoArray(w, to);
                 to += L;
             }
         }
