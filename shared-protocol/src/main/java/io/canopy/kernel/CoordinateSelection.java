@@ -10,9 +10,11 @@ package io.canopy.kernel;
  * [j, j+L) are one contiguous vector, so a block of L columns becomes n vectors in a per-thread scratch,
  * and {@link LaneSelection} splits every lane into its k smallest, middle and k largest values without
  * sorting it (register insertion buffers for small k, a pruned Batcher network otherwise). Blocks are
- * loaded a tile of several at a time, so that each row is read in runs of up to 256 bytes: one block at
- * a time, each row contributes 32 bytes from a different page and the loads ran at a third of the speed.
- * The last, partial block of columns is copied to a zero-padded staging block first.
+ * loaded a tile at a time (up to 64 blocks, 128 KiB of scratch, in L2), row by row, so that each row is
+ * read in runs of up to 2 KiB, which the prefetchers follow far better than 100 interleaved runs of 32
+ * bytes (n = 100, d = 1e6, one thread: loads took about 1.9 ns per value one block at a time, 1.0 with
+ * tiles of 8 blocks, 0.5–0.6 with tiles of 32–64). The last, partial block of columns is copied to a
+ * zero-padded staging block first.
  *
  * <p><b>Scalar path (larger n).</b> A tile of L columns is transposed into scratch and each column is
  * partitioned by two quickselects ({@link ScalarSelection}); no column is fully sorted.
@@ -37,9 +39,9 @@ public final class CoordinateSelection {
     // Below ~64k elements per chunk, handing work to another thread costs more than it saves.
     private static final int MIN_ELEMENTS_PER_CHUNK = 1 << 16;
 
-    // Scratch per tile stays within this many bytes (L1 is 32 KiB per core here).
-    private static final int TILE_BYTES = 32 * 1024;
-    private static final int MAX_TILE_BLOCKS = 8;
+    // Scratch per tile stays within this many bytes, in L2 (1 MiB per core here); see the class comment.
+    private static final int TILE_BYTES = 128 * 1024;
+    private static final int MAX_TILE_BLOCKS = 64;
 
     /** The last plan used; consecutive rounds use the same (n, k). */
     private static volatile LaneSelection.Plan lastPlan;
@@ -140,12 +142,7 @@ public final class CoordinateSelection {
         final int fullBlocks = Math.min(toBlock, d / L);
         for (int b = fromBlock; b < fullBlocks; b += tile) {
             final int blocks = Math.min(tile, fullBlocks - b);
-            // Row by row over the whole tile: runs of blocks·L contiguous floats per row.
-            for (int r = 0, src = b * L; r < n; r++, src += d) {
-                for (int t = 0; t < blocks; t++) {
-                    LaneSelection.gather(data, src + t * L, d, 1, wires, t * wiresPerBlock + r * L);
-                }
-            }
+            LaneSelection.gatherTile(data, b * L, d, n, blocks, wires, wiresPerBlock);
             for (int t = 0; t < blocks; t++) {
                 LaneSelection.trimmedMean(plan, wires, t * wiresPerBlock, mean);
                 final int j = (b + t) * L;

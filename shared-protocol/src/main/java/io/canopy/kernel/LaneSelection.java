@@ -122,6 +122,19 @@ final class LaneSelection {
     }
 
     /**
+     * {@link #gather} for {@code blocks} adjacent column blocks at once, row by row, block t's wires at
+     * {@code w[t·span]}: each row is read as one run of blocks·L floats.
+     */
+    static void gatherTile(final float[] src, final int off, final int stride, final int n, final int blocks,
+                           final int[] w, final int span) {
+        for (int r = 0, s = off; r < n; r++, s += stride) {
+            for (int t = 0, to = r * L; t < blocks; t++, to += span) {
+                sortable(FloatVector.fromArray(F, src, s + t * L).reinterpretAsInts()).intoArray(w, to);
+            }
+        }
+    }
+
+    /**
      * Splits every lane of the n wires at {@code base} and writes the mean of its middle values to
      * {@code mean[0, L)}. Overwrites the wires; padding wires must hold +∞ ({@link #pad}).
      */
