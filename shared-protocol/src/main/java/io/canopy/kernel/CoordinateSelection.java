@@ -12,7 +12,7 @@ package io.canopy.kernel;
  * sorting it (register insertion buffers for small k, a pruned Batcher network otherwise). Blocks are
  * loaded a tile at a time (up to 64 blocks, 128 KiB of scratch, in L2), row by row, so that each row is
  * read in runs of up to 2 KiB, which the prefetchers follow far better than 100 interleaved runs of 32
- * bytes (n = 100, d = 1e6, one thread: loads took about 1.9 ns per value one block at a time, 1.0 with
+ * bytes (n = 100, d = 1e6, one thread: loads took about 1.9 ns per value one block at a time, 1.0–1.6 with
  * tiles of 8 blocks, 0.5–0.6 with tiles of 32–64). The last, partial block of columns is copied to a
  * zero-padded staging block first.
  *
