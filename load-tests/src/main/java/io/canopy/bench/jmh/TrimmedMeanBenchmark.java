@@ -30,11 +30,12 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>{@code *Kernel} times {@link CoordinateSelection} alone into a preallocated output; {@code *Rule}
  * the whole {@link io.canopy.aggregation.AggregationRule}, which also scans the block for non-finite
- * values and allocates the output. Run:
+ * values and allocates the output. Sample mode, so that JMH reports the median (p0.50) as well as the
+ * mean: another job on the same 2-core machine shows up as outliers. Run:
  * {@code java --add-modules jdk.incubator.vector -cp ... org.openjdk.jmh.Main TrimmedMeanBenchmark -f 1 -wi 2 -i 3}.
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
+@BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 2)
