@@ -133,7 +133,7 @@ public final class CoordinateSelection {
                                    final int fromBlock, final int toBlock, final float[] out) {
         final int n = plan.n();
         final int wiresPerBlock = LaneSelection.paddedRows(n) * L;
-        final int tile = Math.max(1, Math.min(MAX_TILE_BLOCKS, TILE_BYTES / (4 * wiresPerBlock)));
+        final int tile = Math.max(1, Math.min(Math.min(MAX_TILE_BLOCKS, toBlock - fromBlock), TILE_BYTES / (4 * wiresPerBlock)));
         final int[] wires = new int[tile * wiresPerBlock];
         final double[] mean = new double[L];
         for (int t = 0; t < tile; t++) {
