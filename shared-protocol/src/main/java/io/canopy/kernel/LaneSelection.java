@@ -17,10 +17,10 @@ import jdk.incubator.vector.VectorSpecies;
  * vectors held in registers (insertion into a sorted list by compare–exchange, one comparator per
  * slot: Knuth, TAOCP vol. 3, §5.3.4, the network form of straight insertion). The buffer keeps the
  * smallest values; whatever falls out of it is written back. ⌈k/12⌉ passes drop the k smallest, then
- * as many with min and max swapped drop the k largest. That
- * is 12 comparators per wire and pass, but in registers: about 0.2 ns each on the 2-core Zen machines,
- * against 1–2 ns for a comparator read from a table (two loads, two stores, bounds checks). So
- * insertion wins until k nears n/2, and {@link #plan} weighs the two counts by {@code TABLE_COST}.
+ * as many with min and max swapped drop the k largest. That is 12 comparators per wire and pass, but
+ * in registers: about 0.2 ns each on the 2-core Zen machines, against 1–2 ns for a comparator read
+ * from a table (two loads, two stores, bounds checks). So insertion wins until k nears n/2, and
+ * {@link #plan} weighs the two counts by {@code TABLE_COST}.
  *
  * <p><b>Network (k near n/2, e.g. the median).</b> Runs of {@value #RUN} wires are sorted in registers
  * by Batcher's 19-comparator network, then a {@link SelectionNetwork} (Batcher's odd–even merge sort,
@@ -42,7 +42,9 @@ import jdk.incubator.vector.VectorSpecies;
  * (every median) the terms are simply added: one or two additions are exact or commutative already, and
  * the result equals a sort-based reference bit for bit.
  *
- * <p>Stateless; callers own the scratch. The register kernels at the end are generated.
+ * <p>Stateless; callers own the scratch. The register kernels at the end are written out mechanically
+ * (locals v0..v7 or b0..b11 stand for registers, which Java cannot index); keep them in step with the
+ * networks their comments name.
  */
 final class LaneSelection {
 
@@ -170,7 +172,8 @@ final class LaneSelection {
 
     /** Float bits to integers with the same order; an involution, so it also maps back. */
     static IntVector sortable(final IntVector bits) {
-        return bits.lanewise(VectorOperators.XOR, bits.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7FFFFFFF));
+        final IntVector magnitudeMask = bits.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7FFFFFFF);
+        return bits.lanewise(VectorOperators.XOR, magnitudeMask);
     }
 
     /** Mean of the m wires at {@code from}, lane by lane, independent of their order (class comment). */
@@ -230,9 +233,9 @@ final class LaneSelection {
         hi0.add(hi1).div(m).intoArray(mean, HALF);
     }
 
-    // ---- Generated register kernels (one comparator per "t = min; b = max; a = t" triple). ----
+    // ---- Register kernels, one comparator per "t = min; b = max; a = t" triple. ----
 
-    /** Sorts, lane by lane, the 8 wires at w[at], w[at+L], ... with Batcher's network for 8 (generated from {@code SelectionNetwork.batcher(8, 1)}). */
+    /** Sorts each lane of the 8 wires at w[at], w[at+L], ...: Batcher's network, as {@code batcher(8, 1)} lists it. */
     private static void sortRun(final int[] w, final int at) {
         IntVector v0 = IntVector.fromArray(I, w, at);
         IntVector v1 = IntVector.fromArray(I, w, at + 1 * L);
