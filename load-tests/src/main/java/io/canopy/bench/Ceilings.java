@@ -53,7 +53,7 @@ public final class Ceilings {
     }
 
     /** CHAINS independent FMA dependency chains on registers: the FMA units' peak, no memory traffic. */
-    static float fmaLoop(final long iterations) {
+    public static float fmaLoop(final long iterations) {
         final FloatVector a = FloatVector.broadcast(S, 0.999999f);
         final FloatVector b = FloatVector.broadcast(S, 1e-7f);
         FloatVector c0 = FloatVector.broadcast(S, 1f);

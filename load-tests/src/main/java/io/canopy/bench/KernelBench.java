@@ -103,7 +103,6 @@ public final class KernelBench {
             b[i] = (float) rnd.nextGaussian();
         }
         final float[] y = b.clone();
-        final double[] acc = new double[d];
         final List<KernelRatio> out = new ArrayList<>();
         ratio(out, "dot", d, x -> sink += VectorKernels.dot(a, 0, b, 0, d), x -> sink += ScalarKernels.dot(a, 0, b, 0, d));
         ratio(out, "squaredDistance", d, x -> sink += VectorKernels.squaredDistance(a, 0, b, 0, d),
@@ -112,8 +111,6 @@ public final class KernelBench {
         ratio(out, "axpy", d, x -> VectorKernels.axpy(1e-7f, a, 0, y, 0, d), x -> ScalarKernels.axpy(1e-7f, a, 0, y, 0, d));
         ratio(out, "scale", d, x -> VectorKernels.scale(1.0000001f, y, 0, d), x -> ScalarKernels.scale(1.0000001f, y, 0, d));
         ratio(out, "addInto", d, x -> VectorKernels.addInto(y, 0, a, 0, d), x -> ScalarKernels.addInto(y, 0, a, 0, d));
-        ratio(out, "addIntoDouble", d, x -> VectorKernels.addIntoDouble(acc, 0, a, 0, d),
-            x -> ScalarKernels.addIntoDouble(acc, 0, a, 0, d));
         // This clip never binds: it measures the norm pass every leaf pays (a binding clip adds one scale pass).
         ratio(out, "clipToNorm", d, x -> sink += VectorKernels.clipToNorm(y, 0, d, Float.MAX_VALUE),
             x -> sink += ScalarKernels.clipToNorm(y, 0, d, Float.MAX_VALUE));

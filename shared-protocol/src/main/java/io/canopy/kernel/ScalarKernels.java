@@ -64,26 +64,6 @@ public final class ScalarKernels {
         return norm;
     }
 
-    public static void axpyIntoDouble(final double w, final float[] x, final int xo, final double[] acc, final int ao,
-                                      final int n) {
-        for (int i = 0; i < n; i++) {
-            acc[ao + i] += w * x[xo + i];
-        }
-    }
-
-    public static void addIntoDouble(final double[] acc, final int ao, final float[] x, final int xo, final int n) {
-        for (int i = 0; i < n; i++) {
-            acc[ao + i] += x[xo + i];
-        }
-    }
-
-    public static void scaleToFloat(final double[] acc, final int ao, final double s, final float[] out, final int oo,
-                                    final int n) {
-        for (int i = 0; i < n; i++) {
-            out[oo + i] = (float) (acc[ao + i] * s);
-        }
-    }
-
     /**
      * The n×n Gram matrix of the centred rows, out[i*n+j] = (x_i − μ)·(x_j − μ) accumulated in double,
      * where μ is the column mean (or zero when {@code centre} is false). The pairwise-distance reference

@@ -6,7 +6,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vector API kernels over float arrays with explicit offsets, so they run in place over an
- * {@code UpdateBlock}'s rows. Every method has a scalar twin with the same signature in
+ * {@code UpdateBlock}'s rows. Every kernel except the double-widening accumulators (plain loops C2 vectorizes) has a scalar twin with the same signature in
  * {@link ScalarKernels}, which the tests and benchmarks compare against.
  *
  * <p>Reductions keep four independent accumulators of {@code SPECIES_PREFERRED} lanes: the JIT does

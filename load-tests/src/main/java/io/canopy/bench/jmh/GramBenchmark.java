@@ -1,5 +1,7 @@
 package io.canopy.bench.jmh;
 
+import io.canopy.bench.Ceilings;
+
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -131,12 +133,12 @@ public class GramBenchmark {
     @Benchmark
     @Threads(2)
     public float fmaCeilingTwoThreads() {
-        return fmaLoop(FMA_ITERATIONS);
+        return Ceilings.fmaLoop(FMA_ITERATIONS);
     }
 
     @Benchmark
     public float fmaCeilingOneThread() {
-        return fmaLoop(FMA_ITERATIONS);
+        return Ceilings.fmaLoop(FMA_ITERATIONS);
     }
 
     static void perPair(final float[] x, final int n, final int d, final double[] out) {
@@ -148,33 +150,5 @@ public class GramBenchmark {
                 out[j * n + i] = v;
             }
         }
-    }
-
-    static float fmaLoop(final int iterations) {
-        final FloatVector a = FloatVector.broadcast(S, 0.999999f);
-        final FloatVector b = FloatVector.broadcast(S, 1e-7f);
-        FloatVector c0 = FloatVector.broadcast(S, 1f);
-        FloatVector c1 = c0.add(1f);
-        FloatVector c2 = c0.add(2f);
-        FloatVector c3 = c0.add(3f);
-        FloatVector c4 = c0.add(4f);
-        FloatVector c5 = c0.add(5f);
-        FloatVector c6 = c0.add(6f);
-        FloatVector c7 = c0.add(7f);
-        FloatVector c8 = c0.add(8f);
-        FloatVector c9 = c0.add(9f);
-        for (int i = 0; i < iterations; i++) {
-            c0 = c0.fma(a, b);
-            c1 = c1.fma(a, b);
-            c2 = c2.fma(a, b);
-            c3 = c3.fma(a, b);
-            c4 = c4.fma(a, b);
-            c5 = c5.fma(a, b);
-            c6 = c6.fma(a, b);
-            c7 = c7.fma(a, b);
-            c8 = c8.fma(a, b);
-            c9 = c9.fma(a, b);
-        }
-        return c0.add(c1).add(c2).add(c3).add(c4).add(c5).add(c6).add(c7).add(c8).add(c9).reduceLanes(VectorOperators.ADD);
     }
 }

@@ -120,18 +120,6 @@ public class KernelsBenchmark {
     }
 
     @Benchmark
-    public double[] addIntoDoubleVector() {
-        VectorKernels.addIntoDouble(acc, 0, a, 0, d);
-        return acc;
-    }
-
-    @Benchmark
-    public double[] addIntoDoubleScalar() {
-        ScalarKernels.addIntoDouble(acc, 0, a, 0, d);
-        return acc;
-    }
-
-    @Benchmark
     public float clipToNormVector() {
         return VectorKernels.clipToNorm(y, 0, d, Float.MAX_VALUE);
     }
