@@ -76,6 +76,14 @@ public final class MultiKrum implements AggregationRule {
         GramMatrix.pairwiseSquaredDistances(block.data(), n, block.dim(), dist);
         final int neighbours = n - f - 2;
         final double[] scores = scores(dist, n, neighbours);
+        for (int i = 0; i < n; i++) {
+            // The Gram kernel multiplies in float: squares past 3.4e38 overflow, and a ranking of
+            // infinities would be arbitrary. Clipped updates never get near this; say so rather than guess.
+            if (!(scores[i] < Double.POSITIVE_INFINITY)) {
+                throw new IllegalArgumentException("row " + i + ": squared distances overflow float32 (values of"
+                    + " magnitude ~1e19 or more); scale or clip the updates before Multi-Krum");
+            }
+        }
 
         final int[] order = IndexOrder.ascending(scores);
         final int[] selected = Arrays.copyOf(order, selectCount);

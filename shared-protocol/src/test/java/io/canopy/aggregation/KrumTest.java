@@ -4,6 +4,12 @@ package io.canopy.aggregation;
 class KrumTest extends AggregationRuleContract {
 
     @Override
+    double extremeScale() {
+        // Distances are float products: 1e15² · d stays far inside float32's range.
+        return 1e15;
+    }
+
+    @Override
     AggregationRule rule() {
         return MultiKrum.krum(2);
     }

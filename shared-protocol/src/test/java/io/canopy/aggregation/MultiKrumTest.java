@@ -17,6 +17,12 @@ import org.junit.jupiter.api.Test;
 class MultiKrumTest extends AggregationRuleContract {
 
     @Override
+    double extremeScale() {
+        // Distances are float products: 1e15² · d stays far inside float32's range.
+        return 1e15;
+    }
+
+    @Override
     AggregationRule rule() {
         return MultiKrum.withDefaultM(3);
     }
@@ -102,6 +108,16 @@ class MultiKrumTest extends AggregationRuleContract {
         assertArrayEquals(new int[] {0, 1, 2, 3, 4}, r.rejected());
         final int[] expected = ReferenceKrum.select(b, f, n - f);
         assertArrayEquals(expected, r.selected());
+    }
+
+    @Test
+    void shouldRefuseUpdatesWhoseDistancesOverflowFloat() {
+        final UpdateBlock b = Blocks.gaussian(6, 9, 16, 1);
+        b.data()[4 * 16 + 3] = 3e30f;
+        final IllegalArgumentException e =
+            assertThrows(IllegalArgumentException.class, () -> MultiKrum.withDefaultM(2).aggregate(b));
+        assertEquals("row 0: squared distances overflow float32 (values of magnitude ~1e19 or more); scale or clip"
+            + " the updates before Multi-Krum", e.getMessage());
     }
 
     @Test
