@@ -16,19 +16,9 @@ public final class ReferenceMedian {
 
     public static float[] aggregate(final UpdateBlock block) {
         final int n = block.rows();
-        final int d = block.dim();
-        final float[] data = block.data();
-        final float[] column = new float[n];
-        final float[] out = new float[d];
-        for (int j = 0; j < d; j++) {
-            for (int i = 0; i < n; i++) {
-                column[i] = data[i * d + j];
-            }
-            Arrays.sort(column);
-            final int m = n / 2;
-            // 0.0 + x turns -0.0 into 0.0, as every summing implementation does.
-            out[j] = n % 2 == 1 ? (float) (0.0 + column[m]) : (float) ((0.0 + column[m - 1] + column[m]) / 2.0);
-        }
-        return out;
+        final int m = n / 2;
+        // 0.0 + x turns -0.0 into 0.0, as every summing implementation does.
+        return SortedColumns.reduce(block, column -> n % 2 == 1 ? (float) (0.0 + column[m])
+            : (float) ((0.0 + column[m - 1] + column[m]) / 2.0));
     }
 }

@@ -24,20 +24,12 @@ public final class ReferenceTrimmedMean {
         if (!(k >= 0 && 2L * k < n)) {
             throw new IllegalArgumentException("trimmed mean needs 0 <= k and 2k < n, got k=" + k + ", n=" + n);
         }
-        final float[] data = block.data();
-        final float[] column = new float[n];
-        final float[] out = new float[d];
-        for (int j = 0; j < d; j++) {
-            for (int i = 0; i < n; i++) {
-                column[i] = data[i * d + j];
-            }
-            Arrays.sort(column);
+        return SortedColumns.reduce(block, column -> {
             double sum = 0.0;
             for (int i = k; i < n - k; i++) {
                 sum += column[i];
             }
-            out[j] = (float) (sum / (n - 2 * k));
-        }
-        return out;
+            return (float) (sum / (n - 2 * k));
+        });
     }
 }
