@@ -1,5 +1,7 @@
 package io.canopy.aggregation;
 
+import io.canopy.kernel.Parallel;
+import java.util.concurrent.atomic.AtomicBoolean;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -94,22 +96,35 @@ public final class UpdateBlock {
      */
     public void requireFinite() {
         final int n = rows * dim;
-        final int bound = S.loopBound(n);
+        // A 400 MB block is a memory-bound pass: scan it on all cores, then find the first culprit serially.
+        final AtomicBoolean bad = new AtomicBoolean();
+        Parallel.forRange(0, n, 1 << 20, (from, to) -> {
+            if (firstNonFinite(data, from, to) < to) {
+                bad.set(true);
+            }
+        });
+        if (bad.get()) {
+            final int i = firstNonFinite(data, 0, n);
+            throw new IllegalArgumentException(
+                "row " + i / dim + ", column " + i % dim + ": value is " + data[i] + "; updates must be finite");
+        }
+    }
+
+    /** Index of the first NaN or ±Inf in x[from, to), or {@code to} when all are finite. */
+    private static int firstNonFinite(final float[] x, final int from, final int to) {
         final float inf = Float.POSITIVE_INFINITY;
-        int i = 0;
-        for (; i < bound; i += S.length()) {
+        int i = from;
+        for (final int bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
             // |x| < inf is false for NaN and for both infinities.
-            final FloatVector v = FloatVector.fromArray(S, data, i);
-            if (!v.lanewise(VectorOperators.ABS).compare(VectorOperators.LT, inf).allTrue()) {
+            if (!FloatVector.fromArray(S, x, i).lanewise(VectorOperators.ABS).compare(VectorOperators.LT, inf).allTrue()) {
                 break;
             }
         }
-        for (; i < n; i++) {
-            final float x = data[i];
-            if (!(Math.abs(x) < inf)) {
-                throw new IllegalArgumentException(
-                    "row " + i / dim + ", column " + i % dim + ": value is " + x + "; updates must be finite");
+        for (; i < to; i++) {
+            if (!(Math.abs(x[i]) < inf)) {
+                return i;
             }
         }
+        return to;
     }
 }
