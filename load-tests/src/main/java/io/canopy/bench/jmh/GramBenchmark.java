@@ -51,23 +51,33 @@ public class GramBenchmark {
     private static final int CHAINS = 10;
     private static final int FMA_ITERATIONS = 10_000_000;
 
-    /** A block of n updates of dimension d, written "n x d". */
-    @State(Scope.Benchmark)
-    public static class Block {
-        @Param({"1000x100000", "100x1000000", "64x4096"})
-        public String shape;
+    /** A block of n updates of dimension d; subclasses give the shapes, written "n x d". */
+    abstract static class Shaped {
         int n;
         int d;
         float[] x;
         double[] out;
 
+        abstract String shape();
+
         @Setup(Level.Trial)
         public void setUp() {
-            final String[] nd = shape.split("x");
+            final String[] nd = shape().split("x");
             n = Integer.parseInt(nd[0]);
             d = Integer.parseInt(nd[1]);
             x = randomBlock(n, d);
             out = new double[n * n];
+        }
+    }
+
+    @State(Scope.Benchmark)
+    public static class Block extends Shaped {
+        @Param({"1000x100000", "100x1000000", "64x4096"})
+        public String shape;
+
+        @Override
+        String shape() {
+            return shape;
         }
     }
 
@@ -77,21 +87,13 @@ public class GramBenchmark {
      * {@code perPairVector} at the same shape.
      */
     @State(Scope.Benchmark)
-    public static class SmallBlock {
+    public static class SmallBlock extends Shaped {
         @Param({"64x4096"})
         public String shape;
-        int n;
-        int d;
-        float[] x;
-        double[] out;
 
-        @Setup(Level.Trial)
-        public void setUp() {
-            final String[] nd = shape.split("x");
-            n = Integer.parseInt(nd[0]);
-            d = Integer.parseInt(nd[1]);
-            x = randomBlock(n, d);
-            out = new double[n * n];
+        @Override
+        String shape() {
+            return shape;
         }
     }
 
