@@ -30,12 +30,15 @@ public final class QuorumTracker {
 
     /** Switches policy (for the next {@link #open}); the current round, if any, is abandoned. */
     public void usePolicy(QuorumPolicy newPolicy) {
+        this.outcome = null;
+        if (newPolicy == policy) {
+            return; // the exact decimal quorum count costs an allocation: keep it across rounds
+        }
         this.policy = newPolicy;
         this.quorumCount = newPolicy.quorumCount();
         this.softNs = newPolicy.softDeadline().toNanos();
         this.hardNs = newPolicy.hardDeadline().toNanos();
         this.graceNs = newPolicy.grace().toNanos();
-        this.outcome = null;
     }
 
     /** Starts a round at {@code nowNs}; deadlines count from here. */

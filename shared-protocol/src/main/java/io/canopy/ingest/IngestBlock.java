@@ -1,0 +1,228 @@
+package io.canopy.ingest;
+
+import java.util.Arrays;
+
+import io.canopy.aggregation.UpdateBlock;
+import io.canopy.kernel.VectorKernels;
+import io.canopy.straggler.QuorumOutcome;
+import io.canopy.straggler.QuorumPolicy;
+import io.canopy.straggler.QuorumTracker;
+import org.agrona.collections.LongHashSet;
+
+/**
+ * One tier's inputs for one round, in one preallocated rows×d block: the cluster's leaf updates,
+ * the continent's cluster aggregates, the global tier's continental aggregates.
+ *
+ * <p>An input is taken in two steps so that nothing partially applies: {@link #reserve} checks the
+ * round, the clock, the sender and the capacity and hands out the next free row; the caller decodes
+ * the payload straight into that row (the one copy); {@link #commit} then checks the values and either
+ * keeps the row or gives it back. Accepted rows are contiguous, so {@link #accepted()} is an
+ * {@link UpdateBlock} over the same array, without a copy. Single-threaded; allocation-free after
+ * construction.
+ */
+public final class IngestBlock {
+    /** Commit succeeded. */
+    public static final int ACCEPTED = -1;
+    /** Norms may exceed the clip norm by this relative slack: clipping in float rounds up by a few ulps. */
+    private static final double NORM_SLACK = 1e-5;
+
+    private final int capacity;
+    private final int dimension;
+    private final float[] rows;
+    private final long[] senders;
+    private final LongHashSet seen;
+    private final long[] rejections = new long[IngestRejection.count()];
+    private final QuorumTracker tracker;
+
+    private long roundId = Long.MIN_VALUE;
+    private double maxNorm = Double.POSITIVE_INFINITY;
+    private int count;
+    private int reserved = -1;
+
+    /**
+     * @param capacity  the most inputs one round can hold (the invitations, over-selection included)
+     * @param dimension d
+     * @param policy    the first round's policy; {@link #open} can change it
+     */
+    public IngestBlock(int capacity, int dimension, QuorumPolicy policy) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be at least 1, was " + capacity);
+        }
+        if (dimension < 1) {
+            throw new IllegalArgumentException("dimension must be at least 1, was " + dimension);
+        }
+        if ((long) capacity * dimension > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("capacity × dimension = " + (long) capacity * dimension
+                + " floats does not fit one array; lower the cluster size or the dimension");
+        }
+        this.capacity = capacity;
+        this.dimension = dimension;
+        this.rows = new float[capacity * dimension];
+        this.senders = new long[capacity];
+        this.seen = new LongHashSet(capacity * 2);
+        this.tracker = new QuorumTracker(policy);
+    }
+
+    /**
+     * Starts a round, forgetting the last one.
+     *
+     * @param maxNorm the largest L2 norm an input may have (the clip norm), or +∞ for no check
+     */
+    public void open(long round, QuorumPolicy policy, double maxNorm, long nowNs) {
+        if (policy.expectedCount() > capacity) {
+            throw new IllegalArgumentException("the policy expects " + policy.expectedCount()
+                + " inputs but this block holds " + capacity);
+        }
+        this.roundId = round;
+        this.maxNorm = maxNorm;
+        this.count = 0;
+        this.reserved = -1;
+        this.seen.clear();
+        Arrays.fill(rejections, 0L);
+        tracker.usePolicy(policy);
+        tracker.open(nowNs);
+    }
+
+    /**
+     * Claims the next row for {@code sender}'s input to {@code round}, arriving at {@code nowNs}.
+     *
+     * @return the row's offset in {@link #rows()} (≥ 0), or −1 − reason ordinal if refused (the
+     *     refusal is already counted)
+     */
+    public int reserve(long round, long sender, long nowNs) {
+        if (reserved >= 0) {
+            throw new IllegalStateException("row " + reserved + " is still reserved: commit or release it first");
+        }
+        if (round != roundId) {
+            return refuse(IngestRejection.WRONG_ROUND);
+        }
+        if (tracker.advance(nowNs)) {
+            tracker.onArrival(nowNs); // counts it as late
+            return refuse(IngestRejection.LATE);
+        }
+        if (seen.contains(sender)) {
+            return refuse(IngestRejection.DUPLICATE);
+        }
+        if (count == capacity) {
+            return refuse(IngestRejection.OVER_CAPACITY);
+        }
+        reserved = count;
+        senders[count] = sender;
+        return count * dimension;
+    }
+
+    /**
+     * Checks the reserved row's values and keeps it, or gives the row back.
+     *
+     * @return {@link #ACCEPTED}, or the reason ordinal it was refused for (already counted)
+     */
+    public int commit(long nowNs) {
+        int row = takeReserved();
+        int offset = row * dimension;
+        float squaredNorm = VectorKernels.squaredNorm(rows, offset, dimension);
+        if (!Float.isFinite(squaredNorm)) {
+            // NaN or ±∞ poison the sum, but so do finite values near 1e19 squaring past float range: tell them apart.
+            return -1 - refuse(allFinite(offset) ? IngestRejection.NORM_EXCEEDED : IngestRejection.NON_FINITE);
+        }
+        if (Math.sqrt(squaredNorm) > maxNorm * (1 + NORM_SLACK)) {
+            return -1 - refuse(IngestRejection.NORM_EXCEEDED);
+        }
+        seen.add(senders[row]);
+        count++;
+        tracker.onArrival(nowNs);
+        return ACCEPTED;
+    }
+
+    /** Gives the reserved row back without counting anything (the payload failed to decode, say). */
+    public void release() {
+        takeReserved();
+    }
+
+    /** Counts a refusal decided outside this block (an unknown sender, say). */
+    public void reject(IngestRejection reason) {
+        refuse(reason);
+    }
+
+    /** Applies the deadlines due by {@code nowNs}; true once the round is closed. */
+    public boolean advance(long nowNs) {
+        return tracker.advance(nowNs);
+    }
+
+    /** When to call {@link #advance} next if nothing arrives. */
+    public long nextDeadlineNs() {
+        return tracker.nextDeadlineNs();
+    }
+
+    /** The accepted inputs as a block over the same array; null if there are none. */
+    public UpdateBlock accepted() {
+        return count == 0 ? null : new UpdateBlock(rows, count, dimension);
+    }
+
+    /** The sender of accepted row i. */
+    public long sender(int i) {
+        if (i < 0 || i >= count) {
+            throw new IndexOutOfBoundsException("row " + i + " is outside the " + count + " accepted");
+        }
+        return senders[i];
+    }
+
+    public float[] rows() {
+        return rows;
+    }
+
+    public int acceptedCount() {
+        return count;
+    }
+
+    public long rejected(IngestRejection reason) {
+        return rejections[reason.ordinal()];
+    }
+
+    public long roundId() {
+        return roundId;
+    }
+
+    public int dimension() {
+        return dimension;
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    public boolean isClosed() {
+        return tracker.isClosed();
+    }
+
+    /** The outcome once closed, else null. */
+    public QuorumOutcome outcome() {
+        return tracker.outcome();
+    }
+
+    public QuorumTracker tracker() {
+        return tracker;
+    }
+
+    private boolean allFinite(int offset) {
+        for (int j = offset; j < offset + dimension; j++) {
+            if (!Float.isFinite(rows[j])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private int takeReserved() {
+        if (reserved < 0) {
+            throw new IllegalStateException("no row is reserved");
+        }
+        int row = reserved;
+        reserved = -1;
+        return row;
+    }
+
+    private int refuse(IngestRejection reason) {
+        rejections[reason.ordinal()]++;
+        return -1 - reason.ordinal();
+    }
+}
