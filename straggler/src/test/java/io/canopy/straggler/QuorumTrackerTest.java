@@ -168,8 +168,9 @@ class QuorumTrackerTest {
         }
         long closeAt = close;
         // An arrival that closes the round is the last one counted, even if others share its instant.
-        int counted = close == te ? expected
-            : close == tq ? k
+        boolean quorumCloses = tq != inf && close == tq && (p.grace().isZero() || tq >= p.softDeadline().toNanos());
+        int counted = quorumCloses ? k
+            : close == te ? expected
             : (int) Arrays.stream(times).filter(at -> at < closeAt).count();
         QuorumOutcome outcome = counted >= expected ? QuorumOutcome.COMPLETE
             : counted >= k ? QuorumOutcome.QUORUM_AT_DEADLINE : QuorumOutcome.FAILED_NO_QUORUM;
