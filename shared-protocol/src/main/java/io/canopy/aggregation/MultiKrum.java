@@ -1,6 +1,7 @@
 package io.canopy.aggregation;
 
 import io.canopy.kernel.GramMatrix;
+import io.canopy.kernel.Parallel;
 import java.util.Arrays;
 
 /**
@@ -58,8 +59,35 @@ public final class MultiKrum implements AggregationRule {
         return f;
     }
 
+    /**
+     * Scratch for repeated calls (the n×n distance matrix alone is 8 MB at n = 1000): a cluster tier
+     * keeps one per worker so that thousands of clusters per round allocate only their results.
+     */
+    public static final class Workspace {
+        private final GramMatrix.Workspace gram;
+        private double[] dist = new double[0];
+        private double[] row = new double[0];
+
+        /** @param threads the most threads one aggregation may use; 1 when blocks run one per core */
+        public Workspace(final int threads) {
+            this.gram = new GramMatrix.Workspace(threads);
+        }
+
+        private void ensure(final int n) {
+            if (dist.length < n * n) {
+                dist = new double[n * n];
+                row = new double[n];
+            }
+        }
+    }
+
     @Override
     public AggregationResult.KrumResult aggregate(final UpdateBlock block) {
+        return aggregate(block, new Workspace(Parallel.threads()));
+    }
+
+    /** {@link #aggregate(UpdateBlock)} with reusable scratch. */
+    public AggregationResult.KrumResult aggregate(final UpdateBlock block, final Workspace workspace) {
         final int n = block.rows();
         if (n <= 2 * f + 2) {
             throw new IllegalArgumentException(
@@ -72,10 +100,11 @@ public final class MultiKrum implements AggregationRule {
         }
         block.requireFinite();
 
-        final double[] dist = new double[n * n];
-        GramMatrix.pairwiseSquaredDistances(block.data(), n, block.dim(), dist);
+        workspace.ensure(n);
+        final double[] dist = workspace.dist;
+        GramMatrix.pairwiseSquaredDistances(block.data(), n, block.dim(), dist, workspace.gram);
         final int neighbours = n - f - 2;
-        final double[] scores = scores(dist, n, neighbours);
+        final double[] scores = scores(dist, n, neighbours, workspace.row);
         for (int i = 0; i < n; i++) {
             // The Gram kernel multiplies in float: squares past 3.4e38 overflow, and a ranking of
             // infinities would be arbitrary. Clipped updates never get near this; say so rather than guess.
@@ -97,9 +126,8 @@ public final class MultiKrum implements AggregationRule {
      * score(i) = Σ of the {@code neighbours} smallest dist(i, j), j ≠ i, summed in ascending order so
      * the result does not depend on how the row was laid out.
      */
-    static double[] scores(final double[] dist, final int n, final int neighbours) {
+    private static double[] scores(final double[] dist, final int n, final int neighbours, final double[] row) {
         final double[] scores = new double[n];
-        final double[] row = new double[n - 1];
         for (int i = 0; i < n; i++) {
             int k = 0;
             for (int j = 0; j < n; j++) {
@@ -107,7 +135,7 @@ public final class MultiKrum implements AggregationRule {
                     row[k++] = dist[i * n + j];
                 }
             }
-            Arrays.sort(row);
+            Arrays.sort(row, 0, n - 1);
             double s = 0;
             for (int j = 0; j < neighbours; j++) {
                 s += row[j];

@@ -41,8 +41,9 @@ import jdk.incubator.vector.VectorSpecies;
  *       is needed per panel.</li>
  * </ul>
  *
- * <p>Scratch per thread and call: one packed panel (≈ n·kc floats) and one accumulator of ≈ n²/2 doubles.
- * Thread-safe (no shared state); the caller must not modify {@code block} during a call.
+ * <p>Scratch per thread: one packed panel (≈ n·kc floats) and one accumulator of ≈ n²/2 doubles, held in a
+ * {@link Workspace} that repeated callers keep. Thread-safe without a shared workspace; the caller must not
+ * modify {@code block} during a call.
  */
 public final class GramMatrix {
 
@@ -87,8 +88,13 @@ public final class GramMatrix {
      * @throws IllegalArgumentException if n or d is not positive, or an array is too short
      */
     public static void centredGram(final float[] block, final int n, final int d, final double[] out) {
+        centredGram(block, n, d, out, new Workspace(Parallel.threads()));
+    }
+
+    /** {@link #centredGram(float[], int, int, double[])} with reusable scratch and a thread limit. */
+    public static void centredGram(final float[] block, final int n, final int d, final double[] out, final Workspace ws) {
         check(block, n, d, out);
-        lowerGram(block, n, d, out);
+        lowerGram(block, n, d, out, ws);
         for (int i = 1; i < n; i++) {
             for (int j = 0; j < i; j++) {
                 out[j * n + i] = out[i * n + j];
@@ -104,9 +110,15 @@ public final class GramMatrix {
      * @throws IllegalArgumentException if n or d is not positive, or an array is too short
      */
     public static void pairwiseSquaredDistances(final float[] block, final int n, final int d, final double[] out) {
+        pairwiseSquaredDistances(block, n, d, out, new Workspace(Parallel.threads()));
+    }
+
+    /** {@link #pairwiseSquaredDistances(float[], int, int, double[])} with reusable scratch and a thread limit. */
+    public static void pairwiseSquaredDistances(final float[] block, final int n, final int d, final double[] out,
+                                                final Workspace ws) {
         check(block, n, d, out);
-        lowerGram(block, n, d, out);
-        final double[] diag = new double[n];
+        lowerGram(block, n, d, out, ws);
+        final double[] diag = ws.diag;
         for (int i = 0; i < n; i++) {
             diag[i] = out[i * n + i];
             out[i * n + i] = 0.0;
@@ -133,8 +145,55 @@ public final class GramMatrix {
         }
     }
 
+    /**
+     * Scratch for repeated calls: per-thread packed panels and accumulators, grown on demand and then
+     * reused, so that a tier aggregating thousands of blocks per round allocates nothing after its
+     * first. Also fixes the number of threads a call may use: a tier that runs one block per core
+     * passes 1. Not thread-safe: one workspace per concurrent caller.
+     */
+    public static final class Workspace {
+        private final int maxThreads;
+        private final double[][] accs;
+        private final float[][] panels;
+        private final float[][] means;
+        private final double[][] sums;
+        private final int[][] rowOffsets;
+        private double[] diag = new double[0];
+        private int[] bounds;
+
+        /** @param threads the most threads one call may use, at least 1; {@link Parallel#threads()} for all */
+        public Workspace(final int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be at least 1, was " + threads);
+            }
+            this.maxThreads = threads;
+            this.accs = new double[threads][0];
+            this.panels = new float[threads][0];
+            this.means = new float[threads][KC_MAX];
+            this.sums = new double[threads][KC_MAX];
+            this.rowOffsets = new int[threads][W];
+            this.bounds = new int[threads + 1];
+        }
+
+        private void ensure(final int threads, final int accLength, final int panelLength, final int n) {
+            for (int t = 0; t < threads; t++) {
+                if (accs[t].length < accLength) {
+                    accs[t] = new double[accLength];
+                } else {
+                    Arrays.fill(accs[t], 0, accLength, 0.0);
+                }
+                if (panels[t].length < panelLength) {
+                    panels[t] = new float[panelLength];
+                }
+            }
+            if (diag.length < n) {
+                diag = new double[n];
+            }
+        }
+    }
+
     /** Fills the lower triangle (incl. diagonal) of out with the centred Gram matrix. */
-    private static void lowerGram(final float[] x, final int n, final int d, final double[] out) {
+    private static void lowerGram(final float[] x, final int n, final int d, final double[] out, final Workspace ws) {
         final int colStrips = (n + W - 1) / W;
         // Whole strips: tiles overhang n by up to MR - 1 rows (MR divides W), which read zeros.
         final int rows = colStrips * W;
@@ -142,36 +201,44 @@ public final class GramMatrix {
         for (int js = 0; js < colStrips; js += NS) {
             tiles += (n - firstRow(js) + MR - 1) / MR;
         }
-        final int tileCount = tiles;
+        final int accLength = tiles * TILE;
         int panelLength = KC_MAX;
         while (panelLength > KC_MIN && 4L * rows * panelLength > PANEL_BYTES) {
             panelLength /= 2;
         }
         final int kcMax = panelLength;
-        final int threads = (double) n * n * d / 2 < PARALLEL_MIN_FMAS ? 1 : Math.min(Parallel.threads(), d);
-        final int[] bounds = new int[threads + 1];
-        for (int t = 0; t <= threads; t++) {
-            bounds[t] = (int) ((long) d * t / threads);
+        final int threads = (double) n * n * d / 2 < PARALLEL_MIN_FMAS ? 1 : Math.min(ws.maxThreads, d);
+        ws.ensure(threads, accLength, rows * kcMax, n);
+        if (threads == 1) {
+            columnRange(x, n, d, 0, d, kcMax, colStrips, rows, ws, 0);
+        } else {
+            final int[] bounds = ws.bounds.length == threads + 1 ? ws.bounds : new int[threads + 1];
+            for (int t = 0; t <= threads; t++) {
+                bounds[t] = (int) ((long) d * t / threads);
+            }
+            Parallel.forBoundaries(bounds, (from, to) ->
+                columnRange(x, n, d, from, to, kcMax, colStrips, rows, ws, Arrays.binarySearch(bounds, 0, threads, from)));
         }
-        final double[][] accs = new double[threads][];
-        Parallel.forBoundaries(bounds, (from, to) -> {
-            final double[] acc = new double[tileCount * TILE];
-            final float[] p = new float[rows * kcMax];
-            final float[] mean = new float[kcMax];
-            final double[] sum = new double[kcMax];
-            final int[] rowOffsets = new int[W];
-            for (int r = 0; r < W; r++) {
-                rowOffsets[r] = r * d;
-            }
-            for (int k0 = from; k0 < to; k0 += kcMax) {
-                final int kc = Math.min(kcMax, to - k0);
-                columnMean(x, n, d, k0, kc, sum, mean);
-                pack(x, n, d, mean, k0, kc, p, rows, rowOffsets);
-                panel(p, n, kc, colStrips, acc);
-            }
-            accs[Arrays.binarySearch(bounds, 0, threads, from)] = acc;
-        });
-        unpack(accs, n, colStrips, out);
+        unpack(ws.accs, threads, n, colStrips, out);
+    }
+
+    /** One thread's share: columns [from, to) packed panel by panel into its own accumulator. */
+    private static void columnRange(final float[] x, final int n, final int d, final int from, final int to,
+                                    final int kcMax, final int colStrips, final int rows, final Workspace ws, final int t) {
+        final double[] acc = ws.accs[t];
+        final float[] p = ws.panels[t];
+        final float[] mean = ws.means[t];
+        final double[] sum = ws.sums[t];
+        final int[] rowOffsets = ws.rowOffsets[t];
+        for (int r = 0; r < W; r++) {
+            rowOffsets[r] = r * d;
+        }
+        for (int k0 = from; k0 < to; k0 += kcMax) {
+            final int kc = Math.min(kcMax, to - k0);
+            columnMean(x, n, d, k0, kc, sum, mean);
+            pack(x, n, d, mean, k0, kc, p, rows, rowOffsets);
+            panel(p, n, kc, colStrips, acc);
+        }
     }
 
     private static int firstRow(final int js) {
@@ -313,7 +380,7 @@ public final class GramMatrix {
     }
 
     /** Sums the threads' tile accumulators into the lower triangle of out, walking the tiles as panel() does. */
-    private static void unpack(final double[][] accs, final int n, final int colStrips, final double[] out) {
+    private static void unpack(final double[][] accs, final int threads, final int n, final int colStrips, final double[] out) {
         int t = 0;
         for (int js = 0; js < colStrips; js += NS) {
             final int j0 = js * W;
@@ -322,8 +389,8 @@ public final class GramMatrix {
                     final int i = i0 + r;
                     for (int c = 0; c < NR && j0 + c <= i; c++) {
                         double s = 0.0;
-                        for (final double[] acc : accs) {
-                            s += acc[t * TILE + r * NR + c];
+                        for (int a = 0; a < threads; a++) {
+                            s += accs[a][t * TILE + r * NR + c];
                         }
                         out[i * n + j0 + c] = s;
                     }
