@@ -158,6 +158,7 @@ public final class GramMatrix {
         private final float[][] means;
         private final double[][] sums;
         private final int[][] rowOffsets;
+        private final float[][] tiles;
         private double[] diag = new double[0];
         private int[] bounds;
 
@@ -172,6 +173,7 @@ public final class GramMatrix {
             this.means = new float[threads][KC_MAX];
             this.sums = new double[threads][KC_MAX];
             this.rowOffsets = new int[threads][W];
+            this.tiles = new float[threads][TILE];
             this.bounds = new int[threads + 1];
         }
 
@@ -237,7 +239,7 @@ public final class GramMatrix {
             final int kc = Math.min(kcMax, to - k0);
             columnMean(x, n, d, k0, kc, sum, mean);
             pack(x, n, d, mean, k0, kc, p, rows, rowOffsets);
-            panel(p, n, kc, colStrips, acc);
+            panel(p, n, kc, colStrips, acc, ws.tiles[t]);
         }
     }
 
@@ -297,7 +299,8 @@ public final class GramMatrix {
     }
 
     /** One k-panel: every lower-triangle tile, column-strip pair by pair (the pair stays in L1), rows downwards. */
-    private static void panel(final float[] p, final int n, final int kc, final int colStrips, final double[] acc) {
+    private static void panel(final float[] p, final int n, final int kc, final int colStrips, final double[] acc,
+                              final float[] tile) {
         final int sw = kc * W;
         int t = 0;
         for (int js = 0; js < colStrips; js += NS) {
@@ -305,9 +308,9 @@ public final class GramMatrix {
             final int narrow = js + 1 < colStrips ? (js + 1) * W : Integer.MAX_VALUE;
             for (int i0 = firstRow(js); i0 < n; i0 += MR, t++) {
                 if (i0 + MR <= narrow) {
-                    kernelNarrow(p, i0 / W * sw + i0 % W, js * sw, kc, acc, t * TILE);
+                    kernelNarrow(p, i0 / W * sw + i0 % W, js * sw, kc, acc, t * TILE, tile);
                 } else {
-                    kernel(p, i0 / W * sw + i0 % W, js * sw, sw, kc, acc, t * TILE);
+                    kernel(p, i0 / W * sw + i0 % W, js * sw, sw, kc, acc, t * TILE, tile);
                 }
             }
         }
@@ -318,7 +321,7 @@ public final class GramMatrix {
      * strip, pb the column strip pair's offset, sw the length of one strip.
      */
     private static void kernel(final float[] p, final int pa, final int pb, final int sw, final int kc,
-                               final double[] acc, final int ao) {
+                               final double[] acc, final int ao, final float[] tile) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -340,19 +343,21 @@ public final class GramMatrix {
             c30 = b0.fma(a, c30);
             c31 = b1.fma(a, c31);
         }
-        widenAdd(acc, ao, c00);
-        widenAdd(acc, ao + W, c01);
-        widenAdd(acc, ao + NR, c10);
-        widenAdd(acc, ao + NR + W, c11);
-        widenAdd(acc, ao + 2 * NR, c20);
-        widenAdd(acc, ao + 2 * NR + W, c21);
-        widenAdd(acc, ao + 3 * NR, c30);
-        widenAdd(acc, ao + 3 * NR + W, c31);
+        // Through memory, not as arguments: a vector passed to a call C2 does not inline is boxed on the heap.
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, W);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + W);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + W);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + W);
+        widenAdd(acc, ao, tile, 0, TILE);
     }
 
     /** {@link #kernel} restricted to the first column strip: acc[ao + r*NR + c] for c < W only. */
     private static void kernelNarrow(final float[] p, final int pa, final int pb, final int kc,
-                                     final double[] acc, final int ao) {
+                                     final double[] acc, final int ao, final float[] tile) {
         FloatVector c0 = FloatVector.zero(S);
         FloatVector c1 = FloatVector.zero(S);
         FloatVector c2 = FloatVector.zero(S);
@@ -365,18 +370,21 @@ public final class GramMatrix {
             c2 = b.fma(FloatVector.broadcast(S, p[pa + kw + 2]), c2);
             c3 = b.fma(FloatVector.broadcast(S, p[pa + kw + 3]), c3);
         }
-        widenAdd(acc, ao, c0);
-        widenAdd(acc, ao + NR, c1);
-        widenAdd(acc, ao + 2 * NR, c2);
-        widenAdd(acc, ao + 3 * NR, c3);
+        c0.intoArray(tile, 0);
+        c1.intoArray(tile, NR);
+        c2.intoArray(tile, 2 * NR);
+        c3.intoArray(tile, 3 * NR);
+        for (int r = 0; r < MR; r++) {
+            widenAdd(acc, ao + r * NR, tile, r * NR, W);
+        }
     }
 
-    /** acc[o .. o+W) += c, widened to double. */
-    private static void widenAdd(final double[] acc, final int o, final FloatVector c) {
-        final DoubleVector lo = (DoubleVector) c.convertShape(VectorOperators.F2D, D, 0);
-        final DoubleVector hi = (DoubleVector) c.convertShape(VectorOperators.F2D, D, 1);
-        DoubleVector.fromArray(D, acc, o).add(lo).intoArray(acc, o);
-        DoubleVector.fromArray(D, acc, o + HW).add(hi).intoArray(acc, o + HW);
+    /** acc[o .. o+length) += tile[from .. from+length), widened to double; length is a multiple of HW. */
+    private static void widenAdd(final double[] acc, final int o, final float[] tile, final int from, final int length) {
+        for (int i = 0; i < length; i += HW) {
+            final DoubleVector wide = (DoubleVector) FloatVector.fromArray(H, tile, from + i).convertShape(VectorOperators.F2D, D, 0);
+            DoubleVector.fromArray(D, acc, o + i).add(wide).intoArray(acc, o + i);
+        }
     }
 
     /** Sums the threads' tile accumulators into the lower triangle of out, walking the tiles as panel() does. */

@@ -3,8 +3,8 @@ package io.canopy.aggregation;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.management.ManagementFactory;
 
+import io.canopy.testing.AllocationMeter;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -30,24 +30,16 @@ class MultiKrumWorkspaceTest {
 
     @Test
     void repeated_aggregations_through_a_workspace_allocate_only_their_results() {
-        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         int n = 200;
         int d = 256;
         UpdateBlock block = Blocks.gaussian(5L, n, d, 1);
         MultiKrum.Workspace workspace = new MultiKrum.Workspace(1);
-        for (int warm = 0; warm < 30; warm++) {
-            rule.aggregate(block, workspace);
-        }
-        long before = threads.getCurrentThreadAllocatedBytes();
-        int calls = 20;
-        for (int i = 0; i < calls; i++) {
-            rule.aggregate(block, workspace);
-        }
-        long perCall = (threads.getCurrentThreadAllocatedBytes() - before) / calls;
         // The result: scores (n doubles), the order, selected and rejected (n ints together twice), the
         // aggregate (d floats) and the mean's accumulator (d doubles): about 8n + 8n + 4d + 8d bytes, far
         // below the 8n² = 320 KB of distances that a fresh call allocates.
         long resultBytes = 8L * n + 8L * n + 4L * d + 8L * d;
+        long perCall = AllocationMeter.steadyStateBytesPerCall(() -> rule.aggregate(block, workspace), 20, 100,
+            2 * resultBytes + 1024);
         assertTrue(perCall < 2 * resultBytes + 1024, "allocated " + perCall + " bytes per call; results need ~" + resultBytes);
     }
 }

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 
 import io.canopy.straggler.QuorumOutcome;
+import io.canopy.testing.AllocationMeter;
 import io.canopy.straggler.QuorumPolicy;
 import org.junit.jupiter.api.Test;
 
@@ -104,16 +104,10 @@ class IngestBlockTest {
 
     @Test
     void ingesting_a_round_allocates_nothing() {
-        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         float[] update = {0.5f, 0.5f, 0, 0};
-        for (int warm = 0; warm < 20_000; warm++) {
-            ingestRound(update, warm);
-        }
-        long before = threads.getCurrentThreadAllocatedBytes();
-        for (int round = 0; round < 1000; round++) {
-            ingestRound(update, round);
-        }
-        assertEquals(0, threads.getCurrentThreadAllocatedBytes() - before);
+        long[] round = {0};
+        long bytes = AllocationMeter.steadyStateBytesPerCall(() -> ingestRound(update, round[0]++), 10_000, 50, 0);
+        assertEquals(0, bytes);
     }
 
     private void ingestRound(float[] update, long round) {
