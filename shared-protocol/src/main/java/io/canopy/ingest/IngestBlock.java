@@ -16,7 +16,8 @@ import org.agrona.collections.LongHashSet;
  * <p>An input is taken in two steps so that nothing partially applies: {@link #reserve} checks the
  * round, the clock, the sender and the capacity and hands out the next free row; the caller decodes
  * the payload straight into that row (the one copy); {@link #commit} then checks the values and either
- * keeps the row or gives it back. Accepted rows are contiguous, so {@link #accepted()} is an
+ * keeps the row or gives it back; a row reserved and never committed goes to the next reservation.
+ * Accepted rows are contiguous, so {@link #accepted()} is an
  * {@link UpdateBlock} over the same array, without a copy. Single-threaded; allocation-free after
  * construction.
  */
@@ -90,9 +91,9 @@ public final class IngestBlock {
      *     refusal is already counted)
      */
     public int reserve(long round, long sender, long nowNs) {
-        if (reserved >= 0) {
-            throw new IllegalStateException("row " + reserved + " is still reserved: commit or release it first");
-        }
+        // A reservation never committed belongs to a frame whose payload failed to decode (the frame
+        // layer counted that); its row is simply handed out again.
+        reserved = -1;
         if (round != roundId) {
             return refuse(IngestRejection.WRONG_ROUND);
         }

@@ -74,6 +74,19 @@ class IngestBlockTest {
     }
 
     @Test
+    void a_reservation_abandoned_by_a_failed_decode_goes_to_the_next_frame() {
+        block.open(1, policy, 1.0, 0);
+        int abandoned = block.reserve(1, 10, MS);
+        block.rows()[abandoned] = 123f; // half-decoded garbage
+        assertEquals(abandoned, block.reserve(1, 11, MS));
+        System.arraycopy(new float[] {0, 1, 0, 0}, 0, block.rows(), abandoned, D);
+        assertEquals(IngestBlock.ACCEPTED, block.commit(MS));
+        assertEquals(1, block.acceptedCount());
+        assertEquals(11, block.sender(0));
+        assertEquals(IngestBlock.ACCEPTED, offer(1, 10, MS, 1, 0, 0, 0), "the abandoned sender may still send");
+    }
+
+    @Test
     void inputs_after_the_close_are_late_and_change_nothing() {
         block.open(1, policy, 1.0, 0);
         for (int sender = 0; sender < 4; sender++) {
