@@ -1,5 +1,7 @@
 package io.canopy.privacy.sensitivity;
 
+import io.canopy.aggregation.TrimmedMean;
+
 /**
  * L2 sensitivities of Canopy's aggregation rules to one leaf, under add-or-remove-one-leaf adjacency
  * (the adjacency of the subsampled-Gaussian accountants: Mironov, Talwar, Zhang 2019; Opacus; TF
@@ -85,8 +87,8 @@ public final class Sensitivity {
         }
         double worst = 0;
         for (int n = nMin; n < nMax; n++) {
-            final int k = (int) Math.floor(beta * n);
-            final int k1 = (int) Math.floor(beta * (n + 1));
+            final int k = trimCount(beta, n);
+            final int k1 = trimCount(beta, n + 1);
             final double bound;
             if (k1 == k) {
                 final int m = n - 2 * k;
@@ -103,10 +105,13 @@ public final class Sensitivity {
         return worst;
     }
 
-    /** The trim count ⌊beta·n⌋ of a trimmed mean with fraction beta over n inputs. */
+    /**
+     * The trim count ⌊beta·n⌋ exactly as the aggregation rule computes it ({@link TrimmedMean#trimCount}, on
+     * the decimal beta, so 0.29·100 trims 29, not 28): a bound using a different k would be wrong.
+     */
     public static int trimCount(final double beta, final int n) {
         requireBeta(beta);
-        return (int) Math.floor(beta * n);
+        return TrimmedMean.trimCount(beta, n);
     }
 
     private static void requireBeta(final double beta) {
