@@ -31,12 +31,12 @@ final class Figures {
         return plain(d);
     }
 
-    /** An input echoed back as given (shortest round-tripping form). */
+    /** An input echoed back as given: the shortest round-tripping form, 1e-5 rather than 1.0E-5. */
     static String exact(final double x) {
         if (x == Math.rint(x) && Math.abs(x) < 1e15) {
             return Long.toString((long) x);
         }
-        return Double.toString(x);
+        return Double.toString(x).replace(".0E", "E").replace("E", "e");
     }
 
     /** A Rényi order: integers without a decimal point. */
@@ -44,9 +44,9 @@ final class Figures {
         return exact(a);
     }
 
+    // Trailing zeros are kept: "2.0000" says five digits were computed, "2" would not.
     private static String plain(final BigDecimal d) {
-        final BigDecimal s = d.stripTrailingZeros();
-        final int exp = s.precision() - s.scale() - 1;
-        return exp < -5 || exp > 9 ? s.toString().replace("E+", "e").replace("E", "e") : s.toPlainString();
+        final int exp = d.precision() - d.scale() - 1;
+        return exp < -5 || exp > 9 ? d.toString().replace("E+", "e").replace("E", "e") : d.toPlainString();
     }
 }
