@@ -131,15 +131,16 @@ class GaussianSamplerTest {
         final com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         final FastGaussianSampler s = new FastGaussianSampler(3);
         final float[] x = new float[100_000];
-        for (int i = 0; i < 20; i++) {
-            s.addNoise(x, 1.0); // warm up: JIT compilation may allocate
+        // Until C2 has compiled the Vector API loop, the interpreter boxes vectors: poll until compiled code runs.
+        long allocated = Long.MAX_VALUE;
+        for (int attempt = 0; attempt < 300 && allocated >= 1024; attempt++) {
+            final long before = mx.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 10; i++) {
+                s.addNoise(x, 1.0);
+            }
+            allocated = mx.getCurrentThreadAllocatedBytes() - before;
         }
-        final long before = mx.getCurrentThreadAllocatedBytes();
-        for (int i = 0; i < 10; i++) {
-            s.addNoise(x, 1.0);
-        }
-        final long allocated = mx.getCurrentThreadAllocatedBytes() - before;
-        assertTrue(allocated < 1024, "allocated " + allocated + " bytes");
+        assertTrue(allocated < 1024, "allocated " + allocated + " bytes per 10 calls after warm-up");
     }
 
     @Test
