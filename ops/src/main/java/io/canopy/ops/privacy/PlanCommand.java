@@ -30,6 +30,8 @@ final class PlanCommand {
             + " below; without it, the default 10M-leaf tree"),
         Spec.value("write-ledger", "FILE", "also write the plan's T rounds as a privacy ledger (.yaml: YAML form,"
             + " else binary), for ./canopy privacy replay"),
+        Spec.value("sampler", "S", "with --write-ledger: the Gaussian sampler the rounds record, secure (default) or"
+            + " fast (simulations and load tests only)"),
         Spec.flag("json", "print one JSON object instead of the table"));
 
     private PlanCommand() {
@@ -41,7 +43,7 @@ final class PlanCommand {
             keys.append("  ").append(e.getKey()).append(" ".repeat(Math.max(2, 24 - e.getKey().length())))
                 .append(e.getValue()).append('\n');
         }
-        return Options.help("./canopy privacy plan [--config FILE] [--write-ledger FILE] [--json]",
+        return Options.help("./canopy privacy plan [--config FILE] [--write-ledger FILE [--sampler S]] [--json]",
             """
                 Derives, for every tier, the L2 sensitivity of its release to one leaf (adjacency: add or remove one
                 leaf; updates clipped to C; chained up the tree, including a leaf flipping its cluster's quorum),
@@ -54,6 +56,13 @@ final class PlanCommand {
     static int run(final List<String> args, final PrintStream out, final PrintStream err) throws UsageException {
         final Options o = Options.parse(SPECS, args);
         PrivacyCommand.noPositional(o);
+        final String sampler = o.has("sampler") ? o.get("sampler") : "secure";
+        if (!sampler.equals("secure") && !sampler.equals("fast")) {
+            throw new UsageException("--sampler must be secure or fast, got '" + sampler + "'");
+        }
+        if (o.has("sampler") && !o.has("write-ledger")) {
+            throw new UsageException("--sampler applies only with --write-ledger");
+        }
         final TreeShape shape = o.has("config") ? load(Path.of(o.get("config"))) : TreeShape.defaults();
         final PrivacyPlan plan = PrivacyPlan.of(shape);
         if (o.has("json")) {
@@ -65,11 +74,15 @@ final class PlanCommand {
         if (o.has("write-ledger")) {
             final Path file = Path.of(o.get("write-ledger"));
             try {
-                writeLedger(plan, file);
+                writeLedger(plan, file, sampler);
             } catch (final IOException e) {
                 throw new UsageException(file + ": cannot write: " + e.getMessage());
             }
             err.println("wrote " + shape.rounds() + " rounds to " + file);
+            if (sampler.equals("fast")) {
+                err.println("warning: the fast sampler is seeded and predictable: for simulations and load tests only,"
+                    + " it gives no privacy guarantee");
+            }
         }
         return CliCommand.OK;
     }
@@ -88,7 +101,7 @@ final class PlanCommand {
         }
     }
 
-    private static void writeLedger(final PrivacyPlan plan, final Path file) throws IOException {
+    private static void writeLedger(final PrivacyPlan plan, final Path file, final String sampler) throws IOException {
         if (Files.exists(file)) {
             throw new IOException("exists; refusing to append a plan to an existing ledger");
         }
@@ -98,7 +111,7 @@ final class PlanCommand {
         final double[] rdp = new RdpAccountant().stepRdp(q, z[2]);
         try (PrivacyLedger ledger = PrivacyLedger.open(file)) {
             for (long r = 1; r <= plan.shape().rounds(); r++) {
-                ledger.append(new LedgerEntry(r, q, "secure", z, sens, rdp));
+                ledger.append(new LedgerEntry(r, q, sampler, z, sens, rdp));
             }
         }
     }

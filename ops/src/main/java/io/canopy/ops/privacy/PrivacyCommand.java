@@ -109,7 +109,7 @@ public final class PrivacyCommand implements CliCommand {
             spentJson(j, s);
             out.println(j.endObject());
         } else {
-            out.printf("%d rounds at q=%s, z=%s, delta=%s:%n", steps, Figures.exact(q), Figures.exact(z),
+            out.printf("%d round%s at q=%s, z=%s, delta=%s:%n", steps, steps == 1 ? "" : "s", Figures.exact(q), Figures.exact(z),
                 Figures.exact(delta));
             spentText(out, s);
         }

@@ -190,6 +190,15 @@ class PrivacyCommandTest {
             assertTrue(torn.out().startsWith("39 rounds (1 .. 39) replayed from " + ledger), torn.out());
             assertTrue(torn.err().startsWith("warning: record 40 at byte "), torn.err());
         }
+        final Path sim = dir.resolve("sim.bin");
+        final Run fast = cli("privacy", "plan", "--config", cfg.toString(), "--write-ledger", sim.toString(), "--sampler",
+            "fast");
+        assertEquals(0, fast.exit(), fast.err());
+        assertTrue(fast.err().contains("warning: the fast sampler is seeded and predictable: for simulations and load"
+            + " tests only, it gives no privacy guarantee"), fast.err());
+        assertTrue(cli("privacy", "replay", sim.toString()).err().contains("warning: 40 rounds used the fast sampler"));
+        assertEquals("canopy privacy: --sampler must be secure or fast, got 'quick'",
+            cli("privacy", "plan", "--write-ledger", sim.toString(), "--sampler", "quick").firstErrLine());
         assertEquals("canopy privacy: " + dir.resolve("none.bin") + ": no such file",
             cli("privacy", "replay", dir.resolve("none.bin").toString()).firstErrLine());
     }
