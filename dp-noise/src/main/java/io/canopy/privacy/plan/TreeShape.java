@@ -11,7 +11,7 @@ import java.util.Set;
  * leaves in 10^4 clusters of 1,000 (Multi-Krum), 100 continents of 100 clusters (trimmed mean), one
  * global (trimmed mean); quorum 0.6 at every tier; clip norm 1.
  *
- * @param leaves               fleet size N
+ * @param leaves               fleet size N, which must equal clusterSize·clustersPerContinent·continents
  * @param samplingRate         q: each leaf is included in a round independently with this probability
  * @param clusterSize          leaves assigned to one cluster; a cluster expects q·clusterSize updates a round
  * @param clustersPerContinent K, clusters feeding one continental aggregator
@@ -55,6 +55,11 @@ public record TreeShape(long leaves, double samplingRate, int clusterSize, int c
             if (!t.equals("continental") && !t.equals("global")) {
                 throw new IllegalArgumentException("trusted must list only continental and/or global (or none), got " + t);
             }
+        }
+        final long assigned = (long) clusterSize * clustersPerContinent * continents;
+        if (leaves != assigned) {
+            throw new IllegalArgumentException("leaves must equal cluster-size x clusters-per-continent x continents = "
+                + assigned + ", got " + leaves);
         }
         final int n1 = minInputs(expectedPerCluster(samplingRate, clusterSize), quorum);
         if (!(n1 > 2 * multiKrumF + 2)) {
@@ -143,7 +148,7 @@ public record TreeShape(long leaves, double samplingRate, int clusterSize, int c
 
     private static Map<String, String> keys() {
         final Map<String, String> m = new LinkedHashMap<>();
-        m.put("leaves", "fleet size N (default 10000000)");
+        m.put("leaves", "fleet size N = cluster-size x clusters-per-continent x continents (default 10000000)");
         m.put("q", "Poisson sampling rate of leaves per round, in (0, 1] (default 0.1)");
         m.put("cluster-size", "leaves assigned to one cluster (default 1000)");
         m.put("clusters-per-continent", "K, clusters per continental aggregator (default 100)");

@@ -62,6 +62,10 @@ class PrivacyPlanTest {
         assertEquals(0.05, s.samplingRate());
         assertEquals(50, s.expectedPerCluster());
         assertEquals(Set.of("global"), s.trusted());
+        p.setProperty("leaves", "999");
+        assertEquals("leaves must equal cluster-size x clusters-per-continent x continents = 10000000, got 999",
+            assertThrows(IllegalArgumentException.class, () -> TreeShape.fromProperties(p)).getMessage());
+        p.remove("leaves");
         p.setProperty("beta2", "0.5");
         assertEquals("beta2 must be in [0, 0.5), got 0.5",
             assertThrows(IllegalArgumentException.class, () -> TreeShape.fromProperties(p)).getMessage());

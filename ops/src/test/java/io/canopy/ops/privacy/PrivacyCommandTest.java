@@ -142,6 +142,7 @@ class PrivacyCommandTest {
         Files.writeString(cfg, """
             # a smaller tree, everything untrusted
             leaves: 1000000
+            continents: 10
             q: 0.05
             multikrum-f: 5
             rounds: 200
