@@ -39,7 +39,7 @@ public final class CanopyCli {
         }
         final List<String> rest = args.subList(1, args.size());
         if (Options.wantsHelp(rest)) {
-            out.print(command.help());
+            out.print(command.help(rest));
             return CliCommand.OK;
         }
         try {

@@ -26,6 +26,14 @@ public interface CliCommand {
     String help();
 
     /**
+     * The help for {@code ./canopy NAME ARGS --help}: lets a command with sub-commands answer
+     * {@code ./canopy NAME SUB --help} with the sub-command's own flags. Defaults to {@link #help()}.
+     */
+    default String help(final List<String> args) {
+        return help();
+    }
+
+    /**
      * Runs the command. Data goes to {@code out} (so {@code --json} output can be piped); progress and
      * errors to {@code err}.
      *
