@@ -18,6 +18,7 @@ public final class QuorumTracker {
     private long openedAtNs;
     private int arrived;
     private int late;
+    private int withdrawn;
     private long quorumReachedAtNs;
     private boolean quorumReached;
     private QuorumOutcome outcome;
@@ -46,6 +47,7 @@ public final class QuorumTracker {
         openedAtNs = nowNs;
         arrived = 0;
         late = 0;
+        withdrawn = 0;
         quorumReached = false;
         quorumReachedAtNs = 0;
         outcome = null;
@@ -71,10 +73,35 @@ public final class QuorumTracker {
         }
         if (arrived >= policy.expectedCount()) {
             close(nowNs, QuorumOutcome.COMPLETE, CloseReason.ALL_ARRIVED);
+        } else if (arrived + withdrawn >= policy.expectedCount()) {
+            closeAccountedFor(nowNs);
         } else {
             advance(nowNs);
         }
         return true;
+    }
+
+    /**
+     * Records that one expected input will never come (its sender reported a failed quorum of its
+     * own): once every expected input has arrived or been withdrawn there is nothing left to wait for,
+     * and the round closes at once, with the quorum or without it.
+     *
+     * @return whether the round is closed
+     */
+    public boolean withdraw(long nowNs) {
+        if (advance(nowNs)) {
+            return true;
+        }
+        withdrawn++;
+        if (arrived + withdrawn >= policy.expectedCount()) {
+            closeAccountedFor(nowNs);
+        }
+        return outcome != null;
+    }
+
+    private void closeAccountedFor(long nowNs) {
+        close(nowNs, arrived >= quorumCount ? QuorumOutcome.QUORUM_AT_DEADLINE : QuorumOutcome.FAILED_NO_QUORUM,
+            CloseReason.ALL_ACCOUNTED_FOR);
     }
 
     /**
@@ -140,6 +167,11 @@ public final class QuorumTracker {
     /** Inputs counted towards the round. */
     public int arrived() {
         return arrived;
+    }
+
+    /** Expected inputs known never to come. */
+    public int withdrawn() {
+        return withdrawn;
     }
 
     /** Inputs that arrived after the round closed. */

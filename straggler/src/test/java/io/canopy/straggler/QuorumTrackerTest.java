@@ -117,6 +117,35 @@ class QuorumTrackerTest {
     }
 
     @Test
+    void withdrawn_inputs_let_the_round_close_once_nothing_is_left_to_wait_for() {
+        tracker.open(clock.nanoTime());
+        for (int i = 0; i < 7; i++) {
+            arriveAfter(1);
+        }
+        assertFalse(tracker.withdraw(clock.nanoTime()));
+        assertFalse(tracker.withdraw(clock.nanoTime()));
+        assertTrue(tracker.withdraw(clock.nanoTime()), "7 arrived + 3 withdrawn = 10 expected");
+        assertEquals(QuorumOutcome.QUORUM_AT_DEADLINE, tracker.outcome());
+        assertEquals(CloseReason.ALL_ACCOUNTED_FOR, tracker.closeReason());
+        assertEquals(3, tracker.withdrawn());
+        assertEquals(7 * MS, tracker.closedAfterNs());
+    }
+
+    @Test
+    void a_tier_whose_inputs_all_failed_fails_at_once_instead_of_waiting_for_the_deadline() {
+        tracker.open(clock.nanoTime());
+        for (int i = 0; i < 5; i++) {
+            arriveAfter(1);
+        }
+        for (int i = 0; i < 5; i++) {
+            tracker.withdraw(clock.nanoTime());
+        }
+        assertEquals(QuorumOutcome.FAILED_NO_QUORUM, tracker.outcome());
+        assertEquals(CloseReason.ALL_ACCOUNTED_FOR, tracker.closeReason());
+        assertEquals(5 * MS, tracker.closedAfterNs());
+    }
+
+    @Test
     void reopening_forgets_the_previous_round() {
         tracker.open(clock.nanoTime());
         clock.advance(Duration.ofMillis(300));
