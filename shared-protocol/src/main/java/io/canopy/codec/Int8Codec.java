@@ -1,0 +1,140 @@
+package io.canopy.codec;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * 8-bit quantization with one binary32 scale per block of B values and stochastic rounding.
+ *
+ * <p>Block b's scale is s = max|x|/127. Each value becomes q = floor(x/s + u) clamped to
+ * [-127, 127], with u uniform in [0, 1), and decodes to q·s. Since P(round up) equals the
+ * fractional part of x/s, E[q·s] = x: the quantizer is unbiased (stochastic rounding as in Gupta
+ * et al., "Deep Learning with Limited Numerical Precision", ICML 2015; the per-block scaling as in
+ * QSGD, Alistarh et al. 2017), so the errors of many leaves average out instead of adding up.
+ * The error of one value is below s = max|x|/127.
+ *
+ * <p>The uniform draws are a counter-based hash of (seed, element index) — Wellons' "lowbias32"
+ * integer mix — so they vectorize, need no state per lane, and are reproducible from the seed;
+ * u has 24 random bits, which bounds any residual bias by 2^-24 of a quantization step.
+ *
+ * <p>Blocks whose largest magnitude is below {@link #MIN_MAX_ABS} encode as zeros with scale 0
+ * (their 127/max would overflow); a non-finite input writes a non-finite scale, which every
+ * receiver rejects, rather than silently sending zeros.
+ */
+public final class Int8Codec {
+
+    /** Below this block maximum, 127/max overflows binary32: the block is sent as zeros. */
+    public static final float MIN_MAX_ABS = 0x1p-120f;
+
+    static final int GOLDEN = 0x9E3779B9;
+    static final int MIX1 = 0x7feb352d;
+    static final int MIX2 = 0x846ca68b;
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> SI = IntVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    private static final VectorSpecies<Byte> SB = VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8));
+    private static final IntVector IOTA = IntVector.zero(SI).addIndex(1);
+
+    private Int8Codec() {
+    }
+
+    /**
+     * Encodes {@code d} values into {@code ceil(d/B)} scales followed by {@code d} bytes.
+     *
+     * @param seed varies the rounding draws: use a different one per frame (see {@link UpdateEncoder})
+     */
+    public static void encode(final float[] src, final int srcOffset, final int d, final int blockSize,
+                              final int seed, final MemorySegment dst, final long dstOffset) {
+        final int blocks = Codecs.int8Blocks(d, blockSize);
+        final long qOffset = dstOffset + 4L * blocks;
+        for (int b = 0; b < blocks; b++) {
+            final int lo = b * blockSize;
+            final int n = Math.min(blockSize, d - lo);
+            final float maxAbs = maxAbs(src, srcOffset + lo, n);
+            if (!(maxAbs <= Float.MAX_VALUE) || maxAbs < MIN_MAX_ABS) {
+                // NaN/infinite input: send the poison so receivers reject it; tiny block: zeros.
+                dst.set(Segments.FLOAT_LE, dstOffset + 4L * b, maxAbs < MIN_MAX_ABS ? 0f : maxAbs);
+                dst.asSlice(qOffset + lo, n).fill((byte) 0);
+                continue;
+            }
+            dst.set(Segments.FLOAT_LE, dstOffset + 4L * b, maxAbs / 127f);
+            quantize(src, srcOffset + lo, n, 127f / maxAbs, seed, lo, dst, qOffset + lo);
+        }
+    }
+
+    private static float maxAbs(final float[] x, final int from, final int n) {
+        FloatVector m = FloatVector.zero(S);
+        int i = 0;
+        for (final int bound = n - L; i <= bound; i += L) {
+            // max of abs propagates NaN in the Vector API (as Math.max does), so NaN input is seen.
+            m = m.max(FloatVector.fromArray(S, x, from + i).abs());
+        }
+        float r = m.reduceLanes(VectorOperators.MAX);
+        for (; i < n; i++) {
+            r = Math.max(r, Math.abs(x[from + i]));
+        }
+        return r;
+    }
+
+    private static void quantize(final float[] x, final int from, final int n, final float inv, final int seed,
+                                 final int index0, final MemorySegment dst, final long dstOffset) {
+        int i = 0;
+        for (final int bound = n - L; i <= bound; i += L) {
+            IntVector h = IOTA.add(index0 + i).mul(GOLDEN).lanewise(VectorOperators.XOR, seed);
+            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16)).mul(MIX1);
+            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 15)).mul(MIX2);
+            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16));
+            final FloatVector u = ((FloatVector) h.lanewise(VectorOperators.LSHR, 8).convert(VectorOperators.I2F, 0))
+                .mul(0x1p-24f);
+            final FloatVector y = FloatVector.fromArray(S, x, from + i).mul(inv).add(u);
+            // floor(y): truncate toward zero, then step down where truncation went up (negative y).
+            IntVector t = (IntVector) y.convert(VectorOperators.F2I, 0);
+            final VectorMask<Integer> up = y.lt((FloatVector) t.convert(VectorOperators.I2F, 0)).cast(SI);
+            t = t.lanewise(VectorOperators.SUB, 1, up).max(-127).min(127);
+            ((ByteVector) t.convertShape(VectorOperators.I2B, SB, 0))
+                .intoMemorySegment(dst, dstOffset + i, ByteOrder.LITTLE_ENDIAN);
+        }
+        for (; i < n; i++) {
+            dst.set(java.lang.foreign.ValueLayout.JAVA_BYTE, dstOffset + i,
+                (byte) ScalarCodecs.quantize(x[from + i], inv, seed, index0 + i));
+        }
+    }
+
+    /** Decodes d values; {@link Codecs#BAD_SCALE} or {@link Codecs#NON_FINITE} on a bad payload. */
+    public static int decode(final MemorySegment src, final long srcOffset, final int d, final int blockSize,
+                             final float[] dst, final int dstOffset) {
+        final int blocks = Codecs.int8Blocks(d, blockSize);
+        final long qOffset = srcOffset + 4L * blocks;
+        FloatVector bad = FloatVector.zero(S);
+        float tail = 0f;
+        for (int b = 0; b < blocks; b++) {
+            final float scale = src.get(Segments.FLOAT_LE, srcOffset + 4L * b);
+            if (!(scale >= 0f && scale <= Float.MAX_VALUE)) {
+                return Codecs.BAD_SCALE;
+            }
+            final int lo = b * blockSize;
+            final int n = Math.min(blockSize, d - lo);
+            int i = 0;
+            for (final int bound = n - L; i <= bound; i += L) {
+                final FloatVector v = ((FloatVector) ByteVector.fromMemorySegment(SB, src, qOffset + lo + i,
+                    ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.B2F, S, 0)).mul(scale);
+                bad = bad.add(v.sub(v));
+                v.intoArray(dst, dstOffset + lo + i);
+            }
+            for (; i < n; i++) {
+                final float v = src.get(java.lang.foreign.ValueLayout.JAVA_BYTE, qOffset + lo + i) * scale;
+                tail += v - v;
+                dst[dstOffset + lo + i] = v;
+            }
+        }
+        return bad.reduceLanes(VectorOperators.ADD) + tail == 0f ? Codecs.OK : Codecs.NON_FINITE;
+    }
+}
