@@ -1,0 +1,29 @@
+package io.canopy.transport;
+
+import io.canopy.frame.FrameDecoder;
+
+/**
+ * The tier's side of a {@link FrameSubscriber}: receives each accepted frame's header view and its
+ * decoded values. Called on the receive agent's thread; the view and, unless the handler supplied
+ * the destination, the values array are valid only during the call.
+ *
+ * <p>To decode straight into its own storage (one copy from the Aeron buffer to the tier's update
+ * block), a handler overrides {@link #destination} and {@link #destinationOffset}; that region holds
+ * unspecified values after a rejected frame, and belongs to a frame only once {@link #onFrame} is called.
+ */
+@FunctionalInterface
+public interface FrameHandler {
+
+    /** An accepted frame: header validated, checksum matched, every value decoded and finite. */
+    void onFrame(FrameDecoder frame, float[] values, int offset);
+
+    /** Where to decode a frame whose header passed validation; null decodes into the subscriber's scratch. */
+    default float[] destination(final FrameDecoder frame) {
+        return null;
+    }
+
+    /** Offset in {@link #destination}'s array; called only when that returned non-null. */
+    default int destinationOffset(final FrameDecoder frame) {
+        return 0;
+    }
+}
