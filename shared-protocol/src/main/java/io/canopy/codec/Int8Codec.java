@@ -5,7 +5,6 @@ import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -20,9 +19,11 @@ import jdk.incubator.vector.VectorSpecies;
  * QSGD, Alistarh et al. 2017), so the errors of many leaves average out instead of adding up.
  * The error of one value is below s = max|x|/127.
  *
- * <p>The uniform draws are a counter-based hash of (seed, element index) — Wellons' "lowbias32"
- * integer mix — so they vectorize, need no state per lane, and are reproducible from the seed;
- * u has 24 random bits, which bounds any residual bias by 2^-24 of a quantization step.
+ * <p>The uniform draws are a counter-based hash of (seed, element index) — a two-multiply
+ * xor-shift mix in the style of Wellons' "lowbias32" — so they vectorize, need no state per lane,
+ * and are reproducible from the seed. The floor is taken as trunc(x/s + 128 + u) − 128, which
+ * keeps the sum positive so a float-to-int truncation is the floor; its float rounding (the sum has
+ * 2^-16 resolution near 256) bounds any residual bias by about 2^-16 of a quantization step.
  *
  * <p>Blocks whose largest magnitude is below {@link #MIN_MAX_ABS} encode as zeros with scale 0
  * (their 127/max would overflow); a non-finite input writes a non-finite scale, which every
@@ -88,17 +89,14 @@ public final class Int8Codec {
                                  final int index0, final MemorySegment dst, final long dstOffset) {
         int i = 0;
         for (final int bound = n - L; i <= bound; i += L) {
-            IntVector h = IOTA.add(index0 + i).mul(GOLDEN).lanewise(VectorOperators.XOR, seed);
-            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16)).mul(MIX1);
+            IntVector h = IOTA.add(index0 + i).mul(GOLDEN).lanewise(VectorOperators.XOR, seed).mul(MIX1);
             h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 15)).mul(MIX2);
             h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16));
             final FloatVector u = ((FloatVector) h.lanewise(VectorOperators.LSHR, 8).convert(VectorOperators.I2F, 0))
-                .mul(0x1p-24f);
+                .fma(0x1p-24f, 128f);
+            // x·inv + 128 + u lies in [1, 256), where truncation toward zero is floor; subtract 128 after.
             final FloatVector y = FloatVector.fromArray(S, x, from + i).mul(inv).add(u);
-            // floor(y): truncate toward zero, then step down where truncation went up (negative y).
-            IntVector t = (IntVector) y.convert(VectorOperators.F2I, 0);
-            final VectorMask<Integer> up = y.lt((FloatVector) t.convert(VectorOperators.I2F, 0)).cast(SI);
-            t = t.lanewise(VectorOperators.SUB, 1, up).max(-127).min(127);
+            final IntVector t = ((IntVector) y.convert(VectorOperators.F2I, 0)).sub(128).max(-127).min(127);
             ((ByteVector) t.convertShape(VectorOperators.I2B, SB, 0))
                 .intoMemorySegment(dst, dstOffset + i, ByteOrder.LITTLE_ENDIAN);
         }

@@ -34,23 +34,22 @@ public final class ScalarCodecs {
         }
     }
 
-    /** The uniform draw in [0, 1) for element {@code index} under {@code seed} (lowbias32 mix, 24 bits). */
+    /** The uniform draw in [0, 1) for element {@code index} under {@code seed} (24 bits). */
     public static float uniform(final int seed, final int index) {
-        int h = index * Int8Codec.GOLDEN ^ seed;
-        h = (h ^ (h >>> 16)) * Int8Codec.MIX1;
+        int h = (index * Int8Codec.GOLDEN ^ seed) * Int8Codec.MIX1;
         h = (h ^ (h >>> 15)) * Int8Codec.MIX2;
         h ^= h >>> 16;
         return (h >>> 8) * 0x1p-24f;
     }
 
-    /** floor(x·inv + u) clamped to [-127, 127]: the int8 codec's stochastic rounding of one value. */
+    /** floor(x·inv + u) clamped to [-127, 127], computed as the codec does: trunc(x·inv + (128 + u)) − 128. */
     public static int quantize(final float x, final float inv, final int seed, final int index) {
-        final float y = x * inv + uniform(seed, index);
-        int t = (int) y;
-        if (y < t) {
-            t--;
-        }
-        return Math.max(-127, Math.min(127, t));
+        final float y = x * inv + Math.fma(uniformBits(seed, index), 0x1p-24f, 128f);
+        return Math.max(-127, Math.min(127, (int) y - 128));
+    }
+
+    private static float uniformBits(final int seed, final int index) {
+        return uniform(seed, index) * 0x1p24f;
     }
 
     /** The int8 encoding of {@code x}: {@code scales[ceil(d/B)]} and {@code q[d]}, as the codec writes them. */

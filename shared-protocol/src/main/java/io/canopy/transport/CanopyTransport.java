@@ -91,20 +91,30 @@ public final class CanopyTransport implements AutoCloseable {
 
     /** A publisher on the context's channel and stream; closed with this transport. */
     public FramePublisher publisher() {
+        return publisher(ctx.streamId());
+    }
+
+    /** A publisher on the context's channel and the given stream; closed with this transport. */
+    public FramePublisher publisher(final int streamId) {
         final FramePublisher p = new FramePublisher(
-            aeron.addExclusivePublication(ctx.publicationChannel(), ctx.streamId()), ctx);
+            aeron.addExclusivePublication(ctx.publicationChannel(), streamId), ctx);
         owned.add(p);
         return p;
     }
 
     /** A subscriber (an unstarted agent) on the context's channel and stream; closed with this transport. */
     public FrameSubscriber subscriber(final FrameLimits limits, final FrameHandler handler) {
+        return subscriber(ctx.streamId(), limits, handler);
+    }
+
+    /** A subscriber on the context's channel and the given stream; closed with this transport. */
+    public FrameSubscriber subscriber(final int streamId, final FrameLimits limits, final FrameHandler handler) {
         if (limits.maxFrameLength() > ctx.maxFrameLength()) {
             throw new IllegalArgumentException("limits allow frames of " + limits.maxFrameLength()
                 + " bytes but maxFrameLength=" + ctx.maxFrameLength());
         }
         final FrameSubscriber s = new FrameSubscriber(
-            aeron.addSubscription(ctx.subscriptionChannel(), ctx.streamId()), limits, handler, ctx.fragmentLimit());
+            aeron.addSubscription(ctx.subscriptionChannel(), streamId), limits, handler, ctx.fragmentLimit());
         owned.add(s);
         return s;
     }

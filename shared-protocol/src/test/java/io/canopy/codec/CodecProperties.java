@@ -61,6 +61,26 @@ class CodecProperties {
         }
     }
 
+    @net.jqwik.api.Example
+    void fp16VectorDecodeMatchesFloat16ToFloatForEveryHalf() {
+        final int n = 1 << 16;
+        final MemorySegment seg = buffer(2L * n);
+        for (int h = 0; h < n; h++) {
+            seg.set(Segments.SHORT_LE, 2L * h, (short) h);
+        }
+        final float[] y = new float[n];
+        Fp16Codec.decode(seg, 0, n, y, 0);
+        for (int h = 0; h < n; h++) {
+            final int expected = Float.floatToRawIntBits(Float.float16ToFloat((short) h));
+            final int actual = Float.floatToRawIntBits(y[h]);
+            if (Float.isNaN(y[h])) {
+                assertTrue(Float.isNaN(Float.float16ToFloat((short) h)), "half " + h);
+            } else {
+                assertEquals(expected, actual, "half 0x" + Integer.toHexString(h));
+            }
+        }
+    }
+
     @Property
     void bf16VectorKernelsMatchTheScalarReferenceBitForBit(@ForAll("anyFloats") final float[] x) {
         final MemorySegment seg = buffer(2L * x.length);
