@@ -42,14 +42,13 @@ public final class ScalarCodecs {
         return (h >>> 8) * 0x1p-24f;
     }
 
-    /** floor(x·inv + u) clamped to [-127, 127], computed as the codec does: trunc(x·inv + (128 + u)) − 128. */
+    /**
+     * floor(x·inv + u) clamped to [-127, 127], computed as the codec does: round to nearest of
+     * fma(x, inv, u − 1/2), read from the mantissa of its sum with 1.5·2^23.
+     */
     public static int quantize(final float x, final float inv, final int seed, final int index) {
-        final float y = x * inv + Math.fma(uniformBits(seed, index), 0x1p-24f, 128f);
-        return Math.max(-127, Math.min(127, (int) y - 128));
-    }
-
-    private static float uniformBits(final int seed, final int index) {
-        return uniform(seed, index) * 0x1p24f;
+        final float y = Math.fma(x, inv, uniform(seed, index) - 0.5f) + Int8Codec.ROUNDING_MAGIC;
+        return Math.max(-127, Math.min(127, Float.floatToRawIntBits(y) - Int8Codec.ROUNDING_MAGIC_BITS));
     }
 
     /** The int8 encoding of {@code x}: {@code scales[ceil(d/B)]} and {@code q[d]}, as the codec writes them. */
