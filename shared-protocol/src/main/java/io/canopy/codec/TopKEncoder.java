@@ -9,18 +9,23 @@ import java.lang.foreign.MemorySegment;
  * Memory", NeurIPS 2018; Karimireddy et al., "Error Feedback Fixes SignSGD", ICML 2019).
  *
  * <p>Exactly k coordinates are sent: ties at the threshold magnitude are broken by lowest index.
- * Selection is a quickselect on a scratch copy of the magnitudes, O(d) expected. Inputs must be
- * finite (a leaf clips its update before encoding).
+ * Selection is O(d): a sampled lower bound on the threshold, then a quickselect among the few
+ * values above it. Inputs must be finite (a leaf clips its update before encoding).
  *
  * <p>One instance per sender and dimension; not thread-safe; allocation-free after construction.
  */
 public final class TopKEncoder {
 
+    /** Magnitudes sampled to estimate the threshold; enough that the estimate rarely misses. */
+    private static final int SAMPLE = 8192;
+
     private final int d;
     private final int k;
     private final float[] residual;
-    private final float[] accumulated;
     private final float[] magnitudes;
+    private final float[] sample;
+    private final float[] candidates;
+    private long fallbacks;
 
     public TopKEncoder(final int dimension, final int k) {
         if (dimension <= 0) {
@@ -32,8 +37,9 @@ public final class TopKEncoder {
         this.d = dimension;
         this.k = k;
         this.residual = new float[dimension];
-        this.accumulated = new float[dimension];
         this.magnitudes = new float[dimension];
+        this.sample = new float[Math.min(dimension, SAMPLE)];
+        this.candidates = new float[(int) Math.min(dimension, 4L * k + 4096)];
     }
 
     public int dimension() {
@@ -49,6 +55,11 @@ public final class TopKEncoder {
         return residual;
     }
 
+    /** Calls whose sampled threshold missed and fell back to a full selection (a performance figure only). */
+    public long fallbacks() {
+        return fallbacks;
+    }
+
     /** Forgets the residual, e.g. when a new model version makes old error meaningless. */
     public void reset() {
         java.util.Arrays.fill(residual, 0f);
@@ -56,32 +67,79 @@ public final class TopKEncoder {
 
     /** Writes the 8k-byte payload for {@code src[srcOffset..+d)} and updates the residual. */
     public void encode(final float[] src, final int srcOffset, final MemorySegment dst, final long dstOffset) {
+        // The residual becomes update + residual; what is sent is then taken out of it.
+        final float[] acc = residual;
         for (int i = 0; i < d; i++) {
-            final float a = src[srcOffset + i] + residual[i];
-            accumulated[i] = a;
-            magnitudes[i] = Math.abs(a);
+            acc[i] += src[srcOffset + i];
         }
-        final float threshold = Selection.kthSmallest(magnitudes, d, d - k);
-        int above = 0;
-        for (int i = 0; i < d; i++) {
-            if (Math.abs(accumulated[i]) > threshold) {
-                above++;
-            }
-        }
-        int ties = k - above;
+        final float threshold = threshold(acc);
+        int ties = k - countAbove(threshold);
         final long values = dstOffset + 4L * k;
         int j = 0;
         for (int i = 0; i < d; i++) {
-            final float a = accumulated[i];
+            final float a = acc[i];
             final float m = Math.abs(a);
-            if (m > threshold || (m == threshold && ties-- > 0)) {
+            if (m >= threshold && (m > threshold || ties-- > 0)) {
                 dst.set(Segments.INT_LE, dstOffset + 4L * j, i);
                 dst.set(Segments.FLOAT_LE, values + 4L * j, a);
-                residual[i] = 0f;
+                acc[i] = 0f;
                 j++;
-            } else {
-                residual[i] = a;
             }
         }
+    }
+
+    private int candidateCount;
+
+    /**
+     * The k-th largest magnitude. A strided sample gives a lower bound expected to admit about 2k
+     * values; the values at or above it are the candidates, and the k-th largest of all is the
+     * k-th largest of them whenever there are at least k. Otherwise (rare), a full quickselect.
+     */
+    private float threshold(final float[] acc) {
+        if (d >= 8 * SAMPLE && k <= d / 16) {
+            final int stride = d / SAMPLE;
+            int s = 0;
+            for (int i = 0; i < d && s < sample.length; i += stride) {
+                sample[s++] = Math.abs(acc[i]);
+            }
+            final long expected = Math.max(16, 2L * k * s / d);
+            final int rank = (int) Math.max(0, s - expected - 4 * (long) Math.sqrt(expected));
+            final float lower = Selection.kthSmallest(sample, s, rank);
+            int c = 0;
+            final int cap = candidates.length;
+            for (int i = 0; i < d; i++) {
+                final float m = Math.abs(acc[i]);
+                if (m >= lower) {
+                    if (c == cap) {
+                        c = -1;
+                        break;
+                    }
+                    candidates[c++] = m;
+                }
+            }
+            if (c >= k) {
+                candidateCount = c;
+                return Selection.kthSmallest(candidates, c, c - k);
+            }
+            fallbacks++;
+        }
+        for (int i = 0; i < d; i++) {
+            magnitudes[i] = Math.abs(acc[i]);
+        }
+        candidateCount = -1;
+        return Selection.kthSmallest(magnitudes, d, d - k);
+    }
+
+    /** How many magnitudes exceed {@code t}: all of them are candidates when candidates were used. */
+    private int countAbove(final float t) {
+        final float[] from = candidateCount >= 0 ? candidates : residual;
+        final int n = candidateCount >= 0 ? candidateCount : d;
+        int above = 0;
+        for (int i = 0; i < n; i++) {
+            if (Math.abs(from[i]) > t) {
+                above++;
+            }
+        }
+        return above;
     }
 }
