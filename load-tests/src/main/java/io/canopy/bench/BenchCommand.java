@@ -21,8 +21,7 @@ public final class BenchCommand implements CliCommand {
 
     private static final List<Spec> SPECS = List.of(
         Spec.flag("json", "print the results as one JSON object on stdout (progress stays on stderr)"),
-        Spec.value("runs", "N", "measured runs per case after the warm-up; the median is reported (default 5;"
-            + " transport: 3)"),
+        Spec.value("runs", "N", "measured runs per case after the warm-up; the median is reported (default 5)"),
         Spec.flag("quick", "smaller sizes (kernels: 10x, transport: 1/8 of the bytes, codecs: d=1e5): a smoke test in"
             + " seconds, not the figures to quote"),
         Spec.flag("peers", "kernels only: also time the NumPy peers (shared/peers/numpy_aggregators.py) at the same sizes; needs"
@@ -55,7 +54,8 @@ public final class BenchCommand implements CliCommand {
                 the same frame bytes through raw Aeron (no framing) and as Canopy frames (encode, Aeron,
                 reassemble, validate, decode), over IPC and UDP loopback (one JVM, one driver), for
                 d = 1e4, 1e5, 1e6 at fp32 and int8. Reports frames/s, GB/s and the Canopy/raw ratio.
-                Takes about a minute; uses both cores.
+                Takes about a minute; uses both cores. The figures move a lot on a busy machine: compare
+                the ratio within one run.
 
                 bench codecs measures each codec (fp32, fp16, bf16, int8, topk with k = d/100) on Gaussian
                 and Student-t(3) vectors at d = 1e6: bytes per value, encode and decode GB/s, relative L2
@@ -77,7 +77,7 @@ public final class BenchCommand implements CliCommand {
             throw new UsageException("--peers and --peers-script apply to bench kernels only");
         }
         if (bench.equals("transport")) {
-            final int runs = o.intValue("runs", 3, 1, 1000);
+            final int runs = o.intValue("runs", 5, 1, 1000);
             final List<TransportBench.Case> cases = new TransportBench(runs, quick, err).run();
             out.print(o.has("json") ? DataPlaneOutput.transportJson(cases, runs, quick) + "\n"
                 : DataPlaneOutput.transportTable(cases, runs, quick));

@@ -17,13 +17,15 @@ final class DataPlaneOutput {
         final StringBuilder sb = new StringBuilder();
         sb.append(String.format("machine: %s%nmedian of %d runs each after one warm-up%s; %s%n%s%n%n",
             BenchCommand.machine(), runs, quick ? " (--quick: 1/8 of the bytes per run)" : "", TARGET_NOTE, UDP_NOTE));
-        sb.append(String.format("%-6s %9s %-6s %11s %8s %12s %12s %10s %10s %7s%n", "medium", "d", "codec",
-            "frame bytes", "frames", "raw frm/s", "canopy frm/s", "raw GB/s", "can GB/s", "ratio"));
+        sb.append(String.format("%-6s %9s %-6s %11s %8s %12s %12s %10s %10s %7s %14s%n", "medium", "d", "codec",
+            "frame bytes", "frames", "raw frm/s", "canopy frm/s", "raw GB/s", "can GB/s", "ratio", "can Mvalues/s"));
         for (final TransportBench.Case c : cases) {
-            sb.append(String.format("%-6s %9d %-6s %11d %8d %12.0f %12.0f %10.2f %10.2f %6.0f%%%n", c.medium(), c.d(),
-                c.codec(), c.frameBytes(), c.frames(), c.rawFramesPerSecond(), c.canopyFramesPerSecond(), c.rawGBps(),
-                c.canopyGBps(), 100 * c.ratio()));
+            sb.append(String.format("%-6s %9d %-6s %11d %8d %12.0f %12.0f %10.2f %10.2f %6.0f%% %14.0f%n", c.medium(),
+                c.d(), c.codec(), c.frameBytes(), c.frames(), c.rawFramesPerSecond(), c.canopyFramesPerSecond(),
+                c.rawGBps(), c.canopyGBps(), 100 * c.ratio(), c.canopyFramesPerSecond() * c.d() / 1e6));
         }
+        sb.append(String.format("%nratio = Canopy GB/s / raw GB/s for the same frame bytes; Mvalues/s = update values"
+            + " delivered per second (an int8 frame carries ~4x the values per byte of an fp32 one)%n"));
         return sb.toString();
     }
 
@@ -40,6 +42,7 @@ final class DataPlaneOutput {
                 .field("frame_bytes", c.frameBytes()).field("frames_per_run", c.frames())
                 .field("raw_frames_per_s", c.rawFramesPerSecond()).field("canopy_frames_per_s", c.canopyFramesPerSecond())
                 .field("raw_gbps", c.rawGBps()).field("canopy_gbps", c.canopyGBps()).field("ratio", c.ratio())
+                .field("canopy_values_per_s", c.canopyFramesPerSecond() * c.d())
                 .endObject();
         }
         return j.endArray().endObject().toString();
