@@ -75,13 +75,23 @@ public final class Int8Codec {
     }
 
     private static float maxAbs(final float[] x, final int from, final int n) {
-        FloatVector m = FloatVector.zero(S);
+        // Four independent maxima: one chain would wait on the max latency every step.
+        FloatVector m0 = FloatVector.zero(S);
+        FloatVector m1 = FloatVector.zero(S);
+        FloatVector m2 = FloatVector.zero(S);
+        FloatVector m3 = FloatVector.zero(S);
         int i = 0;
-        for (final int bound = n - L; i <= bound; i += L) {
+        for (final int bound4 = n - 4 * L; i <= bound4; i += 4 * L) {
             // max of abs propagates NaN in the Vector API (as Math.max does), so NaN input is seen.
-            m = m.max(FloatVector.fromArray(S, x, from + i).abs());
+            m0 = m0.max(FloatVector.fromArray(S, x, from + i).abs());
+            m1 = m1.max(FloatVector.fromArray(S, x, from + i + L).abs());
+            m2 = m2.max(FloatVector.fromArray(S, x, from + i + 2 * L).abs());
+            m3 = m3.max(FloatVector.fromArray(S, x, from + i + 3 * L).abs());
         }
-        float r = m.reduceLanes(VectorOperators.MAX);
+        for (final int bound = n - L; i <= bound; i += L) {
+            m0 = m0.max(FloatVector.fromArray(S, x, from + i).abs());
+        }
+        float r = m0.max(m1).max(m2.max(m3)).reduceLanes(VectorOperators.MAX);
         for (; i < n; i++) {
             r = Math.max(r, Math.abs(x[from + i]));
         }
