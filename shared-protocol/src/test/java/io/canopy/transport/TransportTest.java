@@ -33,10 +33,10 @@ class TransportTest {
     static final long ROUND = 11;
     static final int CLUSTER = 4;
 
+    /** A driver directory per test and process, in /dev/shm when there is one. */
     static String directory(final String name) {
-        return "/dev/shm".equals(Path.of("/dev/shm").toString()) && Files.isDirectory(Path.of("/dev/shm"))
-            ? "/dev/shm/canopy-test-" + name + "-" + ProcessHandle.current().pid()
-            : System.getProperty("java.io.tmpdir") + "/canopy-test-" + name + "-" + ProcessHandle.current().pid();
+        final String base = Files.isDirectory(Path.of("/dev/shm")) ? "/dev/shm" : System.getProperty("java.io.tmpdir");
+        return base + "/canopy-test-" + name + "-" + ProcessHandle.current().pid();
     }
 
     static int freeUdpPort() throws IOException {
@@ -243,6 +243,22 @@ class TransportTest {
             publisher.encoder().type(FrameType.GRADIENT).roundId(ROUND).senderId(1).groupId(CLUSTER).inputCount(1);
             assertEquals(PublishResult.NOT_CONNECTED, publisher.send(UpdateEncoder.fp32(), new float[10], 0, 10));
             assertEquals(1, publisher.timeouts());
+            assertEquals(0, publisher.framesSent());
+        }
+    }
+
+    @Test
+    void shouldRefuseAFrameLargerThanThePlanAllowsWithAClearError() {
+        final FrameLimits limits = FrameLimits.of(FrameType.GRADIENT, ROUND, CLUSTER, 1000);
+        try (CanopyTransport transport = CanopyTransport.start(new TransportContext()
+            .aeronDirectoryName(directory("too-large")).maxFrameLength(limits.maxFrameLength()))) {
+            final FramePublisher publisher = transport.publisher();
+            publisher.encoder().type(FrameType.GRADIENT).roundId(ROUND).senderId(1).groupId(CLUSTER).inputCount(1);
+            final IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> publisher.send(UpdateEncoder.fp32(), new float[2000], 0, 2000));
+            assertEquals("frame of 8056 bytes (fp32, d=2000) does not fit in the "
+                + org.agrona.BitUtil.align(limits.maxFrameLength(), 64)
+                + " bytes left in the buffer", e.getMessage());
             assertEquals(0, publisher.framesSent());
         }
     }
