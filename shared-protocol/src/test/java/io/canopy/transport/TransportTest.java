@@ -1,5 +1,6 @@
 package io.canopy.transport;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +9,7 @@ import io.canopy.codec.CodecId;
 import io.canopy.codec.Codecs;
 import io.canopy.codec.UpdateEncoder;
 import io.canopy.frame.FrameDecoder;
+import io.canopy.frame.FrameEncoder;
 import io.canopy.frame.FrameLayout;
 import io.canopy.frame.FrameLimits;
 import io.canopy.frame.FrameType;
@@ -105,17 +107,34 @@ class TransportTest {
             final UpdateEncoder fp32 = UpdateEncoder.fp32();
             final float[] x = new float[d];
             final UnsafeBuffer bad = new UnsafeBuffer(new byte[FrameLayout.HEADER_LENGTH + 4 * d]);
+            // Interleaved bad frames, a different fault each time: each must be dropped with its reason.
+            final RejectReason[] faults = {RejectReason.BAD_CHECKSUM, RejectReason.WRONG_ROUND, RejectReason.TRUNCATED,
+                RejectReason.NON_FINITE};
+            final long[] expectedByReason = new long[RejectReason.count()];
             int corrupted = 0;
             for (int i = 0; i < frames; i++) {
                 fill(x, i);
                 publisher.encoder().type(FrameType.GRADIENT).roundId(ROUND).senderId(i).groupId(CLUSTER).inputCount(1);
                 assertEquals(PublishResult.SENT, publisher.send(fp32, x, 0, d));
                 if (corruptEvery > 0 && i % corruptEvery == 0) {
-                    // A copy of the frame just sent with one payload bit flipped: the CRC must catch it.
+                    final RejectReason fault = faults[corrupted % faults.length];
                     bad.putBytes(0, publisher.encoder().buffer(), 0, bad.capacity());
-                    bad.putByte(FrameLayout.HEADER_LENGTH + i % (4 * d), (byte) (bad.getByte(FrameLayout.HEADER_LENGTH
-                        + i % (4 * d)) ^ 0x20));
-                    assertEquals(PublishResult.SENT, publisher.offer(bad, 0, bad.capacity()));
+                    final int at = FrameLayout.HEADER_LENGTH + 4 * (i % d);
+                    int length = bad.capacity();
+                    switch (fault) {
+                        case BAD_CHECKSUM -> bad.putByte(at, (byte) (bad.getByte(at) ^ 0x20));
+                        case WRONG_ROUND -> {
+                            bad.putLong(FrameLayout.ROUND_ID_OFFSET, ROUND + 1, ByteOrder.LITTLE_ENDIAN);
+                            FrameEncoder.reseal(bad, 0);
+                        }
+                        case TRUNCATED -> length -= 5;
+                        default -> {
+                            bad.putFloat(at, Float.NaN, ByteOrder.LITTLE_ENDIAN);
+                            FrameEncoder.reseal(bad, 0);
+                        }
+                    }
+                    assertEquals(PublishResult.SENT, publisher.offer(bad, 0, length));
+                    expectedByReason[fault.ordinal()]++;
                     corrupted++;
                 }
             }
@@ -126,19 +145,18 @@ class TransportTest {
             assertEquals(0, handler.mismatches.get(), "frames whose values differ from what was sent");
             assertEquals(0, handler.outOfOrder.get());
             assertEquals(frames, subscriber.accepted());
-            assertEquals(corrupted, subscriber.rejected(RejectReason.BAD_CHECKSUM));
-            assertEquals(corrupted, subscriber.rejectedTotal());
+            assertArrayEquals(expectedByReason, subscriber.rejectedByReason());
         }
         assertFalse(Files.exists(Path.of(ctx.aeronDirectoryName())), "driver directory left behind");
     }
 
     @Test
-    void shouldDeliverThousandsOfFragmentedFramesOverIpcBitForBitAndDropCorruptedOnes() {
+    void shouldDeliverThousandsOfFragmentedFramesOverIpcBitForBitAndDropEachBadOneWithItsReason() {
         sendAndCheck(new TransportContext().aeronDirectoryName(directory("ipc")), 10_000, 3000, 50);
     }
 
     @Test
-    void shouldDeliverThousandsOfFramesOverUdpLoopbackBitForBitAndDropCorruptedOnes() throws IOException {
+    void shouldDeliverThousandsOfFramesOverUdpLoopbackBitForBitAndDropEachBadOneWithItsReason() throws IOException {
         sendAndCheck(new TransportContext().aeronDirectoryName(directory("udp"))
             .channel("aeron:udp?endpoint=localhost:" + freeUdpPort()), 2_000, 3000, 50);
     }
