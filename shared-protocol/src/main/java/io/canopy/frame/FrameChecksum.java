@@ -1,23 +1,34 @@
 package io.canopy.frame;
 
 import io.canopy.codec.Segments;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
 import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
+import org.slf4j.LoggerFactory;
 
 /**
  * CRC32C (Castagnoli polynomial 0x1EDC6F41, RFC 3720 §12.1) of a frame's header — all but the
- * checksum field itself — and payload, with {@link java.util.zip.CRC32C}, which the JIT turns into
- * the CPU's CRC32 instructions.
+ * checksum field itself — and payload, computed by {@link java.util.zip.CRC32C}'s code, which the
+ * JIT turns into the CPU's CRC32 instructions.
  *
- * <p>{@code CRC32C} reads off-heap memory only through a {@link ByteBuffer}; making one per frame
- * would allocate, so views of the last few off-heap buffers seen (Aeron's three term partitions
- * and an assembly buffer) are kept and re-pointed. One instance per thread.
+ * <p>{@code CRC32C}'s public API reads off-heap memory only through a {@link ByteBuffer}, and a
+ * receiver sees a different off-heap buffer per Aeron term and per sender's image, so making a view
+ * per frame would allocate. Like Agrona's {@code org.agrona.checksum.Crc32c}, this calls the JDK's
+ * private {@code CRC32C.updateDirectByteBuffer(crc, address, from, end)} — the same intrinsic — on
+ * raw addresses; that needs {@code --add-opens java.base/java.util.zip=ALL-UNNAMED} (in Canopy's JVM
+ * flags). Without it, views of the last few buffers seen are cached instead (correct, and
+ * allocation-free until more than {@value #VIEWS} off-heap buffers take turns).
+ *
+ * <p>One instance per thread.
  */
 public final class FrameChecksum {
 
     private static final int VIEWS = 4;
+    private static final MethodHandle UPDATE_DIRECT = updateDirect();
 
     private final CRC32C crc = new CRC32C();
     private final long[] addresses = new long[VIEWS];
@@ -25,12 +36,44 @@ public final class FrameChecksum {
     private final ByteBuffer[] views = new ByteBuffer[VIEWS];
     private int nextSlot;
 
+    private static MethodHandle updateDirect() {
+        try {
+            final Method m = CRC32C.class.getDeclaredMethod("updateDirectByteBuffer", int.class, long.class, int.class,
+                int.class);
+            m.setAccessible(true);
+            return MethodHandles.lookup().unreflect(m);
+        } catch (final ReflectiveOperationException | RuntimeException e) {
+            LoggerFactory.getLogger(FrameChecksum.class).warn("CRC32C over off-heap frames falls back to cached"
+                + " ByteBuffer views ({}); add --add-opens java.base/java.util.zip=ALL-UNNAMED", e.toString());
+            return null;
+        }
+    }
+
+    /** Whether off-heap checksums go straight to the JDK's intrinsic (true with Canopy's JVM flags). */
+    public static boolean direct() {
+        return UPDATE_DIRECT != null;
+    }
+
     /** The checksum of the frame at {@code offset} whose payload is {@code payloadLength} bytes. */
     public int compute(final DirectBuffer buffer, final int offset, final int payloadLength) {
+        final int from2 = offset + FrameLayout.RESERVED_OFFSET;
+        final int end2 = offset + FrameLayout.HEADER_LENGTH + payloadLength;
+        final byte[] array = buffer.byteArray();
+        if (array == null && UPDATE_DIRECT != null) {
+            final long address = buffer.addressOffset();
+            try {
+                // The JDK keeps the running CRC complemented: start from ~0, complement at the end.
+                int state = (int) UPDATE_DIRECT.invokeExact(0xFFFFFFFF, address, offset,
+                    offset + FrameLayout.CHECKSUM_OFFSET);
+                state = (int) UPDATE_DIRECT.invokeExact(state, address, from2, end2);
+                return ~state;
+            } catch (final Throwable t) {
+                throw new IllegalStateException("CRC32C intrinsic call failed", t);
+            }
+        }
         crc.reset();
         update(buffer, offset, FrameLayout.CHECKSUM_OFFSET);
-        update(buffer, offset + FrameLayout.RESERVED_OFFSET,
-            FrameLayout.HEADER_LENGTH - FrameLayout.RESERVED_OFFSET + payloadLength);
+        update(buffer, from2, end2 - from2);
         return (int) crc.getValue();
     }
 

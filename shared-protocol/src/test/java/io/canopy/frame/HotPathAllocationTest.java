@@ -2,6 +2,7 @@ package io.canopy.frame;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.canopy.codec.UpdateEncoder;
 import java.lang.management.ManagementFactory;
@@ -48,5 +49,50 @@ class HotPathAllocationTest {
             final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
             assertEquals(0, allocated, codec.codec().label() + " allocated " + allocated + " bytes in 1000 frames");
         }
+    }
+
+    @Test
+    void shouldValidateFramesFromManyDistinctOffHeapBuffersWithoutAllocating() {
+        // A cluster's subscription sees one set of term buffers per sending leaf: many addresses.
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        final int buffers = 64;
+        final int d = 256;
+        final UnsafeBuffer[] frames = new UnsafeBuffer[buffers];
+        final int[] lengths = new int[buffers];
+        final float[] x = new float[d];
+        final FrameEncoder encoder = new FrameEncoder();
+        for (int b = 0; b < buffers; b++) {
+            frames[b] = new UnsafeBuffer(BufferUtil.allocateDirectAligned(FrameLayout.HEADER_LENGTH + 4 * d, 64));
+            x[b % d] = b;
+            lengths[b] = encoder.wrap(frames[b], 0).type(FrameType.GRADIENT).roundId(1).senderId(b).groupId(2)
+                .inputCount(1).encode(UpdateEncoder.fp32(), x, 0, d);
+        }
+        final FrameValidator validator = new FrameValidator(FrameLimits.of(FrameType.GRADIENT, 1, 2, d));
+        final float[] out = new float[d];
+        for (int i = 0; i < 50_000; i++) {
+            assertNull(validator.validate(frames[i % buffers], 0, lengths[i % buffers], out, 0));
+        }
+        final long before = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 10_000; i++) {
+            assertNull(validator.validate(frames[i % buffers], 0, lengths[i % buffers], out, 0));
+        }
+        assertEquals(0, threads.getCurrentThreadAllocatedBytes() - before);
+        assertTrue(FrameChecksum.direct(), "Canopy's JVM flags open java.util.zip for the CRC32C intrinsic");
+    }
+
+    @Test
+    void shouldComputeTheSameChecksumOnAndOffTheHeap() {
+        final byte[] bytes = new byte[FrameLayout.HEADER_LENGTH + 1000];
+        new SplittableRandom(8).nextBytes(bytes);
+        final UnsafeBuffer heap = new UnsafeBuffer(bytes);
+        final UnsafeBuffer direct = new UnsafeBuffer(BufferUtil.allocateDirectAligned(bytes.length + 7, 64));
+        direct.putBytes(7, bytes);
+        final java.util.zip.CRC32C reference = new java.util.zip.CRC32C();
+        reference.update(bytes, 0, FrameLayout.CHECKSUM_OFFSET);
+        reference.update(bytes, FrameLayout.RESERVED_OFFSET, bytes.length - FrameLayout.RESERVED_OFFSET);
+        final FrameChecksum checksum = new FrameChecksum();
+        assertEquals((int) reference.getValue(), checksum.compute(heap, 0, 1000));
+        assertEquals((int) reference.getValue(), checksum.compute(direct, 7, 1000));
     }
 }
