@@ -59,6 +59,7 @@ public final class FramePublisher implements AutoCloseable {
 
     /** Publishes {@code length} bytes as one message, waiting out back pressure for at most the offer timeout. */
     public PublishResult offer(final DirectBuffer source, final int offset, final int length) {
+        boolean waiting = false;
         long deadline = 0;
         idle.reset();
         while (true) {
@@ -76,7 +77,8 @@ public final class FramePublisher implements AutoCloseable {
             }
             // BACK_PRESSURED, ADMIN_ACTION or NOT_CONNECTED: worth waiting for, up to the timeout.
             final long now = clock.nanoTime();
-            if (deadline == 0) {
+            if (!waiting) {
+                waiting = true;
                 deadline = now + offerTimeoutNs;
                 backPressureEvents++;
             } else if (now - deadline >= 0) {

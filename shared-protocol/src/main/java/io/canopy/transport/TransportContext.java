@@ -95,6 +95,28 @@ public final class TransportContext {
             throw new IllegalStateException("maxFrameLength=" + maxFrameLength + " exceeds Aeron's largest message ("
                 + FrameDescriptor.MAX_MESSAGE_LENGTH + " bytes): use a compressing codec or a smaller dimension");
         }
+        final ChannelUri uri;
+        try {
+            uri = ChannelUri.parse(channel);
+        } catch (final RuntimeException e) {
+            throw new IllegalStateException("channel=" + channel + " is not an Aeron channel URI: " + e.getMessage());
+        }
+        final boolean udp = "udp".equals(uri.media());
+        if (!udp && !"ipc".equals(uri.media())) {
+            throw new IllegalStateException("channel=" + channel + " must be aeron:ipc or aeron:udp?endpoint=HOST:PORT");
+        }
+        if (udp && uri.get(CommonContext.ENDPOINT_PARAM_NAME) == null) {
+            throw new IllegalStateException("channel=" + channel + " needs endpoint=HOST:PORT");
+        }
+        final String termInChannel = uri.get(CommonContext.TERM_LENGTH_PARAM_NAME);
+        if (termInChannel != null && termLength == 0) {
+            try {
+                termLength = Integer.parseInt(termInChannel);
+            } catch (final NumberFormatException e) {
+                throw new IllegalStateException("channel=" + channel + " has term-length=" + termInChannel
+                    + ", not an integer");
+            }
+        }
         final int needed = BitUtil.findNextPositivePowerOfTwo(Math.max(MIN_TERM_LENGTH_BYTES, 8 * maxFrameLength));
         if (termLength == 0) {
             termLength = needed;
@@ -121,20 +143,11 @@ public final class TransportContext {
         if (threadingMode == null || idleStrategy == null || nanoClock == null) {
             throw new IllegalStateException("threadingMode, idleStrategy and nanoClock must not be null");
         }
-        final ChannelUri uri;
-        try {
-            uri = ChannelUri.parse(channel);
-        } catch (final RuntimeException e) {
-            throw new IllegalStateException("channel=" + channel + " is not an Aeron channel URI: " + e.getMessage());
-        }
-        final boolean udp = "udp".equals(uri.media());
-        if (!udp && !"ipc".equals(uri.media())) {
-            throw new IllegalStateException("channel=" + channel + " must be aeron:ipc or aeron:udp?endpoint=HOST:PORT");
-        }
-        if (udp && uri.get(CommonContext.ENDPOINT_PARAM_NAME) == null) {
-            throw new IllegalStateException("channel=" + channel + " needs endpoint=HOST:PORT");
-        }
-        subscriptionChannel = uri.toString();
+        // Term length and MTU are the publication's to choose; a subscription takes them from it.
+        final ChannelUri subscription = ChannelUri.parse(uri.toString());
+        subscription.remove(CommonContext.TERM_LENGTH_PARAM_NAME);
+        subscription.remove(CommonContext.MTU_LENGTH_PARAM_NAME);
+        subscriptionChannel = subscription.toString();
         uri.put(CommonContext.TERM_LENGTH_PARAM_NAME, Integer.toString(termLength));
         if (udp) {
             uri.put(CommonContext.MTU_LENGTH_PARAM_NAME, Integer.toString(mtuLength));

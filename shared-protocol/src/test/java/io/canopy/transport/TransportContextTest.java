@@ -36,6 +36,17 @@ class TransportContextTest {
     }
 
     @Test
+    void shouldHonourATermLengthGivenInTheChannelAndCheckIt() {
+        final TransportContext ctx = new TransportContext().channel("aeron:ipc?term-length=67108864")
+            .maxFrameLength(40_000).conclude();
+        assertEquals(64 * 1024 * 1024, ctx.termLength());
+        assertEquals("aeron:ipc", ctx.subscriptionChannel());
+        assertEquals("termLength=1048576 cannot carry frames of maxFrameLength=4003365 (Aeron's largest message is"
+                + " termLength/8): use at least 33554432",
+            failure(new TransportContext().channel("aeron:ipc?term-length=1048576").maxFrameLength(4_003_365)));
+    }
+
+    @Test
     void shouldRejectAFrameLargerThanAeronCanCarry() {
         assertEquals("maxFrameLength=20000000 exceeds Aeron's largest message (16777216 bytes): use a compressing"
             + " codec or a smaller dimension", failure(new TransportContext().maxFrameLength(20_000_000)));
