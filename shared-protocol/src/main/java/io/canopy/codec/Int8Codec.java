@@ -14,8 +14,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Block b's scale is s = max|x|/127. Each value becomes q = floor(x/s + u) clamped to
  * [-127, 127], with u uniform in [0, 1), and decodes to q·s. (Computed as round-to-nearest of
- * x/s + u − 1/2, which has the same distribution and vectorizes without float-to-int fix-ups.) Since P(round up) equals the
- * fractional part of x/s, E[q·s] = x: the quantizer is unbiased (stochastic rounding as in Gupta
+ * x/s + u − 1/2, which has the same distribution and vectorizes without float-to-int fix-ups.)
+ * Since P(round up) equals the fractional part of x/s, E[q·s] = x: the quantizer is unbiased (stochastic rounding as in Gupta
  * et al., "Deep Learning with Limited Numerical Precision", ICML 2015; the per-block scaling as in
  * QSGD, Alistarh et al. 2017), so the errors of many leaves average out instead of adding up.
  * The error of one value is below s = max|x|/127.

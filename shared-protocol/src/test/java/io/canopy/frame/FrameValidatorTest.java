@@ -78,7 +78,8 @@ class FrameValidatorTest {
         beyondHalf[2] = 70_000f;
         final List<Corruption> c = new ArrayList<>();
         final UpdateEncoder fp32 = UpdateEncoder.fp32();
-        c.add(new Corruption("shorter than a header", fp32, x, b -> { }, -(length(frame(fp32, x)) - 10), RejectReason.TRUNCATED));
+        c.add(new Corruption("shorter than a header", fp32, x, b -> { }, -(length(frame(fp32, x)) - 10),
+            RejectReason.TRUNCATED));
         c.add(new Corruption("one byte short", fp32, x, b -> { }, -1, RejectReason.TRUNCATED));
         c.add(new Corruption("one byte too many", fp32, x, b -> { }, 1, RejectReason.TRAILING_BYTES));
         c.add(new Corruption("bad magic", fp32, x, b -> b.putByte(0, (byte) 'X'), 0, RejectReason.BAD_MAGIC));
