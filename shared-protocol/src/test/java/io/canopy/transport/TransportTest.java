@@ -220,6 +220,81 @@ class TransportTest {
     }
 
     @Test
+    void shouldTakeInterleavedFramesFromManySendersIntoOneSubscriber() {
+        // A cluster's ingest: many leaves, one subscription, one Aeron image (and log buffer) per leaf.
+        final int d = 3_000;
+        final int senders = 12;
+        final int perSender = 150;
+        final FrameLimits limits = FrameLimits.of(FrameType.GRADIENT, ROUND, CLUSTER, d);
+        try (CanopyTransport transport = CanopyTransport.start(new TransportContext()
+            .aeronDirectoryName(directory("many")).maxFrameLength(limits.maxFrameLength()))) {
+            final AtomicLong mismatches = new AtomicLong();
+            final long[] perSenderCount = new long[senders];
+            final float[] expected = new float[d];
+            final FrameSubscriber subscriber = transport.subscriber(limits, (frame, values, offset) -> {
+                fill(expected, frame.senderId());
+                for (int k = 0; k < d; k++) {
+                    if (Float.floatToRawIntBits(expected[k]) != Float.floatToRawIntBits(values[offset + k])) {
+                        mismatches.incrementAndGet();
+                        break;
+                    }
+                }
+                perSenderCount[(int) (frame.senderId() / perSender)]++;
+            });
+            final FramePublisher[] publishers = new FramePublisher[senders];
+            for (int s = 0; s < senders; s++) {
+                publishers[s] = transport.publisher();
+            }
+            final float[] x = new float[d];
+            for (int i = 0; i < perSender; i++) {
+                for (int s = 0; s < senders; s++) {
+                    final long id = (long) s * perSender + i;
+                    fill(x, id);
+                    publishers[s].encoder().type(FrameType.GRADIENT).roundId(ROUND).senderId(id).groupId(CLUSTER)
+                        .inputCount(1);
+                    assertEquals(PublishResult.SENT, publishers[s].send(UpdateEncoder.fp32(), x, 0, d));
+                }
+                subscriber.doWork();
+            }
+            await(() -> {
+                subscriber.doWork();
+                return subscriber.accepted() == (long) senders * perSender;
+            }, 30_000, senders * perSender + " frames from " + senders + " senders");
+            assertEquals(0, mismatches.get());
+            for (int s = 0; s < senders; s++) {
+                assertEquals(perSender, perSenderCount[s], "frames from sender " + s);
+            }
+            assertEquals(0, subscriber.rejectedTotal());
+        }
+    }
+
+    @Test
+    void shouldApplyTheNextRoundsLimitsAtTheNextDutyCycle() {
+        final int d = 64;
+        final FrameLimits round11 = FrameLimits.of(FrameType.GRADIENT, ROUND, CLUSTER, d);
+        try (CanopyTransport transport = CanopyTransport.start(new TransportContext()
+            .aeronDirectoryName(directory("rounds")).maxFrameLength(round11.maxFrameLength()))) {
+            final AtomicLong taken = new AtomicLong();
+            final FrameSubscriber subscriber = transport.subscriber(round11, (frame, values, offset) -> taken.incrementAndGet());
+            final FramePublisher publisher = transport.publisher();
+            final float[] x = new float[d];
+            publisher.encoder().type(FrameType.GRADIENT).roundId(ROUND).senderId(1).groupId(CLUSTER).inputCount(1);
+            assertEquals(PublishResult.SENT, publisher.send(UpdateEncoder.fp32(), x, 0, d));
+            await(() -> subscriber.doWork() >= 0 && taken.get() == 1, 10_000, "the round-11 frame");
+
+            subscriber.limits(round11.withRound(ROUND + 1));
+            // A straggler from round 11, then a round-12 frame.
+            assertEquals(PublishResult.SENT, publisher.send(UpdateEncoder.fp32(), x, 0, d));
+            publisher.encoder().roundId(ROUND + 1);
+            assertEquals(PublishResult.SENT, publisher.send(UpdateEncoder.fp32(), x, 0, d));
+            await(() -> subscriber.doWork() >= 0 && taken.get() + subscriber.rejectedTotal() == 3, 10_000,
+                "both later frames");
+            assertEquals(2, taken.get());
+            assertEquals(1, subscriber.rejected(RejectReason.WRONG_ROUND));
+        }
+    }
+
+    @Test
     void shouldCountAThrowingHandlerAndKeepReceiving() {
         final int d = 100;
         final FrameLimits limits = FrameLimits.of(FrameType.GRADIENT, ROUND, CLUSTER, d);
