@@ -39,8 +39,7 @@ class FrameValidatorTest {
     /** A good gradient frame with this codec, in a buffer with 8 spare bytes. */
     static UnsafeBuffer frame(final UpdateEncoder codec, final float[] x) {
         final UnsafeBuffer b = new UnsafeBuffer(new byte[FrameLayout.HEADER_LENGTH + 8 * D + 8]);
-        final int n = new FrameEncoder().wrap(b, 0).type(FrameType.GRADIENT).roundId(ROUND).senderId(99)
-            .groupId(CLUSTER).inputCount(1).encode(codec, x, 0, x.length);
+        final int n = GradientFrame.wrap(new FrameEncoder(), b, 0, ROUND, 99, CLUSTER).encode(codec, x, 0, x.length);
         return new UnsafeBuffer(b, 0, n + 8);
     }
 
@@ -49,7 +48,7 @@ class FrameValidatorTest {
     }
 
     static FrameValidator validator() {
-        return new FrameValidator(FrameLimits.of(FrameType.GRADIENT, ROUND, CLUSTER, D));
+        return new FrameValidator(GradientFrame.limits(ROUND, CLUSTER, D));
     }
 
     /** A header edit with the checksum recomputed, so only the edited field is wrong. */
@@ -199,9 +198,8 @@ class FrameValidatorTest {
     void shouldAcceptAnAggregateWithManyInputsOnlyWhereAggregatesAreExpected() {
         final UnsafeBuffer b = new UnsafeBuffer(new byte[FrameLayout.HEADER_LENGTH + 4 * D]);
         final float[] x = values(4);
-        new FrameEncoder().wrap(b, 0).type(FrameType.AGGREGATE).roundId(ROUND).senderId(5).groupId(2).inputCount(950)
-            .encode(UpdateEncoder.fp32(), x, 0, D);
-        final FrameValidator continental = new FrameValidator(FrameLimits.of(FrameType.AGGREGATE, ROUND, 2, D));
+        AggregateFrame.wrap(new FrameEncoder(), b, 0, ROUND, 5, 2, 950).encode(UpdateEncoder.fp32(), x, 0, D);
+        final FrameValidator continental = new FrameValidator(AggregateFrame.limits(ROUND, 2, D));
         final float[] dst = new float[D];
         assertNull(continental.validate(b, 0, b.capacity(), dst, 0));
         assertEquals(950, continental.frame().inputCount());
