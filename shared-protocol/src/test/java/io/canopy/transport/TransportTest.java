@@ -357,6 +357,33 @@ class TransportTest {
     }
 
     @Test
+    void shouldReportBackPressureThatOutlastsTheTimeoutInsteadOfSpinning() {
+        final int d = 10_000;
+        final FrameLimits limits = FrameLimits.of(FrameType.GRADIENT, ROUND, CLUSTER, d);
+        final AtomicLong now = new AtomicLong();
+        try (CanopyTransport transport = CanopyTransport.start(new TransportContext()
+            .aeronDirectoryName(directory("backpressure")).maxFrameLength(limits.maxFrameLength())
+            .offerTimeoutNs(1_000_000).nanoClock(() -> now.addAndGet(100_000)))) {
+            // Subscribed but never polled: the publication fills its window, then waits, then gives up.
+            final FrameSubscriber idle = transport.subscriber(limits, (frame, values, offset) -> { });
+            final FramePublisher publisher = transport.publisher();
+            assertTrue(publisher.awaitConnected(TimeUnit.SECONDS.toNanos(10)));
+            publisher.encoder().type(FrameType.GRADIENT).roundId(ROUND).senderId(1).groupId(CLUSTER).inputCount(1);
+            PublishResult result = PublishResult.SENT;
+            int sent = 0;
+            while (result == PublishResult.SENT && sent < 1_000) {
+                result = publisher.send(UpdateEncoder.fp32(), new float[d], 0, d);
+                sent += result == PublishResult.SENT ? 1 : 0;
+            }
+            assertEquals(PublishResult.BACK_PRESSURE_TIMEOUT, result);
+            // A window is half a term: 512 KiB of 40 KB frames.
+            assertTrue(sent > 5 && sent < 20, "sent " + sent + " frames before back pressure");
+            assertEquals(1, publisher.timeouts());
+            assertEquals(0, idle.accepted());
+        }
+    }
+
+    @Test
     void shouldCleanAStaleDriverDirectoryLeftByACrash() throws IOException {
         final Path dir = Path.of(directory("stale"));
         Files.createDirectories(dir);
