@@ -8,6 +8,7 @@ import io.canopy.frame.FrameDecoder;
 import io.canopy.frame.FrameLimits;
 import io.canopy.frame.FrameValidator;
 import io.canopy.frame.RejectReason;
+import java.util.concurrent.atomic.AtomicReference;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.slf4j.Logger;
@@ -32,7 +33,7 @@ public final class FrameSubscriber implements Agent, FragmentHandler, AutoClosea
     private final FragmentAssembler assembler;
     private final FrameValidator validator;
     private final int fragmentLimit;
-    private volatile FrameLimits pendingLimits;
+    private final AtomicReference<FrameLimits> pendingLimits = new AtomicReference<>();
     private float[] scratch;
     private boolean handlerErrorLogged;
 
@@ -53,14 +54,14 @@ public final class FrameSubscriber implements Agent, FragmentHandler, AutoClosea
         if (limits == null) {
             throw new IllegalArgumentException("limits=null");
         }
-        pendingLimits = limits;
+        pendingLimits.set(limits);
     }
 
     @Override
     public int doWork() {
-        final FrameLimits next = pendingLimits;
-        if (next != null) {
-            pendingLimits = null;
+        // One volatile read per duty cycle; the swap (so a concurrent update is never lost) only on change.
+        if (pendingLimits.get() != null) {
+            final FrameLimits next = pendingLimits.getAndSet(null);
             validator.limits(next);
             if (scratch.length < next.dimension()) {
                 scratch = new float[next.dimension()];
