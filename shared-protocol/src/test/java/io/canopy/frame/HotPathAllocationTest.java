@@ -17,6 +17,21 @@ class HotPathAllocationTest {
 
     private static final int D = 4096;
 
+    /**
+     * Bytes the calling thread allocates in {@code work}, the least of three tries: a one-off JVM event
+     * (the bean's own first call, a late recompilation) must not fail the test, a per-frame allocation
+     * shows in every try.
+     */
+    private static long leastAllocated(final com.sun.management.ThreadMXBean threads, final Runnable work) {
+        long least = Long.MAX_VALUE;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            final long before = threads.getCurrentThreadAllocatedBytes();
+            work.run();
+            least = Math.min(least, threads.getCurrentThreadAllocatedBytes() - before);
+        }
+        return least;
+    }
+
     @Test
     void shouldEncodeValidateAndDecodeEveryCodecWithoutAllocating() {
         final com.sun.management.ThreadMXBean threads =
@@ -42,11 +57,11 @@ class HotPathAllocationTest {
             for (int i = 0; i < 30_000; i++) {
                 once.run();
             }
-            final long before = threads.getCurrentThreadAllocatedBytes();
-            for (int i = 0; i < 1_000; i++) {
-                once.run();
-            }
-            final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            final long allocated = leastAllocated(threads, () -> {
+                for (int i = 0; i < 1_000; i++) {
+                    once.run();
+                }
+            });
             assertEquals(0, allocated, codec.codec().label() + " allocated " + allocated + " bytes in 1000 frames");
         }
     }
@@ -73,11 +88,11 @@ class HotPathAllocationTest {
         for (int i = 0; i < 50_000; i++) {
             assertNull(validator.validate(frames[i % buffers], 0, lengths[i % buffers], out, 0));
         }
-        final long before = threads.getCurrentThreadAllocatedBytes();
-        for (int i = 0; i < 10_000; i++) {
-            assertNull(validator.validate(frames[i % buffers], 0, lengths[i % buffers], out, 0));
-        }
-        assertEquals(0, threads.getCurrentThreadAllocatedBytes() - before);
+        assertEquals(0, leastAllocated(threads, () -> {
+            for (int i = 0; i < 10_000; i++) {
+                assertNull(validator.validate(frames[i % buffers], 0, lengths[i % buffers], out, 0));
+            }
+        }));
         assertTrue(FrameChecksum.direct(), "Canopy's JVM flags open java.util.zip for the CRC32C intrinsic");
     }
 
