@@ -19,6 +19,9 @@ import net.jqwik.api.constraints.IntRange;
 /** Round trips of every codec, and each Vector API kernel against its scalar reference. */
 class CodecProperties {
 
+    /** Fixed, so every run tries the same cases; change it to explore others. */
+    static final String SEED = "20261123";
+
     @Provide
     Arbitrary<float[]> anyFloats() {
         // Every bit pattern: NaNs, infinities, subnormals and signed zeros included.
@@ -34,7 +37,7 @@ class CodecProperties {
         return MemorySegment.ofArray(new byte[(int) bytes + 3]);
     }
 
-    @Property
+    @Property(seed = SEED)
     void fp32RoundTripIsExactBitForBit(@ForAll("anyFloats") final float[] x, @ForAll @IntRange(max = 3) final int at) {
         final MemorySegment seg = buffer(4L * x.length + at);
         Fp32Codec.encode(x, 0, x.length, seg, at);
@@ -47,7 +50,7 @@ class CodecProperties {
         assertEquals(allFinite(x), finite);
     }
 
-    @Property
+    @Property(seed = SEED)
     void fp16IsWithinHalfAnUlpOfBinary16(@ForAll("updates") final float[] x) {
         final MemorySegment seg = buffer(2L * x.length);
         Fp16Codec.encode(x, 0, x.length, seg, 0);
@@ -81,7 +84,7 @@ class CodecProperties {
         }
     }
 
-    @Property
+    @Property(seed = SEED)
     void bf16VectorKernelsMatchTheScalarReferenceBitForBit(@ForAll("anyFloats") final float[] x) {
         final MemorySegment seg = buffer(2L * x.length);
         Bf16Codec.encode(x, 0, x.length, seg, 0);
@@ -99,7 +102,7 @@ class CodecProperties {
         assertEquals(allFinite(ref), finite);
     }
 
-    @Property
+    @Property(seed = SEED)
     void bf16IsWithinItsRoundingBound(@ForAll("updates") final float[] x) {
         final MemorySegment seg = buffer(2L * x.length);
         Bf16Codec.encode(x, 0, x.length, seg, 0);
@@ -111,7 +114,7 @@ class CodecProperties {
         }
     }
 
-    @Property
+    @Property(seed = SEED)
     void int8VectorKernelsMatchTheScalarReferenceBitForBit(@ForAll("updates") final float[] x,
                                                            @ForAll @IntRange(min = 1, max = 70) final int block,
                                                            @ForAll final int seed) {
@@ -135,7 +138,7 @@ class CodecProperties {
         }
     }
 
-    @Property(tries = 200)
+    @Property(tries = 200, seed = SEED)
     void topKKeepsExactlyTheKLargestMagnitudes(@ForAll("updates") final float[] x, @ForAll @IntRange(min = 1, max = 300) final int kWanted) {
         final int k = Math.min(kWanted, x.length);
         final TopKEncoder enc = new TopKEncoder(x.length, k);
@@ -156,7 +159,7 @@ class CodecProperties {
         }
     }
 
-    @Property(tries = 200)
+    @Property(tries = 200, seed = SEED)
     void topKErrorFeedbackCarriesWhatWasDroppedIntoTheNextFrame(@ForAll("updates") final float[] x,
                                                                @ForAll final long seed,
                                                                @ForAll @FloatRange(min = 0.01f, max = 0.9f) final float fraction) {
