@@ -36,4 +36,19 @@ class BenchCommandTest {
             assertTrue(help.contains(word), "help lacks " + word);
         }
     }
+
+    @Test
+    void shouldPrintTheTransportRatioTableAsJsonAndText() {
+        final List<TransportBench.Case> cases = List.of(
+            new TransportBench.Case("ipc", 100_000, "fp32", 400_056, 1341, 6.0, 4.5),
+            new TransportBench.Case("udp", 1_000_000, "int8", 1_015_684, 132, 0.8, 0.8));
+        final String json = DataPlaneOutput.transportJson(cases, 5, false);
+        assertTrue(json.contains("\"cases\":[{\"medium\":\"ipc\",\"d\":100000,\"codec\":\"fp32\""), json);
+        assertTrue(json.contains("\"ratio\":0.75"), json);
+        assertTrue(json.contains("\"ratio\":1"), json);
+        final String table = DataPlaneOutput.transportTable(cases, 5, false);
+        assertTrue(table.contains("ratio"), table);
+        assertTrue(table.contains(" 75%"), table);
+        assertTrue(table.contains("100%"), table);
+    }
 }
