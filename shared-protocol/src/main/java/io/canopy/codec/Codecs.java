@@ -50,6 +50,16 @@ public final class Codecs {
     }
 
     /**
+     * Decodes a payload that {@link PayloadChecks#verify} (or the frame validator) has accepted, so it
+     * cannot fail. (The decoders' own finiteness checks ride along in registers and cost next to
+     * nothing; they are not relied on.)
+     */
+    public static void decodeVerified(final CodecId codec, final int parameter, final MemorySegment src,
+                                      final long srcOffset, final int d, final float[] dst, final int dstOffset) {
+        decode(codec, parameter, src, srcOffset, d, dst, dstOffset);
+    }
+
+    /**
      * Decodes {@code d} values from {@code src} at {@code srcOffset} into {@code dst[dstOffset..+d)}.
      * The payload length must already have been checked against {@link #payloadLength}. On a
      * non-OK status the destination range holds unspecified values.

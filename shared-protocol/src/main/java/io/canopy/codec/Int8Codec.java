@@ -27,7 +27,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Blocks whose largest magnitude is below {@link #MIN_MAX_ABS} encode as zeros with scale 0
  * (their 127/max would overflow); a non-finite input writes a non-finite scale, which every
- * receiver rejects, rather than silently sending zeros.
+ * receiver rejects, rather than silently sending zeros. Receivers also reject scales above
+ * {@link PayloadChecks#INT8_MAX_SCALE} (so no q·s can overflow): values beyond about ±3.37e38 cannot
+ * travel as int8.
  */
 public final class Int8Codec {
 

@@ -35,6 +35,8 @@ public final class FrameChecksum {
     private final int[] capacities = new int[VIEWS];
     private final ByteBuffer[] views = new ByteBuffer[VIEWS];
     private int nextSlot;
+    private boolean direct;
+    private int state;
 
     private static MethodHandle updateDirect() {
         try {
@@ -56,28 +58,35 @@ public final class FrameChecksum {
 
     /** The checksum of the frame at {@code offset} whose payload is {@code payloadLength} bytes. */
     public int compute(final DirectBuffer buffer, final int offset, final int payloadLength) {
-        final int from2 = offset + FrameLayout.RESERVED_OFFSET;
-        final int end2 = offset + FrameLayout.HEADER_LENGTH + payloadLength;
-        final byte[] array = buffer.byteArray();
-        if (array == null && UPDATE_DIRECT != null) {
-            final long address = buffer.addressOffset();
+        beginHeader(buffer, offset);
+        update(buffer, offset + FrameLayout.HEADER_LENGTH, payloadLength);
+        return value();
+    }
+
+    /**
+     * Starts a checksum of the frame at {@code offset} in {@code buffer} and feeds it the header (all
+     * but the checksum field); feed the payload with {@link #update}, in order, then read {@link #value}.
+     * The incremental form lets a receiver check each chunk's content while the chunk is in cache.
+     */
+    public void beginHeader(final DirectBuffer buffer, final int offset) {
+        direct = buffer.byteArray() == null && UPDATE_DIRECT != null;
+        state = 0xFFFFFFFF;
+        crc.reset();
+        update(buffer, offset, FrameLayout.CHECKSUM_OFFSET);
+        update(buffer, offset + FrameLayout.RESERVED_OFFSET, FrameLayout.HEADER_LENGTH - FrameLayout.RESERVED_OFFSET);
+    }
+
+    /** Adds {@code buffer[index..+length)}; the same buffer as {@link #beginHeader}. */
+    public void update(final DirectBuffer buffer, final int index, final int length) {
+        if (direct) {
             try {
-                // The JDK keeps the running CRC complemented: start from ~0, complement at the end.
-                int state = (int) UPDATE_DIRECT.invokeExact(0xFFFFFFFF, address, offset,
-                    offset + FrameLayout.CHECKSUM_OFFSET);
-                state = (int) UPDATE_DIRECT.invokeExact(state, address, from2, end2);
-                return ~state;
+                // The JDK keeps the running CRC complemented: it starts from ~0 and is complemented at the end.
+                state = (int) UPDATE_DIRECT.invokeExact(state, buffer.addressOffset(), index, index + length);
             } catch (final Throwable t) {
                 throw new IllegalStateException("CRC32C intrinsic call failed", t);
             }
+            return;
         }
-        crc.reset();
-        update(buffer, offset, FrameLayout.CHECKSUM_OFFSET);
-        update(buffer, from2, end2 - from2);
-        return (int) crc.getValue();
-    }
-
-    private void update(final DirectBuffer buffer, final int index, final int length) {
         final byte[] array = buffer.byteArray();
         if (array != null) {
             crc.update(array, (int) (buffer.addressOffset() - BufferUtil.ARRAY_BASE_OFFSET) + index, length);
@@ -88,6 +97,11 @@ public final class FrameChecksum {
         view.position(index);
         view.limit(index + length);
         crc.update(view);
+    }
+
+    /** The checksum of everything fed since {@link #beginHeader}. */
+    public int value() {
+        return direct ? ~state : (int) crc.getValue();
     }
 
     private ByteBuffer view(final long address, final int capacity) {

@@ -2,25 +2,31 @@ package io.canopy.frame;
 
 import io.canopy.codec.CodecId;
 import io.canopy.codec.Codecs;
+import io.canopy.codec.PayloadChecks;
 import io.canopy.codec.Segments;
+import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicLongArray;
 import org.agrona.DirectBuffer;
 
 /**
- * Checks a received frame before anything in it is used, and counts the outcome.
+ * Checks a received frame completely before anything in it is used, and counts the outcome.
  *
- * <p>Two steps, so a receiver can choose where the values go once the header is known good:
- * {@link #checkHeader} validates every header field against the buffer and the {@link FrameLimits}
- * — magic, version, type, codec, reserved bits, signature fields, round, group, dimension, input
- * count, codec parameter, payload length against codec, limits and buffer, then the CRC32C —
- * reading no payload value until the checksum over them matches; {@link #decodePayload} then
- * decompresses and checks indices, scales and finiteness. Rejections are return values, never
- * exceptions. On a payload rejection the destination range holds unspecified values: a receiver
- * claims it only for accepted frames, so nothing partially applies.
+ * <p>{@link #check} validates every header field against the buffer and the {@link FrameLimits} —
+ * magic, version, type, codec, reserved bits, signature fields, round, group, dimension, input
+ * count, codec parameter, payload length against codec, limits and buffer — then the CRC32C over
+ * header and payload, then the payload's content in its encoded form (finite values, top-k indices
+ * in order and in range, int8 scales in range; {@link PayloadChecks}). It only reads: for the
+ * element-wise codecs the content check runs chunk by chunk right behind the checksum, while the
+ * chunk is in cache. Only a frame that passed all of it is decoded, by {@link #decodePayload}, which
+ * then cannot fail — so a rejected frame never writes a value anywhere, and nothing partially
+ * applies. Rejections are return values, never exceptions.
  *
  * <p>Owned by one receiving thread. The counters are readable from any thread.
  */
 public final class FrameValidator {
+
+    /** Payload bytes checksummed and checked per step: small enough to stay in L1 between the two. */
+    static final int CHUNK_BYTES = 16 * 1024;
 
     private final FrameDecoder frame = new FrameDecoder();
     private final FrameChecksum checksum = new FrameChecksum();
@@ -44,13 +50,21 @@ public final class FrameValidator {
         return limits;
     }
 
-    /** The header view of the frame last passed to {@link #checkHeader}. */
+    /** The header view of the frame last passed to {@link #check}. */
     public FrameDecoder frame() {
         return frame;
     }
 
-    /** Validates the header of the frame occupying {@code buffer[offset..+length)}; null when it passes. */
-    public RejectReason checkHeader(final DirectBuffer buffer, final int offset, final int length) {
+    /**
+     * Validates the whole frame occupying {@code buffer[offset..+length)} — header, checksum and
+     * payload content — without decoding it; null when it passes.
+     */
+    public RejectReason check(final DirectBuffer buffer, final int offset, final int length) {
+        final RejectReason header = checkFields(buffer, offset, length);
+        return header != null ? header : checkPayload(buffer, offset);
+    }
+
+    private RejectReason checkFields(final DirectBuffer buffer, final int offset, final int length) {
         frame.wrap(buffer, offset, length);
         if (length < FrameLayout.HEADER_LENGTH || offset < 0 || (long) offset + length > buffer.capacity()) {
             return RejectReason.TRUNCATED;
@@ -108,36 +122,63 @@ public final class FrameValidator {
         if (frameLength < length) {
             return RejectReason.TRAILING_BYTES;
         }
-        if (checksum.compute(buffer, offset, payloadLength) != frame.checksum()) {
+        return null;
+    }
+
+    private RejectReason checkPayload(final DirectBuffer buffer, final int offset) {
+        final CodecId codec = frame.codec();
+        final int payloadLength = frame.payloadLength();
+        final int payload = frame.payloadOffset();
+        final MemorySegment segment = Segments.of(buffer);
+        final long base = Segments.offset(buffer, payload);
+        checksum.beginHeader(buffer, offset);
+        boolean finite = true;
+        if (PayloadChecks.elementwise(codec)) {
+            // One read of each chunk from memory: checksum it, then check its values while it is in L1.
+            for (int at = 0; at < payloadLength; at += CHUNK_BYTES) {
+                final int n = Math.min(CHUNK_BYTES, payloadLength - at);
+                checksum.update(buffer, payload + at, n);
+                finite = finite && PayloadChecks.finite(codec, segment, base + at, n);
+            }
+        } else {
+            checksum.update(buffer, payload, payloadLength);
+        }
+        if (checksum.value() != frame.checksum()) {
             return RejectReason.BAD_CHECKSUM;
+        }
+        if (!finite) {
+            return RejectReason.NON_FINITE;
+        }
+        if (!PayloadChecks.elementwise(codec)) {
+            return switch (PayloadChecks.verify(codec, frame.codecParameter(), segment, base, frame.dimension())) {
+                case Codecs.OK -> null;
+                case Codecs.BAD_INDICES -> RejectReason.BAD_INDICES;
+                case Codecs.BAD_SCALE -> RejectReason.BAD_SCALE;
+                default -> RejectReason.NON_FINITE;
+            };
         }
         return null;
     }
 
     /**
-     * Decodes the payload of the frame that last passed {@link #checkHeader} into
-     * {@code dst[dstOffset..+dimension)}; null when every value is good.
+     * Decodes the frame that last passed {@link #check} into {@code dst[dstOffset..+dimension)}.
+     * Call it only after {@link #check} returned null; it cannot fail then.
      */
-    public RejectReason decodePayload(final float[] dst, final int dstOffset) {
+    public void decodePayload(final float[] dst, final int dstOffset) {
         final DirectBuffer b = frame.buffer();
-        final int status = Codecs.decode(frame.codec(), frame.codecParameter(), Segments.of(b),
+        Codecs.decodeVerified(frame.codec(), frame.codecParameter(), Segments.of(b),
             Segments.offset(b, frame.payloadOffset()), frame.dimension(), dst, dstOffset);
-        return switch (status) {
-            case Codecs.OK -> null;
-            case Codecs.BAD_INDICES -> RejectReason.BAD_INDICES;
-            case Codecs.BAD_SCALE -> RejectReason.BAD_SCALE;
-            default -> RejectReason.NON_FINITE;
-        };
     }
 
-    /** Both steps, counted; null when accepted. {@code dst} needs room for the dimension at {@code dstOffset}. */
+    /**
+     * {@link #check}, then {@link #decodePayload} if it passed, counted; null when accepted. On a
+     * rejection {@code dst} is not touched.
+     */
     public RejectReason validate(final DirectBuffer buffer, final int offset, final int length, final float[] dst,
                                  final int dstOffset) {
-        RejectReason reason = checkHeader(buffer, offset, length);
+        final RejectReason reason = check(buffer, offset, length);
         if (reason == null) {
-            reason = decodePayload(dst, dstOffset);
-        }
-        if (reason == null) {
+            decodePayload(dst, dstOffset);
             countAccepted();
         } else {
             countRejected(reason);

@@ -8,8 +8,9 @@ import io.canopy.frame.FrameDecoder;
  * the destination, the values array are valid only during the call.
  *
  * <p>To decode straight into its own storage (one copy from the Aeron buffer to the tier's update
- * block), a handler overrides {@link #destination} and {@link #destinationOffset}; that region holds
- * unspecified values after a rejected frame, and belongs to a frame only once {@link #onFrame} is called.
+ * block), a handler overrides {@link #destination} and {@link #destinationOffset}. They are asked only
+ * for frames that passed every check, header fields and checksum included, and the decode into the
+ * region they name cannot fail; a rejected frame never reaches them.
  */
 @FunctionalInterface
 public interface FrameHandler {
@@ -17,7 +18,7 @@ public interface FrameHandler {
     /** An accepted frame: header validated, checksum matched, every value decoded and finite. */
     void onFrame(FrameDecoder frame, float[] values, int offset);
 
-    /** Where to decode a frame whose header passed validation; null decodes into the subscriber's scratch. */
+    /** Where to decode a fully validated frame; null decodes into the subscriber's scratch. */
     default float[] destination(final FrameDecoder frame) {
         return null;
     }

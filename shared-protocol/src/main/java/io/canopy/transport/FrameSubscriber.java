@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The receive agent: polls a subscription, reassembles fragmented frames, validates each frame
- * completely, decodes it once — into the handler's storage or a scratch array — and hands accepted
- * frames to the {@link FrameHandler}. Rejected frames are counted by {@link RejectReason} and
+ * completely in place (header, checksum, values), and only then decodes it once — into the
+ * handler's storage or a scratch array — and hands it to the {@link FrameHandler}. Rejected frames are counted by {@link RejectReason} and
  * dropped; a handler that throws is counted as {@link RejectReason#HANDLER_ERROR} and logged once;
  * nothing escapes {@link #doWork()}.
  *
@@ -74,7 +74,7 @@ public final class FrameSubscriber implements Agent, FragmentHandler, AutoClosea
     public void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header) {
         final FrameValidator v = validator;
         try {
-            RejectReason reason = v.checkHeader(buffer, offset, length);
+            final RejectReason reason = v.check(buffer, offset, length);
             if (reason != null) {
                 v.countRejected(reason);
                 return;
@@ -91,11 +91,8 @@ public final class FrameSubscriber implements Agent, FragmentHandler, AutoClosea
                         + " at offset " + dstOffset + " (length " + dst.length + ")");
                 }
             }
-            reason = v.decodePayload(dst, dstOffset);
-            if (reason != null) {
-                v.countRejected(reason);
-                return;
-            }
+            // Only now, with every field, the checksum and every value verified, is anything written.
+            v.decodePayload(dst, dstOffset);
             handler.onFrame(frame, dst, dstOffset);
             v.countAccepted();
         } catch (final RuntimeException e) {

@@ -138,6 +138,21 @@ class CodecProperties {
         }
     }
 
+    @Property(seed = SEED)
+    void payloadChecksSeeNonFiniteValuesExactlyWhenDecodingWould(@ForAll("anyFloats") final float[] x,
+                                                               @ForAll @IntRange(max = 3) final int at) {
+        final MemorySegment seg = buffer(4L * x.length + at);
+        final float[] y = new float[x.length];
+        // fp32
+        Fp32Codec.encode(x, 0, x.length, seg, at);
+        assertEquals(Fp32Codec.decode(seg, at, x.length, y, 0), PayloadChecks.finite(CodecId.FP32, seg, at, 4L * x.length));
+        // bf16 and fp16 over the same bytes read as 16-bit values: every bit pattern, both halves of each float.
+        final int n16 = 2 * x.length;
+        final float[] z = new float[n16];
+        assertEquals(Bf16Codec.decode(seg, at, n16, z, 0), PayloadChecks.finite(CodecId.BF16, seg, at, 2L * n16));
+        assertEquals(Fp16Codec.decode(seg, at, n16, z, 0), PayloadChecks.finite(CodecId.FP16, seg, at, 2L * n16));
+    }
+
     @Property(tries = 200, seed = SEED)
     void topKKeepsExactlyTheKLargestMagnitudes(@ForAll("updates") final float[] x, @ForAll @IntRange(min = 1, max = 300) final int kWanted) {
         final int k = Math.min(kWanted, x.length);

@@ -152,8 +152,12 @@ class FrameValidatorTest {
         c.add(new Corruption("int8 NaN scale", UpdateEncoder.int8(8, 1), x, resealed(b -> b.putFloat(60, Float.NaN, LE)),
             0, RejectReason.BAD_SCALE));
         c.add(new Corruption("int8 NaN input", UpdateEncoder.int8(8, 1), withNaN, b -> { }, 0, RejectReason.BAD_SCALE));
-        c.add(new Corruption("int8 scale overflowing on decode", UpdateEncoder.int8(8, 1), x,
-            resealed(b -> b.putFloat(56, Float.MAX_VALUE, LE)), 0, RejectReason.NON_FINITE));
+        c.add(new Corruption("int8 scale that would overflow on decode", UpdateEncoder.int8(8, 1), x,
+            resealed(b -> b.putFloat(56, Float.MAX_VALUE, LE)), 0, RejectReason.BAD_SCALE));
+        c.add(new Corruption("int8 infinite scale", UpdateEncoder.int8(8, 1), x,
+            resealed(b -> b.putFloat(56, Float.POSITIVE_INFINITY, LE)), 0, RejectReason.BAD_SCALE));
+        c.add(new Corruption("NaN with a bad checksum: the checksum is reported", fp32, withNaN,
+            b -> b.putByte(16, (byte) (b.getByte(16) ^ 1)), 0, RejectReason.BAD_CHECKSUM));
         c.add(new Corruption("fp32 NaN", fp32, withNaN, b -> { }, 0, RejectReason.NON_FINITE));
         c.add(new Corruption("fp32 -infinity in the last value", fp32, withInf, b -> { }, 0, RejectReason.NON_FINITE));
         c.add(new Corruption("fp16 overflow to infinity", UpdateEncoder.fp16(), beyondHalf, b -> { }, 0,
@@ -171,8 +175,13 @@ class FrameValidatorTest {
         final UnsafeBuffer bad = frame(c.codec(), c.values());
         c.edit().accept(bad);
         final float[] dst = new float[D];
+        java.util.Arrays.fill(dst, 12345f);
 
         assertEquals(c.reason(), v.validate(bad, 0, length(bad) + c.lengthDelta(), dst, 0));
+        // Rejected before anything was decoded: not one value written.
+        for (final float value : dst) {
+            assertEquals(12345f, value);
+        }
         assertEquals(1, v.rejected(c.reason()));
         assertEquals(1, v.rejectedTotal());
         assertEquals(0, v.accepted());

@@ -295,6 +295,54 @@ class TransportTest {
     }
 
     @Test
+    void shouldNeverTouchTheHandlersStorageForARejectedFrame() {
+        final int d = 5_000;
+        final FrameLimits limits = FrameLimits.of(FrameType.GRADIENT, ROUND, CLUSTER, d);
+        try (CanopyTransport transport = CanopyTransport.start(new TransportContext()
+            .aeronDirectoryName(directory("untouched")).maxFrameLength(limits.maxFrameLength()))) {
+            final float[] block = new float[2 * d];
+            java.util.Arrays.fill(block, -7f);
+            final AtomicLong asked = new AtomicLong();
+            final AtomicLong taken = new AtomicLong();
+            final FrameSubscriber subscriber = transport.subscriber(limits, new FrameHandler() {
+                @Override
+                public void onFrame(final FrameDecoder frame, final float[] values, final int offset) {
+                    taken.incrementAndGet();
+                }
+
+                @Override
+                public float[] destination(final FrameDecoder frame) {
+                    asked.incrementAndGet();
+                    return block;
+                }
+
+                @Override
+                public int destinationOffset(final FrameDecoder frame) {
+                    return (int) frame.senderId() * d;
+                }
+            });
+            final FramePublisher publisher = transport.publisher();
+            final float[] x = new float[d];
+            fill(x, 1);
+            x[d - 1] = Float.NaN;
+            // Sender 1's update with a NaN in its last value, then sender 0's good one.
+            publisher.encoder().type(FrameType.GRADIENT).roundId(ROUND).senderId(1).groupId(CLUSTER).inputCount(1);
+            assertEquals(PublishResult.SENT, publisher.send(UpdateEncoder.fp32(), x, 0, d));
+            fill(x, 0);
+            publisher.encoder().senderId(0);
+            assertEquals(PublishResult.SENT, publisher.send(UpdateEncoder.fp32(), x, 0, d));
+            await(() -> subscriber.doWork() >= 0 && taken.get() + subscriber.rejectedTotal() == 2, 10_000, "two frames");
+
+            assertEquals(1, subscriber.rejected(RejectReason.NON_FINITE));
+            assertEquals(1, asked.get(), "the handler was asked for storage for the good frame only");
+            for (int k = 0; k < d; k++) {
+                assertEquals(x[k], block[k]);
+                assertEquals(-7f, block[d + k], "sender 1's row was written");
+            }
+        }
+    }
+
+    @Test
     void shouldCountAThrowingHandlerAndKeepReceiving() {
         final int d = 100;
         final FrameLimits limits = FrameLimits.of(FrameType.GRADIENT, ROUND, CLUSTER, d);
