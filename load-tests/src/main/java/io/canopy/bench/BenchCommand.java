@@ -13,14 +13,18 @@ import java.util.ArrayList;
 import java.util.List;
 import jdk.incubator.vector.FloatVector;
 
-/** {@code ./canopy bench kernels}: see {@link KernelBench}. */
+/**
+ * {@code ./canopy bench kernels|transport|codecs}: see {@link KernelBench}, {@link TransportBench}
+ * and {@link CodecBench}.
+ */
 public final class BenchCommand implements CliCommand {
 
     private static final List<Spec> SPECS = List.of(
         Spec.flag("json", "print the results as one JSON object on stdout (progress stays on stderr)"),
-        Spec.value("runs", "N", "measured runs per case after 2 warm-up runs; the median is reported (default 5)"),
-        Spec.flag("quick", "10x smaller sizes: a smoke test in seconds, not the figures to quote"),
-        Spec.flag("peers", "also time the NumPy peers (shared/peers/numpy_aggregators.py) at the same sizes; needs"
+        Spec.value("runs", "N", "measured runs per case after the warm-up; the median is reported (default 5)"),
+        Spec.flag("quick", "smaller sizes (kernels: 10x, transport: 1/8 of the bytes, codecs: d=1e5): a smoke test in"
+            + " seconds, not the figures to quote"),
+        Spec.flag("peers", "kernels only: also time the NumPy peers (shared/peers/numpy_aggregators.py) at the same sizes; needs"
             + " python3 with NumPy; flower-krum at n=1000 takes several minutes"),
         Spec.value("peers-script", "FILE", "the peer script (default ../shared/peers/numpy_aggregators.py beside the"
             + " checkout)"));
@@ -32,30 +36,61 @@ public final class BenchCommand implements CliCommand {
 
     @Override
     public String summary() {
-        return "benchmark the kernels against this machine's measured ceilings (bench kernels [--json])";
+        return "benchmark kernels against this machine's ceilings, the data plane against raw Aeron, the codecs"
+            + " (bench kernels|transport|codecs [--json])";
     }
 
     @Override
     public String help() {
-        return Options.help("./canopy bench kernels [--json] [--runs N] [--quick] [--peers]",
+        return Options.help("./canopy bench kernels|transport|codecs [--json] [--runs N] [--quick] [--peers]",
             """
-                Runs in one process: this machine's FMA (1 and all threads, register-resident) and
+                bench kernels runs in one process: this machine's FMA (1 and all threads, register-resident) and
                 memory-read ceilings; the Gram kernel and Multi-Krum at (n=1000, d=100000, f=300) and
                 (n=100, d=1000000, f=30); the trimmed mean (beta=0.1) and median at (n=100, d=1000000);
                 and each Vector API kernel against its scalar reference at d=1000000. Reports the median
-                milliseconds, GFLOP/s or GB/s, and the fraction of the measured ceiling. Needs ~1.5 GB heap.""",
+                milliseconds, GFLOP/s or GB/s, and the fraction of the measured ceiling. Needs ~1.5 GB heap.
+
+                bench transport starts an embedded Aeron media driver (in /dev/shm) and, in one run, sends
+                the same frame bytes through raw Aeron (no framing) and as Canopy frames (encode, Aeron,
+                reassemble, validate, decode), over IPC and UDP loopback (one JVM, one driver), for
+                d = 1e4, 1e5, 1e6 at fp32 and int8. Reports frames/s, GB/s and the Canopy/raw ratio.
+                Takes about a minute; uses both cores. The figures move a lot on a busy machine: compare
+                the ratio within one run.
+
+                bench codecs measures each codec (fp32, fp16, bf16, int8, topk with k = d/100) on Gaussian
+                and Student-t(3) vectors at d = 1e6: bytes per value, encode and decode GB/s, relative L2
+                error, and the relative bias of the mean of 100 decodings.""",
             SPECS);
     }
 
     @Override
     public int run(final List<String> args, final PrintStream out, final PrintStream err) throws Exception {
         final Options o = Options.parse(SPECS, args);
-        if (o.positional().size() != 1 || !o.positional().get(0).equals("kernels")) {
-            throw new UsageException(o.positional().isEmpty() ? "which benchmark? (expected: bench kernels)"
-                : "unknown benchmark '" + String.join(" ", o.positional()) + "' (expected: kernels)");
+        final List<String> which = List.of("kernels", "transport", "codecs");
+        if (o.positional().size() != 1 || !which.contains(o.positional().get(0))) {
+            throw new UsageException(o.positional().isEmpty() ? "which benchmark? (expected: kernels, transport or codecs)"
+                : "unknown benchmark '" + String.join(" ", o.positional()) + "' (expected: kernels, transport or codecs)");
+        }
+        final String bench = o.positional().get(0);
+        final boolean quick = o.has("quick");
+        if (!bench.equals("kernels") && (o.has("peers") || o.has("peers-script"))) {
+            throw new UsageException("--peers and --peers-script apply to bench kernels only");
+        }
+        if (bench.equals("transport")) {
+            final int runs = o.intValue("runs", 5, 1, 1000);
+            final List<TransportBench.Case> cases = new TransportBench(runs, quick, err).run();
+            out.print(o.has("json") ? DataPlaneOutput.transportJson(cases, runs, quick) + "\n"
+                : DataPlaneOutput.transportTable(cases, runs, quick));
+            return OK;
+        }
+        if (bench.equals("codecs")) {
+            final int runs = o.intValue("runs", 5, 1, 1000);
+            final List<CodecBench.Row> rows = new CodecBench(runs, quick, err).run();
+            out.print(o.has("json") ? DataPlaneOutput.codecJson(rows, runs, quick) + "\n"
+                : DataPlaneOutput.codecTable(rows, runs, quick));
+            return OK;
         }
         final int runs = o.intValue("runs", 5, 1, 1000);
-        final boolean quick = o.has("quick");
         final PeerBaselines peers = new PeerBaselines(
             o.has("peers-script") ? Path.of(o.get("peers-script")) : PeerBaselines.defaultScript());
         if (o.has("peers") && !peers.available()) {

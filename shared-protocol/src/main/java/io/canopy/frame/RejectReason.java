@@ -1,0 +1,59 @@
+package io.canopy.frame;
+
+/**
+ * Why a frame was dropped. Each receiver counts rejections in an array indexed by {@link #ordinal()},
+ * so the order here is part of the metrics contract: append new reasons at the end.
+ */
+public enum RejectReason {
+    /** The buffer is shorter than the header, or than the header says the frame is. */
+    TRUNCATED,
+    /** The first four bytes are not "CNPY". */
+    BAD_MAGIC,
+    /** A version this build does not read. */
+    BAD_VERSION,
+    /** Unknown frame type, or not the type this receiver expects. */
+    BAD_TYPE,
+    /** Unknown codec, or one the round plan does not allow. */
+    BAD_CODEC,
+    /** The reserved header field is not zero. */
+    BAD_RESERVED,
+    /** Unknown signature scheme, or a signature length that disagrees with its scheme. */
+    BAD_SIGNATURE_FIELDS,
+    /** Round id is not the round being collected. */
+    WRONG_ROUND,
+    /** Group id (cluster or continent) is not this receiver's. */
+    WRONG_GROUP,
+    /** Dimension disagrees with the round plan. */
+    DIMENSION_MISMATCH,
+    /** Input count is not 1 for a gradient, or not positive for an aggregate. */
+    BAD_INPUT_COUNT,
+    /** The codec parameter is out of range for its codec (int8 block size, top-k k). */
+    BAD_CODEC_PARAMETER,
+    /** Payload length disagrees with what codec, dimension and parameter imply. */
+    BAD_PAYLOAD_LENGTH,
+    /** Payload longer than the round plan allows. */
+    PAYLOAD_TOO_LARGE,
+    /** The buffer holds bytes past the end of the frame. */
+    TRAILING_BYTES,
+    /** CRC32C of header and payload does not match. */
+    BAD_CHECKSUM,
+    /** Top-k indices not strictly increasing within [0, dimension). */
+    BAD_INDICES,
+    /** An int8 block scale is negative or not finite. */
+    BAD_SCALE,
+    /** A decoded value is NaN or infinite. */
+    NON_FINITE,
+    /** The frame was valid but the handler threw while taking it; counted, then dropped. */
+    HANDLER_ERROR;
+
+    private static final RejectReason[] VALUES = values();
+
+    /** All reasons in ordinal order, without the copy {@code values()} makes. */
+    public static RejectReason fromOrdinal(final int ordinal) {
+        return VALUES[ordinal];
+    }
+
+    public static int count() {
+        return VALUES.length;
+    }
+}

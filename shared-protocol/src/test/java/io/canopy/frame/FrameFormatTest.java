@@ -1,0 +1,70 @@
+package io.canopy.frame;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.canopy.codec.CodecId;
+import io.canopy.codec.UpdateEncoder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+/** The byte layout in PROTOCOL.md is the one the code writes and reads. */
+class FrameFormatTest {
+
+    static byte[] workedExample() throws IOException {
+        final String doc = Files.readString(Path.of("PROTOCOL.md"));
+        final int section = doc.indexOf("## Worked example");
+        final int open = doc.indexOf("```", section);
+        final int close = doc.indexOf("```", open + 3);
+        return HexFormat.of().parseHex(doc.substring(open + 3, close).replaceAll("\\s+", ""));
+    }
+
+    @Test
+    void shouldDecodeTheWorkedExampleInProtocolMd() throws IOException {
+        final byte[] bytes = workedExample();
+        final FrameValidator validator = new FrameValidator(FrameLimits.of(FrameType.GRADIENT, 7, 3, 4));
+        final float[] values = new float[4];
+
+        assertNull(validator.validate(new UnsafeBuffer(bytes), 0, bytes.length, values, 0));
+
+        final FrameDecoder f = validator.frame();
+        assertEquals(FrameType.GRADIENT, f.type());
+        assertEquals(CodecId.FP32, f.codec());
+        assertEquals(SignatureScheme.NONE, f.signatureScheme());
+        assertEquals(7, f.roundId());
+        assertEquals(42, f.senderId());
+        assertEquals(3, f.groupId());
+        assertEquals(4, f.dimension());
+        assertEquals(16, f.payloadLength());
+        assertEquals(1, f.inputCount());
+        assertEquals(0, f.signatureLength());
+        assertEquals(0xE3B0D6E1, f.checksum());
+        assertArrayEquals(new float[] {1.0f, -2.0f, 0.5f, 0.0f}, values);
+        assertEquals(1, validator.accepted());
+    }
+
+    @Test
+    void shouldEncodeTheWorkedExampleByteForByte() throws IOException {
+        final byte[] expected = workedExample();
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[expected.length]);
+        final int length = new FrameEncoder().wrap(buffer, 0).type(FrameType.GRADIENT).roundId(7).senderId(42)
+            .groupId(3).inputCount(1).encode(UpdateEncoder.fp32(), new float[] {1.0f, -2.0f, 0.5f, 0.0f}, 0, 4);
+
+        assertEquals(expected.length, length);
+        assertArrayEquals(expected, buffer.byteArray());
+    }
+
+    @Test
+    void shouldPlaceTheHeaderFieldsWhereTheLayoutSays() {
+        assertEquals(56, FrameLayout.HEADER_LENGTH);
+        assertEquals(FrameLayout.CHECKSUM_OFFSET + 4, FrameLayout.RESERVED_OFFSET);
+        assertEquals(0x59504E43, FrameLayout.MAGIC);
+        assertArrayEquals("CNPY".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+            new byte[] {0x43, 0x4E, 0x50, 0x59});
+    }
+}
