@@ -2,7 +2,14 @@ package io.canopy.control;
 
 import java.time.Duration;
 
+import io.canopy.codec.CodecId;
+import io.canopy.round.ClusterReport;
+import io.canopy.round.ContinentReport;
+import io.canopy.round.RoundPlan;
+import io.canopy.round.TierSpec;
+import io.canopy.straggler.CloseReason;
 import io.canopy.straggler.QuorumOutcome;
+import io.canopy.topology.FleetLayout;
 import io.canopy.straggler.QuorumPolicy;
 
 /** The control types shared-protocol itself defines, and the JDK and Pekko types they contain. */
@@ -20,6 +27,13 @@ public final class SharedControlTypes implements ControlTypes {
         registrar.register(105, QuorumPolicy.class);
         registrar.register(106, QuorumOutcome.class);
         registrar.register(107, typedActorRefClass());
+        registrar.register(108, CloseReason.class);
+        registrar.register(109, CodecId.class);
+        registrar.register(110, FleetLayout.class);
+        registrar.register(111, TierSpec.class);
+        registrar.register(112, RoundPlan.class);
+        registrar.register(113, ClusterReport.class);
+        registrar.register(114, ContinentReport.class);
     }
 
     private static Class<?> typedActorRefClass() {

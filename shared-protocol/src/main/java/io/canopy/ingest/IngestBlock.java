@@ -33,10 +33,13 @@ public final class IngestBlock {
     private final long[] senders;
     private final LongHashSet seen;
     private final long[] rejections = new long[IngestRejection.count()];
+    private int projected;
     private final QuorumTracker tracker;
 
     private long roundId = Long.MIN_VALUE;
+    private int group;
     private double maxNorm = Double.POSITIVE_INFINITY;
+    private boolean projectOverNorm;
     private int count;
     private int reserved = -1;
 
@@ -65,18 +68,33 @@ public final class IngestBlock {
     }
 
     /**
-     * Starts a round, forgetting the last one.
+     * Starts a round, forgetting the last one; inputs above {@code maxNorm} are refused.
      *
      * @param maxNorm the largest L2 norm an input may have (the clip norm), or +∞ for no check
      */
     public void open(long round, QuorumPolicy policy, double maxNorm, long nowNs) {
+        open(round, 0, policy, maxNorm, false, nowNs);
+    }
+
+    /**
+     * Starts a round, forgetting the last one.
+     *
+     * @param groupId         the cluster or continent this block collects for
+     * @param maxNorm         the largest L2 norm an input may have, or +∞ for no check
+     * @param projectOverNorm true to scale an input above {@code maxNorm} back onto the ball (the upper tiers,
+     *                        whose sensitivity bound assumes inputs of norm at most R); false to refuse it
+     */
+    public void open(long round, int groupId, QuorumPolicy policy, double maxNorm, boolean projectOverNorm, long nowNs) {
         if (policy.expectedCount() > capacity) {
             throw new IllegalArgumentException("the policy expects " + policy.expectedCount()
                 + " inputs but this block holds " + capacity);
         }
         this.roundId = round;
+        this.group = groupId;
         this.maxNorm = maxNorm;
+        this.projectOverNorm = projectOverNorm;
         this.count = 0;
+        this.projected = 0;
         this.reserved = -1;
         this.seen.clear();
         Arrays.fill(rejections, 0L);
@@ -123,10 +141,21 @@ public final class IngestBlock {
         float squaredNorm = VectorKernels.squaredNorm(rows, offset, dimension);
         if (!Float.isFinite(squaredNorm)) {
             // NaN or ±∞ poison the sum, but so do finite values near 1e19 squaring past float range: tell them apart.
-            return -1 - refuse(allFinite(offset) ? IngestRejection.NORM_EXCEEDED : IngestRejection.NON_FINITE);
+            if (!allFinite(offset)) {
+                return -1 - refuse(IngestRejection.NON_FINITE);
+            }
+            if (!projectOverNorm) {
+                return -1 - refuse(IngestRejection.NORM_EXCEEDED);
+            }
+            VectorKernels.scale(1e-20f, rows, offset, dimension); // bring it into range, then project as usual
+            squaredNorm = VectorKernels.squaredNorm(rows, offset, dimension);
         }
         if (Math.sqrt(squaredNorm) > maxNorm * (1 + NORM_SLACK)) {
-            return -1 - refuse(IngestRejection.NORM_EXCEEDED);
+            if (!projectOverNorm) {
+                return -1 - refuse(IngestRejection.NORM_EXCEEDED);
+            }
+            VectorKernels.clipToNorm(rows, offset, dimension, (float) maxNorm);
+            projected++;
         }
         seen.add(senders[row]);
         count++;
@@ -175,8 +204,23 @@ public final class IngestBlock {
         return count;
     }
 
+    /** Inputs scaled back onto the norm ball this round. */
+    public int projected() {
+        return projected;
+    }
+
+    /** Refusals this round, indexed by {@link IngestRejection} ordinal: a copy. */
+    public long[] rejectedByReason() {
+        return rejections.clone();
+    }
+
     public long rejected(IngestRejection reason) {
         return rejections[reason.ordinal()];
+    }
+
+    /** The cluster or continent this round's inputs belong to. */
+    public int group() {
+        return group;
     }
 
     public long roundId() {

@@ -1,0 +1,241 @@
+package io.canopy.ingest;
+
+import io.canopy.frame.FrameDecoder;
+import io.canopy.straggler.QuorumOutcome;
+import io.canopy.straggler.QuorumPolicy;
+import io.canopy.transport.FrameHandler;
+import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.collections.IntHashSet;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
+
+/**
+ * The receiving side of one tier on one node: routes each accepted frame to its group's
+ * {@link IngestBlock} (a cluster's block for leaf gradients, a continent's for cluster aggregates),
+ * decoding the payload straight into the block's next row, and hands every group that closes to a
+ * {@link ClosedSink} — with its block, or with none if not one input ever came.
+ *
+ * <p>Blocks come from a fixed pool and go back through {@link #release} once the aggregate is out, so a
+ * node's memory is pool × capacity × d floats however many groups it serves. Everything but
+ * {@link #release} and {@link #openRound} (which queue their work) runs on the receive agent's thread.
+ */
+public final class TierIngest implements FrameHandler {
+
+    /** What this node knows about its groups for the round being collected. */
+    public interface Groups {
+        /** The groups this node aggregates this round. */
+        int[] groups();
+
+        /** The quorum policy of {@code group} (its expected count scaled to the group). */
+        QuorumPolicy policyFor(int group);
+
+        /** Whether {@code sender} belongs to {@code group}: a leaf of the cluster, a cluster of the continent. */
+        boolean isMember(int group, long sender);
+    }
+
+    /** Receives each group as it closes; {@code block} is null when nothing ever arrived. */
+    @FunctionalInterface
+    public interface ClosedSink {
+        void onClosed(long round, int group, IngestBlock block, QuorumOutcome outcome, long closedAfterNs);
+    }
+
+    /** When a frame arrived: the receiver's clock, or in a simulation the virtual time the frame carries. */
+    @FunctionalInterface
+    public interface FrameClock {
+        long nowNs(FrameDecoder frame);
+    }
+
+    private final int dimension;
+    private final ClosedSink sink;
+    private final FrameClock clock;
+    private final ManyToOneConcurrentArrayQueue<IngestBlock> free;
+    private final ManyToOneConcurrentArrayQueue<Runnable> commands = new ManyToOneConcurrentArrayQueue<>(64);
+    private final Int2ObjectHashMap<IngestBlock> active = new Int2ObjectHashMap<>();
+    private final IntHashSet pending = new IntHashSet();
+
+    private long round = -1;
+    private long openedAtNs;
+    private Groups groups;
+    private double maxNorm;
+    private boolean project;
+    private IngestBlock current;
+    private int currentOffset;
+    private long unknownGroupFrames;
+    private long poolExhaustedFrames;
+
+    /**
+     * @param pool      blocks to preallocate: the most groups this node has open at once
+     * @param capacity  rows per block: the most inputs one group can send (its invitations)
+     */
+    public TierIngest(int pool, int capacity, int dimension, QuorumPolicy anyPolicy, ClosedSink sink, FrameClock clock) {
+        if (pool < 1) {
+            throw new IllegalArgumentException("pool must be at least 1, was " + pool);
+        }
+        this.dimension = dimension;
+        this.sink = sink;
+        this.clock = clock;
+        this.free = new ManyToOneConcurrentArrayQueue<>(pool);
+        for (int i = 0; i < pool; i++) {
+            free.offer(new IngestBlock(capacity, dimension, anyPolicy));
+        }
+    }
+
+    /**
+     * Starts collecting round {@code roundId}, whose deadlines count from {@code openedAtNs}. Any group still
+     * open from the previous round is closed as it stands. Safe from any thread; applied by the agent.
+     */
+    public void openRound(long roundId, Groups roundGroups, double inputNormBound, boolean projectOverNorm, long openedAt) {
+        if (!commands.offer(() -> apply(roundId, roundGroups, inputNormBound, projectOverNorm, openedAt))) {
+            throw new IllegalStateException("the ingest agent is not draining its commands");
+        }
+    }
+
+    /** Returns a block once its aggregate has been sent. Safe from any thread. */
+    public void release(IngestBlock block) {
+        if (block != null && !free.offer(block)) {
+            throw new IllegalStateException("a block was released twice");
+        }
+    }
+
+    /** Runs queued commands; call once per duty cycle before polling. */
+    public int drainCommands() {
+        return commands.drain(Runnable::run);
+    }
+
+    /**
+     * Applies deadlines due by {@code nowNs} to every group, including those nothing arrived for.
+     *
+     * @return groups closed
+     */
+    public int advance(long nowNs) {
+        if (groups == null) {
+            return 0;
+        }
+        int closed = 0;
+        var blocks = active.values().iterator();
+        while (blocks.hasNext()) {
+            IngestBlock block = blocks.next();
+            if (block.advance(nowNs)) {
+                blocks.remove();
+                hand(block);
+                closed++;
+            }
+        }
+        if (!pending.isEmpty()) {
+            var ids = pending.iterator();
+            while (ids.hasNext()) {
+                int group = ids.nextValue();
+                long hard = groups.policyFor(group).hardDeadline().toNanos();
+                if (nowNs - openedAtNs >= hard) {
+                    ids.remove();
+                    sink.onClosed(round, group, null, QuorumOutcome.FAILED_NO_QUORUM, hard);
+                    closed++;
+                }
+            }
+        }
+        return closed;
+    }
+
+    /**
+     * Advances one group's time alone: in a simulation, the sender's promise that nothing earlier will follow.
+     */
+    public void advanceGroup(int group, long nowNs) {
+        IngestBlock block = active.get(group);
+        if (block != null) {
+            if (block.advance(nowNs)) {
+                active.remove(group);
+                hand(block);
+            }
+        } else if (pending.contains(group) && nowNs - openedAtNs >= groups.policyFor(group).hardDeadline().toNanos()) {
+            pending.remove(group);
+            sink.onClosed(round, group, null, QuorumOutcome.FAILED_NO_QUORUM, groups.policyFor(group).hardDeadline().toNanos());
+        }
+    }
+
+    @Override
+    public float[] destination(FrameDecoder frame) {
+        current = null;
+        int group = frame.groupId();
+        IngestBlock block = active.get(group);
+        long now = clock.nowNs(frame);
+        if (block == null) {
+            if (!pending.contains(group)) {
+                unknownGroupFrames++; // not ours, or closed already with nothing received
+                return null;
+            }
+            block = free.poll();
+            if (block == null) {
+                poolExhaustedFrames++;
+                return null;
+            }
+            pending.remove(group);
+            block.open(round, group, groups.policyFor(group), maxNorm, project, openedAtNs);
+            active.put(group, block);
+        }
+        if (!groups.isMember(group, frame.senderId())) {
+            block.reject(IngestRejection.UNKNOWN_SENDER);
+            return null;
+        }
+        int offset = block.reserve(frame.roundId(), frame.senderId(), now);
+        if (offset < 0) {
+            if (block.isClosed()) {
+                active.remove(group);
+                hand(block);
+            }
+            return null;
+        }
+        current = block;
+        currentOffset = offset;
+        return block.rows();
+    }
+
+    @Override
+    public int destinationOffset(FrameDecoder frame) {
+        return currentOffset;
+    }
+
+    @Override
+    public void onFrame(FrameDecoder frame, float[] values, int offset) {
+        IngestBlock block = current;
+        current = null;
+        if (block == null) {
+            return; // refused in destination(), already counted there
+        }
+        block.commit(clock.nowNs(frame));
+        if (block.isClosed()) {
+            active.remove(frame.groupId());
+            hand(block);
+        }
+    }
+
+    /** Frames for a group this node does not serve this round (or that closed with nothing). */
+    public long unknownGroupFrames() {
+        return unknownGroupFrames;
+    }
+
+    /** Frames dropped because every block was in use: the pool is too small for the groups open at once. */
+    public long poolExhaustedFrames() {
+        return poolExhaustedFrames;
+    }
+
+    public int dimension() {
+        return dimension;
+    }
+
+    private void apply(long roundId, Groups roundGroups, double inputNormBound, boolean projectOverNorm, long openedAt) {
+        // The last round's stragglers close as their policies say they would have, by their deadlines.
+        advance(Long.MAX_VALUE / 4);
+        round = roundId;
+        groups = roundGroups;
+        maxNorm = inputNormBound;
+        project = projectOverNorm;
+        openedAtNs = openedAt;
+        pending.clear();
+        for (int group : roundGroups.groups()) {
+            pending.add(group);
+        }
+    }
+
+    private void hand(IngestBlock block) {
+        sink.onClosed(block.roundId(), block.group(), block, block.outcome(), block.tracker().closedAfterNs());
+    }
+}

@@ -1,0 +1,68 @@
+package io.canopy.round;
+
+import io.canopy.codec.CodecId;
+import io.canopy.control.ControlMessage;
+import io.canopy.topology.FleetLayout;
+
+/**
+ * Everything every tier needs to take part in round r, sent down the tree when the global tier opens it
+ * (DESIGN.md, "A round, end to end", step 1).
+ *
+ * @param roundId       strictly increasing
+ * @param modelVersion  the model the leaves train from
+ * @param dimension     d
+ * @param samplingRate  the probability each leaf is invited this round (Poisson sampling; the accountant's q)
+ * @param clipNorm      C: leaves clip to it, clusters refuse updates above it
+ * @param codec         how leaves compress their updates
+ * @param layout        which leaf reports to which cluster and which cluster to which continent
+ * @param cluster       tier 1
+ * @param continental   tier 2
+ * @param global        tier 3
+ * @param secureNoise   true for the secure sampler; false only in simulations, with {@code noiseSeed}
+ * @param noiseSeed     the fast sampler's seed (ignored by the secure one)
+ */
+public record RoundPlan(
+    long roundId,
+    long modelVersion,
+    int dimension,
+    double samplingRate,
+    float clipNorm,
+    CodecId codec,
+    FleetLayout layout,
+    TierSpec cluster,
+    TierSpec continental,
+    TierSpec global,
+    boolean secureNoise,
+    long noiseSeed) implements ControlMessage {
+
+    public RoundPlan {
+        if (dimension < 1) {
+            throw new IllegalArgumentException("dimension must be at least 1, was " + dimension);
+        }
+        if (!(samplingRate > 0.0 && samplingRate <= 1.0)) {
+            throw new IllegalArgumentException("samplingRate must be in (0, 1], was " + samplingRate);
+        }
+        if (!(clipNorm > 0f) || Float.isInfinite(clipNorm)) {
+            throw new IllegalArgumentException("clipNorm must be positive and finite, was " + clipNorm);
+        }
+        if (codec == null || layout == null || cluster == null || continental == null || global == null) {
+            throw new IllegalArgumentException("codec, layout and the three tier specs must all be given");
+        }
+    }
+
+    /** The spec of tier 1, 2 or 3. */
+    public TierSpec tier(int tier) {
+        return switch (tier) {
+            case 1 -> cluster;
+            case 2 -> continental;
+            case 3 -> global;
+            default -> throw new IllegalArgumentException("tiers are 1, 2 and 3, not " + tier);
+        };
+    }
+
+    /** The next round's plan: same configuration, next ids. */
+    public RoundPlan next(long newModelVersion) {
+        return new RoundPlan(roundId + 1, newModelVersion, dimension, samplingRate, clipNorm, codec, layout, cluster,
+            continental, global, secureNoise, noiseSeed);
+    }
+}
