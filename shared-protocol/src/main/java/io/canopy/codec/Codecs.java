@@ -15,7 +15,7 @@ public final class Codecs {
     public static final int NON_FINITE = 1;
     /** Top-k indices not strictly increasing within [0, d). */
     public static final int BAD_INDICES = 2;
-    /** An int8 scale is negative or not finite. */
+    /** An int8 scale is negative, not finite, or above {@link PayloadChecks#INT8_MAX_SCALE}. */
     public static final int BAD_SCALE = 3;
 
     /** Largest int8 block size: one scale per 64 Ki values is already negligible overhead. */

@@ -39,9 +39,9 @@ public enum RejectReason {
     BAD_CHECKSUM,
     /** Top-k indices not strictly increasing within [0, dimension). */
     BAD_INDICES,
-    /** An int8 block scale is negative or not finite. */
+    /** An int8 block scale is negative, not finite, or so large that a decoded value could overflow. */
     BAD_SCALE,
-    /** A decoded value is NaN or infinite. */
+    /** A value is NaN or infinite (read from its encoded bits, before decoding). */
     NON_FINITE,
     /** The frame was valid but the handler threw while taking it; counted, then dropped. */
     HANDLER_ERROR;
