@@ -105,6 +105,11 @@ public final class FrameDecoder {
         return buffer.getInt(offset + FrameLayout.CHECKSUM_OFFSET, LE);
     }
 
+    /** The sender's time, ns since the round opened. */
+    public long timestampNs() {
+        return buffer.getLong(offset + FrameLayout.TIMESTAMP_OFFSET, java.nio.ByteOrder.LITTLE_ENDIAN);
+    }
+
     public int reserved() {
         return buffer.getInt(offset + FrameLayout.RESERVED_OFFSET, LE);
     }

@@ -1,5 +1,6 @@
 package io.canopy.frame;
 
+import io.canopy.codec.CodecId;
 import io.canopy.codec.Segments;
 import io.canopy.codec.UpdateEncoder;
 import java.nio.ByteOrder;
@@ -25,6 +26,7 @@ public final class FrameEncoder {
     private long senderId;
     private int groupId;
     private int inputCount = 1;
+    private long timestampNs;
 
     public FrameEncoder wrap(final MutableDirectBuffer buffer, final int offset) {
         this.buffer = buffer;
@@ -58,6 +60,12 @@ public final class FrameEncoder {
     /** Cluster id for a gradient, continent id for an aggregate. */
     public FrameEncoder groupId(final int groupId) {
         this.groupId = groupId;
+        return this;
+    }
+
+    /** The sender's time, ns since the round opened; see {@link FrameLayout#TIMESTAMP_OFFSET}. */
+    public FrameEncoder timestampNs(final long timestampNs) {
+        this.timestampNs = timestampNs;
         return this;
     }
 
@@ -97,9 +105,41 @@ public final class FrameEncoder {
         b.putInt(o + FrameLayout.INPUT_COUNT_OFFSET, inputCount, LE);
         b.putInt(o + FrameLayout.SIGNATURE_LENGTH_OFFSET, 0, LE);
         b.putInt(o + FrameLayout.RESERVED_OFFSET, 0, LE);
+        b.putLong(o + FrameLayout.TIMESTAMP_OFFSET, timestampNs, LE);
         codec.encode(values, from, dimension, Segments.of(b), Segments.offset(b, o + FrameLayout.HEADER_LENGTH));
         b.putInt(o + FrameLayout.CHECKSUM_OFFSET, checksum.compute(b, o, payloadLength), LE);
         return (int) frameLength;
+    }
+
+    /**
+     * Writes a {@link FrameType#WATERMARK} for the round, sender, group and timestamp set on this encoder.
+     *
+     * @return the frame length in bytes ({@link FrameLayout#HEADER_LENGTH})
+     */
+    public int encodeWatermark() {
+        if (FrameLayout.HEADER_LENGTH > buffer.capacity() - (long) offset) {
+            throw new IllegalArgumentException("a watermark needs " + FrameLayout.HEADER_LENGTH + " bytes, the buffer has "
+                + (buffer.capacity() - offset) + " left");
+        }
+        final MutableDirectBuffer b = buffer;
+        final int o = offset;
+        b.putInt(o + FrameLayout.MAGIC_OFFSET, FrameLayout.MAGIC, LE);
+        b.putByte(o + FrameLayout.VERSION_OFFSET, (byte) FrameLayout.VERSION);
+        b.putByte(o + FrameLayout.TYPE_OFFSET, (byte) FrameType.WATERMARK.code());
+        b.putByte(o + FrameLayout.CODEC_OFFSET, (byte) CodecId.FP32.code());
+        b.putByte(o + FrameLayout.SIGNATURE_SCHEME_OFFSET, (byte) SignatureScheme.NONE.code());
+        b.putLong(o + FrameLayout.ROUND_ID_OFFSET, roundId, LE);
+        b.putLong(o + FrameLayout.SENDER_ID_OFFSET, senderId, LE);
+        b.putInt(o + FrameLayout.GROUP_ID_OFFSET, groupId, LE);
+        b.putInt(o + FrameLayout.DIMENSION_OFFSET, 0, LE);
+        b.putInt(o + FrameLayout.CODEC_PARAMETER_OFFSET, 0, LE);
+        b.putInt(o + FrameLayout.PAYLOAD_LENGTH_OFFSET, 0, LE);
+        b.putInt(o + FrameLayout.INPUT_COUNT_OFFSET, 0, LE);
+        b.putInt(o + FrameLayout.SIGNATURE_LENGTH_OFFSET, 0, LE);
+        b.putInt(o + FrameLayout.RESERVED_OFFSET, 0, LE);
+        b.putLong(o + FrameLayout.TIMESTAMP_OFFSET, timestampNs, LE);
+        b.putInt(o + FrameLayout.CHECKSUM_OFFSET, checksum.compute(b, o, 0), LE);
+        return FrameLayout.HEADER_LENGTH;
     }
 
     /**

@@ -18,12 +18,14 @@ package io.canopy.frame;
  *  36  int32  payload length   bytes
  *  40  int32  input count      updates folded into this frame: 1 for a gradient
  *  44  int32  signature length bytes of signature after the payload; 0 when unsigned
- *  48  int32  CRC32C           over bytes [0, 48) and [52, 56 + payload length)
+ *  48  int32  CRC32C           over bytes [0, 48) and [52, 64 + payload length)
  *  52  int32  reserved         0
- *  56  payload, then the signature
+ *  56  int64  timestamp        sender's time in ns since the round opened (simulations: the virtual
+ *                              arrival time; otherwise informational, receivers keep their own clock)
+ *  64  payload, then the signature
  * </pre>
  *
- * <p>The header is 56 bytes so the payload starts 8-byte aligned relative to the frame.
+ * <p>The header is 64 bytes so the payload starts 8-byte aligned relative to the frame.
  */
 public final class FrameLayout {
 
@@ -46,7 +48,8 @@ public final class FrameLayout {
     public static final int SIGNATURE_LENGTH_OFFSET = 44;
     public static final int CHECKSUM_OFFSET = 48;
     public static final int RESERVED_OFFSET = 52;
-    public static final int HEADER_LENGTH = 56;
+    public static final int TIMESTAMP_OFFSET = 56;
+    public static final int HEADER_LENGTH = 64;
 
     private FrameLayout() {
     }

@@ -5,9 +5,16 @@ public enum FrameType {
     /** One leaf's clipped, compressed update, leaf to cluster; input count is always 1. */
     GRADIENT(1),
     /** One tier's aggregate, cluster to continental or continental to global; input count is how many updates it folds. */
-    AGGREGATE(2);
+    AGGREGATE(2),
+    /**
+     * Header only (d = 0, no payload, input count 0, codec fp32): the sender's promise that none of its
+     * frames for this (round, group) with an earlier timestamp will follow on this stream. A simulated
+     * swarm sends one per cluster so the cluster's virtual clock can reach its deadlines; any stream
+     * accepts them.
+     */
+    WATERMARK(3);
 
-    private static final FrameType[] BY_CODE = {null, GRADIENT, AGGREGATE};
+    private static final FrameType[] BY_CODE = {null, GRADIENT, AGGREGATE, WATERMARK};
 
     private final int code;
 

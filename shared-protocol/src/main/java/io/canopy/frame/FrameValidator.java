@@ -76,11 +76,13 @@ public final class FrameValidator {
             return RejectReason.BAD_VERSION;
         }
         final FrameLimits lim = limits;
-        if (frame.type() != lim.type()) {
+        // A watermark is header only and rides on any stream; everything else must be the stream's type.
+        final boolean watermark = frame.type() == FrameType.WATERMARK;
+        if (!watermark && frame.type() != lim.type()) {
             return RejectReason.BAD_TYPE;
         }
         final CodecId codec = frame.codec();
-        if (codec == null || !lim.allows(codec)) {
+        if (codec == null || (watermark ? codec != CodecId.FP32 : !lim.allows(codec))) {
             return RejectReason.BAD_CODEC;
         }
         if (frame.reserved() != 0) {
@@ -97,11 +99,11 @@ public final class FrameValidator {
             return RejectReason.WRONG_GROUP;
         }
         final int d = frame.dimension();
-        if (d != lim.dimension()) {
+        if (d != (watermark ? 0 : lim.dimension())) {
             return RejectReason.DIMENSION_MISMATCH;
         }
         final int inputs = frame.inputCount();
-        if (lim.type() == FrameType.GRADIENT ? inputs != 1 : inputs < 1) {
+        if (watermark ? inputs != 0 : lim.type() == FrameType.GRADIENT ? inputs != 1 : inputs < 1) {
             return RejectReason.BAD_INPUT_COUNT;
         }
         final int parameter = frame.codecParameter();

@@ -18,6 +18,10 @@ public interface FrameHandler {
     /** An accepted frame: header validated, checksum matched, every value decoded and finite. */
     void onFrame(FrameDecoder frame, float[] values, int offset);
 
+    /** A {@link io.canopy.frame.FrameType#WATERMARK} that passed validation: no earlier frame of its group follows. */
+    default void onWatermark(final FrameDecoder frame) {
+    }
+
     /** Where to decode a fully validated frame; null decodes into the subscriber's scratch. */
     default float[] destination(final FrameDecoder frame) {
         return null;

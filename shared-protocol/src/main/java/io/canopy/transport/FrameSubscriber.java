@@ -6,6 +6,7 @@ import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
 import io.canopy.frame.FrameDecoder;
 import io.canopy.frame.FrameLimits;
+import io.canopy.frame.FrameType;
 import io.canopy.frame.FrameValidator;
 import io.canopy.frame.RejectReason;
 import java.util.concurrent.atomic.AtomicReference;
@@ -36,6 +37,7 @@ public final class FrameSubscriber implements Agent, FragmentHandler, AutoClosea
     private final AtomicReference<FrameLimits> pendingLimits = new AtomicReference<>();
     private float[] scratch;
     private boolean handlerErrorLogged;
+    private volatile long watermarks;
 
     FrameSubscriber(final Subscription subscription, final FrameLimits limits, final FrameHandler handler,
                     final int fragmentLimit) {
@@ -80,6 +82,11 @@ public final class FrameSubscriber implements Agent, FragmentHandler, AutoClosea
                 return;
             }
             final FrameDecoder frame = v.frame();
+            if (frame.type() == FrameType.WATERMARK) {
+                handler.onWatermark(frame);
+                watermarks++;
+                return;
+            }
             float[] dst = handler.destination(frame);
             int dstOffset = 0;
             if (dst == null) {
@@ -106,6 +113,11 @@ public final class FrameSubscriber implements Agent, FragmentHandler, AutoClosea
 
     public long accepted() {
         return validator.accepted();
+    }
+
+    /** Watermarks received (not counted in {@link #accepted()}). */
+    public long watermarks() {
+        return watermarks;
     }
 
     public long rejected(final RejectReason reason) {

@@ -43,7 +43,8 @@ class FrameFormatTest {
         assertEquals(16, f.payloadLength());
         assertEquals(1, f.inputCount());
         assertEquals(0, f.signatureLength());
-        assertEquals(0xE3B0D6E1, f.checksum());
+        assertEquals(0x67F36C8C, f.checksum());
+        assertEquals(250_000_000L, f.timestampNs());
         assertArrayEquals(new float[] {1.0f, -2.0f, 0.5f, 0.0f}, values);
         assertEquals(1, validator.accepted());
     }
@@ -53,7 +54,7 @@ class FrameFormatTest {
         final byte[] expected = workedExample();
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[expected.length]);
         final int length = new FrameEncoder().wrap(buffer, 0).type(FrameType.GRADIENT).roundId(7).senderId(42)
-            .groupId(3).inputCount(1).encode(UpdateEncoder.fp32(), new float[] {1.0f, -2.0f, 0.5f, 0.0f}, 0, 4);
+            .groupId(3).inputCount(1).timestampNs(250_000_000L).encode(UpdateEncoder.fp32(), new float[] {1.0f, -2.0f, 0.5f, 0.0f}, 0, 4);
 
         assertEquals(expected.length, length);
         assertArrayEquals(expected, buffer.byteArray());
@@ -61,10 +62,35 @@ class FrameFormatTest {
 
     @Test
     void shouldPlaceTheHeaderFieldsWhereTheLayoutSays() {
-        assertEquals(56, FrameLayout.HEADER_LENGTH);
+        assertEquals(64, FrameLayout.HEADER_LENGTH);
+        assertEquals(FrameLayout.RESERVED_OFFSET + 4, FrameLayout.TIMESTAMP_OFFSET);
         assertEquals(FrameLayout.CHECKSUM_OFFSET + 4, FrameLayout.RESERVED_OFFSET);
         assertEquals(0x59504E43, FrameLayout.MAGIC);
         assertArrayEquals("CNPY".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
             new byte[] {0x43, 0x4E, 0x50, 0x59});
+    }
+
+    @Test
+    void shouldAcceptAWatermarkOnAGradientStreamAndCheckItsFields() {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[FrameLayout.HEADER_LENGTH]);
+        final int length = new FrameEncoder().wrap(buffer, 0).roundId(7).senderId(42).groupId(3).timestampNs(900_000_000L)
+            .encodeWatermark();
+        // Python: the same 64 bytes through a bitwise CRC32C (reflected 0x82F63B78) give 0x9DBD3BFF.
+        assertEquals("434e50590103000007000000000000002a000000000000000300000000000000"
+            + "00000000000000000000000000000000ff3bbd9d0000000000e9a43500000000", HexFormat.of().formatHex(buffer.byteArray()));
+        final FrameValidator validator = new FrameValidator(FrameLimits.of(FrameType.GRADIENT, 7, 3, 4));
+        assertNull(validator.check(buffer, 0, length));
+        assertEquals(FrameType.WATERMARK, validator.frame().type());
+        assertEquals(900_000_000L, validator.frame().timestampNs());
+
+        buffer.putInt(FrameLayout.DIMENSION_OFFSET, 4, java.nio.ByteOrder.LITTLE_ENDIAN);
+        FrameEncoder.reseal(buffer, 0);
+        assertEquals(RejectReason.DIMENSION_MISMATCH, validator.check(buffer, 0, length), "a watermark carries no values");
+        buffer.putInt(FrameLayout.DIMENSION_OFFSET, 0, java.nio.ByteOrder.LITTLE_ENDIAN);
+        buffer.putInt(FrameLayout.INPUT_COUNT_OFFSET, 1, java.nio.ByteOrder.LITTLE_ENDIAN);
+        FrameEncoder.reseal(buffer, 0);
+        assertEquals(RejectReason.BAD_INPUT_COUNT, validator.check(buffer, 0, length));
+        assertEquals(RejectReason.WRONG_ROUND,
+            new FrameValidator(FrameLimits.of(FrameType.AGGREGATE, 8, 3, 4)).check(buffer, 0, length));
     }
 }

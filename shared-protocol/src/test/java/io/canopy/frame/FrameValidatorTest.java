@@ -22,6 +22,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Every way a frame can be wrong is rejected with its reason, counted, and leaves the validator working. */
 class FrameValidatorTest {
 
+    private static final int H = FrameLayout.HEADER_LENGTH;
+
     static final int D = 16;
     static final long ROUND = 7;
     static final int CLUSTER = 3;
@@ -129,7 +131,7 @@ class FrameValidatorTest {
             RejectReason.PAYLOAD_TOO_LARGE));
         for (final int bit : new int[] {0, 7, 8 * 4 * D - 1}) {
             c.add(new Corruption("payload bit " + bit + " flipped", fp32, x,
-                b -> b.putByte(56 + bit / 8, (byte) (b.getByte(56 + bit / 8) ^ (1 << (bit % 8)))), 0,
+                b -> b.putByte(H + bit / 8, (byte) (b.getByte(H + bit / 8) ^ (1 << (bit % 8)))), 0,
                 RejectReason.BAD_CHECKSUM));
         }
         c.add(new Corruption("sender id bit flipped", fp32, x, b -> b.putByte(16, (byte) (b.getByte(16) ^ 1)), 0,
@@ -139,23 +141,23 @@ class FrameValidatorTest {
         c.add(new Corruption("int8 payload bit flipped", UpdateEncoder.int8(8, 1), x,
             b -> b.putByte(70, (byte) (b.getByte(70) ^ 4)), 0, RejectReason.BAD_CHECKSUM));
         c.add(new Corruption("top-k indices out of order", UpdateEncoder.topK(D, 4), x, resealed(b -> {
-            final int first = b.getInt(56, LE);
-            b.putInt(56, b.getInt(60, LE), LE);
-            b.putInt(60, first, LE);
+            final int first = b.getInt(H, LE);
+            b.putInt(H, b.getInt(H + 4, LE), LE);
+            b.putInt(H + 4, first, LE);
         }), 0, RejectReason.BAD_INDICES));
-        c.add(new Corruption("top-k index equal to d", UpdateEncoder.topK(D, 4), x, resealed(b -> b.putInt(56 + 12, D, LE)),
+        c.add(new Corruption("top-k index equal to d", UpdateEncoder.topK(D, 4), x, resealed(b -> b.putInt(H + 12, D, LE)),
             0, RejectReason.BAD_INDICES));
         c.add(new Corruption("top-k duplicate index", UpdateEncoder.topK(D, 4), x,
-            resealed(b -> b.putInt(60, b.getInt(56, LE), LE)), 0, RejectReason.BAD_INDICES));
-        c.add(new Corruption("int8 negative scale", UpdateEncoder.int8(8, 1), x, resealed(b -> b.putFloat(56, -1f, LE)),
+            resealed(b -> b.putInt(H + 4, b.getInt(H, LE), LE)), 0, RejectReason.BAD_INDICES));
+        c.add(new Corruption("int8 negative scale", UpdateEncoder.int8(8, 1), x, resealed(b -> b.putFloat(H, -1f, LE)),
             0, RejectReason.BAD_SCALE));
-        c.add(new Corruption("int8 NaN scale", UpdateEncoder.int8(8, 1), x, resealed(b -> b.putFloat(60, Float.NaN, LE)),
+        c.add(new Corruption("int8 NaN scale", UpdateEncoder.int8(8, 1), x, resealed(b -> b.putFloat(H + 4, Float.NaN, LE)),
             0, RejectReason.BAD_SCALE));
         c.add(new Corruption("int8 NaN input", UpdateEncoder.int8(8, 1), withNaN, b -> { }, 0, RejectReason.BAD_SCALE));
         c.add(new Corruption("int8 scale that would overflow on decode", UpdateEncoder.int8(8, 1), x,
-            resealed(b -> b.putFloat(56, Float.MAX_VALUE, LE)), 0, RejectReason.BAD_SCALE));
+            resealed(b -> b.putFloat(H, Float.MAX_VALUE, LE)), 0, RejectReason.BAD_SCALE));
         c.add(new Corruption("int8 infinite scale", UpdateEncoder.int8(8, 1), x,
-            resealed(b -> b.putFloat(56, Float.POSITIVE_INFINITY, LE)), 0, RejectReason.BAD_SCALE));
+            resealed(b -> b.putFloat(H, Float.POSITIVE_INFINITY, LE)), 0, RejectReason.BAD_SCALE));
         c.add(new Corruption("NaN with a bad checksum: the checksum is reported", fp32, withNaN,
             b -> b.putByte(16, (byte) (b.getByte(16) ^ 1)), 0, RejectReason.BAD_CHECKSUM));
         c.add(new Corruption("fp32 NaN", fp32, withNaN, b -> { }, 0, RejectReason.NON_FINITE));
@@ -164,7 +166,7 @@ class FrameValidatorTest {
             RejectReason.NON_FINITE));
         c.add(new Corruption("bf16 NaN", UpdateEncoder.bf16(), withNaN, b -> { }, 0, RejectReason.NON_FINITE));
         c.add(new Corruption("top-k NaN value", UpdateEncoder.topK(D, D / 4), x,
-            resealed(b -> b.putFloat(56 + 4 * (D / 4), Float.NaN, LE)), 0, RejectReason.NON_FINITE));
+            resealed(b -> b.putFloat(H + 4 * (D / 4), Float.NaN, LE)), 0, RejectReason.NON_FINITE));
         return c.stream().map(Arguments::of);
     }
 

@@ -397,7 +397,7 @@ class TransportTest {
             publisher.encoder().type(FrameType.GRADIENT).roundId(ROUND).senderId(1).groupId(CLUSTER).inputCount(1);
             final IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
                 IllegalArgumentException.class, () -> publisher.send(UpdateEncoder.fp32(), new float[2000], 0, 2000));
-            assertEquals("frame of 8056 bytes (fp32, d=2000) does not fit in the "
+            assertEquals("frame of " + (FrameLayout.HEADER_LENGTH + 8000) + " bytes (fp32, d=2000) does not fit in the "
                 + org.agrona.BitUtil.align(limits.maxFrameLength(), 64)
                 + " bytes left in the buffer", e.getMessage());
             assertEquals(0, publisher.framesSent());
