@@ -152,6 +152,13 @@ public final class TierIngest implements FrameHandler {
     }
 
     @Override
+    public void onWatermark(FrameDecoder frame) {
+        if (frame.roundId() == round) {
+            advanceGroup(frame.groupId(), clock.nowNs(frame));
+        }
+    }
+
+    @Override
     public float[] destination(FrameDecoder frame) {
         current = null;
         int group = frame.groupId();
