@@ -173,6 +173,11 @@ public final class IngestBlock {
         refuse(reason);
     }
 
+    /** One expected input will never come (its sender failed); true once the round is closed. */
+    public boolean withdraw(long nowNs) {
+        return tracker.withdraw(nowNs);
+    }
+
     /** Applies the deadlines due by {@code nowNs}; true once the round is closed. */
     public boolean advance(long nowNs) {
         return tracker.advance(nowNs);

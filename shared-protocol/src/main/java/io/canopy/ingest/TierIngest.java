@@ -4,6 +4,7 @@ import io.canopy.frame.FrameDecoder;
 import io.canopy.straggler.QuorumOutcome;
 import io.canopy.straggler.QuorumPolicy;
 import io.canopy.transport.FrameHandler;
+import org.agrona.collections.Int2IntHashMap;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.collections.IntHashSet;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
@@ -51,6 +52,7 @@ public final class TierIngest implements FrameHandler {
     private final ManyToOneConcurrentArrayQueue<Runnable> commands = new ManyToOneConcurrentArrayQueue<>(64);
     private final Int2ObjectHashMap<IngestBlock> active = new Int2ObjectHashMap<>();
     private final IntHashSet pending = new IntHashSet();
+    private final Int2IntHashMap withdrawnBeforeOpening = new Int2IntHashMap(0);
 
     private long round = -1;
     private long openedAtNs;
@@ -85,6 +87,16 @@ public final class TierIngest implements FrameHandler {
      */
     public void openRound(long roundId, Groups roundGroups, double inputNormBound, boolean projectOverNorm, long openedAt) {
         if (!commands.offer(() -> apply(roundId, roundGroups, inputNormBound, projectOverNorm, openedAt))) {
+            throw new IllegalStateException("the ingest agent is not draining its commands");
+        }
+    }
+
+    /**
+     * One of {@code group}'s inputs will never come this round: its sender reported a failed quorum. Lets the
+     * group close as soon as every input is accounted for. Safe from any thread; applied by the agent.
+     */
+    public void withdraw(long roundId, int group, long nowNs) {
+        if (!commands.offer(() -> applyWithdraw(roundId, group, nowNs))) {
             throw new IllegalStateException("the ingest agent is not draining its commands");
         }
     }
@@ -177,6 +189,9 @@ public final class TierIngest implements FrameHandler {
             pending.remove(group);
             block.open(round, group, groups.policyFor(group), maxNorm, project, openedAtNs);
             active.put(group, block);
+            for (int w = withdrawnBeforeOpening.remove(group); w > 0; w--) {
+                block.withdraw(now);
+            }
         }
         if (!groups.isMember(group, frame.senderId())) {
             block.reject(IngestRejection.UNKNOWN_SENDER);
@@ -228,6 +243,32 @@ public final class TierIngest implements FrameHandler {
         return dimension;
     }
 
+    private void applyWithdraw(long roundId, int group, long nowNs) {
+        if (roundId != round) {
+            return;
+        }
+        IngestBlock block = active.get(group);
+        if (block != null) {
+            if (block.withdraw(nowNs)) {
+                active.remove(group);
+                hand(block);
+            }
+            return;
+        }
+        if (!pending.contains(group)) {
+            return;
+        }
+        int withdrawn = withdrawnBeforeOpening.get(group) + 1;
+        if (withdrawn >= groups.policyFor(group).expectedCount()) {
+            // Every input failed: nothing will ever arrive, so fail now rather than at the deadline.
+            withdrawnBeforeOpening.remove(group);
+            pending.remove(group);
+            sink.onClosed(round, group, null, QuorumOutcome.FAILED_NO_QUORUM, nowNs - openedAtNs);
+        } else {
+            withdrawnBeforeOpening.put(group, withdrawn);
+        }
+    }
+
     private void apply(long roundId, Groups roundGroups, double inputNormBound, boolean projectOverNorm, long openedAt) {
         // The last round's stragglers close as their policies say they would have, by their deadlines.
         advance(Long.MAX_VALUE / 4);
@@ -237,6 +278,7 @@ public final class TierIngest implements FrameHandler {
         project = projectOverNorm;
         openedAtNs = openedAt;
         pending.clear();
+        withdrawnBeforeOpening.clear();
         for (int group : roundGroups.groups()) {
             pending.add(group);
         }

@@ -57,6 +57,11 @@ public final class FramePublisher implements AutoCloseable {
         return offer(buffer, 0, length);
     }
 
+    /** Publishes a {@link io.canopy.frame.FrameType#WATERMARK} with the encoder's round, sender, group and timestamp. */
+    public PublishResult sendWatermark() {
+        return offer(buffer, 0, encoder.encodeWatermark());
+    }
+
     /** Publishes {@code length} bytes as one message, waiting out back pressure for at most the offer timeout. */
     public PublishResult offer(final DirectBuffer source, final int offset, final int length) {
         boolean waiting = false;

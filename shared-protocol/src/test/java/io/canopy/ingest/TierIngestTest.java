@@ -166,4 +166,25 @@ class TierIngestTest {
         send(layout.leafAt(2, 0), 2, 1, 1, 0, 0); // the pool holds two blocks
         assertEquals(1, ingest.poolExhaustedFrames());
     }
+
+    @Test
+    void withdrawn_inputs_close_a_group_early_whether_or_not_it_has_opened() {
+        for (int i = 0; i < 6; i++) {
+            send(layout.leafAt(0, i), 0, 10, 1, 0, 0);
+        }
+        for (int i = 0; i < 4; i++) {
+            ingest.withdraw(ROUND, 0, 11 * MS);
+        }
+        for (int i = 0; i < 10; i++) {
+            ingest.withdraw(ROUND, 3, 12 * MS);
+        }
+        ingest.withdraw(ROUND + 1, 2, 12 * MS); // another round's news changes nothing
+        ingest.drainCommands();
+        assertEquals(2, closed.size());
+        assertEquals(new Closed(0, QuorumOutcome.QUORUM_AT_DEADLINE, 6, 11 * MS, closed.get(0).firstRow(),
+            CloseReason.ALL_ACCOUNTED_FOR), closed.get(0));
+        assertEquals(3, closed.get(1).group());
+        assertEquals(QuorumOutcome.FAILED_NO_QUORUM, closed.get(1).outcome());
+        assertEquals(12 * MS, closed.get(1).closedAfterNs());
+    }
 }

@@ -1,0 +1,63 @@
+package io.canopy.leaf;
+
+import io.canopy.codec.UpdateEncoder;
+import io.canopy.frame.GradientFrame;
+import io.canopy.kernel.VectorKernels;
+import io.canopy.round.RoundPlan;
+import io.canopy.transport.FramePublisher;
+import io.canopy.transport.PublishResult;
+
+/**
+ * The leaf SDK's send path: given the round plan, clip an update to norm C (DP-SGD's clipping, Abadi et
+ * al. 2016, which every sensitivity bound above assumes), compress it with the plan's codec, and send it
+ * to the leaf's cluster as one {@code GradientFrame}. A flyweight: one client per sending thread serves
+ * any number of leaves, allocating nothing per update.
+ *
+ * <p>Top-k's error feedback belongs to one leaf across rounds; a client shared by many synthetic
+ * leaves resets it per update, so each sends its own top k without another's residual.
+ */
+public final class LeafClient {
+    private final FramePublisher publisher;
+    private RoundPlan plan;
+    private UpdateEncoder codec;
+
+    public LeafClient(FramePublisher publisher) {
+        this.publisher = publisher;
+    }
+
+    /** Takes part in a round: its codec, clip norm and dimension hold until the next plan. */
+    public void plan(RoundPlan roundPlan, long codecSeed) {
+        this.plan = roundPlan;
+        this.codec = UpdateEncoder.of(roundPlan.codec(), roundPlan.dimension(), codecSeed);
+    }
+
+    /**
+     * Clips {@code update[offset .. offset + d)} in place and sends it.
+     *
+     * @param timestampNs when the update is sent, ns after the round opened (a simulation's virtual time)
+     * @return what the transport did, e.g. {@link PublishResult#SENT} or a back-pressure timeout
+     */
+    public PublishResult send(long leafId, int cluster, long timestampNs, float[] update, int offset) {
+        RoundPlan p = requirePlan();
+        VectorKernels.clipToNorm(update, offset, p.dimension(), p.clipNorm());
+        if (codec.topK() != null) {
+            codec.topK().reset();
+        }
+        GradientFrame.header(publisher.encoder(), p.roundId(), leafId, cluster).timestampNs(timestampNs);
+        return publisher.send(codec, update, offset, p.dimension());
+    }
+
+    /** Tells {@code cluster} that nothing from this sender earlier than {@code timestampNs} follows. */
+    public PublishResult watermark(long senderId, int cluster, long timestampNs) {
+        RoundPlan p = requirePlan();
+        publisher.encoder().roundId(p.roundId()).senderId(senderId).groupId(cluster).timestampNs(timestampNs);
+        return publisher.sendWatermark();
+    }
+
+    private RoundPlan requirePlan() {
+        if (plan == null) {
+            throw new IllegalStateException("no round plan yet: call plan(...) before sending");
+        }
+        return plan;
+    }
+}
