@@ -54,7 +54,7 @@ public final class TierIngest implements FrameHandler {
     private final IntHashSet pending = new IntHashSet();
     private final Int2IntHashMap withdrawnBeforeOpening = new Int2IntHashMap(0);
 
-    private long round = -1;
+    private volatile long round = -1;
     private long openedAtNs;
     private Groups groups;
     private double maxNorm;
@@ -227,6 +227,11 @@ public final class TierIngest implements FrameHandler {
             active.remove(frame.groupId());
             hand(block);
         }
+    }
+
+    /** The round being collected, once the agent has applied {@link #openRound}; −1 before the first. */
+    public long currentRound() {
+        return round;
     }
 
     /** Frames for a group this node does not serve this round (or that closed with nothing). */

@@ -129,6 +129,15 @@ public final class CanopyTransport implements AutoCloseable {
         return runner;
     }
 
+    /** Runs any agent (a receiver with work of its own, say) on its own thread; stopped on {@link #close()}. */
+    public AgentRunner startAgent(final org.agrona.concurrent.Agent agent) {
+        final AgentRunner runner = new AgentRunner(ctx.newIdleStrategy(),
+            t -> LOG.error("agent {} failed", agent.roleName(), t), null, agent);
+        owned.add(0, runner);
+        AgentRunner.startOnThread(runner);
+        return runner;
+    }
+
     @Override
     public void close() {
         for (final AutoCloseable c : owned) {

@@ -1,0 +1,52 @@
+package io.canopy.ingest;
+
+import io.canopy.straggler.NanoClock;
+import io.canopy.transport.FrameSubscriber;
+import org.agrona.concurrent.Agent;
+
+/**
+ * One tier's receive duty cycle: apply queued commands (a new round, a withdrawn input), poll and
+ * route frames, then apply the deadlines due — reading the clock once per cycle. With a simulated
+ * swarm the deadlines of tier 1 run on the frames' timestamps instead and the clock here matters only
+ * to the tiers above.
+ */
+public final class IngestAgent implements Agent {
+    private final String name;
+    private final TierIngest ingest;
+    private final FrameSubscriber subscriber;
+    private final NanoClock clock;
+    private final boolean receiverClockDeadlines;
+
+    /**
+     * @param receiverClockDeadlines true to close groups on this node's clock; false when the frames'
+     *                               own timestamps (and watermarks) drive every deadline
+     */
+    public IngestAgent(String name, TierIngest ingest, FrameSubscriber subscriber, NanoClock clock,
+                       boolean receiverClockDeadlines) {
+        this.name = name;
+        this.ingest = ingest;
+        this.subscriber = subscriber;
+        this.clock = clock;
+        this.receiverClockDeadlines = receiverClockDeadlines;
+    }
+
+    @Override
+    public int doWork() {
+        int work = ingest.drainCommands();
+        work += subscriber.doWork();
+        if (receiverClockDeadlines) {
+            work += ingest.advance(clock.nanoTime());
+        }
+        return work;
+    }
+
+    @Override
+    public void onClose() {
+        subscriber.onClose();
+    }
+
+    @Override
+    public String roleName() {
+        return name;
+    }
+}

@@ -1,0 +1,112 @@
+package io.canopy.ingest;
+
+import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.canopy.codec.UpdateEncoder;
+import io.canopy.frame.AggregateFrame;
+import io.canopy.frame.FrameLimits;
+import io.canopy.straggler.NanoClock;
+import io.canopy.straggler.QuorumPolicy;
+import io.canopy.transport.CanopyTransport;
+import io.canopy.transport.FramePublisher;
+import io.canopy.transport.FrameSubscriber;
+import io.canopy.transport.PublishResult;
+
+/**
+ * The data-plane side of one aggregating tier on one node, the same for clusters, continents and the
+ * global tier: a subscriber on the tier's input stream feeding a {@link TierIngest} under its own
+ * {@link IngestAgent}, and a pool of publishers that carry the tier's aggregates one hop up (fp32, so
+ * nothing is lost between aggregators). Which groups it serves and what it does with a closed block
+ * is the tier's business, given through {@link TierIngest.Groups} and the {@link TierIngest.ClosedSink}.
+ */
+public final class TierRuntime {
+    private final TierIngest ingest;
+    private final FrameSubscriber subscriber;
+    private final BlockingQueue<FramePublisher> publishers;
+    private final AtomicLong opened = new AtomicLong(-1);
+
+    /**
+     * @param inputStream        the stream this tier's inputs arrive on
+     * @param outputStream       the stream its aggregates leave on, or −1 for none (the global tier)
+     * @param pool               blocks: groups open at once on this node
+     * @param capacity           rows per block: the most inputs one group can have
+     * @param publisherCount     publishers: at least the threads that publish at once
+     * @param frameTimeDeadlines true when a simulated swarm's timestamps and watermarks drive the deadlines
+     */
+    public TierRuntime(CanopyTransport transport, String name, FrameLimits initialLimits, int inputStream,
+                       int outputStream, int pool, int capacity, int publisherCount, boolean frameTimeDeadlines,
+                       NanoClock clock, TierIngest.ClosedSink sink) {
+        QuorumPolicy any = QuorumPolicy.of(1, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ZERO);
+        TierIngest.FrameClock frameClock = frameTimeDeadlines ? frame -> frame.timestampNs() : frame -> clock.nanoTime();
+        this.ingest = new TierIngest(pool, capacity, initialLimits.dimension(), any, sink, frameClock);
+        this.subscriber = transport.subscriber(inputStream, initialLimits, ingest);
+        this.publishers = new ArrayBlockingQueue<>(Math.max(1, publisherCount));
+        if (outputStream >= 0) {
+            for (int i = 0; i < publisherCount; i++) {
+                publishers.add(transport.publisher(outputStream));
+            }
+        }
+        transport.startAgent(new IngestAgent(name, ingest, subscriber, clock, !frameTimeDeadlines));
+    }
+
+    /**
+     * Opens {@code round} on this node; only the first call for a round does anything, so every actor of
+     * the tier may call it.
+     *
+     * @return whether this call opened the round
+     */
+    public boolean openRound(long round, FrameLimits limits, TierIngest.Groups groups, double inputNormBound,
+                             boolean projectOverNorm, long openedAtNs) {
+        long previous = opened.get();
+        if (round <= previous || !opened.compareAndSet(previous, round)) {
+            return false;
+        }
+        subscriber.limits(limits);
+        ingest.openRound(round, groups, inputNormBound, projectOverNorm, openedAtNs);
+        return true;
+    }
+
+    /** Whether the ingest agent is collecting {@code round}. */
+    public boolean isOpen(long round) {
+        return ingest.currentRound() == round;
+    }
+
+    /** Sends an aggregate one hop up, as fp32; waits out back pressure within the transport's bound. */
+    public PublishResult publish(long round, long sender, int group, int inputs, long timestampNs, float[] values,
+                                 int dimension) {
+        FramePublisher publisher;
+        try {
+            publisher = publishers.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return PublishResult.CLOSED;
+        }
+        try {
+            AggregateFrame.header(publisher.encoder(), round, sender, group, inputs).timestampNs(timestampNs);
+            return publisher.send(UpdateEncoder.fp32(), values, 0, dimension);
+        } finally {
+            publishers.add(publisher);
+        }
+    }
+
+    /** Returns a block to the pool once its aggregate is out. */
+    public void release(IngestBlock block) {
+        ingest.release(block);
+    }
+
+    /** One input of {@code group} will never come (its sender failed). */
+    public void withdraw(long round, int group, long nowNs) {
+        ingest.withdraw(round, group, nowNs);
+    }
+
+    public TierIngest ingest() {
+        return ingest;
+    }
+
+    public FrameSubscriber subscriber() {
+        return subscriber;
+    }
+}

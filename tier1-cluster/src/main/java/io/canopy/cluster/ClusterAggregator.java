@@ -1,0 +1,105 @@
+package io.canopy.cluster;
+
+import io.canopy.control.ControlMessage;
+import io.canopy.ingest.IngestBlock;
+import io.canopy.round.ClusterReport;
+import io.canopy.round.RoundPlan;
+import io.canopy.straggler.QuorumOutcome;
+import io.canopy.transport.PublishResult;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.eventstream.EventStream;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * One cluster of about a thousand leaves (tier 1). Its updates are collected into a block by the
+ * node's {@link ClusterTier}; when the block closes it arrives here, and the actor runs Multi-Krum,
+ * adds tier-1 noise, sends the aggregate to its continent over the data plane and reports on the
+ * control plane — whether or not it had anything to release. Runs on the compute dispatcher.
+ */
+public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.Command> {
+
+    /** What the actor understands. */
+    public sealed interface Command permits Open, Closed {
+    }
+
+    /** Round r starts: take part. */
+    public record Open(RoundPlan plan) implements Command, ControlMessage {
+    }
+
+    /** The block for {@code round} closed on the ingest thread (local only: it carries the block itself). */
+    public record Closed(long round, IngestBlock block, QuorumOutcome outcome, long closedAfterNs) implements Command {
+    }
+
+    private static final ThreadLocal<ClusterAggregation> AGGREGATION = ThreadLocal.withInitial(ClusterAggregation::new);
+
+    private final int cluster;
+    private final int continent;
+    private final ClusterTier tier;
+    private final ActorRef<ClusterReport> reportTo;
+    private RoundPlan plan;
+
+    private ClusterAggregator(ActorContext<Command> context, int cluster, int continent, ClusterTier tier,
+                              ActorRef<ClusterReport> reportTo) {
+        super(context);
+        this.cluster = cluster;
+        this.continent = continent;
+        this.tier = tier;
+        this.reportTo = reportTo;
+    }
+
+    public static Behavior<Command> create(int cluster, int continent, ClusterTier tier, ActorRef<ClusterReport> reportTo) {
+        return Behaviors.setup(context -> {
+            ActorRef<Command> self = context.getSelf();
+            tier.register(cluster, self);
+            return new ClusterAggregator(context, cluster, continent, tier, reportTo);
+        });
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+            .onMessage(Open.class, this::onOpen)
+            .onMessage(Closed.class, this::onClosed)
+            .build();
+    }
+
+    private Behavior<Command> onOpen(Open open) {
+        if (plan != null && open.plan().roundId() <= plan.roundId()) {
+            getContext().getLog().warn("cluster {}: ignoring a plan for round {}, already at round {}", cluster,
+                open.plan().roundId(), plan.roundId());
+            return this;
+        }
+        plan = open.plan();
+        tier.openRound(plan, System.nanoTime());
+        return this;
+    }
+
+    private Behavior<Command> onClosed(Closed closed) {
+        if (plan == null || closed.round() != plan.roundId()) {
+            getContext().getLog().warn("cluster {}: a block for round {} closed, but the open round is {}; dropped",
+                cluster, closed.round(), plan == null ? "none" : plan.roundId());
+            tier.release(closed.block());
+            return this;
+        }
+        ClusterAggregation.Release release;
+        try {
+            release = AGGREGATION.get().release(plan, cluster, continent, closed.block(), closed.outcome(),
+                closed.closedAfterNs(), tier.invited(cluster, plan));
+            if (release.aggregate() != null) {
+                PublishResult sent = tier.publish(plan, cluster, continent, release.report().accepted(), release.aggregate());
+                if (sent != PublishResult.SENT) {
+                    getContext().getLog().error("cluster {} round {}: aggregate not sent ({})", cluster, plan.roundId(), sent);
+                }
+            }
+        } finally {
+            tier.release(closed.block());
+        }
+        reportTo.tell(release.report());
+        getContext().getSystem().eventStream().tell(new EventStream.Publish<>(release.report()));
+        return this;
+    }
+}

@@ -1,0 +1,11 @@
+package io.canopy.cluster;
+
+import io.canopy.control.ControlTypes;
+
+/** Tier 1's control messages for the Kryo serializer (ids 300–399). */
+public final class ClusterControlTypes implements ControlTypes {
+    @Override
+    public void register(Registrar registrar) {
+        registrar.register(300, ClusterAggregator.Open.class);
+    }
+}

@@ -1,0 +1,162 @@
+package io.canopy.cluster;
+
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+import io.canopy.frame.FrameLimits;
+import io.canopy.frame.GradientFrame;
+import io.canopy.ingest.IngestBlock;
+import io.canopy.ingest.TierIngest;
+import io.canopy.ingest.TierRuntime;
+import io.canopy.round.Invitations;
+import io.canopy.round.RoundPlan;
+import io.canopy.round.Streams;
+import io.canopy.straggler.NanoClock;
+import io.canopy.straggler.QuorumOutcome;
+import io.canopy.straggler.QuorumPolicy;
+import io.canopy.topology.FleetLayout;
+import io.canopy.transport.CanopyTransport;
+import io.canopy.transport.PublishResult;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * Tier 1 on one node: the leaf-gradient subscriber and its ingest agent, the pool of update blocks,
+ * the publishers that carry cluster aggregates up, and the {@link ClusterAggregator} actor of each
+ * cluster the node serves. A block closes on the agent's thread and travels to its actor in a message;
+ * the actor aggregates on the compute dispatcher and gives the block back.
+ */
+public final class ClusterTier {
+    private final FleetLayout layout;
+    private final TierRuntime runtime;
+    private final AtomicReferenceArray<ActorRef<ClusterAggregator.Command>> actors;
+    private volatile RoundGroups groups;
+
+    /**
+     * @param pool               blocks: clusters open at once on this node
+     * @param publisherCount     publishers for aggregates: at least the compute threads
+     * @param frameTimeDeadlines true when a simulated swarm's timestamps and watermarks drive the deadlines
+     */
+    public ClusterTier(CanopyTransport transport, FleetLayout layout, int dimension, int pool, int publisherCount,
+                       boolean frameTimeDeadlines, NanoClock clock) {
+        this.layout = layout;
+        this.actors = new AtomicReferenceArray<>(layout.clusters());
+        this.runtime = new TierRuntime(transport, "canopy-cluster-ingest",
+            GradientFrame.limits(0, FrameLimits.ANY_GROUP, dimension), Streams.LEAF_TO_CLUSTER,
+            Streams.CLUSTER_TO_CONTINENT, pool, layout.clusterSize(), publisherCount, frameTimeDeadlines, clock,
+            this::onClosed);
+    }
+
+    /** Binds a cluster's actor; done once when the node starts serving the cluster. */
+    public void register(int cluster, ActorRef<ClusterAggregator.Command> actor) {
+        actors.set(cluster, actor);
+    }
+
+    /** Opens round {@code plan} for every cluster this node serves; the first call per round does it. */
+    public void openRound(RoundPlan plan, long openedAtNs) {
+        if (runtime.isOpen(plan.roundId())) {
+            return;
+        }
+        RoundGroups next = new RoundGroups(plan, servedClusters());
+        FrameLimits limits = GradientFrame.limits(plan.roundId(), FrameLimits.ANY_GROUP, plan.dimension())
+            .withCodecs(plan.codec());
+        if (runtime.openRound(plan.roundId(), limits, next, plan.clipNorm(), false, openedAtNs)) {
+            groups = next;
+        }
+    }
+
+    /** Whether the ingest agent is collecting {@code round} (a local swarm waits for this before sending). */
+    public boolean isOpen(long round) {
+        return runtime.isOpen(round);
+    }
+
+    /** Invitations to {@code cluster} this round, as the platform computed them. */
+    public int invited(int cluster, RoundPlan plan) {
+        return Invitations.invitedIn(plan, cluster);
+    }
+
+    /** Sends a cluster aggregate to its continent. */
+    public PublishResult publish(RoundPlan plan, int cluster, int continent, int inputs, float[] aggregate) {
+        return runtime.publish(plan.roundId(), cluster, continent, inputs, 0, aggregate, plan.dimension());
+    }
+
+    /** Returns a block to the pool once its aggregate is out. */
+    public void release(IngestBlock block) {
+        runtime.release(block);
+    }
+
+    public TierRuntime runtime() {
+        return runtime;
+    }
+
+    public FleetLayout layout() {
+        return layout;
+    }
+
+    private int[] servedClusters() {
+        int count = 0;
+        for (int k = 0; k < actors.length(); k++) {
+            count += actors.get(k) != null ? 1 : 0;
+        }
+        int[] served = new int[count];
+        for (int k = 0, i = 0; k < actors.length(); k++) {
+            if (actors.get(k) != null) {
+                served[i++] = k;
+            }
+        }
+        return served;
+    }
+
+    private void onClosed(long round, int cluster, IngestBlock block, QuorumOutcome outcome, long closedAfterNs) {
+        ActorRef<ClusterAggregator.Command> actor = actors.get(cluster);
+        if (actor == null) {
+            release(block);
+            return;
+        }
+        actor.tell(new ClusterAggregator.Closed(round, block, outcome, closedAfterNs));
+    }
+
+    /** The clusters of one round on this node: invitations counted once per cluster, on first need. */
+    private static final class RoundGroups implements TierIngest.Groups {
+        private final RoundPlan plan;
+        private final int[] served;
+        private final int[] invited;
+        private final QuorumPolicy[] policies;
+
+        RoundGroups(RoundPlan plan, int[] served) {
+            this.plan = plan;
+            this.served = served;
+            this.invited = new int[plan.layout().clusters()];
+            this.policies = new QuorumPolicy[plan.layout().clusters()];
+            java.util.Arrays.fill(invited, -1);
+        }
+
+        int invited(int cluster) {
+            int n = invited[cluster];
+            if (n < 0) {
+                n = Invitations.invitedIn(plan, cluster);
+                invited[cluster] = n;
+            }
+            return n;
+        }
+
+        @Override
+        public int[] groups() {
+            return served;
+        }
+
+        @Override
+        public QuorumPolicy policyFor(int group) {
+            QuorumPolicy p = policies[group];
+            if (p == null) {
+                p = Invitations.clusterPolicy(plan, invited(group));
+                policies[group] = p;
+            }
+            return p;
+        }
+
+        @Override
+        public boolean isMember(int group, long sender) {
+            return sender >= 0 && sender < plan.layout().leaves() && plan.layout().clusterOf(sender) == group
+                && Invitations.isInvited(plan, sender);
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package io.canopy.continental;
+
+import java.util.List;
+
+import io.canopy.aggregation.AggregationResult;
+import io.canopy.aggregation.TrimmedMean;
+import io.canopy.cluster.ClusterAggregator;
+import io.canopy.control.ControlMessage;
+import io.canopy.ingest.IngestBlock;
+import io.canopy.ingest.IngestRejection;
+import io.canopy.privacy.noise.TierNoise;
+import io.canopy.round.ClusterReport;
+import io.canopy.round.ContinentReport;
+import io.canopy.round.RoundPlan;
+import io.canopy.round.TierSpec;
+import io.canopy.straggler.CloseReason;
+import io.canopy.straggler.QuorumOutcome;
+import io.canopy.transport.PublishResult;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.eventstream.EventStream;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * One continent (tier 2): passes each round plan down to its clusters, counts their reports — a
+ * cluster that failed its quorum is a straggler, withdrawn so the continent need not wait for it —
+ * and, when its block of cluster aggregates closes, takes the coordinate-wise trimmed mean (Yin et al.
+ * 2018), adds tier-2 noise, sends the result to the global tier and reports.
+ */
+public final class ContinentalAggregator extends AbstractBehavior<ContinentalAggregator.Command> {
+
+    public sealed interface Command permits Open, Reported, Closed {
+    }
+
+    /** Round r starts. */
+    public record Open(RoundPlan plan) implements Command, ControlMessage {
+    }
+
+    /** A cluster's report, adapted into this protocol. */
+    public record Reported(ClusterReport report) implements Command {
+    }
+
+    /** The continent's block closed on the ingest thread (local only). */
+    public record Closed(long round, IngestBlock block, QuorumOutcome outcome, long closedAfterNs) implements Command {
+    }
+
+    private final int continent;
+    private final ContinentalTier tier;
+    private final List<ActorRef<ClusterAggregator.Command>> clusters;
+    private final ActorRef<ContinentReport> reportTo;
+    private RoundPlan plan;
+    private int clustersFailed;
+
+    private ContinentalAggregator(ActorContext<Command> context, int continent, ContinentalTier tier,
+                                  List<ActorRef<ClusterAggregator.Command>> clusters, ActorRef<ContinentReport> reportTo) {
+        super(context);
+        this.continent = continent;
+        this.tier = tier;
+        this.clusters = List.copyOf(clusters);
+        this.reportTo = reportTo;
+    }
+
+    /**
+     * @param spawnClusters given the address the clusters report to, spawns them (as children) and returns them
+     */
+    public static Behavior<Command> create(int continent, ContinentalTier tier,
+                                           java.util.function.Function<ActorRef<ClusterReport>, List<ActorRef<ClusterAggregator.Command>>> spawnClusters,
+                                           ActorRef<ContinentReport> reportTo) {
+        return Behaviors.setup(context -> {
+            tier.register(continent, context.getSelf());
+            ActorRef<ClusterReport> inbox = context.messageAdapter(ClusterReport.class, Reported::new);
+            return new ContinentalAggregator(context, continent, tier, spawnClusters.apply(inbox), reportTo);
+        });
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+            .onMessage(Open.class, this::onOpen)
+            .onMessage(Reported.class, this::onReported)
+            .onMessage(Closed.class, this::onClosed)
+            .build();
+    }
+
+    private Behavior<Command> onOpen(Open open) {
+        if (plan != null && open.plan().roundId() <= plan.roundId()) {
+            getContext().getLog().warn("continent {}: ignoring a plan for round {}, already at round {}", continent,
+                open.plan().roundId(), plan.roundId());
+            return this;
+        }
+        plan = open.plan();
+        clustersFailed = 0;
+        tier.openRound(plan, System.nanoTime());
+        ClusterAggregator.Open down = new ClusterAggregator.Open(plan);
+        for (ActorRef<ClusterAggregator.Command> cluster : clusters) {
+            cluster.tell(down);
+        }
+        return this;
+    }
+
+    private Behavior<Command> onReported(Reported reported) {
+        ClusterReport report = reported.report();
+        if (plan == null || report.roundId() != plan.roundId() || report.continentId() != continent
+            || tier.layout().continentOf(report.clusterId()) != continent) {
+            getContext().getLog().warn("continent {}: ignoring a report from cluster {} for round {} (continent {})",
+                continent, report.clusterId(), report.roundId(), report.continentId());
+            return this;
+        }
+        if (!report.outcome().releases()) {
+            clustersFailed++;
+            tier.withdraw(plan.roundId(), continent, System.nanoTime());
+        }
+        return this;
+    }
+
+    private Behavior<Command> onClosed(Closed closed) {
+        IngestBlock block = closed.block();
+        if (plan == null || closed.round() != plan.roundId()) {
+            getContext().getLog().warn("continent {}: a block for round {} closed, but the open round is {}; dropped",
+                continent, closed.round(), plan == null ? "none" : plan.roundId());
+            tier.release(block);
+            return this;
+        }
+        TierSpec spec = plan.continental();
+        int accepted = block == null ? 0 : block.acceptedCount();
+        QuorumOutcome outcome = accepted == 0 ? QuorumOutcome.FAILED_NO_QUORUM : closed.outcome();
+        // Read everything the report needs before the block goes back to the pool.
+        CloseReason reason = block == null ? CloseReason.HARD_DEADLINE : block.tracker().closeReason();
+        int late = block == null ? 0 : block.tracker().late();
+        long[] rejected = block == null ? new long[IngestRejection.count()] : block.rejectedByReason();
+        int trimmed = 0;
+        long aggregateNanos = 0;
+        long noiseNanos = 0;
+        try {
+            if (outcome.releases()) {
+                long t0 = System.nanoTime();
+                AggregationResult result = TrimmedMean.ofBeta(spec.ruleParameter()).aggregate(block.accepted());
+                trimmed = ((AggregationResult.TrimmedMeanResult) result).trimmed();
+                float[] aggregate = result.aggregate();
+                long t1 = System.nanoTime();
+                if (spec.noiseMultiplier() > 0) {
+                    TierNoise.forRelease(plan.secureNoise(), spec.noiseMultiplier(), spec.sensitivity(), plan.dimension(),
+                        plan.noiseSeed(), plan.roundId(), 2, continent).apply(aggregate);
+                }
+                long t2 = System.nanoTime();
+                aggregateNanos = t1 - t0;
+                noiseNanos = t2 - t1;
+                PublishResult sent = tier.publish(plan, continent, accepted, aggregate);
+                if (sent != PublishResult.SENT) {
+                    getContext().getLog().error("continent {} round {}: aggregate not sent ({})", continent, plan.roundId(), sent);
+                }
+            }
+        } finally {
+            tier.release(block);
+        }
+        ContinentReport report = new ContinentReport(plan.roundId(), continent, outcome, reason,
+            tier.layout().continentSizeOf(continent), accepted, clustersFailed, late, rejected, trimmed,
+            closed.closedAfterNs(), aggregateNanos, noiseNanos);
+        reportTo.tell(report);
+        getContext().getSystem().eventStream().tell(new EventStream.Publish<>(report));
+        return this;
+    }
+}

@@ -1,0 +1,115 @@
+package io.canopy.continental;
+
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+import io.canopy.frame.AggregateFrame;
+import io.canopy.frame.FrameLimits;
+import io.canopy.ingest.IngestBlock;
+import io.canopy.ingest.TierIngest;
+import io.canopy.ingest.TierRuntime;
+import io.canopy.round.RoundPlan;
+import io.canopy.round.Streams;
+import io.canopy.straggler.NanoClock;
+import io.canopy.straggler.QuorumOutcome;
+import io.canopy.straggler.QuorumPolicy;
+import io.canopy.topology.FleetLayout;
+import io.canopy.transport.CanopyTransport;
+import io.canopy.transport.PublishResult;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * Tier 2 on one node: cluster aggregates arrive on their stream into one block per continent; a closed
+ * block goes to its {@link ContinentalAggregator}. Deadlines run on this node's clock.
+ */
+public final class ContinentalTier {
+    private final FleetLayout layout;
+    private final TierRuntime runtime;
+    private final AtomicReferenceArray<ActorRef<ContinentalAggregator.Command>> actors;
+
+    public ContinentalTier(CanopyTransport transport, FleetLayout layout, int dimension, int pool, int publisherCount,
+                           NanoClock clock) {
+        this.layout = layout;
+        this.actors = new AtomicReferenceArray<>(layout.continents());
+        this.runtime = new TierRuntime(transport, "canopy-continental-ingest",
+            AggregateFrame.limits(0, FrameLimits.ANY_GROUP, dimension), Streams.CLUSTER_TO_CONTINENT,
+            Streams.CONTINENT_TO_GLOBAL, pool, layout.clustersPerContinent(), publisherCount, false, clock, this::onClosed);
+    }
+
+    public void register(int continent, ActorRef<ContinentalAggregator.Command> actor) {
+        actors.set(continent, actor);
+    }
+
+    /** Opens {@code plan}'s round for the continents this node serves; the first call per round does it. */
+    public void openRound(RoundPlan plan, long openedAtNs) {
+        if (runtime.isOpen(plan.roundId())) {
+            return;
+        }
+        int[] served = served();
+        QuorumPolicy template = plan.continental().policy();
+        TierIngest.Groups groups = new TierIngest.Groups() {
+            @Override
+            public int[] groups() {
+                return served;
+            }
+
+            @Override
+            public QuorumPolicy policyFor(int continent) {
+                return template.withExpectedCount(layout.continentSizeOf(continent));
+            }
+
+            @Override
+            public boolean isMember(int continent, long cluster) {
+                return cluster >= 0 && cluster < layout.clusters() && layout.continentOf((int) cluster) == continent;
+            }
+        };
+        runtime.openRound(plan.roundId(), AggregateFrame.limits(plan.roundId(), FrameLimits.ANY_GROUP, plan.dimension()),
+            groups, plan.continental().inputNormBound(), true, openedAtNs);
+    }
+
+    public boolean isOpen(long round) {
+        return runtime.isOpen(round);
+    }
+
+    public PublishResult publish(RoundPlan plan, int continent, int inputs, float[] aggregate) {
+        return runtime.publish(plan.roundId(), continent, 0, inputs, 0, aggregate, plan.dimension());
+    }
+
+    public void release(IngestBlock block) {
+        runtime.release(block);
+    }
+
+    public void withdraw(long round, int continent, long nowNs) {
+        runtime.withdraw(round, continent, nowNs);
+    }
+
+    public FleetLayout layout() {
+        return layout;
+    }
+
+    public TierRuntime runtime() {
+        return runtime;
+    }
+
+    private int[] served() {
+        int count = 0;
+        for (int j = 0; j < actors.length(); j++) {
+            count += actors.get(j) != null ? 1 : 0;
+        }
+        int[] served = new int[count];
+        for (int j = 0, i = 0; j < actors.length(); j++) {
+            if (actors.get(j) != null) {
+                served[i++] = j;
+            }
+        }
+        return served;
+    }
+
+    private void onClosed(long round, int continent, IngestBlock block, QuorumOutcome outcome, long closedAfterNs) {
+        ActorRef<ContinentalAggregator.Command> actor = actors.get(continent);
+        if (actor == null) {
+            release(block);
+            return;
+        }
+        actor.tell(new ContinentalAggregator.Closed(round, block, outcome, closedAfterNs));
+    }
+}

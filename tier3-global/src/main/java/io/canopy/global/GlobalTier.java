@@ -1,0 +1,78 @@
+package io.canopy.global;
+
+import io.canopy.frame.AggregateFrame;
+import io.canopy.ingest.IngestBlock;
+import io.canopy.ingest.TierIngest;
+import io.canopy.ingest.TierRuntime;
+import io.canopy.round.RoundPlan;
+import io.canopy.round.Streams;
+import io.canopy.straggler.NanoClock;
+import io.canopy.straggler.QuorumOutcome;
+import io.canopy.straggler.QuorumPolicy;
+import io.canopy.transport.CanopyTransport;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/** Tier 3's data plane: continental aggregates into one block; its close goes to the {@link GlobalCoordinator}. */
+public final class GlobalTier {
+    private final TierRuntime runtime;
+    private volatile ActorRef<GlobalCoordinator.Command> coordinator;
+
+    public GlobalTier(CanopyTransport transport, int continents, int dimension, NanoClock clock) {
+        this.runtime = new TierRuntime(transport, "canopy-global-ingest", AggregateFrame.limits(0, 0, dimension),
+            Streams.CONTINENT_TO_GLOBAL, -1, 2, continents, 0, false, clock, this::onClosed);
+    }
+
+    void register(ActorRef<GlobalCoordinator.Command> actor) {
+        coordinator = actor;
+    }
+
+    void openRound(RoundPlan plan, long openedAtNs) {
+        int continents = plan.layout().continents();
+        QuorumPolicy policy = plan.global().policy().withExpectedCount(continents);
+        TierIngest.Groups groups = new TierIngest.Groups() {
+            private final int[] only = {0};
+
+            @Override
+            public int[] groups() {
+                return only;
+            }
+
+            @Override
+            public QuorumPolicy policyFor(int group) {
+                return policy;
+            }
+
+            @Override
+            public boolean isMember(int group, long continent) {
+                return continent >= 0 && continent < continents;
+            }
+        };
+        runtime.openRound(plan.roundId(), AggregateFrame.limits(plan.roundId(), 0, plan.dimension()), groups,
+            plan.global().inputNormBound(), true, openedAtNs);
+    }
+
+    boolean isOpen(long round) {
+        return runtime.isOpen(round);
+    }
+
+    void release(IngestBlock block) {
+        runtime.release(block);
+    }
+
+    void withdraw(long round, long nowNs) {
+        runtime.withdraw(round, 0, nowNs);
+    }
+
+    public TierRuntime runtime() {
+        return runtime;
+    }
+
+    private void onClosed(long round, int group, IngestBlock block, QuorumOutcome outcome, long closedAfterNs) {
+        ActorRef<GlobalCoordinator.Command> actor = coordinator;
+        if (actor == null) {
+            release(block);
+            return;
+        }
+        actor.tell(new GlobalCoordinator.Closed(round, block, outcome, closedAfterNs));
+    }
+}

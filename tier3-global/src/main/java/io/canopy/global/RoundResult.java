@@ -1,0 +1,33 @@
+package io.canopy.global;
+
+import io.canopy.straggler.CloseReason;
+import io.canopy.straggler.QuorumOutcome;
+
+/**
+ * What one round produced, as the global tier saw it (published on the event stream; local only: it
+ * carries the update and the model).
+ *
+ * @param update        the released global update Δ (after tier-3 noise), null when nothing was released
+ * @param model         the model after the server step (a copy)
+ * @param epsilon       ε spent so far by the published model (Balle et al. 2020 conversion), at {@code delta}
+ * @param wallNanos     from opening the round to publishing the model
+ */
+public record RoundResult(
+    long roundId,
+    long modelVersion,
+    QuorumOutcome outcome,
+    CloseReason closeReason,
+    int continentsExpected,
+    int continentsAccepted,
+    int continentsFailed,
+    int trimmed,
+    float[] update,
+    float[] model,
+    double epsilon,
+    double epsilonClassic,
+    double delta,
+    String sampler,
+    long aggregateNanos,
+    long noiseNanos,
+    long wallNanos) {
+}
