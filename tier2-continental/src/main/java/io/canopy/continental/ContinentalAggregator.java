@@ -1,6 +1,7 @@
 package io.canopy.continental;
 
 import java.util.List;
+import java.util.function.BiFunction;
 
 import io.canopy.aggregation.AggregationResult;
 import io.canopy.aggregation.TrimmedMean;
@@ -64,15 +65,16 @@ public final class ContinentalAggregator extends AbstractBehavior<ContinentalAgg
     }
 
     /**
-     * @param spawnClusters given the address the clusters report to, spawns them (as children) and returns them
+     * @param spawnClusters given this actor's context and the address its clusters report to, spawns them as
+     *                      its children and returns them
      */
     public static Behavior<Command> create(int continent, ContinentalTier tier,
-                                           java.util.function.Function<ActorRef<ClusterReport>, List<ActorRef<ClusterAggregator.Command>>> spawnClusters,
+                                           BiFunction<ActorContext<?>, ActorRef<ClusterReport>, List<ActorRef<ClusterAggregator.Command>>> spawnClusters,
                                            ActorRef<ContinentReport> reportTo) {
         return Behaviors.setup(context -> {
             tier.register(continent, context.getSelf());
             ActorRef<ClusterReport> inbox = context.messageAdapter(ClusterReport.class, Reported::new);
-            return new ContinentalAggregator(context, continent, tier, spawnClusters.apply(inbox), reportTo);
+            return new ContinentalAggregator(context, continent, tier, spawnClusters.apply(context, inbox), reportTo);
         });
     }
 

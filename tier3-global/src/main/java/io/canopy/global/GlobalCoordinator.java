@@ -1,6 +1,7 @@
 package io.canopy.global;
 
 import java.util.List;
+import java.util.function.BiFunction;
 
 import io.canopy.aggregation.AggregationResult;
 import io.canopy.aggregation.TrimmedMean;
@@ -74,15 +75,16 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
     }
 
     /**
-     * @param spawnContinents given the address continents report to, spawns them (as children) and returns them
+     * @param spawnContinents given this actor's context and the address continents report to, spawns them as its
+     *                        children and returns them
      */
     public static Behavior<Command> create(GlobalTier tier,
-                                           java.util.function.Function<ActorRef<ContinentReport>, List<ActorRef<ContinentalAggregator.Command>>> spawnContinents,
+                                           BiFunction<ActorContext<?>, ActorRef<ContinentReport>, List<ActorRef<ContinentalAggregator.Command>>> spawnContinents,
                                            ServerOptimizer optimizer, float[] initialModel, double delta) {
         return Behaviors.setup(context -> {
             tier.register(context.getSelf());
             ActorRef<ContinentReport> inbox = context.messageAdapter(ContinentReport.class, Reported::new);
-            return new GlobalCoordinator(context, tier, spawnContinents.apply(inbox), optimizer, initialModel, delta);
+            return new GlobalCoordinator(context, tier, spawnContinents.apply(context, inbox), optimizer, initialModel, delta);
         });
     }
 

@@ -1,0 +1,186 @@
+package io.canopy.demo;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+import io.canopy.codec.CodecId;
+import io.canopy.leaf.synthetic.Attack;
+import io.canopy.ops.cli.CliCommand;
+import io.canopy.ops.cli.Options;
+import io.canopy.ops.cli.Options.Spec;
+import io.canopy.ops.cli.UsageException;
+
+/** {@code ./canopy demo}: a whole four-tier round, or several, in one JVM against a synthetic swarm. */
+public final class DemoCommand implements CliCommand {
+
+    private static final List<Spec> SPECS = List.of(
+        Spec.value("leaves", "N", "fleet size, up to 10,000,000; a multiple of cluster-size x clusters-per-continent (default 100000)"),
+        Spec.value("cluster-size", "C", "leaves per cluster (default 1000)"),
+        Spec.value("clusters-per-continent", "K", "clusters per continental aggregator (default 10)"),
+        Spec.value("dim", "D", "model dimension d (default 1000)"),
+        Spec.value("rounds", "T", "rounds to run; also the T the privacy target covers (default 3)"),
+        Spec.value("sampling-rate", "Q", "probability each leaf is invited per round, in (0, 1] (default 1)"),
+        Spec.value("byzantine", "FRACTION", "share of leaves that attack, in [0, 1) (default 0.1)"),
+        Spec.value("attack", "NAME", "none | sign-flip | scaled-sign-flip | gaussian-noise | zero | random |"
+            + " constant-direction | alie | inner-product-manipulation (default sign-flip)"),
+        Spec.value("dropout", "P", "probability an invited leaf never answers, in [0, 1) (default 0.1)"),
+        Spec.value("codec", "NAME", "leaf update compression: fp32 | fp16 | bf16 | int8 | topk (default fp32)"),
+        Spec.value("epsilon", "E", "target epsilon of the published model over all rounds (default 2)"),
+        Spec.value("delta", "D", "target delta (default 1e-5)"),
+        Spec.value("seed", "S", "seed of the swarm, the assignment and the simulation noise (default 42)"),
+        Spec.value("krum-f", "SHARE", "share of a cluster's updates Multi-Krum assumes Byzantine, in [0, 0.5) (default 0.25)"),
+        Spec.value("beta", "B", "trimmed-mean trim fraction at tiers 2 and 3, in [0, 0.5) (default 0.1)"),
+        Spec.value("window", "W", "clusters in flight at once; each holds cluster-size x d floats (default 4)"),
+        Spec.value("threads", "N", "swarm and compute threads each (default: the cores, " + Runtime.getRuntime().availableProcessors() + ")"),
+        Spec.flag("secure-noise", "draw the DP noise from the secure sampler (default: the fast seeded sampler, right"
+            + " for a simulation only)"),
+        Spec.value("json", "FILE", "also write every figure as JSON to FILE"));
+
+    @Override
+    public String name() {
+        return "demo";
+    }
+
+    @Override
+    public String summary() {
+        return "run the four-tier tree in one JVM against a synthetic leaf swarm and report each round";
+    }
+
+    @Override
+    public String help() {
+        return Options.help("./canopy demo [--leaves N] [--cluster-size C] [--clusters-per-continent K] [--dim D]"
+                + " [--rounds T] [--byzantine F] [--attack NAME] [--dropout P] [--codec NAME] [--epsilon E] [--delta D]"
+                + " [--seed S] [--json FILE]",
+            """
+                One JVM holds every role: an embedded Aeron media driver over IPC carries the updates (leaf ->
+                cluster -> continent -> global) as binary frames, a Pekko actor system carries the round plans
+                and reports. A synthetic swarm (honest leaves = true gradient + drift + noise; attackers from the
+                catalogue; dropouts and log-normal latencies) is streamed through Pekko Streams with back pressure.
+                Clusters run Multi-Krum, continents and the global tier a trimmed mean; noise per tier comes from
+                the privacy plan for the target (epsilon, delta) over the rounds. Leaf deadlines run on the
+                simulated latencies (soft 2 s, hard 4 s); the tiers above on the wall clock.
+                Prints a progress line per second and, per round: participation and quorum outcomes per tier,
+                Multi-Krum's precision and recall against the swarm's ground truth, the relative L2 error of
+                the global update against the honest leaves' mean, epsilon spent, wall times, throughput and
+                peak heap.""",
+            SPECS);
+    }
+
+    @Override
+    public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
+        Options o = Options.parse(SPECS, args);
+        if (!o.positional().isEmpty()) {
+            throw new UsageException("unexpected argument '" + o.positional().get(0) + "'");
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        DemoSettings settings;
+        try {
+            settings = new DemoSettings(
+                longValue(o, "leaves", 100_000L, 1, 10_000_000L),
+                o.intValue("cluster-size", 1000, 3, 100_000),
+                o.intValue("clusters-per-continent", 10, 1, 100_000),
+                o.intValue("dim", 1000, 1, 1_000_000),
+                o.intValue("rounds", 3, 1, 100_000),
+                probability(o, "sampling-rate", 1.0, false),
+                fraction(o, "byzantine", 0.1),
+                attack(o),
+                fraction(o, "dropout", 0.1),
+                codec(o),
+                positive(o, "epsilon", 2.0),
+                delta(o),
+                longValue(o, "seed", 42L, Long.MIN_VALUE, Long.MAX_VALUE),
+                o.doubleValue("krum-f", 0.25),
+                o.doubleValue("beta", 0.1),
+                o.has("secure-noise"),
+                o.intValue("window", 4, 1, 1024),
+                o.intValue("threads", cores, 1, 256));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        if (!settings.secureNoise()) {
+            err.println("canopy demo: DP noise from the fast seeded sampler -- for simulations and load tests only;"
+                + " pass --secure-noise for the secure one");
+        }
+        Path json = o.has("json") ? Path.of(o.get("json")) : null;
+        DemoRun.Outcome outcome = DemoRun.run(settings, err);
+        out.print(DemoReport.text(outcome));
+        if (json != null) {
+            Path tmp = json.resolveSibling(json.getFileName() + ".tmp");
+            Files.writeString(tmp, DemoReport.json(outcome), StandardCharsets.UTF_8);
+            Files.move(tmp, json, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
+        return OK;
+    }
+
+    private static long longValue(Options o, String name, long dflt, long min, long max) throws UsageException {
+        String v = o.get(name);
+        if (v == null) {
+            return dflt;
+        }
+        long x;
+        try {
+            x = Long.parseLong(v.trim().replace("_", ""));
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + name + " must be an integer, got '" + v + "'");
+        }
+        if (x < min || x > max) {
+            throw new UsageException("--" + name + " must be in " + min + ".." + max + ", got " + x);
+        }
+        return x;
+    }
+
+    private static double probability(Options o, String name, double dflt, boolean zeroAllowed) throws UsageException {
+        double x = o.doubleValue(name, dflt);
+        if (!(zeroAllowed ? x >= 0 : x > 0) || x > 1) {
+            throw new UsageException("--" + name + " must be in " + (zeroAllowed ? "[0, 1]" : "(0, 1]") + ", got " + x);
+        }
+        return x;
+    }
+
+    private static double fraction(Options o, String name, double dflt) throws UsageException {
+        double x = o.doubleValue(name, dflt);
+        if (!(x >= 0 && x < 1)) {
+            throw new UsageException("--" + name + " must be in [0, 1), got " + x);
+        }
+        return x;
+    }
+
+    private static double positive(Options o, String name, double dflt) throws UsageException {
+        double x = o.doubleValue(name, dflt);
+        if (!(x > 0)) {
+            throw new UsageException("--" + name + " must be positive, got " + x);
+        }
+        return x;
+    }
+
+    private static double delta(Options o) throws UsageException {
+        double x = o.doubleValue("delta", 1e-5);
+        if (!(x > 0 && x < 1)) {
+            throw new UsageException("--delta must be in (0, 1), got " + x);
+        }
+        return x;
+    }
+
+    private static Attack attack(Options o) throws UsageException {
+        try {
+            return o.has("attack") ? Attack.parse(o.get("attack")) : Attack.SIGN_FLIP;
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--attack: " + e.getMessage());
+        }
+    }
+
+    private static CodecId codec(Options o) throws UsageException {
+        if (!o.has("codec")) {
+            return CodecId.FP32;
+        }
+        CodecId codec = CodecId.fromLabel(o.get("codec"));
+        if (codec == null) {
+            throw new UsageException("--codec must be one of fp32, fp16, bf16, int8, topk; got '" + o.get("codec") + "'");
+        }
+        return codec;
+    }
+}

@@ -1,0 +1,122 @@
+package io.canopy.demo;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+
+import io.canopy.ingest.IngestRejection;
+import io.canopy.ops.json.JsonWriter;
+import io.canopy.privacy.plan.TierPlan;
+import io.canopy.straggler.QuorumOutcome;
+
+/**
+ * The demo's report. Rates that flatter us (precision, recall, throughput) are rounded down; rates
+ * that count against us (errors, false positives, ε) are rounded up.
+ */
+final class DemoReport {
+    private DemoReport() {
+    }
+
+    static String text(DemoRun.Outcome o) {
+        DemoSettings s = o.settings();
+        StringBuilder b = new StringBuilder();
+        b.append(String.format("Canopy demo: %,d leaves in %,d clusters of %,d, %,d continents; d=%,d; %d round(s)%n",
+            s.leaves(), s.layout().clusters(), s.clusterSize(), s.continents(), s.dimension(), s.rounds()));
+        b.append(String.format("swarm: %s of leaves Byzantine (%s), dropout %s, codec %s, sampling rate %s, seed %d%n",
+            s.byzantine(), s.attack().cliName(), s.dropout(), s.codec().label(), s.samplingRate(), s.seed()));
+        b.append("privacy plan (tier: z, sigma):");
+        for (TierPlan t : o.privacy().tiers()) {
+            b.append(String.format(" %s z=%s sigma=%s;", t.name(), up(t.z(), 4), up(t.sigma(), 4)));
+        }
+        b.append(String.format(" target epsilon=%s, delta=%s over %d rounds%n", s.epsilon(), s.delta(), s.rounds()));
+        b.append(String.format("startup (driver, actors, %,d cluster actors): %.2f s%n%n", s.layout().clusters(),
+            o.startupNanos() / 1e9));
+        for (DemoRun.RoundFigures f : o.rounds()) {
+            RoundStats st = f.stats();
+            var r = f.result();
+            double wall = f.wallNanos() / 1e9;
+            b.append(String.format("round %d: global %s (%s), model v%d%n", r.roundId(), r.outcome(), r.closeReason(),
+                r.modelVersion()));
+            b.append(String.format("  leaves    invited %,d  dropped %,d  sent %,d (Byzantine %,d)  accepted %,d  late %,d  rejected %s%n",
+                st.invited, st.dropped, st.sent, st.sentByzantine, st.accepted, st.late, rejections(st.rejected)));
+            b.append(String.format("  clusters  %s%n", outcomes(st.clusterOutcomes)));
+            b.append(String.format("  continents %s%n", outcomes(st.continentOutcomes)));
+            b.append(String.format("  global    %d of %d continents in, %d failed, %d trimmed per end%n",
+                r.continentsAccepted(), r.continentsExpected(), r.continentsFailed(), r.trimmed()));
+            b.append(String.format("  Multi-Krum vs ground truth: precision %s  recall %s  false-positive rate %s"
+                    + "  (TP %,d FP %,d FN %,d TN %,d)%n", down(st.precision(), 4), down(st.recall(), 4),
+                up(st.falsePositiveRate(), 4), st.truePositives, st.falsePositives, st.falseNegatives, st.trueNegatives));
+            b.append(String.format("  global update vs honest mean: relative L2 error %s%n", up(f.relativeError(), 4)));
+            b.append(String.format("  epsilon spent so far: %s (Balle et al. 2020; classic %s) at delta=%s, noise: %s%n",
+                up(r.epsilon(), 4), up(r.epsilonClassic(), 4), r.delta(), r.sampler()));
+            b.append(String.format("  wall %.3f s; Multi-Krum %.3f s CPU over all clusters (%s of the compute threads' time);"
+                    + " tier-2 %.4f s, tier-3 %.4f s CPU%n", wall, st.clusterAggregateNanos / 1e9,
+                percentDown(st.clusterAggregateNanos / (wall * 1e9 * s.threads())), st.continentAggregateNanos / 1e9,
+                r.aggregateNanos() / 1e9));
+            b.append(String.format("  throughput %s updates aggregated per second%n%n",
+                down(st.accepted / wall, 0)));
+        }
+        b.append(String.format("peak heap %,d MiB (sum of heap pools' peaks)%n", o.peakHeapBytes() >> 20));
+        return b.toString();
+    }
+
+    static String json(DemoRun.Outcome o) {
+        DemoSettings s = o.settings();
+        JsonWriter w = new JsonWriter().beginObject()
+            .field("leaves", s.leaves()).field("clusterSize", (long) s.clusterSize())
+            .field("clustersPerContinent", (long) s.clustersPerContinent()).field("dimension", (long) s.dimension())
+            .field("rounds", (long) s.rounds()).field("byzantine", s.byzantine()).field("attack", s.attack().cliName())
+            .field("dropout", s.dropout()).field("codec", s.codec().label()).field("seed", s.seed())
+            .field("peakHeapBytes", o.peakHeapBytes()).field("startupSeconds", o.startupNanos() / 1e9);
+        w.name("roundResults").beginArray();
+        for (DemoRun.RoundFigures f : o.rounds()) {
+            RoundStats st = f.stats();
+            var r = f.result();
+            w.beginObject().field("round", r.roundId()).field("outcome", r.outcome().name())
+                .field("invited", st.invited).field("dropped", st.dropped).field("sent", st.sent)
+                .field("accepted", st.accepted).field("late", st.late)
+                .field("clustersComplete", (long) st.clusterOutcomes[QuorumOutcome.COMPLETE.ordinal()])
+                .field("clustersQuorumAtDeadline", (long) st.clusterOutcomes[QuorumOutcome.QUORUM_AT_DEADLINE.ordinal()])
+                .field("clustersFailed", (long) st.clusterOutcomes[QuorumOutcome.FAILED_NO_QUORUM.ordinal()])
+                .field("continentsAccepted", (long) r.continentsAccepted()).field("continentsFailed", (long) r.continentsFailed())
+                .field("krumTruePositives", st.truePositives).field("krumFalsePositives", st.falsePositives)
+                .field("krumFalseNegatives", st.falseNegatives).field("krumTrueNegatives", st.trueNegatives)
+                .field("precision", st.precision()).field("recall", st.recall())
+                .field("falsePositiveRate", st.falsePositiveRate()).field("relativeError", f.relativeError())
+                .field("epsilon", r.epsilon()).field("epsilonClassic", r.epsilonClassic()).field("delta", r.delta())
+                .field("sampler", r.sampler()).field("wallSeconds", f.wallNanos() / 1e9)
+                .field("multiKrumCpuSeconds", st.clusterAggregateNanos / 1e9)
+                .field("updatesPerSecond", st.accepted / (f.wallNanos() / 1e9))
+                .endObject();
+        }
+        w.endArray().endObject();
+        return w.toString() + "\n";
+    }
+
+    private static String outcomes(int[] counts) {
+        return String.format("COMPLETE %,d  QUORUM_AT_DEADLINE %,d  FAILED_NO_QUORUM %,d",
+            counts[QuorumOutcome.COMPLETE.ordinal()], counts[QuorumOutcome.QUORUM_AT_DEADLINE.ordinal()],
+            counts[QuorumOutcome.FAILED_NO_QUORUM.ordinal()]);
+    }
+
+    private static String rejections(long[] byReason) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < byReason.length; i++) {
+            if (byReason[i] > 0) {
+                b.append(b.isEmpty() ? "" : ", ").append(IngestRejection.of(i)).append(' ').append(byReason[i]);
+            }
+        }
+        return b.isEmpty() ? "none" : b.toString();
+    }
+
+    static String down(double v, int digits) {
+        return Double.isFinite(v) ? BigDecimal.valueOf(v).setScale(digits, RoundingMode.FLOOR).toPlainString() : String.valueOf(v);
+    }
+
+    static String up(double v, int digits) {
+        return Double.isFinite(v) ? BigDecimal.valueOf(v).setScale(digits, RoundingMode.CEILING).toPlainString() : String.valueOf(v);
+    }
+
+    private static String percentDown(double share) {
+        return down(100 * share, 1) + "%";
+    }
+}

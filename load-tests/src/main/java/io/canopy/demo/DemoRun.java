@@ -1,0 +1,133 @@
+package io.canopy.demo;
+
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import io.canopy.global.GlobalCoordinator;
+import io.canopy.global.RoundResult;
+import io.canopy.global.optimizer.FedAvgStep;
+import io.canopy.leaf.synthetic.SyntheticSwarm;
+import io.canopy.privacy.plan.PrivacyPlan;
+import io.canopy.round.RoundPlan;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.eventstream.EventStream;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/** Runs the demo: starts the embedded fleet, streams the swarm round after round, gathers the figures. */
+final class DemoRun {
+
+    /** One round's figures as the report prints them. */
+    record RoundFigures(RoundStats stats, RoundResult result, double relativeError, long wallNanos) {
+    }
+
+    /** The whole run. */
+    record Outcome(DemoSettings settings, PrivacyPlan privacy, List<RoundFigures> rounds, long peakHeapBytes,
+                   long startupNanos) {
+    }
+
+    private DemoRun() {
+    }
+
+    static Outcome run(DemoSettings s, PrintStream progress) throws Exception {
+        PrivacyPlan privacy = s.privacyPlan();
+        RoundPlan first = s.firstRound(privacy);
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            pool.resetPeakUsage();
+        }
+        long t0 = System.nanoTime();
+        int pool = s.window() + s.threads() + 1;
+        try (EmbeddedFleet fleet = new EmbeddedFleet(first.layout(), s.dimension(), pool, s.threads(),
+                 new FedAvgStep(1.0f), new float[s.dimension()], s.delta());
+             SwarmDriver swarm = new SwarmDriver(fleet, new SyntheticSwarm(s.swarm()), s.threads(), s.window())) {
+            long startup = System.nanoTime() - t0;
+            List<CompletableFuture<RoundResult>> results = new ArrayList<>();
+            for (int r = 0; r < s.rounds(); r++) {
+                results.add(new CompletableFuture<>());
+            }
+            List<CompletableFuture<RoundPlan>> opened = new ArrayList<>();
+            for (int r = 0; r < s.rounds(); r++) {
+                opened.add(new CompletableFuture<>());
+            }
+            ActorRef<RoundResult> collector = fleet.system().systemActorOf(Behaviors.receive(RoundResult.class)
+                .onMessage(RoundResult.class, result -> {
+                    int index = (int) (result.roundId() - first.roundId());
+                    if (index >= 0 && index < results.size()) {
+                        results.get(index).complete(result);
+                    }
+                    return Behaviors.same();
+                }).build(), "demo-results", Props.empty());
+            fleet.system().systemActorOf(Behaviors.<GlobalCoordinator.RoundOpened>setup(context -> {
+                context.getSystem().eventStream().tell(new EventStream.Subscribe<>(GlobalCoordinator.RoundOpened.class,
+                    context.getSelf()));
+                return Behaviors.receive(GlobalCoordinator.RoundOpened.class)
+                    .onMessage(GlobalCoordinator.RoundOpened.class, o -> {
+                        int index = (int) (o.plan().roundId() - first.roundId());
+                        if (index >= 0 && index < opened.size()) {
+                            opened.get(index).complete(o.plan());
+                        }
+                        return Behaviors.same();
+                    }).build();
+            }), "demo-rounds", Props.empty());
+            Thread.sleep(200); // let both listeners subscribe before the first round opens
+
+            fleet.system().tell(new GlobalCoordinator.Start(first, s.rounds(), collector));
+            List<RoundFigures> figures = new ArrayList<>();
+            ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "canopy-progress");
+                t.setDaemon(true);
+                return t;
+            });
+            long expectedLeaves = Math.round(s.leaves() * s.samplingRate());
+            int clusters = first.layout().clusters();
+            try {
+                for (int r = 0; r < s.rounds(); r++) {
+                    RoundPlan plan = opened.get(r).get(60, TimeUnit.SECONDS);
+                    long roundStart = System.nanoTime();
+                    long sentBefore = swarm.leavesSent.get();
+                    var tick = ticker.scheduleAtFixedRate(() -> {
+                        RoundStats live = swarm.stats();
+                        progress.printf("round %d: %,d / ~%,d invited leaves sent, clusters closed %d/%d, continents %d/%d%n",
+                            plan.roundId(), swarm.leavesSent.get() - sentBefore, expectedLeaves,
+                            live == null ? 0 : live.clustersReported, clusters,
+                            live == null ? 0 : live.continentsReported, first.layout().continents());
+                    }, 1, 1, TimeUnit.SECONDS);
+                    RoundStats stats;
+                    RoundResult result;
+                    try {
+                        stats = swarm.run(plan, TimeUnit.MINUTES.toMillis(60));
+                        result = results.get(r).get(60, TimeUnit.MINUTES);
+                    } finally {
+                        tick.cancel(false);
+                    }
+                    long wall = System.nanoTime() - roundStart;
+                    figures.add(new RoundFigures(stats, result, stats.relativeError(result.update()), wall));
+                    progress.printf("round %d closed: %s, %,d updates aggregated in %.2f s%n", plan.roundId(),
+                        result.outcome(), stats.accepted, wall / 1e9);
+                }
+            } finally {
+                ticker.shutdownNow();
+            }
+            return new Outcome(s, privacy, figures, peakHeap(), startup);
+        }
+    }
+
+    /** The largest heap the run used: the sum of every heap pool's peak (an upper bound on any one instant). */
+    static long peakHeap() {
+        long peak = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
+                peak += pool.getPeakUsage().getUsed();
+            }
+        }
+        return peak;
+    }
+}

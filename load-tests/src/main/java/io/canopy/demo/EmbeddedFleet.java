@@ -1,0 +1,126 @@
+package io.canopy.demo;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.canopy.cluster.ClusterAggregator;
+import io.canopy.cluster.ClusterTier;
+import io.canopy.continental.ContinentalAggregator;
+import io.canopy.continental.ContinentalTier;
+import io.canopy.frame.FrameLimits;
+import io.canopy.frame.GradientFrame;
+import io.canopy.global.GlobalCoordinator;
+import io.canopy.global.GlobalTier;
+import io.canopy.global.optimizer.ServerOptimizer;
+import io.canopy.straggler.NanoClock;
+import io.canopy.topology.FleetLayout;
+import io.canopy.transport.CanopyTransport;
+import io.canopy.transport.TransportContext;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+
+/**
+ * Every tier in one JVM: an embedded Aeron media driver over IPC for the data plane, one Pekko actor
+ * system for the control plane, the global coordinator as its guardian with the continents and
+ * clusters as its descendants. Leaf deadlines run on the frames' timestamps (the swarm is simulated);
+ * the tiers above run on the wall clock.
+ */
+public final class EmbeddedFleet implements AutoCloseable {
+    /** Where the cluster actors run their Multi-Krum: one thread per core. */
+    public static final String COMPUTE_DISPATCHER = "canopy.compute-dispatcher";
+
+    private final CanopyTransport transport;
+    private final ClusterTier clusterTier;
+    private final ContinentalTier continentalTier;
+    private final GlobalTier globalTier;
+    private final ActorSystem<GlobalCoordinator.Command> system;
+
+    /**
+     * @param clusterPool clusters open at once (blocks of clusterSize × d floats each)
+     */
+    public EmbeddedFleet(FleetLayout layout, int dimension, int clusterPool, int computeThreads, ServerOptimizer optimizer,
+                         float[] initialModel, double delta) {
+        this.transport = CanopyTransport.start(new TransportContext()
+            .maxFrameLength(GradientFrame.limits(0, FrameLimits.ANY_GROUP, dimension).maxFrameLength()));
+        try {
+            NanoClock clock = NanoClock.SYSTEM;
+            this.clusterTier = new ClusterTier(transport, layout, dimension, clusterPool, computeThreads + 1, true, clock);
+            this.continentalTier = new ContinentalTier(transport, layout, dimension,
+                Math.min(layout.continents(), Math.max(2, computeThreads + 1)), computeThreads + 1, clock);
+            this.globalTier = new GlobalTier(transport, layout.continents(), dimension, clock);
+            this.system = ActorSystem.create(GlobalCoordinator.create(globalTier,
+                (context, continentReports) -> {
+                    List<ActorRef<ContinentalAggregator.Command>> continents = new ArrayList<>();
+                    for (int j = 0; j < layout.continents(); j++) {
+                        int continent = j;
+                        continents.add(context.spawn(ContinentalAggregator.create(continent, continentalTier,
+                            (continentContext, clusterReports) -> {
+                                List<ActorRef<ClusterAggregator.Command>> clusters = new ArrayList<>();
+                                for (int i = 0; i < layout.continentSizeOf(continent); i++) {
+                                    int cluster = layout.clusterOf(continent, i);
+                                    clusters.add(continentContext.spawn(
+                                        ClusterAggregator.create(cluster, continent, clusterTier, clusterReports),
+                                        "cluster-" + cluster, DispatcherSelector.fromConfig(COMPUTE_DISPATCHER)));
+                                }
+                                return clusters;
+                            }, continentReports), "continent-" + continent));
+                    }
+                    return continents;
+                }, optimizer, initialModel, delta), "canopy", config(computeThreads));
+        } catch (RuntimeException e) {
+            transport.close();
+            throw e;
+        }
+    }
+
+    static Config config(int computeThreads) {
+        return ConfigFactory.parseString("""
+            pekko {
+              loglevel = WARNING
+              loggers = ["org.apache.pekko.event.slf4j.Slf4jLogger"]
+              logging-filter = "org.apache.pekko.event.slf4j.Slf4jLoggingFilter"
+              actor.allow-java-serialization = off
+            }
+            canopy.compute-dispatcher {
+              type = Dispatcher
+              executor = "thread-pool-executor"
+              thread-pool-executor.fixed-pool-size = %d
+              throughput = 1
+            }
+            """.formatted(computeThreads)).withFallback(ConfigFactory.load());
+    }
+
+    public ActorSystem<GlobalCoordinator.Command> system() {
+        return system;
+    }
+
+    public CanopyTransport transport() {
+        return transport;
+    }
+
+    public ClusterTier clusterTier() {
+        return clusterTier;
+    }
+
+    public ContinentalTier continentalTier() {
+        return continentalTier;
+    }
+
+    public GlobalTier globalTier() {
+        return globalTier;
+    }
+
+    @Override
+    public void close() {
+        system.terminate();
+        try {
+            system.getWhenTerminated().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // Shutting down anyway; the transport below must still go.
+        }
+        transport.close();
+    }
+}
