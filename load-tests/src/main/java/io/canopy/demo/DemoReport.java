@@ -37,7 +37,8 @@ final class DemoReport {
             b.append(String.format("round %d: global %s (%s), model v%d%n", r.roundId(), r.outcome(), r.closeReason(),
                 r.modelVersion()));
             b.append(String.format("  leaves    invited %,d  dropped %,d  sent %,d (Byzantine %,d)  accepted %,d  late %,d  rejected %s%n",
-                st.invited, st.dropped, st.sent, st.sentByzantine, st.accepted, st.late, rejections(st.rejected)));
+                st.invited, st.dropped, st.sent, st.sentByzantine, st.accepted, st.late + f.lateAfterClose(),
+                rejections(st.rejected)));
             b.append(String.format("  clusters  %s%n", outcomes(st.clusterOutcomes)));
             b.append(String.format("  continents %s%n", outcomes(st.continentOutcomes)));
             b.append(String.format("  global    %d of %d continents in, %d failed, %d trimmed per end%n",
@@ -45,7 +46,8 @@ final class DemoReport {
             b.append(String.format("  Multi-Krum vs ground truth: precision %s  recall %s  false-positive rate %s"
                     + "  (TP %,d FP %,d FN %,d TN %,d)%n", down(st.precision(), 4), down(st.recall(), 4),
                 up(st.falsePositiveRate(), 4), st.truePositives, st.falsePositives, st.falseNegatives, st.trueNegatives));
-            b.append(String.format("  global update vs honest mean: relative L2 error %s%n", up(f.relativeError(), 4)));
+            b.append(String.format("  global update vs honest mean: relative L2 error %s before tier-3 noise, %s as published%n",
+                up(f.robustError(), 4), up(f.relativeError(), 4)));
             b.append(String.format("  epsilon spent so far: %s (Balle et al. 2020; classic %s) at delta=%s, noise: %s%n",
                 up(r.epsilon(), 4), up(r.epsilonClassic(), 4), r.delta(), r.sampler()));
             b.append(String.format("  wall %.3f s; Multi-Krum %.3f s CPU over all clusters (%s of the compute threads' time);"
@@ -73,7 +75,7 @@ final class DemoReport {
             var r = f.result();
             w.beginObject().field("round", r.roundId()).field("outcome", r.outcome().name())
                 .field("invited", st.invited).field("dropped", st.dropped).field("sent", st.sent)
-                .field("accepted", st.accepted).field("late", st.late)
+                .field("accepted", st.accepted).field("late", st.late + f.lateAfterClose())
                 .field("clustersComplete", (long) st.clusterOutcomes[QuorumOutcome.COMPLETE.ordinal()])
                 .field("clustersQuorumAtDeadline", (long) st.clusterOutcomes[QuorumOutcome.QUORUM_AT_DEADLINE.ordinal()])
                 .field("clustersFailed", (long) st.clusterOutcomes[QuorumOutcome.FAILED_NO_QUORUM.ordinal()])
@@ -81,7 +83,7 @@ final class DemoReport {
                 .field("krumTruePositives", st.truePositives).field("krumFalsePositives", st.falsePositives)
                 .field("krumFalseNegatives", st.falseNegatives).field("krumTrueNegatives", st.trueNegatives)
                 .field("precision", st.precision()).field("recall", st.recall())
-                .field("falsePositiveRate", st.falsePositiveRate()).field("relativeError", f.relativeError())
+                .field("falsePositiveRate", st.falsePositiveRate()).field("relativeError", f.relativeError()).field("relativeErrorBeforeNoise", f.robustError())
                 .field("epsilon", r.epsilon()).field("epsilonClassic", r.epsilonClassic()).field("delta", r.delta())
                 .field("sampler", r.sampler()).field("wallSeconds", f.wallNanos() / 1e9)
                 .field("multiKrumCpuSeconds", st.clusterAggregateNanos / 1e9)

@@ -26,7 +26,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 final class DemoRun {
 
     /** One round's figures as the report prints them. */
-    record RoundFigures(RoundStats stats, RoundResult result, double relativeError, long wallNanos) {
+    record RoundFigures(RoundStats stats, RoundResult result, double relativeError, double robustError, long lateAfterClose,
+                        long wallNanos) {
     }
 
     /** The whole run. */
@@ -93,6 +94,7 @@ final class DemoRun {
                     RoundPlan plan = opened.get(r).get(60, TimeUnit.SECONDS);
                     long roundStart = System.nanoTime();
                     long sentBefore = swarm.leavesSent.get();
+                    long lateBefore = fleet.clusterTier().runtime().ingest().lateAfterClose();
                     var tick = ticker.scheduleAtFixedRate(() -> {
                         RoundStats live = swarm.stats();
                         progress.printf("round %d: %,d / ~%,d invited leaves sent, clusters closed %d/%d, continents %d/%d%n",
@@ -109,7 +111,9 @@ final class DemoRun {
                         tick.cancel(false);
                     }
                     long wall = System.nanoTime() - roundStart;
-                    figures.add(new RoundFigures(stats, result, stats.relativeError(result.update()), wall));
+                    long lateAfter = fleet.clusterTier().runtime().ingest().lateAfterClose() - lateBefore;
+                    figures.add(new RoundFigures(stats, result, stats.relativeError(result.update()),
+                        stats.relativeError(result.robustUpdate()), lateAfter, wall));
                     progress.printf("round %d closed: %s, %,d updates aggregated in %.2f s%n", plan.roundId(),
                         result.outcome(), stats.accepted, wall / 1e9);
                 }

@@ -52,6 +52,7 @@ public final class TierIngest implements FrameHandler {
     private final ManyToOneConcurrentArrayQueue<Runnable> commands = new ManyToOneConcurrentArrayQueue<>(64);
     private final Int2ObjectHashMap<IngestBlock> active = new Int2ObjectHashMap<>();
     private final IntHashSet pending = new IntHashSet();
+    private final IntHashSet closedThisRound = new IntHashSet();
     private final Int2IntHashMap withdrawnBeforeOpening = new Int2IntHashMap(0);
 
     private volatile long round = -1;
@@ -62,6 +63,7 @@ public final class TierIngest implements FrameHandler {
     private IngestBlock current;
     private int currentOffset;
     private long unknownGroupFrames;
+    private volatile long lateAfterClose;
     private long poolExhaustedFrames;
 
     /**
@@ -139,6 +141,7 @@ public final class TierIngest implements FrameHandler {
                 long hard = groups.policyFor(group).hardDeadline().toNanos();
                 if (nowNs - openedAtNs >= hard) {
                     ids.remove();
+                    closedThisRound.add(group);
                     sink.onClosed(round, group, null, QuorumOutcome.FAILED_NO_QUORUM, hard);
                     closed++;
                 }
@@ -159,6 +162,7 @@ public final class TierIngest implements FrameHandler {
             }
         } else if (pending.contains(group) && nowNs - openedAtNs >= groups.policyFor(group).hardDeadline().toNanos()) {
             pending.remove(group);
+            closedThisRound.add(group);
             sink.onClosed(round, group, null, QuorumOutcome.FAILED_NO_QUORUM, groups.policyFor(group).hardDeadline().toNanos());
         }
     }
@@ -178,7 +182,11 @@ public final class TierIngest implements FrameHandler {
         long now = clock.nowNs(frame);
         if (block == null) {
             if (!pending.contains(group)) {
-                unknownGroupFrames++; // not ours, or closed already with nothing received
+                if (closedThisRound.contains(group)) {
+                    lateAfterClose++; // its block has already gone to be aggregated
+                } else {
+                    unknownGroupFrames++;
+                }
                 return null;
             }
             block = free.poll();
@@ -234,7 +242,12 @@ public final class TierIngest implements FrameHandler {
         return round;
     }
 
-    /** Frames for a group this node does not serve this round (or that closed with nothing). */
+    /** Frames that arrived for a group after its block had closed and gone to its aggregator. */
+    public long lateAfterClose() {
+        return lateAfterClose;
+    }
+
+    /** Frames for a group this node does not serve this round. */
     public long unknownGroupFrames() {
         return unknownGroupFrames;
     }
@@ -268,6 +281,7 @@ public final class TierIngest implements FrameHandler {
             // Every input failed: nothing will ever arrive, so fail now rather than at the deadline.
             withdrawnBeforeOpening.remove(group);
             pending.remove(group);
+            closedThisRound.add(group);
             sink.onClosed(round, group, null, QuorumOutcome.FAILED_NO_QUORUM, nowNs - openedAtNs);
         } else {
             withdrawnBeforeOpening.put(group, withdrawn);
@@ -283,6 +297,7 @@ public final class TierIngest implements FrameHandler {
         project = projectOverNorm;
         openedAtNs = openedAt;
         pending.clear();
+        closedThisRound.clear();
         withdrawnBeforeOpening.clear();
         for (int group : roundGroups.groups()) {
             pending.add(group);
@@ -290,6 +305,7 @@ public final class TierIngest implements FrameHandler {
     }
 
     private void hand(IngestBlock block) {
+        closedThisRound.add(block.group());
         sink.onClosed(block.roundId(), block.group(), block, block.outcome(), block.tracker().closedAfterNs());
     }
 }

@@ -42,4 +42,18 @@ class MultiKrumWorkspaceTest {
             2 * resultBytes + 1024);
         assertTrue(perCall < 2 * resultBytes + 1024, "allocated " + perCall + " bytes per call; results need ~" + resultBytes);
     }
+
+    @Property(tries = 300)
+    void quickselect_finds_what_sorting_puts_at_k_even_among_ties(
+        @ForAll @IntRange(min = 1, max = 300) int n, @ForAll @IntRange(min = 1, max = 20) int distinct, @ForAll long seed) {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        double[] values = new double[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = random.nextInt(distinct) * 0.5; // few distinct values: many ties
+        }
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        int k = random.nextInt(n);
+        org.junit.jupiter.api.Assertions.assertEquals(sorted[k], MultiKrum.kthSmallest(values.clone(), n, k));
+    }
 }

@@ -148,6 +148,7 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
         QuorumOutcome outcome = accepted == 0 ? QuorumOutcome.FAILED_NO_QUORUM : closed.outcome();
         CloseReason reason = block == null ? CloseReason.HARD_DEADLINE : block.tracker().closeReason();
         float[] update = null;
+        float[] robust = null;
         int trimmed = 0;
         long aggregateNanos = 0;
         long noiseNanos = 0;
@@ -158,6 +159,7 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
                 AggregationResult result = TrimmedMean.ofBeta(spec.ruleParameter()).aggregate(block.accepted());
                 trimmed = ((AggregationResult.TrimmedMeanResult) result).trimmed();
                 update = result.aggregate();
+                robust = update.clone();
                 long t1 = System.nanoTime();
                 if (spec.noiseMultiplier() > 0) {
                     GaussianMechanism mechanism = TierNoise.forRelease(plan.secureNoise(), spec.noiseMultiplier(),
@@ -183,7 +185,7 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
         }
         PrivacySpent spent = unprotectedRounds > 0 ? null : accountant.spent(delta);
         RoundResult result = new RoundResult(plan.roundId(), modelVersion, outcome, reason, plan.layout().continents(),
-            accepted, continentsFailed, trimmed, update, model.clone(),
+            accepted, continentsFailed, trimmed, robust, update, model.clone(),
             spent == null ? Double.POSITIVE_INFINITY : spent.epsilonBalle(),
             spent == null ? Double.POSITIVE_INFINITY : spent.epsilonClassic(),
             delta, sampler, aggregateNanos, noiseNanos, System.nanoTime() - openedAtNs);

@@ -7,6 +7,8 @@ import io.canopy.straggler.QuorumOutcome;
  * What one round produced, as the global tier saw it (published on the event stream; local only: it
  * carries the update and the model).
  *
+ * @param robustUpdate  the trimmed mean of the continental aggregates before tier-3 noise (what robustness
+ *                      alone achieved), null when nothing was released
  * @param update        the released global update Δ (after tier-3 noise), null when nothing was released
  * @param model         the model after the server step (a copy)
  * @param epsilon       ε spent so far by the published model (Balle et al. 2020 conversion), at {@code delta}
@@ -21,6 +23,7 @@ public record RoundResult(
     int continentsAccepted,
     int continentsFailed,
     int trimmed,
+    float[] robustUpdate,
     float[] update,
     float[] model,
     double epsilon,
