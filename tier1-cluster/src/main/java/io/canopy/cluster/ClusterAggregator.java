@@ -30,8 +30,12 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
     public record Open(RoundPlan plan) implements Command, ControlMessage {
     }
 
-    /** The block for {@code round} closed on the ingest thread (local only: it carries the block itself). */
-    public record Closed(long round, IngestBlock block, QuorumOutcome outcome, long closedAfterNs) implements Command {
+    /**
+     * The block for {@code plan}'s round closed on the ingest thread (local only: it carries the block). It
+     * carries the plan too: on a large tree a cluster's leaves can all report before its own copy of the
+     * plan has come down the actor tree.
+     */
+    public record Closed(RoundPlan plan, IngestBlock block, QuorumOutcome outcome, long closedAfterNs) implements Command {
     }
 
     private static final ThreadLocal<ClusterAggregation> AGGREGATION = ThreadLocal.withInitial(ClusterAggregation::new);
@@ -79,12 +83,13 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
     }
 
     private Behavior<Command> onClosed(Closed closed) {
-        if (plan == null || closed.round() != plan.roundId()) {
-            getContext().getLog().warn("cluster {}: a block for round {} closed, but the open round is {}; dropped",
-                cluster, closed.round(), plan == null ? "none" : plan.roundId());
+        if (plan != null && closed.plan().roundId() < plan.roundId()) {
+            getContext().getLog().warn("cluster {}: a block for round {} closed, but round {} is open; dropped",
+                cluster, closed.plan().roundId(), plan.roundId());
             tier.release(closed.block());
             return this;
         }
+        plan = closed.plan();
         ClusterAggregation.Release release;
         try {
             release = AGGREGATION.get().release(plan, cluster, continent, closed.block(), closed.outcome(),

@@ -28,7 +28,7 @@ public final class ClusterTier {
     private final FleetLayout layout;
     private final TierRuntime runtime;
     private final AtomicReferenceArray<ActorRef<ClusterAggregator.Command>> actors;
-    private volatile RoundGroups groups;
+    private volatile RoundPlan current;
 
     /**
      * @param pool               blocks: clusters open at once on this node
@@ -58,8 +58,11 @@ public final class ClusterTier {
         RoundGroups next = new RoundGroups(plan, servedClusters());
         FrameLimits limits = GradientFrame.limits(plan.roundId(), FrameLimits.ANY_GROUP, plan.dimension())
             .withCodecs(plan.codec());
-        if (runtime.openRound(plan.roundId(), limits, next, plan.clipNorm(), false, openedAtNs)) {
-            groups = next;
+        // Published before the ingest can close anything for the round, so every close finds its plan.
+        RoundPlan previous = current;
+        current = plan;
+        if (!runtime.openRound(plan.roundId(), limits, next, plan.clipNorm(), false, openedAtNs)) {
+            current = previous;
         }
     }
 
@@ -111,7 +114,12 @@ public final class ClusterTier {
             release(block);
             return;
         }
-        actor.tell(new ClusterAggregator.Closed(round, block, outcome, closedAfterNs));
+        RoundPlan plan = current;
+        if (plan == null || plan.roundId() != round) {
+            release(block);
+            return;
+        }
+        actor.tell(new ClusterAggregator.Closed(plan, block, outcome, closedAfterNs));
     }
 
     /** The clusters of one round on this node: invitations counted once per cluster, on first need. */

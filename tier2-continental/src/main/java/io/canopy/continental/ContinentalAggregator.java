@@ -1,5 +1,6 @@
 package io.canopy.continental;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
 
@@ -44,14 +45,16 @@ public final class ContinentalAggregator extends AbstractBehavior<ContinentalAgg
     public record Reported(ClusterReport report) implements Command {
     }
 
-    /** The continent's block closed on the ingest thread (local only). */
-    public record Closed(long round, IngestBlock block, QuorumOutcome outcome, long closedAfterNs) implements Command {
+    /** The continent's block closed on the ingest thread (local only); it carries the round's plan. */
+    public record Closed(RoundPlan plan, IngestBlock block, QuorumOutcome outcome, long closedAfterNs) implements Command {
     }
 
     private final int continent;
     private final ContinentalTier tier;
     private final List<ActorRef<ClusterAggregator.Command>> clusters;
     private final ActorRef<ContinentReport> reportTo;
+    private static final int MAX_EARLY = 100_000;
+    private final List<ClusterReport> early = new ArrayList<>();
     private RoundPlan plan;
     private int clustersFailed;
 
@@ -93,8 +96,7 @@ public final class ContinentalAggregator extends AbstractBehavior<ContinentalAgg
                 open.plan().roundId(), plan.roundId());
             return this;
         }
-        plan = open.plan();
-        clustersFailed = 0;
+        adopt(open.plan());
         tier.openRound(plan, System.nanoTime());
         ClusterAggregator.Open down = new ClusterAggregator.Open(plan);
         for (ActorRef<ClusterAggregator.Command> cluster : clusters) {
@@ -103,8 +105,28 @@ public final class ContinentalAggregator extends AbstractBehavior<ContinentalAgg
         return this;
     }
 
+    /** Moves to a newer round, replaying reports that arrived for it before its plan did. */
+    private void adopt(RoundPlan next) {
+        if (plan != null && next.roundId() == plan.roundId()) {
+            return;
+        }
+        plan = next;
+        clustersFailed = 0;
+        List<ClusterReport> replay = new ArrayList<>(early);
+        early.clear();
+        for (ClusterReport report : replay) {
+            onReported(new Reported(report));
+        }
+    }
+
     private Behavior<Command> onReported(Reported reported) {
         ClusterReport report = reported.report();
+        if ((plan == null || report.roundId() > plan.roundId()) && report.continentId() == continent
+            && early.size() < MAX_EARLY) {
+            // A cluster can finish before this continent's copy of the plan arrives; keep its report until it does.
+            early.add(report);
+            return this;
+        }
         if (plan == null || report.roundId() != plan.roundId() || report.continentId() != continent
             || tier.layout().continentOf(report.clusterId()) != continent) {
             getContext().getLog().warn("continent {}: ignoring a report from cluster {} for round {} (continent {})",
@@ -120,12 +142,13 @@ public final class ContinentalAggregator extends AbstractBehavior<ContinentalAgg
 
     private Behavior<Command> onClosed(Closed closed) {
         IngestBlock block = closed.block();
-        if (plan == null || closed.round() != plan.roundId()) {
-            getContext().getLog().warn("continent {}: a block for round {} closed, but the open round is {}; dropped",
-                continent, closed.round(), plan == null ? "none" : plan.roundId());
+        if (plan != null && closed.plan().roundId() < plan.roundId()) {
+            getContext().getLog().warn("continent {}: a block for round {} closed, but round {} is open; dropped",
+                continent, closed.plan().roundId(), plan.roundId());
             tier.release(block);
             return this;
         }
+        adopt(closed.plan());
         TierSpec spec = plan.continental();
         int accepted = block == null ? 0 : block.acceptedCount();
         QuorumOutcome outcome = accepted == 0 ? QuorumOutcome.FAILED_NO_QUORUM : closed.outcome();

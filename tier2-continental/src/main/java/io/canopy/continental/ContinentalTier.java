@@ -25,6 +25,7 @@ public final class ContinentalTier {
     private final FleetLayout layout;
     private final TierRuntime runtime;
     private final AtomicReferenceArray<ActorRef<ContinentalAggregator.Command>> actors;
+    private volatile RoundPlan current;
 
     public ContinentalTier(CanopyTransport transport, FleetLayout layout, int dimension, int pool, int publisherCount,
                            NanoClock clock) {
@@ -62,8 +63,12 @@ public final class ContinentalTier {
                 return cluster >= 0 && cluster < layout.clusters() && layout.continentOf((int) cluster) == continent;
             }
         };
-        runtime.openRound(plan.roundId(), AggregateFrame.limits(plan.roundId(), FrameLimits.ANY_GROUP, plan.dimension()),
-            groups, plan.continental().inputNormBound(), true, openedAtNs);
+        RoundPlan previous = current;
+        current = plan;
+        if (!runtime.openRound(plan.roundId(), AggregateFrame.limits(plan.roundId(), FrameLimits.ANY_GROUP, plan.dimension()),
+            groups, plan.continental().inputNormBound(), true, openedAtNs)) {
+            current = previous;
+        }
     }
 
     public boolean isOpen(long round) {
@@ -110,6 +115,11 @@ public final class ContinentalTier {
             release(block);
             return;
         }
-        actor.tell(new ContinentalAggregator.Closed(round, block, outcome, closedAfterNs));
+        RoundPlan plan = current;
+        if (plan == null || plan.roundId() != round) {
+            release(block);
+            return;
+        }
+        actor.tell(new ContinentalAggregator.Closed(plan, block, outcome, closedAfterNs));
     }
 }

@@ -1,0 +1,149 @@
+package io.canopy.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.canopy.aggregation.UpdateBlock;
+import io.canopy.aggregation.reference.ReferenceKrum;
+import io.canopy.aggregation.reference.ReferenceTrimmedMean;
+import io.canopy.codec.CodecId;
+import io.canopy.global.GlobalCoordinator;
+import io.canopy.global.RoundResult;
+import io.canopy.global.optimizer.FedAvgStep;
+import io.canopy.kernel.VectorKernels;
+import io.canopy.leaf.synthetic.Attack;
+import io.canopy.leaf.synthetic.SwarmSpec;
+import io.canopy.leaf.synthetic.SyntheticSwarm;
+import io.canopy.round.RoundPlan;
+import io.canopy.round.TierSpec;
+import io.canopy.straggler.QuorumOutcome;
+import io.canopy.straggler.QuorumPolicy;
+import io.canopy.topology.FleetLayout;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The whole tree in one JVM: real Aeron IPC, real actors, a small synthetic swarm. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class EmbeddedFleetTest {
+    private static final int D = 16;
+    private static final double KRUM_SHARE = 0.2;
+    private static final double BETA = 0.25;
+
+    /** 4 continents of 3 clusters of 20 leaves: 240 leaves. */
+    private final FleetLayout layout = new FleetLayout(240, 20, 3, 7L);
+
+    private RoundPlan plan(QuorumPolicy clusterPolicy) {
+        QuorumPolicy upper = new QuorumPolicy(3, 0.6, Duration.ofSeconds(60), Duration.ofSeconds(90), Duration.ofSeconds(60), 1.0);
+        return new RoundPlan(1, 0, D, 1.0, 1.0f, CodecId.FP32, layout,
+            new TierSpec(clusterPolicy, KRUM_SHARE, 0, 0, 1.0),
+            new TierSpec(upper, BETA, 0, 0, 1.0),
+            new TierSpec(upper.withExpectedCount(layout.continents()), BETA, 0, 0, 1.0), false, 1L);
+    }
+
+    private static RoundResult runOneRound(RoundPlan plan, SwarmSpec spec, List<RoundStats> stats) throws Exception {
+        try (EmbeddedFleet fleet = new EmbeddedFleet(plan.layout(), plan.dimension(), 4, 2, new FedAvgStep(1f), new float[D], 1e-5);
+             SwarmDriver driver = new SwarmDriver(fleet, new SyntheticSwarm(spec), 2, 3)) {
+            CompletableFuture<RoundResult> result = new CompletableFuture<>();
+            ActorRef<RoundResult> collector = fleet.system().systemActorOf(Behaviors.receive(RoundResult.class)
+                .onMessage(RoundResult.class, r -> {
+                    result.complete(r);
+                    return Behaviors.same();
+                }).build(), "test-results", Props.empty());
+            fleet.system().tell(new GlobalCoordinator.Start(plan, 1, collector));
+            stats.add(driver.run(plan, 60_000));
+            return result.get(60, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void without_noise_the_global_update_is_multi_krum_then_two_trimmed_means_of_the_same_updates() throws Exception {
+        // Every leaf answers well inside the soft deadline and the cluster expects all of them, so each
+        // cluster aggregates exactly its leaves' clipped updates.
+        QuorumPolicy everyone = new QuorumPolicy(20, 0.6, Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(5), 1.0);
+        RoundPlan plan = plan(everyone);
+        SwarmSpec spec = new SwarmSpec(3L, D, 1.0, 0.5, 0.5, 0.1, Attack.SIGN_FLIP, Double.NaN, 20, 0.0, 100.0, 0.3);
+        List<RoundStats> stats = new ArrayList<>();
+        RoundResult result = runOneRound(plan, spec, stats);
+
+        assertEquals(QuorumOutcome.COMPLETE, result.outcome());
+        assertEquals(layout.continents(), result.continentsAccepted());
+        float[] expected = reference(plan, new SyntheticSwarm(spec));
+        float[] actual = result.update();
+        for (int j = 0; j < D; j++) {
+            assertEquals(expected[j], actual[j], 2e-6, "coordinate " + j);
+        }
+        assertEquals(240, stats.get(0).accepted);
+    }
+
+    /** The composition computed from scratch with the scalar reference rules. */
+    private float[] reference(RoundPlan plan, SyntheticSwarm swarm) {
+        float[][] continental = new float[layout.continents()][];
+        for (int j = 0; j < layout.continents(); j++) {
+            float[][] clusters = new float[layout.continentSizeOf(j)][];
+            for (int i = 0; i < clusters.length; i++) {
+                int cluster = layout.clusterOf(j, i);
+                int n = layout.clusterSizeOf(cluster);
+                long[] order = new long[n];
+                for (int l = 0; l < n; l++) {
+                    long leaf = layout.leafAt(cluster, l);
+                    order[l] = (swarm.latencyNanos(plan.roundId(), leaf) << 20) | l;
+                }
+                Arrays.sort(order); // the arrival order the block holds
+                float[][] rows = new float[n][D];
+                for (int l = 0; l < n; l++) {
+                    long leaf = layout.leafAt(cluster, (int) (order[l] & ((1 << 20) - 1)));
+                    swarm.update(plan.roundId(), leaf, rows[l], 0);
+                    VectorKernels.clipToNorm(rows[l], 0, D, plan.clipNorm());
+                }
+                UpdateBlock block = UpdateBlock.of(rows);
+                int f = plan.cluster().krumF(n);
+                double[] mean = ReferenceKrum.meanOf(block, ReferenceKrum.select(block, f, n - f));
+                clusters[i] = new float[D];
+                for (int x = 0; x < D; x++) {
+                    clusters[i][x] = (float) mean[x];
+                }
+            }
+            UpdateBlock block = UpdateBlock.of(clusters);
+            continental[j] = ReferenceTrimmedMean.aggregate(block, (int) Math.floor(BETA * clusters.length));
+        }
+        return ReferenceTrimmedMean.aggregate(UpdateBlock.of(continental), (int) Math.floor(BETA * continental.length));
+    }
+
+    @Test
+    void clusters_that_miss_their_quorum_are_counted_as_stragglers_and_the_round_still_closes() throws Exception {
+        QuorumPolicy strict = new QuorumPolicy(20, 0.9, Duration.ofSeconds(2), Duration.ofSeconds(4), Duration.ofMillis(500), 1.0);
+        // Half the leaves drop out: no cluster reaches 18 of 20.
+        SwarmSpec spec = new SwarmSpec(5L, D, 1.0, 0.5, 0.5, 0.0, Attack.NONE, Double.NaN, 20, 0.5, 100.0, 0.3);
+        List<RoundStats> stats = new ArrayList<>();
+        RoundResult result = runOneRound(plan(strict), spec, stats);
+
+        assertEquals(QuorumOutcome.FAILED_NO_QUORUM, result.outcome(), "nothing reached the global tier");
+        assertNull(result.update());
+        assertEquals(layout.clusters(), stats.get(0).clusterOutcomes[QuorumOutcome.FAILED_NO_QUORUM.ordinal()]);
+        assertEquals(layout.continents(), result.continentsFailed(), "every continent failed for lack of clusters");
+        assertEquals(0L, result.modelVersion(), "no model was published");
+    }
+
+    @Test
+    void leaves_slower_than_the_hard_deadline_are_late_and_their_cluster_fails() throws Exception {
+        QuorumPolicy quick = new QuorumPolicy(20, 0.6, Duration.ofMillis(20), Duration.ofMillis(40), Duration.ofMillis(5), 1.0);
+        // A median latency of 10 s: every frame arrives after the 40 ms hard deadline.
+        SwarmSpec spec = new SwarmSpec(9L, D, 1.0, 0.5, 0.5, 0.0, Attack.NONE, Double.NaN, 20, 0.0, 10_000.0, 0.1);
+        List<RoundStats> stats = new ArrayList<>();
+        RoundResult result = runOneRound(plan(quick), spec, stats);
+        assertEquals(QuorumOutcome.FAILED_NO_QUORUM, result.outcome());
+        assertEquals(0, stats.get(0).accepted);
+        assertTrue(stats.get(0).sent == 240);
+    }
+}
