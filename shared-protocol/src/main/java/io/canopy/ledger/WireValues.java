@@ -2,10 +2,12 @@ package io.canopy.ledger;
 
 import java.util.Arrays;
 import java.util.function.ToLongFunction;
+import net.openhft.chronicle.wire.ReadMarshallable;
 import net.openhft.chronicle.wire.ValueIn;
 import net.openhft.chronicle.wire.ValueOut;
 import net.openhft.chronicle.wire.WireIn;
 import net.openhft.chronicle.wire.WireOut;
+import net.openhft.chronicle.wire.WriteMarshallable;
 
 /**
  * Field helpers for {@link RecordCodec}s that must reproduce values bit for bit in both forms.
@@ -75,6 +77,43 @@ public final class WireValues {
 
     public static long[] int64s(final WireIn w, final String name) {
         return sequence(w, name, ValueIn::int64);
+    }
+
+    /**
+     * Writes counters indexed by enum ordinal as {@code name: { KEY: n, ... }}, every key included. Keyed by
+     * the constant's name, not its position, so reordering an enum can never shift counts between reasons.
+     */
+    public static <E extends Enum<E>> void counts(final WireOut w, final String name, final Class<E> type,
+                                                  final long[] counts) {
+        final E[] keys = type.getEnumConstants();
+        w.write(name).marshallable((WriteMarshallable) m -> {
+            for (final E k : keys) {
+                m.write(k.name()).int64(counts[k.ordinal()]);
+            }
+        });
+    }
+
+    /**
+     * Reads what {@link #counts(WireOut, String, Class, long[])} wrote, indexed by ordinal. A key the file
+     * lacks reads as 0 (the record predates that constant); a key the enum lacks is refused, since dropping
+     * it would lose counts.
+     */
+    public static <E extends Enum<E>> long[] counts(final WireIn w, final String name, final Class<E> type) {
+        final long[] out = new long[type.getEnumConstants().length];
+        final StringBuilder key = new StringBuilder();
+        required(w, name).marshallable((ReadMarshallable) m -> {
+            while (m.hasMore()) {
+                final ValueIn v = m.readEventName(key);
+                final E k;
+                try {
+                    k = Enum.valueOf(type, key.toString());
+                } catch (final IllegalArgumentException e) {
+                    throw new IllegalStateException("field '" + name + "' has unknown key '" + key + "'", e);
+                }
+                out[k.ordinal()] = v.int64();
+            }
+        });
+        return out;
     }
 
     /** One reading loop for every sequence: doubles travel as their raw bits so nothing is rounded. */
