@@ -32,6 +32,11 @@ class AtomicFilesTest {
         AtomicFiles.write(f, ch -> ch.write(ByteBuffer.wrap("new".getBytes(StandardCharsets.US_ASCII))));
         assertEquals("new", Files.readString(f));
         assertEquals(List.of("out.bin"), names());
+        final Path plain = Files.writeString(dir.resolve("plain.txt"), "x");
+        if (Files.getFileStore(f).supportsFileAttributeView("posix")) {
+            assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(f),
+                "the umask's mode, not a temporary file's owner-only mode");
+        }
     }
 
     @Test
