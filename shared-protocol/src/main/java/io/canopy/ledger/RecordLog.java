@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,10 +101,7 @@ public final class RecordLog<T> implements Closeable {
         final FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
             StandardOpenOption.WRITE);
         try {
-            final FileLock lock = ch.tryLock();
-            if (lock == null) {
-                throw new FileFormatException(file, "locked by another writer");
-            }
+            final FileLock lock = lock(file, ch);
             final Contents<T> found = ch.size() == 0
                 ? new Contents<>(List.of(), null, 0, Damage.NONE) : parse(file, codec, Files.readAllBytes(file));
             if (found.damage() == Damage.CORRUPT) {
@@ -193,6 +191,20 @@ public final class RecordLog<T> implements Closeable {
         } finally {
             channel.close();
         }
+    }
+
+    /** OS locks are per process: within one JVM a second open shows up as an overlap, not as null. */
+    private static FileLock lock(final Path file, final FileChannel ch) throws IOException {
+        FileLock lock;
+        try {
+            lock = ch.tryLock();
+        } catch (final OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            throw new FileFormatException(file, "locked by another writer");
+        }
+        return lock;
     }
 
     private static LogForm form(final Path file) {

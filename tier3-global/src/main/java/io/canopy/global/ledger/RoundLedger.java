@@ -1,10 +1,12 @@
 package io.canopy.global.ledger;
 
+import io.canopy.io.AtomicFiles;
 import io.canopy.io.FileFormatException;
 import io.canopy.ledger.LogForm;
 import io.canopy.ledger.RecordLog;
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,7 +59,11 @@ public final class RoundLedger implements Closeable {
      *                             change would otherwise start a second history), or the ledger is corrupt
      */
     public static RoundLedger open(final Path directory, final LogForm form) throws IOException {
-        Files.createDirectories(directory);
+        if (!Files.isDirectory(directory)) {
+            Files.createDirectories(directory);
+            // The new directory's own entry must survive a power loss too, or the whole ledger could vanish.
+            AtomicFiles.forceDirectory(directory.toAbsolutePath().getParent());
+        }
         final Path file = directory.resolve(form == LogForm.YAML ? YAML_FILE : BINARY_FILE);
         final Path other = directory.resolve(form == LogForm.YAML ? BINARY_FILE : YAML_FILE);
         if (Files.exists(other)) {
@@ -67,6 +73,7 @@ public final class RoundLedger implements Closeable {
         final RoundLedger ledger = new RoundLedger(directory, RecordLog.open(file, RoundRecordCodec.INSTANCE));
         try {
             ledger.checkOrder();
+            ledger.removeStaleTemporaryFiles();
         } catch (final IOException e) {
             ledger.close();
             throw e;
@@ -153,6 +160,18 @@ public final class RoundLedger implements Closeable {
     @Override
     public void close() throws IOException {
         log.close();
+    }
+
+    /**
+     * A crash while publishing leaves {@code .model-v…npy.…tmp} behind (AtomicFiles removes it only when it
+     * sees the failure). Safe to delete here: this process holds the ledger's lock, so no one else publishes.
+     */
+    private void removeStaleTemporaryFiles() throws IOException {
+        try (DirectoryStream<Path> stale = Files.newDirectoryStream(directory, ".model-v*.npy.*.tmp")) {
+            for (final Path p : stale) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     /** A ledger whose rounds go backwards was not written by {@link #append}: refuse to resume from it. */

@@ -113,6 +113,23 @@ class RoundLedgerTest {
     }
 
     @Test
+    void shouldRemoveTemporaryFilesACrashLeftWhilePublishingAndKeepEverythingElse() throws Exception {
+        final Path dir = tmp.resolve("stale");
+        try (RoundLedger ledger = RoundLedger.open(dir)) {
+            run(ledger, 0, 1);
+        }
+        Files.writeString(dir.resolve(".model-v00000002.npy.k3j9x.tmp"), "half a checkpoint");
+        Files.writeString(dir.resolve("notes.txt"), "operator's");
+        try (RoundLedger ledger = RoundLedger.open(dir)) {
+            assertEquals(0, ledger.lastRound());
+        }
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of("model-v00000001.npy", "notes.txt", "rounds.yaml"),
+                files.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+    }
+
+    @Test
     void shouldRefuseRecordsOutOfOrderOrNamingAMissingCheckpointAndWriteNothing() throws Exception {
         final Path dir = tmp.resolve("order");
         try (RoundLedger ledger = RoundLedger.open(dir)) {
