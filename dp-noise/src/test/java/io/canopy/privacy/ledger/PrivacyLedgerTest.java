@@ -78,7 +78,8 @@ class PrivacyLedgerTest {
         assertTrue(torn.problem().startsWith("record 5 at byte " + intact + " is torn or corrupt"), torn.problem());
         assertEquals(intact, torn.validBytes());
         try (PrivacyLedger l = PrivacyLedger.open(file)) {
-            final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> l.append(written.get(3)));
+            final IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> l.append(written.get(3)));
             assertEquals("round must increase: 4 after 4", e.getMessage());
             l.append(written.get(4));
         }

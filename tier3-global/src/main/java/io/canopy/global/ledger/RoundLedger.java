@@ -82,6 +82,23 @@ public final class RoundLedger implements Closeable {
     }
 
     /**
+     * Reads the ledger in {@code directory} without opening it for append (no lock, nothing truncated), for
+     * operators' tools while a coordinator runs: whichever of {@value #YAML_FILE} and {@value #BINARY_FILE}
+     * is there.
+     *
+     * @throws FileFormatException if neither or both are there, or a record passes its CRC but does not decode
+     */
+    public static RecordLog.Contents<RoundRecord> read(final Path directory) throws IOException {
+        final Path yaml = directory.resolve(YAML_FILE);
+        final Path binary = directory.resolve(BINARY_FILE);
+        if (Files.exists(yaml) == Files.exists(binary)) {
+            throw new FileFormatException(directory, Files.exists(yaml) ? "holds both " + YAML_FILE + " and "
+                + BINARY_FILE : "holds no round ledger (" + YAML_FILE + " or " + BINARY_FILE + ")");
+        }
+        return RecordLog.read(Files.exists(yaml) ? yaml : binary, RoundRecordCodec.INSTANCE);
+    }
+
+    /**
      * Writes a model version's checkpoint into the directory (atomically, fsynced) and returns its CRC32C,
      * which the round's record then carries.
      */

@@ -69,6 +69,9 @@ class RoundLedgerTest {
             written.addAll(run(ledger, 6, 2));
         }
         assertEquals(written, RecordLog.read(ledgerFile(dir, form), RoundRecordCodec.INSTANCE).records());
+        assertEquals(written, RoundLedger.read(dir).records());
+        assertEquals(tmp + ": holds no round ledger (rounds.yaml or rounds.bin)",
+            assertThrows(FileFormatException.class, () -> RoundLedger.read(tmp)).getMessage());
         if (form == LogForm.YAML) {
             final String text = Files.readString(ledgerFile(dir, form));
             assertTrue(text.startsWith("# canopy round ledger v1\n---\nround: 0\nmodelVersion: 1\n"), text);
