@@ -38,12 +38,13 @@ import net.openhft.chronicle.wire.YamlWire;
  * returns, so a caller that acknowledges a record after {@code append} never acknowledges a lost one.
  *
  * <p>Recovery: {@link #read} returns every intact record up to the first damaged one and says what is
- * wrong ({@link Contents#problem()}). A crash can only tear the <em>last</em> frame (incomplete, or
- * complete but failing its CRC, or a zero-filled tail the file system allocated but never wrote); that is
- * {@link Damage#TORN_TAIL}, and {@link #open} cuts it off before appending. Anything else (a bad header, a
- * damaged frame with more data after it) is {@link Damage#CORRUPT}: not what a crash leaves, so
- * {@link #open} refuses rather than truncate records that were once durable. A frame that passes its CRC
- * but that the codec cannot decode is refused outright with a {@link FileFormatException}.
+ * wrong ({@link Contents#problem()}). A crash can only tear the <em>last</em> frame (cut short, or a
+ * zero-filled tail the file system allocated but never wrote), so damage that no intact record follows is
+ * {@link Damage#TORN_TAIL}, and {@link #open} cuts it off before appending: that loses nothing that was
+ * ever readable. Damage with an intact record after it (found by scanning on for a frame whose CRC holds),
+ * and a bad header, are {@link Damage#CORRUPT}: not what a crash leaves, so {@link #open} refuses rather
+ * than truncate records that were once durable. A frame that passes its CRC but that the codec cannot
+ * decode is refused outright with a {@link FileFormatException}.
  *
  * <p>Not thread-safe; one writer per file, enforced with an OS file lock held while open.
  *
@@ -176,7 +177,8 @@ public final class RecordLog<T> implements Closeable {
             }
             codec.write(new BinaryWire(bytes), record, form);
             final byte[] payload = bytes.toByteArray();
-            final ByteBuffer b = ByteBuffer.allocate(FRAME_HEADER_BYTES + payload.length).order(ByteOrder.LITTLE_ENDIAN);
+            final ByteBuffer b = ByteBuffer.allocate(FRAME_HEADER_BYTES + payload.length)
+                .order(ByteOrder.LITTLE_ENDIAN);
             b.putInt(payload.length).putInt((int) crc(payload, 0, payload.length)).put(payload);
             return b.array();
         } finally {
@@ -223,7 +225,8 @@ public final class RecordLog<T> implements Closeable {
         }
         if (all.length < header.length) {
             // The crash came while the header itself was being written: nothing was ever recorded.
-            return new Contents<>(List.of(), "the header is cut short at " + all.length + " bytes", 0, Damage.TORN_TAIL);
+            return new Contents<>(List.of(), "the header is cut short at " + all.length + " bytes", 0,
+                Damage.TORN_TAIL);
         }
         return form == LogForm.YAML ? parseYaml(file, codec, all, header.length) : parseBinary(file, codec, all,
             header.length);
@@ -241,12 +244,12 @@ public final class RecordLog<T> implements Closeable {
             final int len = b.getInt();
             final int crc = b.getInt();
             if (len <= 0 || len > b.remaining()) {
-                final Damage d = len > 0 || zeroFrom(all, at) ? Damage.TORN_TAIL : Damage.CORRUPT;
-                return damaged(out, at, "it declares " + len + " bytes, " + b.remaining() + " remain", d);
+                return damaged(out, at, "it declares " + len + " bytes, " + b.remaining() + " remain",
+                    binaryFrameAfter(all, at + 1) ? Damage.CORRUPT : Damage.TORN_TAIL);
             }
             if ((int) crc(all, b.position(), len) != crc) {
-                final boolean last = b.position() + len == all.length;
-                return damaged(out, at, "its CRC-32 does not match", last ? Damage.TORN_TAIL : Damage.CORRUPT);
+                return damaged(out, at, "its CRC-32 does not match",
+                    binaryFrameAfter(all, at + 1) ? Damage.CORRUPT : Damage.TORN_TAIL);
             }
             final Bytes<byte[]> bytes = Bytes.wrapForRead(Arrays.copyOfRange(all, b.position(), b.position() + len));
             try {
@@ -274,8 +277,8 @@ public final class RecordLog<T> implements Closeable {
             final String hex = new String(all, docEnd + CRC_MARK.length(), lineEnd - docEnd - CRC_MARK.length(),
                 StandardCharsets.US_ASCII);
             if (!hex.equals(crcHex(all, pos, docEnd - pos))) {
-                final boolean last = lineEnd + 1 == all.length;
-                return damaged(out, pos, "its CRC-32 does not match", last ? Damage.TORN_TAIL : Damage.CORRUPT);
+                return damaged(out, pos, "its CRC-32 does not match",
+                    yamlRecordAfter(all, pos + 1) ? Damage.CORRUPT : Damage.TORN_TAIL);
             }
             final String doc = new String(all, pos, docEnd - pos, StandardCharsets.UTF_8);
             final Bytes<byte[]> bytes = Bytes.from(doc.substring(doc.indexOf('\n') + 1));
@@ -306,13 +309,38 @@ public final class RecordLog<T> implements Closeable {
             + "); the " + index + " records before it are intact", offset, damage);
     }
 
-    private static boolean zeroFrom(final byte[] all, final int from) {
-        for (int i = from; i < all.length; i++) {
-            if (all[i] != 0) {
-                return false;
+    /** Whether an intact binary frame (positive length that fits, matching CRC) starts anywhere from {@code from}. */
+    private static boolean binaryFrameAfter(final byte[] all, final int from) {
+        final ByteBuffer b = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN);
+        for (int p = from; p <= all.length - FRAME_HEADER_BYTES; p++) {
+            final int len = b.getInt(p);
+            if (len > 0 && len <= all.length - p - FRAME_HEADER_BYTES
+                && (int) crc(all, p + FRAME_HEADER_BYTES, len) == b.getInt(p + 4)) {
+                return true;
             }
         }
-        return true;
+        return false;
+    }
+
+    /** Whether an intact YAML record (a {@code ---} document with a matching CRC line) starts from {@code from}. */
+    private static boolean yamlRecordAfter(final byte[] all, final int from) {
+        // Not anchored to a preceding newline: the damaged byte may be the very newline that ends the record
+        // before. A "---" that is not a record start simply fails its CRC.
+        final byte[] start = "---\n".getBytes(StandardCharsets.US_ASCII);
+        final byte[] mark = ("\n" + CRC_MARK).getBytes(StandardCharsets.US_ASCII);
+        for (int doc = indexOf(all, start, from); doc >= 0; doc = indexOf(all, start, doc + 1)) {
+            final int markAt = indexOf(all, mark, doc);
+            final int lineEnd = markAt < 0 ? -1 : indexOf(all, new byte[] {'\n'}, markAt + 1);
+            if (lineEnd < 0) {
+                return false;
+            }
+            final int hexAt = markAt + 1 + CRC_MARK.length();
+            if (new String(all, hexAt, lineEnd - hexAt, StandardCharsets.US_ASCII).equals(crcHex(all, doc,
+                markAt + 1 - doc))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static int indexOf(final byte[] all, final byte[] needle, final int from) {
