@@ -56,9 +56,9 @@ public final class RecordLog<T> implements Closeable {
     public enum Damage {
         /** The file ends after an intact record. */
         NONE,
-        /** The last frame is incomplete or fails its CRC: what a crash mid-append leaves; safe to cut off. */
+        /** Damage that no intact record follows: what a crash mid-append leaves; cutting it loses nothing. */
         TORN_TAIL,
-        /** Damage a crash cannot explain (bad header, damage before the last frame): never truncated. */
+        /** Damage a crash cannot explain (a bad header, or an intact record after the damage): never truncated. */
         CORRUPT
     }
 
@@ -141,8 +141,10 @@ public final class RecordLog<T> implements Closeable {
     }
 
     /**
-     * Appends one record and forces it to the device before returning. If the write fails part way the
-     * file is cut back to its previous length, so the log never holds a torn frame before a later one.
+     * Appends one record and forces it to the device before returning. If the write or the fsync fails,
+     * the file is cut back to its previous length and the exception propagates: the record is not in the
+     * log and must not be acknowledged. The next append writes at that same offset, so even a failed cut
+     * never leaves a torn frame before a later one.
      */
     public void append(final T record) throws IOException {
         final byte[] frame = frame(record, codec, form);
