@@ -7,6 +7,7 @@ import io.canopy.aggregation.Mean;
 import io.canopy.aggregation.MultiKrum;
 import io.canopy.aggregation.TrimmedMean;
 import io.canopy.aggregation.UpdateBlock;
+import io.canopy.io.FileFormatException;
 import io.canopy.ops.cli.CliCommand;
 import io.canopy.ops.cli.Options;
 import io.canopy.ops.cli.Options.Spec;
@@ -15,7 +16,6 @@ import io.canopy.ops.json.JsonWriter;
 import io.canopy.ops.matrix.CsvMatrix;
 import io.canopy.ops.matrix.Matrix;
 import io.canopy.ops.matrix.MatrixFiles;
-import io.canopy.ops.matrix.MatrixFormatException;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
@@ -76,7 +76,7 @@ public final class AggregateCommand implements CliCommand {
         final Matrix m;
         try {
             m = MatrixFiles.read(in);
-        } catch (final MatrixFormatException e) {
+        } catch (final FileFormatException e) {
             throw new UsageException(e.getMessage());
         } catch (final IOException e) {
             throw new UsageException(in + ": cannot read: " + e.getMessage());

@@ -1,5 +1,6 @@
 package io.canopy.ops.matrix;
 
+import io.canopy.io.FileFormatException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Writer;
@@ -17,7 +18,7 @@ public final class CsvMatrix {
     private CsvMatrix() {
     }
 
-    public static Matrix read(final Path file) throws IOException, MatrixFormatException {
+    public static Matrix read(final Path file) throws IOException {
         float[] data = new float[1024];
         int size = 0;
         int cols = -1;
@@ -37,13 +38,13 @@ public final class CsvMatrix {
                     cols = fields.length;
                     firstLine = lineNo;
                 } else if (fields.length != cols) {
-                    throw new MatrixFormatException(file, "line " + lineNo + " has " + fields.length
+                    throw new FileFormatException(file, "line " + lineNo + " has " + fields.length
                         + " values, expected " + cols + " (as on line " + firstLine + ")");
                 }
                 if (size + cols > data.length) {
                     final long grown = Math.max((long) data.length * 2, (long) size + cols);
                     if (grown > Integer.MAX_VALUE - 16) {
-                        throw new MatrixFormatException(file, "more values than one Java array can hold (2^31 - 16)");
+                        throw new FileFormatException(file, "more values than one Java array can hold (2^31 - 16)");
                     }
                     data = Arrays.copyOf(data, (int) grown);
                 }
@@ -53,16 +54,16 @@ public final class CsvMatrix {
                 rows++;
             }
         } catch (final java.nio.charset.MalformedInputException e) {
-            throw new MatrixFormatException(file, "not UTF-8 text (is it a binary file?)");
+            throw new FileFormatException(file, "not UTF-8 text (is it a binary file?)");
         }
         if (rows == 0) {
-            throw new MatrixFormatException(file, "no rows (the file is empty or only comments)");
+            throw new FileFormatException(file, "no rows (the file is empty or only comments)");
         }
         return new Matrix(size == data.length ? data : Arrays.copyOf(data, size), rows, cols);
     }
 
     private static float parse(final Path file, final int line, final int col, final String s)
-        throws MatrixFormatException {
+        throws FileFormatException {
         double v;
         try {
             v = switch (s.toLowerCase(java.util.Locale.ROOT)) {
@@ -73,12 +74,12 @@ public final class CsvMatrix {
                 default -> Double.parseDouble(s);
             };
         } catch (final NumberFormatException e) {
-            throw new MatrixFormatException(file, "line " + line + ", field " + (col + 1) + ": '" + s
+            throw new FileFormatException(file, "line " + line + ", field " + (col + 1) + ": '" + s
                 + "' is not a number");
         }
         final float x = (float) v;
         if (Double.isFinite(v) && Float.isInfinite(x)) {
-            throw new MatrixFormatException(file, "line " + line + ", field " + (col + 1) + ": " + s
+            throw new FileFormatException(file, "line " + line + ", field " + (col + 1) + ": " + s
                 + " does not fit in float32");
         }
         return x;
