@@ -78,6 +78,7 @@ final class DemoRun {
                         return Behaviors.same();
                     }).build();
             }), "demo-rounds", Props.empty());
+            fleet.awaitReady(TimeUnit.MINUTES.toMillis(5));
             Thread.sleep(200); // let both listeners subscribe before the first round opens
 
             fleet.system().tell(new GlobalCoordinator.Start(first, s.rounds(), collector));
@@ -97,10 +98,13 @@ final class DemoRun {
                     long lateBefore = fleet.clusterTier().runtime().ingest().lateAfterClose();
                     var tick = ticker.scheduleAtFixedRate(() -> {
                         RoundStats live = swarm.stats();
-                        progress.printf("round %d: %,d / ~%,d invited leaves sent, clusters closed %d/%d, continents %d/%d%n",
+                        var ingest = fleet.clusterTier().runtime().ingest();
+                        progress.printf("round %d: %,d / ~%,d invited leaves sent, clusters closed %d/%d, continents %d/%d"
+                                + " (awaiting %s; frames dropped: %,d no free block, %,d unknown cluster)%n",
                             plan.roundId(), swarm.leavesSent.get() - sentBefore, expectedLeaves,
                             live == null ? 0 : live.clustersReported, clusters,
-                            live == null ? 0 : live.continentsReported, first.layout().continents());
+                            live == null ? 0 : live.continentsReported, first.layout().continents(), swarm.awaiting(),
+                            ingest.poolExhaustedFrames(), ingest.unknownGroupFrames());
                     }, 1, 1, TimeUnit.SECONDS);
                     RoundStats stats;
                     RoundResult result;

@@ -21,6 +21,8 @@ import io.canopy.transport.TransportContext;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
  * Every tier in one JVM: an embedded Aeron media driver over IPC for the data plane, one Pekko actor
@@ -47,32 +49,57 @@ public final class EmbeddedFleet implements AutoCloseable {
             .maxFrameLength(GradientFrame.limits(0, FrameLimits.ANY_GROUP, dimension).maxFrameLength()));
         try {
             NanoClock clock = NanoClock.SYSTEM;
-            this.clusterTier = new ClusterTier(transport, layout, dimension, clusterPool, computeThreads + 1, true, clock);
-            this.continentalTier = new ContinentalTier(transport, layout, dimension,
-                Math.min(layout.continents(), Math.max(2, computeThreads + 1)), computeThreads + 1, clock);
+            this.clusterTier = new ClusterTier(transport, layout, range(layout.clusters()), dimension, clusterPool,
+                computeThreads + 1, true, clock);
+            // Every continent gets a block if they fit in 512 MiB; at large d only a few do, and the swarm's
+            // continent-by-continent order keeps no more than that open at once.
+            long blockBytes = 4L * layout.clustersPerContinent() * dimension;
+            int continentalPool = (int) Math.min(layout.continents(), Math.max(computeThreads + 1, (512L << 20) / blockBytes));
+            this.continentalTier = new ContinentalTier(transport, layout, range(layout.continents()), dimension,
+                continentalPool, computeThreads + 1, clock);
             this.globalTier = new GlobalTier(transport, layout.continents(), dimension, clock);
             this.system = ActorSystem.create(GlobalCoordinator.create(globalTier,
                 (context, continentReports) -> {
                     List<ActorRef<ContinentalAggregator.Command>> continents = new ArrayList<>();
                     for (int j = 0; j < layout.continents(); j++) {
                         int continent = j;
-                        continents.add(context.spawn(ContinentalAggregator.create(continent, continentalTier,
+                        continents.add(context.spawn(Behaviors.supervise(ContinentalAggregator.create(continent, continentalTier,
                             (continentContext, clusterReports) -> {
                                 List<ActorRef<ClusterAggregator.Command>> clusters = new ArrayList<>();
                                 for (int i = 0; i < layout.continentSizeOf(continent); i++) {
                                     int cluster = layout.clusterOf(continent, i);
-                                    clusters.add(continentContext.spawn(
-                                        ClusterAggregator.create(cluster, continent, clusterTier, clusterReports),
+                                    clusters.add(continentContext.spawn(Behaviors.supervise(
+                                            ClusterAggregator.create(cluster, continent, clusterTier, clusterReports))
+                                            .onFailure(SupervisorStrategy.restart()),
                                         "cluster-" + cluster, DispatcherSelector.fromConfig(COMPUTE_DISPATCHER)));
                                 }
                                 return clusters;
-                            }, continentReports), "continent-" + continent));
+                            }, continentReports)).onFailure(SupervisorStrategy.restart()), "continent-" + continent));
                     }
                     return continents;
                 }, optimizer, initialModel, delta), "canopy", config(computeThreads));
         } catch (RuntimeException e) {
             transport.close();
             throw e;
+        }
+    }
+
+    private static int[] range(int n) {
+        int[] all = new int[n];
+        for (int i = 0; i < n; i++) {
+            all[i] = i;
+        }
+        return all;
+    }
+
+    /** Waits until every cluster and continent actor is bound to its tier, so no close finds no one to tell. */
+    public void awaitReady(long timeoutMs) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (!clusterTier.ready() || !continentalTier.ready()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("the actor tree did not come up within " + timeoutMs + " ms");
+            }
+            Thread.sleep(5);
         }
     }
 

@@ -108,6 +108,11 @@ final class SwarmDriver implements AutoCloseable {
         });
     }
 
+    /** Clusters sent whose reports have not come back yet (a few, up to the window). */
+    String awaiting() {
+        return pending.keySet().stream().limit(8).map(String::valueOf).collect(java.util.stream.Collectors.joining(",", "[", "]"));
+    }
+
     RoundStats stats() {
         return current;
     }

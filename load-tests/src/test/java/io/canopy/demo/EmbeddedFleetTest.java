@@ -60,6 +60,7 @@ class EmbeddedFleetTest {
                     result.complete(r);
                     return Behaviors.same();
                 }).build(), "test-results", Props.empty());
+            fleet.awaitReady(30_000);
             fleet.system().tell(new GlobalCoordinator.Start(plan, 1, collector));
             stats.add(driver.run(plan, 60_000));
             return result.get(60, TimeUnit.SECONDS);

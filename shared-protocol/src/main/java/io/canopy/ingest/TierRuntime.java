@@ -27,6 +27,7 @@ public final class TierRuntime {
     private final FrameSubscriber subscriber;
     private final BlockingQueue<FramePublisher> publishers;
     private final AtomicLong opened = new AtomicLong(-1);
+    private final boolean frameTimeDeadlines;
 
     /**
      * @param inputStream        the stream this tier's inputs arrive on
@@ -39,6 +40,7 @@ public final class TierRuntime {
     public TierRuntime(CanopyTransport transport, String name, FrameLimits initialLimits, int inputStream,
                        int outputStream, int pool, int capacity, int publisherCount, boolean frameTimeDeadlines,
                        NanoClock clock, TierIngest.ClosedSink sink) {
+        this.frameTimeDeadlines = frameTimeDeadlines;
         QuorumPolicy any = QuorumPolicy.of(1, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ZERO);
         TierIngest.FrameClock frameClock = frameTimeDeadlines ? frame -> frame.timestampNs() : frame -> clock.nanoTime();
         this.ingest = new TierIngest(pool, capacity, initialLimits.dimension(), any, sink, frameClock);
@@ -65,7 +67,8 @@ public final class TierRuntime {
             return false;
         }
         subscriber.limits(limits);
-        ingest.openRound(round, groups, inputNormBound, projectOverNorm, openedAtNs);
+        // Frame timestamps count from the round's opening, so on frame time the round opens at 0.
+        ingest.openRound(round, groups, inputNormBound, projectOverNorm, frameTimeDeadlines ? 0L : openedAtNs);
         return true;
     }
 

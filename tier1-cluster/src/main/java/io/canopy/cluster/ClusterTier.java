@@ -28,16 +28,20 @@ public final class ClusterTier {
     private final FleetLayout layout;
     private final TierRuntime runtime;
     private final AtomicReferenceArray<ActorRef<ClusterAggregator.Command>> actors;
+    private final int[] served;
+    private final java.util.concurrent.atomic.AtomicInteger registered = new java.util.concurrent.atomic.AtomicInteger();
     private volatile RoundPlan current;
 
     /**
+     * @param served             the clusters this node aggregates
      * @param pool               blocks: clusters open at once on this node
      * @param publisherCount     publishers for aggregates: at least the compute threads
      * @param frameTimeDeadlines true when a simulated swarm's timestamps and watermarks drive the deadlines
      */
-    public ClusterTier(CanopyTransport transport, FleetLayout layout, int dimension, int pool, int publisherCount,
-                       boolean frameTimeDeadlines, NanoClock clock) {
+    public ClusterTier(CanopyTransport transport, FleetLayout layout, int[] served, int dimension, int pool,
+                       int publisherCount, boolean frameTimeDeadlines, NanoClock clock) {
         this.layout = layout;
+        this.served = served.clone();
         this.actors = new AtomicReferenceArray<>(layout.clusters());
         this.runtime = new TierRuntime(transport, "canopy-cluster-ingest",
             GradientFrame.limits(0, FrameLimits.ANY_GROUP, dimension), Streams.LEAF_TO_CLUSTER,
@@ -47,7 +51,14 @@ public final class ClusterTier {
 
     /** Binds a cluster's actor; done once when the node starts serving the cluster. */
     public void register(int cluster, ActorRef<ClusterAggregator.Command> actor) {
-        actors.set(cluster, actor);
+        if (actors.getAndSet(cluster, actor) == null) {
+            registered.incrementAndGet();
+        }
+    }
+
+    /** Whether every served cluster's actor is bound: until then a close could find no one to tell. */
+    public boolean ready() {
+        return registered.get() == served.length;
     }
 
     /** Opens round {@code plan} for every cluster this node serves; the first call per round does it. */
@@ -55,7 +66,7 @@ public final class ClusterTier {
         if (runtime.isOpen(plan.roundId())) {
             return;
         }
-        RoundGroups next = new RoundGroups(plan, servedClusters());
+        RoundGroups next = new RoundGroups(plan, served);
         FrameLimits limits = GradientFrame.limits(plan.roundId(), FrameLimits.ANY_GROUP, plan.dimension())
             .withCodecs(plan.codec());
         // Published before the ingest can close anything for the round, so every close finds its plan.
@@ -94,20 +105,6 @@ public final class ClusterTier {
         return layout;
     }
 
-    private int[] servedClusters() {
-        int count = 0;
-        for (int k = 0; k < actors.length(); k++) {
-            count += actors.get(k) != null ? 1 : 0;
-        }
-        int[] served = new int[count];
-        for (int k = 0, i = 0; k < actors.length(); k++) {
-            if (actors.get(k) != null) {
-                served[i++] = k;
-            }
-        }
-        return served;
-    }
-
     private void onClosed(long round, int cluster, IngestBlock block, QuorumOutcome outcome, long closedAfterNs) {
         ActorRef<ClusterAggregator.Command> actor = actors.get(cluster);
         if (actor == null) {
@@ -126,6 +123,7 @@ public final class ClusterTier {
     private static final class RoundGroups implements TierIngest.Groups {
         private final RoundPlan plan;
         private final int[] served;
+    private final java.util.concurrent.atomic.AtomicInteger registered = new java.util.concurrent.atomic.AtomicInteger();
         private final int[] invited;
         private final QuorumPolicy[] policies;
 

@@ -26,10 +26,14 @@ public final class ContinentalTier {
     private final TierRuntime runtime;
     private final AtomicReferenceArray<ActorRef<ContinentalAggregator.Command>> actors;
     private volatile RoundPlan current;
+    private final int[] served;
+    private final java.util.concurrent.atomic.AtomicInteger registered = new java.util.concurrent.atomic.AtomicInteger();
 
-    public ContinentalTier(CanopyTransport transport, FleetLayout layout, int dimension, int pool, int publisherCount,
-                           NanoClock clock) {
+    /** @param served the continents this node aggregates */
+    public ContinentalTier(CanopyTransport transport, FleetLayout layout, int[] served, int dimension, int pool,
+                           int publisherCount, NanoClock clock) {
         this.layout = layout;
+        this.served = served.clone();
         this.actors = new AtomicReferenceArray<>(layout.continents());
         this.runtime = new TierRuntime(transport, "canopy-continental-ingest",
             AggregateFrame.limits(0, FrameLimits.ANY_GROUP, dimension), Streams.CLUSTER_TO_CONTINENT,
@@ -37,7 +41,14 @@ public final class ContinentalTier {
     }
 
     public void register(int continent, ActorRef<ContinentalAggregator.Command> actor) {
-        actors.set(continent, actor);
+        if (actors.getAndSet(continent, actor) == null) {
+            registered.incrementAndGet();
+        }
+    }
+
+    /** Whether every served continent's actor is bound. */
+    public boolean ready() {
+        return registered.get() == served.length;
     }
 
     /** Opens {@code plan}'s round for the continents this node serves; the first call per round does it. */
@@ -45,7 +56,6 @@ public final class ContinentalTier {
         if (runtime.isOpen(plan.roundId())) {
             return;
         }
-        int[] served = served();
         QuorumPolicy template = plan.continental().policy();
         TierIngest.Groups groups = new TierIngest.Groups() {
             @Override
@@ -93,20 +103,6 @@ public final class ContinentalTier {
 
     public TierRuntime runtime() {
         return runtime;
-    }
-
-    private int[] served() {
-        int count = 0;
-        for (int j = 0; j < actors.length(); j++) {
-            count += actors.get(j) != null ? 1 : 0;
-        }
-        int[] served = new int[count];
-        for (int j = 0, i = 0; j < actors.length(); j++) {
-            if (actors.get(j) != null) {
-                served[i++] = j;
-            }
-        }
-        return served;
     }
 
     private void onClosed(long round, int continent, IngestBlock block, QuorumOutcome outcome, long closedAfterNs) {
