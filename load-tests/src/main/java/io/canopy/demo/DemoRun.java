@@ -100,11 +100,14 @@ final class DemoRun {
                         RoundStats live = swarm.stats();
                         var ingest = fleet.clusterTier().runtime().ingest();
                         progress.printf("round %d: %,d / ~%,d invited leaves sent, clusters closed %d/%d, continents %d/%d"
-                                + " (awaiting %s; frames dropped: %,d no free block, %,d unknown cluster)%n",
+                                + " (awaiting %s; frames dropped: %,d no free block, %,d unknown cluster; continental frames"
+                                + " in %,d, refused %,d)%n",
                             plan.roundId(), swarm.leavesSent.get() - sentBefore, expectedLeaves,
                             live == null ? 0 : live.clustersReported, clusters,
                             live == null ? 0 : live.continentsReported, first.layout().continents(), swarm.awaiting(),
-                            ingest.poolExhaustedFrames(), ingest.unknownGroupFrames());
+                            ingest.poolExhaustedFrames(), ingest.unknownGroupFrames(),
+                            fleet.continentalTier().runtime().subscriber().accepted(),
+                            fleet.continentalTier().runtime().subscriber().rejectedTotal());
                     }, 1, 1, TimeUnit.SECONDS);
                     RoundStats stats;
                     RoundResult result;

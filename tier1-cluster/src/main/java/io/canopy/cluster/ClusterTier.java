@@ -62,19 +62,19 @@ public final class ClusterTier {
     }
 
     /** Opens round {@code plan} for every cluster this node serves; the first call per round does it. */
-    public void openRound(RoundPlan plan, long openedAtNs) {
-        if (runtime.isOpen(plan.roundId())) {
+    public synchronized void openRound(RoundPlan plan, long openedAtNs) {
+        // Every cluster actor calls this on its Open; the first does the work, under the lock, so the plan a
+        // close will look up is never unset by a racing caller.
+        RoundPlan previous = current;
+        if (previous != null && previous.roundId() >= plan.roundId()) {
             return;
         }
         RoundGroups next = new RoundGroups(plan, served);
         FrameLimits limits = GradientFrame.limits(plan.roundId(), FrameLimits.ANY_GROUP, plan.dimension())
             .withCodecs(plan.codec());
         // Published before the ingest can close anything for the round, so every close finds its plan.
-        RoundPlan previous = current;
         current = plan;
-        if (!runtime.openRound(plan.roundId(), limits, next, plan.clipNorm(), false, openedAtNs)) {
-            current = previous;
-        }
+        runtime.openRound(plan.roundId(), limits, next, plan.clipNorm(), false, openedAtNs);
     }
 
     /** Whether the ingest agent is collecting {@code round} (a local swarm waits for this before sending). */

@@ -52,8 +52,9 @@ public final class ContinentalTier {
     }
 
     /** Opens {@code plan}'s round for the continents this node serves; the first call per round does it. */
-    public void openRound(RoundPlan plan, long openedAtNs) {
-        if (runtime.isOpen(plan.roundId())) {
+    public synchronized void openRound(RoundPlan plan, long openedAtNs) {
+        RoundPlan previous = current;
+        if (previous != null && previous.roundId() >= plan.roundId()) {
             return;
         }
         QuorumPolicy template = plan.continental().policy();
@@ -73,12 +74,9 @@ public final class ContinentalTier {
                 return cluster >= 0 && cluster < layout.clusters() && layout.continentOf((int) cluster) == continent;
             }
         };
-        RoundPlan previous = current;
         current = plan;
-        if (!runtime.openRound(plan.roundId(), AggregateFrame.limits(plan.roundId(), FrameLimits.ANY_GROUP, plan.dimension()),
-            groups, plan.continental().inputNormBound(), true, openedAtNs)) {
-            current = previous;
-        }
+        runtime.openRound(plan.roundId(), AggregateFrame.limits(plan.roundId(), FrameLimits.ANY_GROUP, plan.dimension()),
+            groups, plan.continental().inputNormBound(), true, openedAtNs);
     }
 
     public boolean isOpen(long round) {
