@@ -83,9 +83,9 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
     }
 
     private Behavior<Command> onClosed(Closed closed) {
-        if (plan != null && closed.plan().roundId() < plan.roundId()) {
-            getContext().getLog().warn("cluster {}: a block for round {} closed, but round {} is open; dropped",
-                cluster, closed.plan().roundId(), plan.roundId());
+        if (closed.plan().roundId() != tier.currentRound() || (plan != null && closed.plan().roundId() < plan.roundId())) {
+            getContext().getLog().warn("cluster {}: a block for round {} closed, but the tier's round is {}; dropped",
+                cluster, closed.plan().roundId(), tier.currentRound());
             tier.release(closed.block());
             return this;
         }

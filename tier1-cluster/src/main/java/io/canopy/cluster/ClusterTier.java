@@ -78,6 +78,12 @@ public final class ClusterTier {
     }
 
     /** Whether the ingest agent is collecting {@code round} (a local swarm waits for this before sending). */
+    /** The round this node's tier has opened last, or −1 before the first. */
+    public long currentRound() {
+        RoundPlan plan = current;
+        return plan == null ? -1 : plan.roundId();
+    }
+
     public boolean isOpen(long round) {
         return runtime.isOpen(round);
     }

@@ -128,6 +128,7 @@ public final class ContinentalAggregator extends AbstractBehavior<ContinentalAgg
             return this;
         }
         if (plan == null || report.roundId() != plan.roundId() || report.continentId() != continent
+            || report.clusterId() < 0 || report.clusterId() >= tier.layout().clusters()
             || tier.layout().continentOf(report.clusterId()) != continent) {
             getContext().getLog().warn("continent {}: ignoring a report from cluster {} for round {} (continent {})",
                 continent, report.clusterId(), report.roundId(), report.continentId());
@@ -142,9 +143,9 @@ public final class ContinentalAggregator extends AbstractBehavior<ContinentalAgg
 
     private Behavior<Command> onClosed(Closed closed) {
         IngestBlock block = closed.block();
-        if (plan != null && closed.plan().roundId() < plan.roundId()) {
-            getContext().getLog().warn("continent {}: a block for round {} closed, but round {} is open; dropped",
-                continent, closed.plan().roundId(), plan.roundId());
+        if (closed.plan().roundId() != tier.currentRound() || (plan != null && closed.plan().roundId() < plan.roundId())) {
+            getContext().getLog().warn("continent {}: a block for round {} closed, but the tier's round is {}; dropped",
+                continent, closed.plan().roundId(), tier.currentRound());
             tier.release(block);
             return this;
         }

@@ -79,6 +79,12 @@ public final class ContinentalTier {
             groups, plan.continental().inputNormBound(), true, openedAtNs);
     }
 
+    /** The round this node's tier has opened last, or −1 before the first. */
+    public long currentRound() {
+        RoundPlan plan = current;
+        return plan == null ? -1 : plan.roundId();
+    }
+
     public boolean isOpen(long round) {
         return runtime.isOpen(round);
     }
