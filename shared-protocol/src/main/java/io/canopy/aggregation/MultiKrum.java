@@ -2,6 +2,7 @@ package io.canopy.aggregation;
 
 import io.canopy.kernel.GramMatrix;
 import io.canopy.kernel.Parallel;
+import io.canopy.kernel.Quickselect;
 import java.util.Arrays;
 
 /**
@@ -142,7 +143,7 @@ public final class MultiKrum implements AggregationRule {
                 scores[i] = 0.0;
                 continue;
             }
-            final double threshold = kthSmallest(row, n - 1, neighbours - 1);
+            final double threshold = Quickselect.kthSmallest(row, n - 1, neighbours - 1);
             double s = 0;
             int below = 0;
             for (int j = 0; j < n; j++) {
@@ -156,54 +157,5 @@ public final class MultiKrum implements AggregationRule {
             scores[i] = s + (neighbours - below) * threshold;
         }
         return scores;
-    }
-
-    /** The k-th smallest (0-based) of a[0..n), rearranging a: Hoare's quickselect with a median-of-three pivot. */
-    static double kthSmallest(final double[] a, final int n, final int k) {
-        int lo = 0;
-        int hi = n - 1;
-        while (hi > lo) {
-            final int mid = (lo + hi) >>> 1;
-            // Median of three, placed at mid, guards against sorted rows.
-            if (a[mid] < a[lo]) {
-                swap(a, mid, lo);
-            }
-            if (a[hi] < a[lo]) {
-                swap(a, hi, lo);
-            }
-            if (a[hi] < a[mid]) {
-                swap(a, hi, mid);
-            }
-            final double pivot = a[mid];
-            int i = lo;
-            int j = hi;
-            while (i <= j) {
-                while (a[i] < pivot) {
-                    i++;
-                }
-                while (a[j] > pivot) {
-                    j--;
-                }
-                if (i <= j) {
-                    swap(a, i, j);
-                    i++;
-                    j--;
-                }
-            }
-            if (k <= j) {
-                hi = j;
-            } else if (k >= i) {
-                lo = i;
-            } else {
-                return a[k];
-            }
-        }
-        return a[k];
-    }
-
-    private static void swap(final double[] a, final int i, final int j) {
-        final double t = a[i];
-        a[i] = a[j];
-        a[j] = t;
     }
 }

@@ -1,5 +1,7 @@
 package io.canopy.codec;
 
+import io.canopy.kernel.Quickselect;
+
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -104,7 +106,7 @@ public final class TopKEncoder {
             }
             final long expected = Math.max(16, 2L * k * s / d);
             final int rank = (int) Math.max(0, s - expected - 4 * (long) Math.sqrt(expected));
-            final float lower = Selection.kthSmallest(sample, s, rank);
+            final float lower = Quickselect.kthSmallest(sample, s, rank);
             int c = 0;
             final int cap = candidates.length;
             for (int i = 0; i < d; i++) {
@@ -119,7 +121,7 @@ public final class TopKEncoder {
             }
             if (c >= k) {
                 candidateCount = c;
-                return Selection.kthSmallest(candidates, c, c - k);
+                return Quickselect.kthSmallest(candidates, c, c - k);
             }
             fallbacks++;
         }
@@ -127,7 +129,7 @@ public final class TopKEncoder {
             magnitudes[i] = Math.abs(acc[i]);
         }
         candidateCount = -1;
-        return Selection.kthSmallest(magnitudes, d, d - k);
+        return Quickselect.kthSmallest(magnitudes, d, d - k);
     }
 
     /** How many magnitudes exceed {@code t}: all of them are candidates when candidates were used. */

@@ -54,6 +54,11 @@ class MultiKrumWorkspaceTest {
         double[] sorted = values.clone();
         java.util.Arrays.sort(sorted);
         int k = random.nextInt(n);
-        org.junit.jupiter.api.Assertions.assertEquals(sorted[k], MultiKrum.kthSmallest(values.clone(), n, k));
+        org.junit.jupiter.api.Assertions.assertEquals(sorted[k], io.canopy.kernel.Quickselect.kthSmallest(values.clone(), n, k));
+        float[] floats = new float[n];
+        for (int i = 0; i < n; i++) {
+            floats[i] = (float) values[i];
+        }
+        org.junit.jupiter.api.Assertions.assertEquals((float) sorted[k], io.canopy.kernel.Quickselect.kthSmallest(floats, n, k));
     }
 }

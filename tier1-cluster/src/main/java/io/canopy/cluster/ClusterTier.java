@@ -1,10 +1,9 @@
 package io.canopy.cluster;
 
-import java.util.concurrent.atomic.AtomicReferenceArray;
-
 import io.canopy.frame.FrameLimits;
 import io.canopy.frame.GradientFrame;
 import io.canopy.ingest.IngestBlock;
+import io.canopy.ingest.TierActors;
 import io.canopy.ingest.TierIngest;
 import io.canopy.ingest.TierRuntime;
 import io.canopy.round.Invitations;
@@ -27,10 +26,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 public final class ClusterTier {
     private final FleetLayout layout;
     private final TierRuntime runtime;
-    private final AtomicReferenceArray<ActorRef<ClusterAggregator.Command>> actors;
-    private final int[] served;
-    private final java.util.concurrent.atomic.AtomicInteger registered = new java.util.concurrent.atomic.AtomicInteger();
-    private volatile RoundPlan current;
+    private final TierActors<ClusterAggregator.Command> actors;
 
     /**
      * @param served             the clusters this node aggregates
@@ -41,8 +37,7 @@ public final class ClusterTier {
     public ClusterTier(CanopyTransport transport, FleetLayout layout, int[] served, int dimension, int pool,
                        int publisherCount, boolean frameTimeDeadlines, NanoClock clock) {
         this.layout = layout;
-        this.served = served.clone();
-        this.actors = new AtomicReferenceArray<>(layout.clusters());
+        this.actors = new TierActors<>(layout.clusters(), served, ClusterAggregator.Closed::new);
         this.runtime = new TierRuntime(transport, "canopy-cluster-ingest",
             GradientFrame.limits(0, FrameLimits.ANY_GROUP, dimension), Streams.LEAF_TO_CLUSTER,
             Streams.CLUSTER_TO_CONTINENT, pool, layout.clusterSize(), publisherCount, frameTimeDeadlines, clock,
@@ -51,39 +46,34 @@ public final class ClusterTier {
 
     /** Binds a cluster's actor; done once when the node starts serving the cluster. */
     public void register(int cluster, ActorRef<ClusterAggregator.Command> actor) {
-        if (actors.getAndSet(cluster, actor) == null) {
-            registered.incrementAndGet();
-        }
+        actors.register(cluster, actor);
     }
 
     /** Whether every served cluster's actor is bound: until then a close could find no one to tell. */
     public boolean ready() {
-        return registered.get() == served.length;
+        return actors.ready();
     }
 
     /** Opens round {@code plan} for every cluster this node serves; the first call per round does it. */
     public synchronized void openRound(RoundPlan plan, long openedAtNs) {
         // Every cluster actor calls this on its Open; the first does the work, under the lock, so the plan a
         // close will look up is never unset by a racing caller.
-        RoundPlan previous = current;
-        if (previous != null && previous.roundId() >= plan.roundId()) {
+        if (!actors.advanceTo(plan)) {
             return;
         }
-        RoundGroups next = new RoundGroups(plan, served);
+        RoundGroups next = new RoundGroups(plan, actors.served());
         FrameLimits limits = GradientFrame.limits(plan.roundId(), FrameLimits.ANY_GROUP, plan.dimension())
             .withCodecs(plan.codec());
-        // Published before the ingest can close anything for the round, so every close finds its plan.
-        current = plan;
+        // The plan is published (advanceTo) before the ingest can close anything, so every close finds it.
         runtime.openRound(plan.roundId(), limits, next, plan.clipNorm(), false, openedAtNs);
     }
 
-    /** Whether the ingest agent is collecting {@code round} (a local swarm waits for this before sending). */
     /** The round this node's tier has opened last, or −1 before the first. */
     public long currentRound() {
-        RoundPlan plan = current;
-        return plan == null ? -1 : plan.roundId();
+        return actors.currentRound();
     }
 
+    /** Whether the ingest agent is collecting {@code round} (a local swarm waits for this before sending). */
     public boolean isOpen(long round) {
         return runtime.isOpen(round);
     }
@@ -112,17 +102,7 @@ public final class ClusterTier {
     }
 
     private void onClosed(long round, int cluster, IngestBlock block, QuorumOutcome outcome, long closedAfterNs) {
-        ActorRef<ClusterAggregator.Command> actor = actors.get(cluster);
-        if (actor == null) {
-            release(block);
-            return;
-        }
-        RoundPlan plan = current;
-        if (plan == null || plan.roundId() != round) {
-            release(block);
-            return;
-        }
-        actor.tell(new ClusterAggregator.Closed(plan, block, outcome, closedAfterNs));
+        actors.onClosed(round, cluster, block, outcome, closedAfterNs, this::release);
     }
 
     /** The clusters of one round on this node: invitations counted once per cluster, on first need. */

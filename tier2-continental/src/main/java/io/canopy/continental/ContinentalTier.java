@@ -1,10 +1,9 @@
 package io.canopy.continental;
 
-import java.util.concurrent.atomic.AtomicReferenceArray;
-
 import io.canopy.frame.AggregateFrame;
 import io.canopy.frame.FrameLimits;
 import io.canopy.ingest.IngestBlock;
+import io.canopy.ingest.TierActors;
 import io.canopy.ingest.TierIngest;
 import io.canopy.ingest.TierRuntime;
 import io.canopy.round.RoundPlan;
@@ -24,39 +23,33 @@ import org.apache.pekko.actor.typed.ActorRef;
 public final class ContinentalTier {
     private final FleetLayout layout;
     private final TierRuntime runtime;
-    private final AtomicReferenceArray<ActorRef<ContinentalAggregator.Command>> actors;
-    private volatile RoundPlan current;
-    private final int[] served;
-    private final java.util.concurrent.atomic.AtomicInteger registered = new java.util.concurrent.atomic.AtomicInteger();
+    private final TierActors<ContinentalAggregator.Command> actors;
 
     /** @param served the continents this node aggregates */
     public ContinentalTier(CanopyTransport transport, FleetLayout layout, int[] served, int dimension, int pool,
                            int publisherCount, NanoClock clock) {
         this.layout = layout;
-        this.served = served.clone();
-        this.actors = new AtomicReferenceArray<>(layout.continents());
+        this.actors = new TierActors<>(layout.continents(), served, ContinentalAggregator.Closed::new);
         this.runtime = new TierRuntime(transport, "canopy-continental-ingest",
             AggregateFrame.limits(0, FrameLimits.ANY_GROUP, dimension), Streams.CLUSTER_TO_CONTINENT,
             Streams.CONTINENT_TO_GLOBAL, pool, layout.clustersPerContinent(), publisherCount, false, clock, this::onClosed);
     }
 
     public void register(int continent, ActorRef<ContinentalAggregator.Command> actor) {
-        if (actors.getAndSet(continent, actor) == null) {
-            registered.incrementAndGet();
-        }
+        actors.register(continent, actor);
     }
 
     /** Whether every served continent's actor is bound. */
     public boolean ready() {
-        return registered.get() == served.length;
+        return actors.ready();
     }
 
     /** Opens {@code plan}'s round for the continents this node serves; the first call per round does it. */
     public synchronized void openRound(RoundPlan plan, long openedAtNs) {
-        RoundPlan previous = current;
-        if (previous != null && previous.roundId() >= plan.roundId()) {
+        if (!actors.advanceTo(plan)) {
             return;
         }
+        int[] served = actors.served();
         QuorumPolicy template = plan.continental().policy();
         TierIngest.Groups groups = new TierIngest.Groups() {
             @Override
@@ -74,15 +67,13 @@ public final class ContinentalTier {
                 return cluster >= 0 && cluster < layout.clusters() && layout.continentOf((int) cluster) == continent;
             }
         };
-        current = plan;
         runtime.openRound(plan.roundId(), AggregateFrame.limits(plan.roundId(), FrameLimits.ANY_GROUP, plan.dimension()),
             groups, plan.continental().inputNormBound(), true, openedAtNs);
     }
 
     /** The round this node's tier has opened last, or −1 before the first. */
     public long currentRound() {
-        RoundPlan plan = current;
-        return plan == null ? -1 : plan.roundId();
+        return actors.currentRound();
     }
 
     public boolean isOpen(long round) {
@@ -110,16 +101,6 @@ public final class ContinentalTier {
     }
 
     private void onClosed(long round, int continent, IngestBlock block, QuorumOutcome outcome, long closedAfterNs) {
-        ActorRef<ContinentalAggregator.Command> actor = actors.get(continent);
-        if (actor == null) {
-            release(block);
-            return;
-        }
-        RoundPlan plan = current;
-        if (plan == null || plan.roundId() != round) {
-            release(block);
-            return;
-        }
-        actor.tell(new ContinentalAggregator.Closed(plan, block, outcome, closedAfterNs));
+        actors.onClosed(round, continent, block, outcome, closedAfterNs, this::release);
     }
 }

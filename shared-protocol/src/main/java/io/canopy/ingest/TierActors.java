@@ -1,0 +1,91 @@
+package io.canopy.ingest;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+import io.canopy.round.RoundPlan;
+import io.canopy.straggler.QuorumOutcome;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * The actors of one tier on one node, by group id, and the round plan they are serving: what a closed
+ * block needs to find its aggregator. Shared by the cluster and continental tiers.
+ *
+ * @param <C> the aggregator's command type
+ */
+public final class TierActors<C> {
+
+    /** Builds the aggregator's "your block closed" message. */
+    @FunctionalInterface
+    public interface ClosedMessage<C> {
+        C closed(RoundPlan plan, IngestBlock block, QuorumOutcome outcome, long closedAfterNs);
+    }
+
+    private final AtomicReferenceArray<ActorRef<C>> actors;
+    private final AtomicInteger registered = new AtomicInteger();
+    private final int[] served;
+    private final ClosedMessage<C> message;
+    private volatile RoundPlan current;
+
+    /**
+     * @param groups every group id of the tier (clusters or continents), served here or not
+     * @param served the groups this node aggregates
+     */
+    public TierActors(int groups, int[] served, ClosedMessage<C> message) {
+        this.actors = new AtomicReferenceArray<>(groups);
+        this.served = served.clone();
+        this.message = message;
+    }
+
+    /** Binds a group's actor; a restarted actor binds again and is counted once. */
+    public void register(int group, ActorRef<C> actor) {
+        if (actors.getAndSet(group, actor) == null) {
+            registered.incrementAndGet();
+        }
+    }
+
+    /** Whether every served group's actor is bound: until then a close could find no one to tell. */
+    public boolean ready() {
+        return registered.get() == served.length;
+    }
+
+    public int[] served() {
+        return served.clone();
+    }
+
+    /**
+     * Makes {@code plan} the current round if it is newer; callers hold the tier's lock, so a racing
+     * caller can never set an older plan back.
+     *
+     * @return whether it was newer (the caller then opens the round's ingest)
+     */
+    public boolean advanceTo(RoundPlan plan) {
+        RoundPlan previous = current;
+        if (previous != null && previous.roundId() >= plan.roundId()) {
+            return false;
+        }
+        current = plan;
+        return true;
+    }
+
+    /** The round opened last, or −1 before the first. */
+    public long currentRound() {
+        RoundPlan plan = current;
+        return plan == null ? -1 : plan.roundId();
+    }
+
+    /**
+     * Tells a group's actor its block closed, with the round's plan; with no actor or no such round the
+     * block goes straight back through {@code release}.
+     */
+    public void onClosed(long round, int group, IngestBlock block, QuorumOutcome outcome, long closedAfterNs,
+                         java.util.function.Consumer<IngestBlock> release) {
+        ActorRef<C> actor = actors.get(group);
+        RoundPlan plan = current;
+        if (actor == null || plan == null || plan.roundId() != round) {
+            release.accept(block);
+            return;
+        }
+        actor.tell(message.closed(plan, block, outcome, closedAfterNs));
+    }
+}
