@@ -1,9 +1,7 @@
 package io.canopy.demo;
 
-import java.math.BigDecimal;
-import java.math.RoundingMode;
-
 import io.canopy.ingest.IngestRejection;
+import io.canopy.ops.format.Figures;
 import io.canopy.ops.json.JsonWriter;
 import io.canopy.privacy.plan.TierPlan;
 import io.canopy.straggler.QuorumOutcome;
@@ -110,12 +108,12 @@ final class DemoReport {
         return b.isEmpty() ? "none" : b.toString();
     }
 
-    static String down(double v, int digits) {
-        return Double.isFinite(v) ? BigDecimal.valueOf(v).setScale(digits, RoundingMode.FLOOR).toPlainString() : String.valueOf(v);
+    private static String down(double v, int digits) {
+        return Figures.down(v, digits);
     }
 
-    static String up(double v, int digits) {
-        return Double.isFinite(v) ? BigDecimal.valueOf(v).setScale(digits, RoundingMode.CEILING).toPlainString() : String.valueOf(v);
+    private static String up(double v, int digits) {
+        return Figures.up(v, digits);
     }
 
     private static String percentDown(double share) {

@@ -1,5 +1,7 @@
 package io.canopy.ops.privacy;
 
+import io.canopy.ops.format.Figures;
+
 import io.canopy.ops.cli.CliCommand;
 import io.canopy.ops.cli.Options;
 import io.canopy.ops.cli.Options.Spec;

@@ -1,5 +1,7 @@
 package io.canopy.ops.privacy;
 
+import io.canopy.ops.format.Figures;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
