@@ -13,8 +13,6 @@ public final class FeistelPermutation {
 
     private final long n;
     private final long seed;
-    private final int halfBits;
-    private final long halfMask;
 
     public FeistelPermutation(long n, long seed) {
         if (n < 1) {
@@ -22,9 +20,6 @@ public final class FeistelPermutation {
         }
         this.n = n;
         this.seed = seed;
-        int bits = Math.max(2, 64 - Long.numberOfLeadingZeros(n - 1));
-        this.halfBits = (bits + 1) / 2;
-        this.halfMask = (1L << halfBits) - 1;
     }
 
     public long size() {
@@ -33,51 +28,74 @@ public final class FeistelPermutation {
 
     /** The image of {@code x}; x must be in [0, n). */
     public long apply(long x) {
-        check(x);
-        long y = x;
-        do {
-            y = encrypt(y);
-        } while (y >= n);
-        return y;
+        return apply(n, seed, x);
     }
 
     /** The x with {@code apply(x) == y}. */
     public long invert(long y) {
-        check(y);
+        return invert(n, seed, y);
+    }
+
+    /**
+     * The image of {@code x} under the permutation of [0, n) seeded by {@code seed}, with no object: the
+     * form a per-frame or per-leaf caller uses, since building an instance per call cost 40 bytes that
+     * escape analysis did not remove.
+     */
+    public static long apply(long n, long seed, long x) {
+        check(n, x);
+        int halfBits = halfBits(n);
+        long y = x;
+        do {
+            y = encrypt(y, seed, halfBits);
+        } while (y >= n);
+        return y;
+    }
+
+    /** The inverse of {@link #apply(long, long, long)}. */
+    public static long invert(long n, long seed, long y) {
+        check(n, y);
+        int halfBits = halfBits(n);
         long x = y;
         do {
-            x = decrypt(x);
+            x = decrypt(x, seed, halfBits);
         } while (x >= n);
         return x;
     }
 
-    private long encrypt(long value) {
+    private static int halfBits(long n) {
+        int bits = Math.max(2, 64 - Long.numberOfLeadingZeros(n - 1));
+        return (bits + 1) / 2;
+    }
+
+    private static long encrypt(long value, long seed, int halfBits) {
+        long mask = (1L << halfBits) - 1;
         long left = value >>> halfBits;
-        long right = value & halfMask;
+        long right = value & mask;
         for (int round = 0; round < ROUNDS; round++) {
-            long next = left ^ roundFunction(round, right);
+            long next = left ^ roundFunction(seed, round, right, mask);
             left = right;
             right = next;
         }
         return (left << halfBits) | right;
     }
 
-    private long decrypt(long value) {
+    private static long decrypt(long value, long seed, int halfBits) {
+        long mask = (1L << halfBits) - 1;
         long left = value >>> halfBits;
-        long right = value & halfMask;
+        long right = value & mask;
         for (int round = ROUNDS - 1; round >= 0; round--) {
-            long previous = right ^ roundFunction(round, left);
+            long previous = right ^ roundFunction(seed, round, left, mask);
             right = left;
             left = previous;
         }
         return (left << halfBits) | right;
     }
 
-    private long roundFunction(int round, long half) {
-        return CounterHash.hash(seed, round, half, 0x5EED) & halfMask;
+    private static long roundFunction(long seed, int round, long half, long mask) {
+        return CounterHash.hash(seed, round, half, 0x5EED) & mask;
     }
 
-    private void check(long x) {
+    private static void check(long n, long x) {
         if (x < 0 || x >= n) {
             throw new IndexOutOfBoundsException("index " + x + " is outside [0, " + n + ")");
         }

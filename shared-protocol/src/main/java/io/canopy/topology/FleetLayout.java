@@ -51,12 +51,12 @@ public record FleetLayout(long leaves, int clusterSize, int clustersPerContinent
     /** The i-th leaf of cluster k. */
     public long leafAt(int cluster, int i) {
         checkIndex("leaf position", i, clusterSizeOf(cluster));
-        return leafPermutation().apply(start(cluster, leaves, clusters()) + i);
+        return FeistelPermutation.apply(leaves, seed, start(cluster, leaves, clusters()) + i);
     }
 
     /** The cluster leaf {@code leafId} is assigned to. */
     public int clusterOf(long leafId) {
-        long position = leafPermutation().invert(leafId);
+        long position = FeistelPermutation.invert(leaves, seed, leafId);
         return (int) bucketOf(position, leaves, clusters());
     }
 
@@ -69,23 +69,14 @@ public record FleetLayout(long leaves, int clusterSize, int clustersPerContinent
     /** The i-th cluster of continent j. */
     public int clusterOf(int continent, int i) {
         checkIndex("cluster position", i, continentSizeOf(continent));
-        return (int) clusterPermutation().apply(start(continent, clusters(), continents()) + i);
+        return (int) FeistelPermutation.apply(clusters(), ~seed, start(continent, clusters(), continents()) + i);
     }
 
     /** The continent cluster k reports to. */
     public int continentOf(int cluster) {
         checkIndex("cluster", cluster, clusters());
-        long position = clusterPermutation().invert(cluster);
+        long position = FeistelPermutation.invert(clusters(), ~seed, cluster);
         return (int) bucketOf(position, clusters(), continents());
-    }
-
-    /** Not cached: a record stays a value, and building one is a few shifts. */
-    private FeistelPermutation leafPermutation() {
-        return new FeistelPermutation(leaves, seed);
-    }
-
-    private FeistelPermutation clusterPermutation() {
-        return new FeistelPermutation(clusters(), ~seed);
     }
 
     /** First position of bucket b when `total` items are cut into `buckets` near-equal runs. */

@@ -97,4 +97,17 @@ class FleetLayoutTest {
         var e = assertThrows(IllegalArgumentException.class, () -> new FleetLayout(10, 11, 1, 0));
         assertEquals("clusterSize must be between 1 and leaves (10), was 11", e.getMessage());
     }
+
+    @Test
+    void lookups_on_the_per_frame_path_allocate_nothing() {
+        FleetLayout layout = new FleetLayout(10_000_000L, 1000, 100, 7L);
+        long[] leaf = {0};
+        long bytes = io.canopy.testing.AllocationMeter.steadyStateBytesPerCall(() -> {
+            long id = (leaf[0]++ * 7919) % 10_000_000L;
+            if (layout.leafAt(layout.clusterOf(id), 0) < 0) {
+                throw new AssertionError();
+            }
+        }, 100_000, 50, 0);
+        assertEquals(0, bytes);
+    }
 }
