@@ -1,5 +1,11 @@
 package io.canopy.demo;
 
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import io.canopy.global.ledger.DirectoryJournal;
+import io.canopy.global.ledger.RoundLedger;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,6 +42,12 @@ public final class DemoCommand implements CliCommand {
         Spec.value("beta", "B", "trimmed-mean trim fraction at tiers 2 and 3, in [0, 0.5) (default 0.1)"),
         Spec.value("window", "W", "clusters in flight at once; each holds cluster-size x d floats (default 4)"),
         Spec.value("threads", "N", "swarm and compute threads each (default: the cores, " + Runtime.getRuntime().availableProcessors() + ")"),
+        Spec.value("server-optimizer", "NAME", "the global tier's server step: fedavg (model += lr x update) or fedadam"
+            + " (Reddi et al. 2021, beta1 0.9, beta2 0.99, tau 1e-3) (default fedavg)"),
+        Spec.value("server-lr", "LR", "server learning rate (default 1 for fedavg, 0.1 for fedadam)"),
+        Spec.value("ledger", "DIR", "where the global tier makes each round durable: round ledger (rounds.yaml), privacy"
+            + " ledger (privacy.yaml) and model-v*.npy checkpoints; must not hold rounds yet (default"
+            + " .canopy/runs/demo-<UTC time> under the current directory)"),
         Spec.flag("secure-noise", "draw the DP noise from the secure sampler (default: the fast seeded sampler, right"
             + " for a simulation only)"),
         Spec.value("json", "FILE", "also write every figure as JSON to FILE"));
@@ -97,7 +109,10 @@ public final class DemoCommand implements CliCommand {
                 o.doubleValue("beta", 0.1),
                 o.has("secure-noise"),
                 o.intValue("window", 4, 1, 1024),
-                o.intValue("threads", cores, 1, 256));
+                o.intValue("threads", cores, 1, 256),
+                o.has("server-optimizer") ? o.get("server-optimizer") : "fedavg",
+                (float) o.doubleValue("server-lr", "fedadam".equals(o.get("server-optimizer")) ? 0.1 : 1.0),
+                ledger(o));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
@@ -114,6 +129,23 @@ public final class DemoCommand implements CliCommand {
             Files.move(tmp, json, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         }
         return OK;
+    }
+
+    /** The ledger directory: new, or one that holds no rounds yet (resuming a run is the fleet's job, not the demo's). */
+    private static Path ledger(Options o) throws UsageException {
+        Path dir = o.has("ledger") ? Path.of(o.get("ledger"))
+            : Path.of(".canopy", "runs", "demo-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)
+                .withZone(ZoneOffset.UTC).format(Instant.now()));
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new UsageException("--ledger " + dir + " is a file, not a directory");
+        }
+        for (String file : List.of(RoundLedger.YAML_FILE, RoundLedger.BINARY_FILE, DirectoryJournal.PRIVACY_FILE)) {
+            if (Files.exists(dir.resolve(file))) {
+                throw new UsageException("--ledger " + dir + " already holds " + file + " from an earlier run; a demo"
+                    + " starts at round 1, so give it a new directory");
+            }
+        }
+        return dir;
     }
 
     private static long longValue(Options o, String name, long dflt, long min, long max) throws UsageException {

@@ -44,6 +44,14 @@ final class DemoReport {
             b.append(String.format("  Multi-Krum vs ground truth: precision %s  recall %s  false-positive rate %s"
                     + "  (TP %,d FP %,d FN %,d TN %,d)%n", down(st.precision(), 4), down(st.recall(), 4),
                 up(st.falsePositiveRate(), 4), st.truePositives, st.falsePositives, st.falseNegatives, st.trueNegatives));
+            if (st.clustersOverKrumF > 0) {
+                b.append(String.format("  robustness: NOT GUARANTEED this round: %,d cluster(s) took in more Byzantine updates"
+                    + " than Multi-Krum's f=%d (up to %,d in one cluster); the bound below holds only where b <= f%n",
+                    st.clustersOverKrumF, st.krumF, st.mostByzantineInOneCluster));
+            } else if (st.krumF >= 0) {
+                b.append(String.format("  robustness: every cluster within Multi-Krum's bound (at most %,d Byzantine"
+                    + " updates in one cluster, f=%d)%n", st.mostByzantineInOneCluster, st.krumF));
+            }
             b.append(String.format("  global update vs honest mean: relative L2 error %s before tier-3 noise, %s as published%n",
                 up(f.robustError(), 4), up(f.relativeError(), 4)));
             b.append(String.format("  epsilon spent so far: %s (Balle et al. 2020; classic %s) at delta=%s, noise: %s%n",
@@ -52,10 +60,20 @@ final class DemoReport {
                     + " tier-2 %.4f s, tier-3 %.4f s CPU%n", wall, st.clusterAggregateNanos / 1e9,
                 percentDown(st.clusterAggregateNanos / (wall * 1e9 * s.threads())), st.continentAggregateNanos / 1e9,
                 r.aggregateNanos() / 1e9));
+            double busy = st.clusterAggregateNanos + f.clusterIngestNanos() + st.leafSendNanos + st.swarmSynthNanos;
+            b.append(String.format("  where the time went (busy thread time): Multi-Krum %s, cluster ingest (validate,"
+                    + " decode, copy) %s, leaf send (clip, encode, Aeron offer incl. back-pressure waits) %s, synthetic swarm %s%n",
+                percentDown(st.clusterAggregateNanos / busy), percentDown(f.clusterIngestNanos() / busy),
+                percentDown(st.leafSendNanos / busy), percentDown(st.swarmSynthNanos / busy)));
             b.append(String.format("  throughput %s updates aggregated per second%n%n",
                 down(st.accepted / wall, 0)));
         }
         b.append(String.format("peak heap %,d MiB (sum of heap pools' peaks)%n", o.peakHeapBytes() >> 20));
+        String journal = o.rounds().isEmpty() ? null : o.rounds().getLast().result().journal();
+        if (journal != null) {
+            b.append(String.format("round ledger, privacy ledger and model checkpoints: %s (./canopy privacy replay"
+                + " %s/privacy.yaml recomputes epsilon)%n", journal, journal));
+        }
         return b.toString();
     }
 
@@ -66,6 +84,8 @@ final class DemoReport {
             .field("clustersPerContinent", (long) s.clustersPerContinent()).field("dimension", (long) s.dimension())
             .field("rounds", (long) s.rounds()).field("byzantine", s.byzantine()).field("attack", s.attack().cliName())
             .field("dropout", s.dropout()).field("codec", s.codec().label()).field("seed", s.seed())
+            .field("ledger", o.rounds().isEmpty() || o.rounds().getLast().result().journal() == null ? null
+                : o.rounds().getLast().result().journal())
             .field("peakHeapBytes", o.peakHeapBytes()).field("startupSeconds", o.startupNanos() / 1e9);
         w.name("roundResults").beginArray();
         for (DemoRun.RoundFigures f : o.rounds()) {
@@ -80,11 +100,16 @@ final class DemoReport {
                 .field("continentsAccepted", (long) r.continentsAccepted()).field("continentsFailed", (long) r.continentsFailed())
                 .field("krumTruePositives", st.truePositives).field("krumFalsePositives", st.falsePositives)
                 .field("krumFalseNegatives", st.falseNegatives).field("krumTrueNegatives", st.trueNegatives)
+                .field("clustersOverKrumF", (long) st.clustersOverKrumF)
+                .field("mostByzantineInOneCluster", (long) st.mostByzantineInOneCluster)
                 .field("precision", st.precision()).field("recall", st.recall())
                 .field("falsePositiveRate", st.falsePositiveRate()).field("relativeError", f.relativeError()).field("relativeErrorBeforeNoise", f.robustError())
                 .field("epsilon", r.epsilon()).field("epsilonClassic", r.epsilonClassic()).field("delta", r.delta())
                 .field("sampler", r.sampler()).field("wallSeconds", f.wallNanos() / 1e9)
                 .field("multiKrumCpuSeconds", st.clusterAggregateNanos / 1e9)
+                .field("clusterIngestBusySeconds", f.clusterIngestNanos() / 1e9)
+                .field("leafSendSeconds", st.leafSendNanos / 1e9).field("swarmSynthSeconds", st.swarmSynthNanos / 1e9)
+                .field("leavesInvitedPerLedger", r.leaves().invited()).field("leavesAcceptedPerLedger", r.leaves().accepted())
                 .field("updatesPerSecond", st.accepted / (f.wallNanos() / 1e9))
                 .endObject();
         }

@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 
 import io.canopy.global.GlobalCoordinator;
 import io.canopy.global.RoundResult;
-import io.canopy.global.optimizer.FedAvgStep;
+import io.canopy.global.ledger.DirectoryJournal;
+import io.canopy.global.ledger.RoundJournal;
 import io.canopy.leaf.synthetic.SyntheticSwarm;
 import io.canopy.privacy.plan.PrivacyPlan;
 import io.canopy.round.RoundPlan;
@@ -27,7 +28,7 @@ final class DemoRun {
 
     /** One round's figures as the report prints them. */
     record RoundFigures(RoundStats stats, RoundResult result, double relativeError, double robustError, long lateAfterClose,
-                        long wallNanos) {
+                        long wallNanos, long clusterIngestNanos) {
     }
 
     /** The whole run. */
@@ -46,8 +47,9 @@ final class DemoRun {
         }
         long t0 = System.nanoTime();
         int pool = s.window() + s.threads() + 1;
-        try (EmbeddedFleet fleet = new EmbeddedFleet(first.layout(), s.dimension(), pool, s.threads(),
-                 new FedAvgStep(1.0f), new float[s.dimension()], s.delta());
+        try (RoundJournal journal = s.ledger() == null ? RoundJournal.none() : DirectoryJournal.open(s.ledger());
+             EmbeddedFleet fleet = new EmbeddedFleet(first.layout(), s.dimension(), pool, s.threads(),
+                 s.optimizer(), new float[s.dimension()], s.delta(), journal);
              SwarmDriver swarm = new SwarmDriver(fleet, new SyntheticSwarm(s.swarm()), s.threads(), s.window())) {
             long startup = System.nanoTime() - t0;
             List<CompletableFuture<RoundResult>> results = new ArrayList<>();
@@ -96,6 +98,7 @@ final class DemoRun {
                     long roundStart = System.nanoTime();
                     long sentBefore = swarm.leavesSent.get();
                     long lateBefore = fleet.clusterTier().runtime().ingest().lateAfterClose();
+                    long ingestBefore = fleet.clusterTier().runtime().ingestBusyNanos();
                     var tick = ticker.scheduleAtFixedRate(() -> {
                         RoundStats live = swarm.stats();
                         var ingest = fleet.clusterTier().runtime().ingest();
@@ -117,10 +120,14 @@ final class DemoRun {
                     } finally {
                         tick.cancel(false);
                     }
+                    if (result.journalProblem() != null) {
+                        throw new IllegalStateException(result.journalProblem());
+                    }
                     long wall = System.nanoTime() - roundStart;
                     long lateAfter = fleet.clusterTier().runtime().ingest().lateAfterClose() - lateBefore;
                     figures.add(new RoundFigures(stats, result, stats.relativeError(result.update()),
-                        stats.relativeError(result.robustUpdate()), lateAfter, wall));
+                        stats.relativeError(result.robustUpdate()), lateAfter, wall,
+                        fleet.clusterTier().runtime().ingestBusyNanos() - ingestBefore));
                     progress.printf("round %d closed: %s, %,d updates aggregated in %.2f s%n", plan.roundId(),
                         result.outcome(), stats.accepted, wall / 1e9);
                 }

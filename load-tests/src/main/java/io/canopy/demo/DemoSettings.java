@@ -1,5 +1,9 @@
 package io.canopy.demo;
 
+import io.canopy.global.optimizer.FedAdam;
+import io.canopy.global.optimizer.FedAvgStep;
+import io.canopy.global.optimizer.ServerOptimizer;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 
@@ -21,7 +25,7 @@ import io.canopy.topology.FleetLayout;
 record DemoSettings(long leaves, int clusterSize, int clustersPerContinent, int dimension, int rounds,
                     double samplingRate, double byzantine, Attack attack, double dropout, CodecId codec,
                     double epsilon, double delta, long seed, double krumShare, double beta, boolean secureNoise,
-                    int window, int threads) {
+                    int window, int threads, String serverOptimizer, float serverLearningRate, Path ledger) {
 
     static final float CLIP = 1.0f;
     static final double QUORUM = 0.6;
@@ -33,9 +37,21 @@ record DemoSettings(long leaves, int clusterSize, int clustersPerContinent, int 
                 + " --clusters-per-continent (" + perContinent + "), so that every cluster and continent is full"
                 + " and the privacy plan's sensitivities hold");
         }
+        if (!serverOptimizer.equals("fedavg") && !serverOptimizer.equals("fedadam")) {
+            throw new IllegalArgumentException("--server-optimizer must be fedavg or fedadam, got '" + serverOptimizer + "'");
+        }
+        if (!(serverLearningRate > 0) || Float.isInfinite(serverLearningRate)) {
+            throw new IllegalArgumentException("--server-lr must be positive and finite, got " + serverLearningRate);
+        }
         if (!(krumShare >= 0 && krumShare < 0.5)) {
             throw new IllegalArgumentException("--krum-f must be in [0, 0.5), got " + krumShare);
         }
+    }
+
+    /** The global tier's server step: FedAvg (x += lr·Δ) or FedAdam (Reddi et al. 2021). */
+    ServerOptimizer optimizer() {
+        return serverOptimizer.equals("fedadam") ? FedAdam.withDefaults(dimension, serverLearningRate)
+            : new FedAvgStep(serverLearningRate);
     }
 
     FleetLayout layout() {

@@ -12,6 +12,7 @@ import io.canopy.continental.ContinentalTier;
 import io.canopy.frame.FrameLimits;
 import io.canopy.frame.GradientFrame;
 import io.canopy.global.GlobalCoordinator;
+import io.canopy.global.ledger.RoundJournal;
 import io.canopy.global.GlobalTier;
 import io.canopy.global.optimizer.ServerOptimizer;
 import io.canopy.straggler.NanoClock;
@@ -45,6 +46,15 @@ public final class EmbeddedFleet implements AutoCloseable {
      */
     public EmbeddedFleet(FleetLayout layout, int dimension, int clusterPool, int computeThreads, ServerOptimizer optimizer,
                          float[] initialModel, double delta) {
+        this(layout, dimension, clusterPool, computeThreads, optimizer, initialModel, delta, RoundJournal.none());
+    }
+
+    /**
+     * @param clusterPool clusters open at once (blocks of clusterSize × d floats each)
+     * @param journal     where the coordinator makes each round durable (the caller closes it after the fleet)
+     */
+    public EmbeddedFleet(FleetLayout layout, int dimension, int clusterPool, int computeThreads, ServerOptimizer optimizer,
+                         float[] initialModel, double delta, RoundJournal journal) {
         this.transport = CanopyTransport.start(new TransportContext()
             .maxFrameLength(GradientFrame.limits(0, FrameLimits.ANY_GROUP, dimension).maxFrameLength()));
         try {
@@ -58,7 +68,9 @@ public final class EmbeddedFleet implements AutoCloseable {
             this.continentalTier = new ContinentalTier(transport, layout, range(layout.continents()), dimension,
                 continentalPool, computeThreads + 1, clock);
             this.globalTier = new GlobalTier(transport, layout.continents(), dimension, clock);
-            this.system = ActorSystem.create(GlobalCoordinator.create(globalTier,
+            GlobalCoordinator.Setup setup = new GlobalCoordinator.Setup(globalTier, optimizer, initialModel, delta, journal,
+                this::framesRejected);
+            this.system = ActorSystem.create(GlobalCoordinator.create(setup,
                 (context, continentReports) -> {
                     List<ActorRef<ContinentalAggregator.Command>> continents = new ArrayList<>();
                     for (int j = 0; j < layout.continents(); j++) {
@@ -77,11 +89,22 @@ public final class EmbeddedFleet implements AutoCloseable {
                             }, continentReports)).onFailure(SupervisorStrategy.restart()), "continent-" + continent));
                     }
                     return continents;
-                }, optimizer, initialModel, delta), "canopy", config(computeThreads));
+                }), "canopy", config(computeThreads));
         } catch (RuntimeException e) {
             transport.close();
             throw e;
         }
+    }
+
+    /** Frame refusals so far at the three tiers' subscribers, by {@link io.canopy.frame.RejectReason} ordinal. */
+    public long[] framesRejected() {
+        long[] sum = clusterTier.runtime().subscriber().rejectedByReason();
+        long[] continental = continentalTier.runtime().subscriber().rejectedByReason();
+        long[] global = globalTier.runtime().subscriber().rejectedByReason();
+        for (int i = 0; i < sum.length; i++) {
+            sum[i] += continental[i] + global[i];
+        }
+        return sum;
     }
 
     private static int[] range(int n) {

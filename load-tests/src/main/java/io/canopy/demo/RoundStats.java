@@ -34,7 +34,13 @@ final class RoundStats {
     long clusterAggregateNanos;
     long clusterNoiseNanos;
     long continentAggregateNanos;
+    long swarmSynthNanos;
+    long leafSendNanos;
     int clustersReported;
+    /** Clusters whose Multi-Krum took in more Byzantine updates than the f it assumed: no bound holds there. */
+    int clustersOverKrumF;
+    int mostByzantineInOneCluster;
+    int krumF = -1;
     int continentsReported;
     final double[] honestSum;
     long honestCount;
@@ -71,6 +77,11 @@ final class RoundStats {
         for (long latency : truth.byzantineLatencies()) {
             byzantineIn += latency <= report.closedAfterNs() ? 1 : 0;
         }
+        mostByzantineInOneCluster = Math.max(mostByzantineInOneCluster, byzantineIn);
+        krumF = krumF < 0 ? report.krumF() : Math.min(krumF, report.krumF());
+        if (byzantineIn > report.krumF()) {
+            clustersOverKrumF++;
+        }
         truePositives += tp;
         falsePositives += fp;
         falseNegatives += Math.max(0, byzantineIn - tp);
@@ -81,6 +92,11 @@ final class RoundStats {
         continentsReported++;
         continentOutcomes[report.outcome().ordinal()]++;
         continentAggregateNanos += report.aggregateNanos();
+    }
+
+    synchronized void addSwarmTime(long synthNanos, long sendNanos) {
+        swarmSynthNanos += synthNanos;
+        leafSendNanos += sendNanos;
     }
 
     synchronized void addHonest(double[] sum, long count) {

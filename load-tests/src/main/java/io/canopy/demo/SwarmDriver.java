@@ -49,6 +49,9 @@ final class SwarmDriver implements AutoCloseable {
         final double[] honestSum;
         long honestCount;
         long plannedRound = -1;
+        /** Time making synthetic updates, and time in the leaf client (clip, encode, offer to Aeron). */
+        long synthNanos;
+        long sendNanos;
 
         Sender(LeafClient client, int dimension) {
             this.client = client;
@@ -150,8 +153,11 @@ final class SwarmDriver implements AutoCloseable {
             .get(timeoutMs, TimeUnit.MILLISECONDS);
         for (Sender s : senders) {
             stats.addHonest(s.honestSum, s.honestCount);
+            stats.addSwarmTime(s.synthNanos, s.sendNanos);
             Arrays.fill(s.honestSum, 0.0);
             s.honestCount = 0;
+            s.synthNanos = 0;
+            s.sendNanos = 0;
         }
         return stats;
     }
@@ -195,8 +201,13 @@ final class SwarmDriver implements AutoCloseable {
             for (int j = 0; j < n; j++) {
                 long latency = keys[j] >>> INDEX_BITS;
                 long leaf = layout.leafAt(cluster, (int) (keys[j] & INDEX_MASK));
+                long t0 = System.nanoTime();
                 swarm.update(round, leaf, update, 0);
+                long t1 = System.nanoTime();
                 PublishResult result = s.client.send(leaf, cluster, latency, update, 0);
+                long t2 = System.nanoTime();
+                s.synthNanos += t1 - t0;
+                s.sendNanos += t2 - t1;
                 if (result != PublishResult.SENT) {
                     throw new IllegalStateException("leaf " + leaf + " could not send: " + result);
                 }

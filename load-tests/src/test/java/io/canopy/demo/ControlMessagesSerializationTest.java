@@ -13,6 +13,7 @@ import io.canopy.ingest.IngestRejection;
 import io.canopy.leaf.synthetic.Attack;
 import io.canopy.round.ClusterReport;
 import io.canopy.round.ContinentReport;
+import io.canopy.round.LeafTally;
 import io.canopy.round.RoundPlan;
 import io.canopy.straggler.CloseReason;
 import io.canopy.straggler.QuorumOutcome;
@@ -44,7 +45,7 @@ class ControlMessagesSerializationTest {
     @Test
     void round_plans_and_reports_cross_the_control_plane_intact() {
         DemoSettings settings = new DemoSettings(100_000, 1000, 10, 1000, 3, 1.0, 0.1, Attack.ALIE, 0.1, CodecId.INT8,
-            2.0, 1e-5, 42L, 0.25, 0.1, false, 4, 2);
+            2.0, 1e-5, 42L, 0.25, 0.1, false, 4, 2, "fedavg", 1.0f, null);
         RoundPlan plan = settings.firstRound(settings.privacyPlan());
         assertEquals(plan, roundTrip(plan));
         assertEquals(plan, roundTrip(new ClusterAggregator.Open(plan)).plan());
@@ -61,9 +62,14 @@ class ControlMessagesSerializationTest {
         assertArrayEquals(cluster.krumRejected(), back.krumRejected());
 
         ContinentReport continent = new ContinentReport(1, 1, QuorumOutcome.QUORUM_AT_DEADLINE, CloseReason.ALL_ACCOUNTED_FOR,
-            10, 9, 1, 0, rejected, 0, 3_000_000_000L, 1_000L, 2_000L);
+            10, 9, 1, 0, rejected, 0, 3_000_000_000L, 1_000L, 2_000L, LeafTally.of(cluster).plus(LeafTally.of(cluster)));
         ContinentReport continentBack = roundTrip(continent);
         assertEquals(continent.clustersFailed(), continentBack.clustersFailed());
         assertEquals(continent.closeReason(), continentBack.closeReason());
+        assertEquals(2000, continentBack.leaves().invited());
+        assertEquals(6, continentBack.leaves().krumRejected());
+        assertEquals(262, continentBack.leaves().rejected(IngestRejection.LATE));
+        assertEquals(2, continentBack.leaves().clustersReleased());
+        assertEquals(812_000_000L, continentBack.leaves().slowestClusterNs());
     }
 }

@@ -1,5 +1,6 @@
 package io.canopy.demo;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,6 +18,15 @@ import io.canopy.aggregation.reference.ReferenceTrimmedMean;
 import io.canopy.codec.CodecId;
 import io.canopy.global.GlobalCoordinator;
 import io.canopy.global.RoundResult;
+import io.canopy.global.ledger.DirectoryJournal;
+import io.canopy.global.ledger.ModelCheckpoint;
+import io.canopy.global.ledger.RoundJournal;
+import io.canopy.global.ledger.RoundLedger;
+import io.canopy.global.ledger.RoundRecord;
+import io.canopy.privacy.ledger.LedgerEntry;
+import io.canopy.privacy.ledger.PrivacyLedger;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
 import io.canopy.global.optimizer.FedAvgStep;
 import io.canopy.kernel.VectorKernels;
 import io.canopy.leaf.synthetic.Attack;
@@ -52,7 +62,13 @@ class EmbeddedFleetTest {
     }
 
     private static RoundResult runOneRound(RoundPlan plan, SwarmSpec spec, List<RoundStats> stats) throws Exception {
-        try (EmbeddedFleet fleet = new EmbeddedFleet(plan.layout(), plan.dimension(), 4, 2, new FedAvgStep(1f), new float[D], 1e-5);
+        return runOneRound(plan, spec, stats, RoundJournal.none());
+    }
+
+    private static RoundResult runOneRound(RoundPlan plan, SwarmSpec spec, List<RoundStats> stats, RoundJournal journal)
+        throws Exception {
+        try (EmbeddedFleet fleet = new EmbeddedFleet(plan.layout(), plan.dimension(), 4, 2, new FedAvgStep(1f), new float[D], 1e-5,
+                 journal);
              SwarmDriver driver = new SwarmDriver(fleet, new SyntheticSwarm(spec), 2, 3)) {
             CompletableFuture<RoundResult> result = new CompletableFuture<>();
             ActorRef<RoundResult> collector = fleet.system().systemActorOf(Behaviors.receive(RoundResult.class)
@@ -68,14 +84,18 @@ class EmbeddedFleetTest {
     }
 
     @Test
-    void without_noise_the_global_update_is_multi_krum_then_two_trimmed_means_of_the_same_updates() throws Exception {
+    void without_noise_the_global_update_is_multi_krum_then_two_trimmed_means_of_the_same_updates(@TempDir Path ledger)
+        throws Exception {
         // Every leaf answers well inside the soft deadline and the cluster expects all of them, so each
         // cluster aggregates exactly its leaves' clipped updates.
         QuorumPolicy everyone = new QuorumPolicy(20, 0.6, Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(5), 1.0);
         RoundPlan plan = plan(everyone);
         SwarmSpec spec = new SwarmSpec(3L, D, 1.0, 0.5, 0.5, 0.1, Attack.SIGN_FLIP, Double.NaN, 20, 0.0, 100.0, 0.3);
         List<RoundStats> stats = new ArrayList<>();
-        RoundResult result = runOneRound(plan, spec, stats);
+        RoundResult result;
+        try (DirectoryJournal journal = DirectoryJournal.open(ledger)) {
+            result = runOneRound(plan, spec, stats, journal);
+        }
 
         assertEquals(QuorumOutcome.COMPLETE, result.outcome());
         assertEquals(layout.continents(), result.continentsAccepted());
@@ -85,6 +105,46 @@ class EmbeddedFleetTest {
             assertEquals(expected[j], actual[j], 2e-6, "coordinate " + j);
         }
         assertEquals(240, stats.get(0).accepted);
+
+        // The round was made durable before it was announced: record, privacy entry and checkpoint agree with it.
+        RoundRecord record = RoundLedger.read(ledger).records().getFirst();
+        assertEquals(1, record.round());
+        assertEquals(1, record.modelVersion());
+        assertEquals(QuorumOutcome.COMPLETE, record.outcome());
+        assertEquals(layout.clusters(), record.clustersReleased());
+        assertEquals(240, record.leavesInvited());
+        assertEquals(240, record.leavesAccepted());
+        assertEquals(stats.get(0).truePositives + stats.get(0).falsePositives, record.krumRejected());
+        assertEquals(Double.POSITIVE_INFINITY, record.epsilon(), "no tier-3 noise: no guarantee, said so");
+        assertArrayEquals(result.model(), ModelCheckpoint.read(ledger.resolve(record.checkpoint()), record.modelCrc32c()));
+        List<LedgerEntry> privacy = PrivacyLedger.read(ledger.resolve(DirectoryJournal.PRIVACY_FILE)).entries();
+        assertEquals(1, privacy.size());
+        assertEquals(0.0, privacy.getFirst().publishedZ());
+    }
+
+    @Test
+    void more_byzantine_leaves_than_multi_krum_assumes_is_reported_as_no_guarantee() throws Exception {
+        QuorumPolicy everyone = new QuorumPolicy(20, 0.6, Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(5), 1.0);
+        RoundPlan plan = plan(everyone); // f = 0.2 x 20 = 4 per cluster
+        SwarmSpec spec = new SwarmSpec(3L, D, 1.0, 0.5, 0.5, 0.45, Attack.CONSTANT_DIRECTION, Double.NaN, 20, 0.0, 100.0, 0.3);
+        List<RoundStats> stats = new ArrayList<>();
+        runOneRound(plan, spec, stats);
+        RoundStats round = stats.getFirst();
+        SyntheticSwarm swarm = new SyntheticSwarm(spec);
+        int over = 0;
+        int most = 0;
+        for (int c = 0; c < layout.clusters(); c++) {
+            int byzantine = 0;
+            for (int l = 0; l < 20; l++) {
+                byzantine += swarm.isByzantine(layout.leafAt(c, l)) ? 1 : 0;
+            }
+            over += byzantine > 4 ? 1 : 0;
+            most = Math.max(most, byzantine);
+        }
+        assertTrue(over > 0, "the swarm must put more than f attackers into some cluster for this test to mean anything");
+        assertEquals(over, round.clustersOverKrumF);
+        assertEquals(most, round.mostByzantineInOneCluster);
+        assertEquals(4, round.krumF);
     }
 
     /** The composition computed from scratch with the scalar reference rules. */

@@ -5,6 +5,7 @@ import java.time.Duration;
 import io.canopy.codec.CodecId;
 import io.canopy.round.ClusterReport;
 import io.canopy.round.ContinentReport;
+import io.canopy.round.LeafTally;
 import io.canopy.round.RoundPlan;
 import io.canopy.round.TierSpec;
 import io.canopy.straggler.CloseReason;
@@ -34,6 +35,7 @@ public final class SharedControlTypes implements ControlTypes {
         registrar.register(112, RoundPlan.class);
         registrar.register(113, ClusterReport.class);
         registrar.register(114, ContinentReport.class);
+        registrar.register(115, LeafTally.class);
     }
 
     private static Class<?> typedActorRefClass() {

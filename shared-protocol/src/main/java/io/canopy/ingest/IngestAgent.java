@@ -16,6 +16,8 @@ public final class IngestAgent implements Agent {
     private final FrameSubscriber subscriber;
     private final NanoClock clock;
     private final boolean receiverClockDeadlines;
+    /** Written by the agent's thread only; read by reports. */
+    private volatile long busyNanos;
 
     /**
      * @param receiverClockDeadlines true to close groups on this node's clock; false when the frames'
@@ -32,12 +34,21 @@ public final class IngestAgent implements Agent {
 
     @Override
     public int doWork() {
+        long start = System.nanoTime();
         int work = ingest.drainCommands();
         work += subscriber.doWork();
         if (receiverClockDeadlines) {
             work += ingest.advance(clock.nanoTime());
         }
+        if (work > 0) {
+            busyNanos += System.nanoTime() - start;
+        }
         return work;
+    }
+
+    /** Time spent in duty cycles that did work (validating, decoding and copying frames, closing groups). */
+    public long busyNanos() {
+        return busyNanos;
     }
 
     @Override

@@ -28,6 +28,8 @@ public final class TierRuntime {
     private final BlockingQueue<FramePublisher> publishers;
     private final AtomicLong opened = new AtomicLong(-1);
     private final boolean frameTimeDeadlines;
+    private final IngestAgent agent;
+    private final NanoClock clock;
 
     /**
      * @param inputStream        the stream this tier's inputs arrive on
@@ -41,6 +43,7 @@ public final class TierRuntime {
                        int outputStream, int pool, int capacity, int publisherCount, boolean frameTimeDeadlines,
                        NanoClock clock, TierIngest.ClosedSink sink) {
         this.frameTimeDeadlines = frameTimeDeadlines;
+        this.clock = clock;
         QuorumPolicy any = QuorumPolicy.of(1, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ZERO);
         TierIngest.FrameClock frameClock = frameTimeDeadlines ? frame -> frame.timestampNs() : frame -> clock.nanoTime();
         this.ingest = new TierIngest(pool, capacity, initialLimits.dimension(), any, sink, frameClock);
@@ -51,7 +54,8 @@ public final class TierRuntime {
                 publishers.add(transport.publisher(outputStream));
             }
         }
-        transport.startAgent(new IngestAgent(name, ingest, subscriber, clock, !frameTimeDeadlines));
+        this.agent = new IngestAgent(name, ingest, subscriber, clock, !frameTimeDeadlines);
+        transport.startAgent(agent);
     }
 
     /**
@@ -103,6 +107,16 @@ public final class TierRuntime {
     /** One input of {@code group} will never come (its sender failed). */
     public void withdraw(long round, int group, long nowNs) {
         ingest.withdraw(round, group, nowNs);
+    }
+
+    /** Now on the clock this tier's deadlines run on (wall or virtual), for opening rounds and withdrawing inputs. */
+    public long nowNs() {
+        return clock.nanoTime();
+    }
+
+    /** The ingest agent's busy time so far (see {@link IngestAgent#busyNanos()}). */
+    public long ingestBusyNanos() {
+        return agent.busyNanos();
     }
 
     public TierIngest ingest() {

@@ -12,6 +12,8 @@ import io.canopy.straggler.QuorumOutcome;
  * @param clustersFailed     clusters that reported a failed quorum (stragglers)
  * @param rejectedByReason   ingest refusals, indexed by {@link io.canopy.ingest.IngestRejection} ordinal
  * @param trimmed            values dropped from each end of every coordinate
+ * @param leaves             the leaves under the continent, summed from the reports of its clusters that came
+ *                           in before this report left
  */
 public record ContinentReport(
     long roundId,
@@ -26,5 +28,12 @@ public record ContinentReport(
     int trimmed,
     long closedAfterNs,
     long aggregateNanos,
-    long noiseNanos) implements ControlMessage {
+    long noiseNanos,
+    LeafTally leaves) implements ControlMessage {
+
+    /** This report with the tally of its clusters' leaves. */
+    public ContinentReport withLeaves(LeafTally tally) {
+        return new ContinentReport(roundId, continentId, outcome, closeReason, clustersExpected, clustersAccepted,
+            clustersFailed, late, rejectedByReason, trimmed, closedAfterNs, aggregateNanos, noiseNanos, tally);
+    }
 }

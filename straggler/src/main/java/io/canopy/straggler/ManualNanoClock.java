@@ -4,7 +4,8 @@ import java.time.Duration;
 
 /** Virtual time: it moves only when told to. Single-threaded use, like the state machines it drives. */
 public final class ManualNanoClock implements NanoClock {
-    private long nowNs;
+    /** Volatile: tests advance it on their thread while an agent thread reads it. */
+    private volatile long nowNs;
 
     public ManualNanoClock(long startNs) {
         this.nowNs = startNs;

@@ -78,7 +78,7 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
             return this;
         }
         plan = open.plan();
-        tier.openRound(plan, System.nanoTime());
+        tier.openRound(plan, tier.nowNs());
         return this;
     }
 

@@ -151,4 +151,9 @@ public final class ClusterTier {
                 && Invitations.isInvited(plan, sender);
         }
     }
+
+    /** Now on the clock this tier's deadlines run on. */
+    public long nowNs() {
+        return runtime.nowNs();
+    }
 }

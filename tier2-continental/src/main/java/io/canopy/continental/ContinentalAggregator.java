@@ -1,5 +1,6 @@
 package io.canopy.continental;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
@@ -11,8 +12,10 @@ import io.canopy.control.ControlMessage;
 import io.canopy.ingest.IngestBlock;
 import io.canopy.ingest.IngestRejection;
 import io.canopy.privacy.noise.TierNoise;
+import io.canopy.round.AwaitedReports;
 import io.canopy.round.ClusterReport;
 import io.canopy.round.ContinentReport;
+import io.canopy.round.LeafTally;
 import io.canopy.round.RoundPlan;
 import io.canopy.round.TierSpec;
 import io.canopy.straggler.CloseReason;
@@ -25,17 +28,23 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
  * One continent (tier 2): passes each round plan down to its clusters, counts their reports — a
  * cluster that failed its quorum is a straggler, withdrawn so the continent need not wait for it —
  * and, when its block of cluster aggregates closes, takes the coordinate-wise trimmed mean (Yin et al.
- * 2018), adds tier-2 noise, sends the result to the global tier and reports.
+ * 2018), adds tier-2 noise, sends the result to the global tier and reports. The report carries the
+ * leaf tallies of its clusters, so it waits (at most {@link #REPORT_GRACE}) for the reports of the clusters
+ * whose aggregates it used: an aggregate (data plane) can overtake its cluster's report (control plane).
  */
 public final class ContinentalAggregator extends AbstractBehavior<ContinentalAggregator.Command> {
 
-    public sealed interface Command permits Open, Reported, Closed {
+    public sealed interface Command permits Open, Reported, Closed, GraceOver {
     }
+
+    /** How long a closed continent waits for the reports of the clusters it aggregated before it reports. */
+    public static final Duration REPORT_GRACE = Duration.ofSeconds(2);
 
     /** Round r starts. */
     public record Open(RoundPlan plan) implements Command, ControlMessage {
@@ -49,18 +58,29 @@ public final class ContinentalAggregator extends AbstractBehavior<ContinentalAgg
     public record Closed(RoundPlan plan, IngestBlock block, QuorumOutcome outcome, long closedAfterNs) implements Command {
     }
 
+    /** The wait for round {@code round}'s cluster reports is over (local only). */
+    public record GraceOver(long round) implements Command {
+    }
+
     private final int continent;
     private final ContinentalTier tier;
     private final List<ActorRef<ClusterAggregator.Command>> clusters;
     private final ActorRef<ContinentReport> reportTo;
     private static final int MAX_EARLY = 100_000;
     private final List<ClusterReport> early = new ArrayList<>();
+    private final AwaitedReports reports = new AwaitedReports();
+    private final TimerScheduler<Command> timers;
     private RoundPlan plan;
     private int clustersFailed;
+    /** This round's report, held until the clusters in {@link #heldFor} have reported; null when none is held. */
+    private ContinentReport held;
+    private long[] heldFor;
 
-    private ContinentalAggregator(ActorContext<Command> context, int continent, ContinentalTier tier,
-                                  List<ActorRef<ClusterAggregator.Command>> clusters, ActorRef<ContinentReport> reportTo) {
+    private ContinentalAggregator(ActorContext<Command> context, TimerScheduler<Command> timers, int continent,
+                                  ContinentalTier tier, List<ActorRef<ClusterAggregator.Command>> clusters,
+                                  ActorRef<ContinentReport> reportTo) {
         super(context);
+        this.timers = timers;
         this.continent = continent;
         this.tier = tier;
         this.clusters = List.copyOf(clusters);
@@ -74,11 +94,12 @@ public final class ContinentalAggregator extends AbstractBehavior<ContinentalAgg
     public static Behavior<Command> create(int continent, ContinentalTier tier,
                                            BiFunction<ActorContext<?>, ActorRef<ClusterReport>, List<ActorRef<ClusterAggregator.Command>>> spawnClusters,
                                            ActorRef<ContinentReport> reportTo) {
-        return Behaviors.setup(context -> {
+        return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
             tier.register(continent, context.getSelf());
             ActorRef<ClusterReport> inbox = context.messageAdapter(ClusterReport.class, Reported::new);
-            return new ContinentalAggregator(context, continent, tier, spawnClusters.apply(context, inbox), reportTo);
-        });
+            return new ContinentalAggregator(context, timers, continent, tier, spawnClusters.apply(context, inbox),
+                reportTo);
+        }));
     }
 
     @Override
@@ -87,6 +108,7 @@ public final class ContinentalAggregator extends AbstractBehavior<ContinentalAgg
             .onMessage(Open.class, this::onOpen)
             .onMessage(Reported.class, this::onReported)
             .onMessage(Closed.class, this::onClosed)
+            .onMessage(GraceOver.class, this::onGraceOver)
             .build();
     }
 
@@ -97,7 +119,7 @@ public final class ContinentalAggregator extends AbstractBehavior<ContinentalAgg
             return this;
         }
         adopt(open.plan());
-        tier.openRound(plan, System.nanoTime());
+        tier.openRound(plan, tier.nowNs());
         ClusterAggregator.Open down = new ClusterAggregator.Open(plan);
         for (ActorRef<ClusterAggregator.Command> cluster : clusters) {
             cluster.tell(down);
@@ -110,8 +132,12 @@ public final class ContinentalAggregator extends AbstractBehavior<ContinentalAgg
         if (plan != null && next.roundId() == plan.roundId()) {
             return;
         }
+        if (held != null) {
+            sendReport("round " + next.roundId() + " opened");
+        }
         plan = next;
         clustersFailed = 0;
+        reports.begin(plan.roundId());
         List<ClusterReport> replay = new ArrayList<>(early);
         early.clear();
         for (ClusterReport report : replay) {
@@ -134,11 +160,40 @@ public final class ContinentalAggregator extends AbstractBehavior<ContinentalAgg
                 continent, report.clusterId(), report.roundId(), report.continentId());
             return this;
         }
+        if (!reports.report(report.clusterId(), LeafTally.of(report))) {
+            getContext().getLog().warn("continent {}: cluster {} reported round {} twice; the second is ignored",
+                continent, report.clusterId(), report.roundId());
+            return this;
+        }
         if (!report.outcome().releases()) {
             clustersFailed++;
-            tier.withdraw(plan.roundId(), continent, System.nanoTime());
+            tier.withdraw(plan.roundId(), continent, tier.nowNs());
+        }
+        if (held != null && reports.allReported(heldFor)) {
+            sendReport(null);
         }
         return this;
+    }
+
+    private Behavior<Command> onGraceOver(GraceOver over) {
+        if (held != null && held.roundId() == over.round()) {
+            sendReport("after " + REPORT_GRACE.toMillis() + " ms without every accepted cluster's report");
+        }
+        return this;
+    }
+
+    /** Sends the held report with the tally so far; {@code why} (logged) says why it did not wait for more. */
+    private void sendReport(String why) {
+        timers.cancel(held.roundId());
+        ContinentReport report = held.withLeaves(reports.tally());
+        if (why != null) {
+            getContext().getLog().warn("continent {} round {}: reporting {} of {} cluster reports, {}", continent,
+                report.roundId(), report.leaves().clustersReported(), report.clustersExpected(), why);
+        }
+        held = null;
+        heldFor = null;
+        reportTo.tell(report);
+        getContext().getSystem().eventStream().tell(new EventStream.Publish<>(report));
     }
 
     private Behavior<Command> onClosed(Closed closed) {
@@ -157,6 +212,7 @@ public final class ContinentalAggregator extends AbstractBehavior<ContinentalAgg
         CloseReason reason = block == null ? CloseReason.HARD_DEADLINE : block.tracker().closeReason();
         int late = block == null ? 0 : block.tracker().late();
         long[] rejected = block == null ? new long[IngestRejection.count()] : block.rejectedByReason();
+        long[] senders = AwaitedReports.acceptedSenders(block);
         int trimmed = 0;
         long aggregateNanos = 0;
         long noiseNanos = 0;
@@ -182,11 +238,15 @@ public final class ContinentalAggregator extends AbstractBehavior<ContinentalAgg
         } finally {
             tier.release(block);
         }
-        ContinentReport report = new ContinentReport(plan.roundId(), continent, outcome, reason,
+        held = new ContinentReport(plan.roundId(), continent, outcome, reason,
             tier.layout().continentSizeOf(continent), accepted, clustersFailed, late, rejected, trimmed,
-            closed.closedAfterNs(), aggregateNanos, noiseNanos);
-        reportTo.tell(report);
-        getContext().getSystem().eventStream().tell(new EventStream.Publish<>(report));
+            closed.closedAfterNs(), aggregateNanos, noiseNanos, LeafTally.none());
+        heldFor = senders;
+        if (reports.allReported(senders)) {
+            sendReport(null);
+        } else {
+            timers.startSingleTimer(plan.roundId(), new GraceOver(plan.roundId()), REPORT_GRACE);
+        }
         return this;
     }
 }

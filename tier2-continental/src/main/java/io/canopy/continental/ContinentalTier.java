@@ -103,4 +103,9 @@ public final class ContinentalTier {
     private void onClosed(long round, int continent, IngestBlock block, QuorumOutcome outcome, long closedAfterNs) {
         actors.onClosed(round, continent, block, outcome, closedAfterNs, this::release);
     }
+
+    /** Now on the clock this tier's deadlines run on. */
+    public long nowNs() {
+        return runtime.nowNs();
+    }
 }

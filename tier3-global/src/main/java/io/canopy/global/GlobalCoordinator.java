@@ -1,18 +1,28 @@
 package io.canopy.global;
 
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.function.BiFunction;
 
 import io.canopy.aggregation.AggregationResult;
 import io.canopy.aggregation.TrimmedMean;
 import io.canopy.continental.ContinentalAggregator;
+import io.canopy.frame.RejectReason;
+import io.canopy.global.ledger.RoundJournal;
+import io.canopy.global.ledger.RoundRecord;
 import io.canopy.global.optimizer.ServerOptimizer;
 import io.canopy.ingest.IngestBlock;
 import io.canopy.privacy.accounting.PrivacySpent;
 import io.canopy.privacy.accounting.RdpAccountant;
+import io.canopy.privacy.ledger.LedgerEntry;
 import io.canopy.privacy.noise.GaussianMechanism;
 import io.canopy.privacy.noise.TierNoise;
+import io.canopy.round.AwaitedReports;
 import io.canopy.round.ContinentReport;
+import io.canopy.round.LeafTally;
 import io.canopy.round.RoundPlan;
 import io.canopy.round.TierSpec;
 import io.canopy.straggler.CloseReason;
@@ -24,17 +34,21 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
  * The global coordinator (tier 3): opens each round by sending its {@link RoundPlan} down the tree,
  * counts continental reports (a failed continent is withdrawn so the round need not wait for it),
  * and when its block of continental aggregates closes takes the trimmed mean, adds the tier-3 noise
- * that protects the published model, applies the server optimizer, accounts the privacy spent and
- * publishes the new model version — then opens the next round until it has run the rounds asked for.
+ * that protects the published model, applies the server optimizer and accounts the privacy spent. It then
+ * waits (at most {@link #REPORT_GRACE}) for the reports of the continents it aggregated, whose leaf
+ * tallies the round's record carries, makes the round durable through its {@link RoundJournal}
+ * (checkpoint, privacy entry, round record) and only then publishes the new model version and opens
+ * the next round. A round that cannot be made durable is announced with the problem and ends the run.
  */
 public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.Command> {
 
-    public sealed interface Command permits Start, Reported, Closed {
+    public sealed interface Command permits Start, Reported, Closed, GraceOver {
     }
 
     /** Run {@code rounds} rounds from {@code first}; every result goes to {@code replyTo}. */
@@ -49,43 +63,82 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
     public record Closed(long round, IngestBlock block, QuorumOutcome outcome, long closedAfterNs) implements Command {
     }
 
-    private final GlobalTier tier;
+    /** The wait for round {@code round}'s continent reports is over (local only). */
+    public record GraceOver(long round) implements Command {
+    }
+
+    /**
+     * What the coordinator is given, checked once.
+     *
+     * @param frameRejections cumulative frame refusals by {@link RejectReason} ordinal of the tiers in this
+     *                        process; a round records the difference over its span
+     */
+    public record Setup(GlobalTier tier, ServerOptimizer optimizer, float[] initialModel, double delta,
+                        RoundJournal journal, Supplier<long[]> frameRejections) {
+        public Setup {
+            if (initialModel.length == 0) {
+                throw new IllegalArgumentException("initialModel has no values");
+            }
+            if (!(delta > 0 && delta < 1)) {
+                throw new IllegalArgumentException("delta=" + delta + " must be in (0, 1)");
+            }
+            initialModel = initialModel.clone();
+        }
+
+        /** Without a journal or frame counters: tests and throw-away runs. */
+        public Setup(GlobalTier tier, ServerOptimizer optimizer, float[] initialModel, double delta) {
+            this(tier, optimizer, initialModel, delta, RoundJournal.none(), () -> new long[RejectReason.values().length]);
+        }
+    }
+
+    /** How long a closed global round waits for the reports of the continents it aggregated. */
+    public static final Duration REPORT_GRACE = Duration.ofSeconds(2);
+
+    private final Setup setup;
+    private final TimerScheduler<Command> timers;
     private final List<ActorRef<ContinentalAggregator.Command>> continents;
-    private final ServerOptimizer optimizer;
     private final float[] model;
-    private final double delta;
     private final RdpAccountant accountant = new RdpAccountant();
+    private final AwaitedReports reports = new AwaitedReports();
     private RoundPlan plan;
     private int roundsLeft;
     private ActorRef<RoundResult> replyTo;
     private long openedAtNs;
+    private long openedAtEpochMs;
+    private long[] frameRejectionsAtOpen;
     private int continentsFailed;
+    private long slowestContinentNs;
     private long modelVersion;
+    private long modelCrc32c;
     private int unprotectedRounds;
+    private ClosingRound closing;
+    private String journalProblem;
 
-    private GlobalCoordinator(ActorContext<Command> context, GlobalTier tier,
-                              List<ActorRef<ContinentalAggregator.Command>> continents, ServerOptimizer optimizer,
-                              float[] initialModel, double delta) {
+    private GlobalCoordinator(ActorContext<Command> context, TimerScheduler<Command> timers, Setup setup,
+                              List<ActorRef<ContinentalAggregator.Command>> continents) {
         super(context);
-        this.tier = tier;
+        this.setup = setup;
+        this.timers = timers;
         this.continents = List.copyOf(continents);
-        this.optimizer = optimizer;
-        this.model = initialModel.clone();
-        this.delta = delta;
+        this.model = setup.initialModel();
+        try {
+            modelCrc32c = setup.journal().publishModel(0, model);
+        } catch (IOException | RuntimeException e) {
+            journalProblem = "the initial model could not be written to " + setup.journal().location() + ": " + e;
+        }
     }
 
     /**
      * @param spawnContinents given this actor's context and the address continents report to, spawns them as its
      *                        children and returns them
      */
-    public static Behavior<Command> create(GlobalTier tier,
-                                           BiFunction<ActorContext<?>, ActorRef<ContinentReport>, List<ActorRef<ContinentalAggregator.Command>>> spawnContinents,
-                                           ServerOptimizer optimizer, float[] initialModel, double delta) {
-        return Behaviors.setup(context -> {
-            tier.register(context.getSelf());
+    public static Behavior<Command> create(Setup setup,
+                                           BiFunction<ActorContext<?>, ActorRef<ContinentReport>, List<ActorRef<ContinentalAggregator.Command>>> spawnContinents) {
+        return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
+            setup.tier().register(context.getSelf());
             ActorRef<ContinentReport> inbox = context.messageAdapter(ContinentReport.class, Reported::new);
-            return new GlobalCoordinator(context, tier, spawnContinents.apply(context, inbox), optimizer, initialModel, delta);
-        });
+            return new GlobalCoordinator(context, timers, setup, spawnContinents.apply(context, inbox));
+        }));
     }
 
     @Override
@@ -94,12 +147,17 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
             .onMessage(Start.class, this::onStart)
             .onMessage(Reported.class, this::onReported)
             .onMessage(Closed.class, this::onClosed)
+            .onMessage(GraceOver.class, this::onGraceOver)
             .build();
     }
 
     private Behavior<Command> onStart(Start start) {
         if (plan != null && roundsLeft > 0) {
             getContext().getLog().warn("global: already running round {}; a second start is ignored", plan.roundId());
+            return this;
+        }
+        if (journalProblem != null) {
+            getContext().getLog().error("global: not starting: {}", journalProblem);
             return this;
         }
         replyTo = start.replyTo();
@@ -111,8 +169,12 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
     private void open(RoundPlan next) {
         plan = next;
         continentsFailed = 0;
-        openedAtNs = System.nanoTime();
-        tier.openRound(plan, openedAtNs);
+        slowestContinentNs = 0;
+        reports.begin(plan.roundId());
+        openedAtNs = setup.tier().nowNs();
+        openedAtEpochMs = System.currentTimeMillis();
+        frameRejectionsAtOpen = setup.frameRejections().get();
+        setup.tier().openRound(plan, openedAtNs);
         getContext().getSystem().eventStream().tell(new EventStream.Publish<>(new RoundOpened(plan)));
         ContinentalAggregator.Open down = new ContinentalAggregator.Open(plan);
         for (ActorRef<ContinentalAggregator.Command> continent : continents) {
@@ -128,31 +190,41 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
                 report.roundId());
             return this;
         }
+        if (!reports.report(report.continentId(), report.leaves())) {
+            getContext().getLog().warn("global: continent {} reported round {} twice; the second is ignored",
+                report.continentId(), report.roundId());
+            return this;
+        }
+        slowestContinentNs = Math.max(slowestContinentNs, report.closedAfterNs());
         if (!report.outcome().releases()) {
             continentsFailed++;
-            tier.withdraw(plan.roundId(), System.nanoTime());
+            setup.tier().withdraw(plan.roundId(), setup.tier().nowNs());
+        }
+        if (closing != null && reports.allReported(closing.senders())) {
+            finish(null);
         }
         return this;
     }
 
     private Behavior<Command> onClosed(Closed closed) {
         IngestBlock block = closed.block();
-        if (plan == null || closed.round() != plan.roundId()) {
+        if (plan == null || closed.round() != plan.roundId() || closing != null) {
             getContext().getLog().warn("global: a block for round {} closed, but the open round is {}; dropped",
                 closed.round(), plan == null ? "none" : plan.roundId());
-            tier.release(block);
+            setup.tier().release(block);
             return this;
         }
         TierSpec spec = plan.global();
         int accepted = block == null ? 0 : block.acceptedCount();
         QuorumOutcome outcome = accepted == 0 ? QuorumOutcome.FAILED_NO_QUORUM : closed.outcome();
         CloseReason reason = block == null ? CloseReason.HARD_DEADLINE : block.tracker().closeReason();
+        long[] senders = AwaitedReports.acceptedSenders(block);
         float[] update = null;
         float[] robust = null;
         int trimmed = 0;
         long aggregateNanos = 0;
         long noiseNanos = 0;
-        String sampler = plan.secureNoise() ? "secure" : "fast";
+        String sampler = plan.secureNoise() ? RoundRecord.SAMPLER_SECURE : RoundRecord.SAMPLER_FAST;
         try {
             if (outcome.releases()) {
                 long t0 = System.nanoTime();
@@ -170,32 +242,88 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
                 long t2 = System.nanoTime();
                 aggregateNanos = t1 - t0;
                 noiseNanos = t2 - t1;
-                optimizer.apply(model, update);
+                setup.optimizer().apply(model, update);
                 modelVersion++;
             }
         } finally {
-            tier.release(block);
+            setup.tier().release(block);
         }
         // Accounted whether or not this round released: every invited leaf was sampled. Without tier-3
         // noise the published model has no guarantee at all, and ε is reported as infinite from then on.
+        double[] rdp;
         if (spec.noiseMultiplier() > 0) {
+            rdp = accountant.stepRdp(plan.samplingRate(), spec.noiseMultiplier());
             accountant.compose(plan.samplingRate(), spec.noiseMultiplier(), 1);
         } else {
+            rdp = new double[accountant.orders().length];
+            Arrays.fill(rdp, Double.POSITIVE_INFINITY);
             unprotectedRounds++;
         }
-        PrivacySpent spent = unprotectedRounds > 0 ? null : accountant.spent(delta);
-        RoundResult result = new RoundResult(plan.roundId(), modelVersion, outcome, reason, plan.layout().continents(),
-            accepted, continentsFailed, trimmed, robust, update, model.clone(),
-            spent == null ? Double.POSITIVE_INFINITY : spent.epsilonBalle(),
-            spent == null ? Double.POSITIVE_INFINITY : spent.epsilonClassic(),
-            delta, sampler, aggregateNanos, noiseNanos, System.nanoTime() - openedAtNs);
+        closing = new ClosingRound(plan, openedAtEpochMs, openedAtNs, outcome, reason, accepted, trimmed, robust, update,
+            modelVersion, sampler, aggregateNanos, noiseNanos, senders, rdp);
+        if (reports.allReported(senders)) {
+            finish(null);
+        } else {
+            timers.startSingleTimer(plan.roundId(), new GraceOver(plan.roundId()), REPORT_GRACE);
+        }
+        return this;
+    }
+
+    private Behavior<Command> onGraceOver(GraceOver over) {
+        if (closing != null && closing.plan().roundId() == over.round()) {
+            finish("after " + REPORT_GRACE.toMillis() + " ms without every accepted continent's report");
+        }
+        return this;
+    }
+
+    /** Makes the closing round durable, then announces it and opens the next; {@code why} says why it did not wait. */
+    private void finish(String why) {
+        ClosingRound round = closing;
+        closing = null;
+        timers.cancel(round.plan().roundId());
+        LeafTally leaves = reports.tally();
+        if (why != null) {
+            getContext().getLog().warn("global round {}: recording {} of {} clusters' reports, {}", round.plan().roundId(),
+                leaves.clustersReported(), round.plan().layout().clusters(), why);
+        }
+        PrivacySpent spent = unprotectedRounds > 0 ? null : accountant.spent(setup.delta());
+        double epsilon = spent == null ? Double.POSITIVE_INFINITY : spent.epsilonBalle();
+        long wallNanos = setup.tier().nowNs() - round.openedAtNs();
+        String problem = null;
+        try {
+            if (round.update() != null) {
+                modelCrc32c = setup.journal().publishModel(round.modelVersion(), model);
+            }
+            setup.journal().record(round.record(modelCrc32c, continentsFailed, leaves, framesRejectedSinceOpen(),
+                slowestContinentNs, epsilon, setup.delta(), System.currentTimeMillis(), wallNanos), round.privacyEntry());
+        } catch (IOException | RuntimeException e) {
+            problem = "round " + round.plan().roundId() + " could not be made durable in " + setup.journal().location()
+                + ": " + e;
+            getContext().getLog().error("global: {}; no further rounds", problem);
+        }
+        RoundResult result = new RoundResult(round.plan().roundId(), round.modelVersion(), round.outcome(),
+            round.reason(), round.plan().layout().continents(), round.accepted(), continentsFailed, round.trimmed(),
+            round.robust(), round.update(), model.clone(), epsilon,
+            spent == null ? Double.POSITIVE_INFINITY : spent.epsilonClassic(), setup.delta(), round.sampler(),
+            round.aggregateNanos(), round.noiseNanos(), wallNanos, leaves, setup.journal().location(), problem);
         replyTo.tell(result);
         getContext().getSystem().eventStream().tell(new EventStream.Publish<>(result));
         roundsLeft--;
+        if (problem != null) {
+            journalProblem = problem;
+            roundsLeft = 0;
+        }
         if (roundsLeft > 0) {
             open(plan.next(modelVersion));
         }
-        return this;
+    }
+
+    private long[] framesRejectedSinceOpen() {
+        long[] now = setup.frameRejections().get();
+        for (int i = 0; i < now.length; i++) {
+            now[i] = Math.max(0, now[i] - frameRejectionsAtOpen[i]);
+        }
+        return now;
     }
 
     /** Published on the event stream when a round opens, so a local swarm knows what to send. */

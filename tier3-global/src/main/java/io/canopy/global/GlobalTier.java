@@ -75,4 +75,9 @@ public final class GlobalTier {
         }
         actor.tell(new GlobalCoordinator.Closed(round, block, outcome, closedAfterNs));
     }
+
+    /** Now on the clock this tier's deadlines run on. */
+    public long nowNs() {
+        return runtime.nowNs();
+    }
 }

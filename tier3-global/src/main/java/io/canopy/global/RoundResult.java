@@ -1,5 +1,6 @@
 package io.canopy.global;
 
+import io.canopy.round.LeafTally;
 import io.canopy.straggler.CloseReason;
 import io.canopy.straggler.QuorumOutcome;
 
@@ -13,6 +14,9 @@ import io.canopy.straggler.QuorumOutcome;
  * @param model         the model after the server step (a copy)
  * @param epsilon       ε spent so far by the published model (Balle et al. 2020 conversion), at {@code delta}
  * @param wallNanos     from opening the round to publishing the model
+ * @param leaves        the leaves under the tree, summed from the cluster reports that reached the global tier
+ * @param journal       where the round was made durable (null when the coordinator keeps no journal)
+ * @param journalProblem why the round could not be made durable (the run ends there), or null
  */
 public record RoundResult(
     long roundId,
@@ -32,5 +36,8 @@ public record RoundResult(
     String sampler,
     long aggregateNanos,
     long noiseNanos,
-    long wallNanos) {
+    long wallNanos,
+    LeafTally leaves,
+    String journal,
+    String journalProblem) {
 }

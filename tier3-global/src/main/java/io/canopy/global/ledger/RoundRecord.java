@@ -25,7 +25,8 @@ import java.util.Arrays;
  * @param clustersFailed     clusters that reported a failed quorum
  * @param leavesInvited      leaves sampled into the round (over-selection included)
  * @param leavesAccepted     leaf updates accepted by their clusters ({@code <= invited})
- * @param leavesLate         leaf updates that arrived after their cluster closed ({@code <= invited})
+ * @param leavesLate         leaf updates that arrived after their cluster closed and before it reported
+ *                           ({@code <= invited}); later stragglers are counted by the cluster tier's ingest only
  * @param ingestRejections   ingest refusals per {@link IngestRejection}, indexed by ordinal
  * @param frameRejections    frame refusals per {@link RejectReason}, indexed by ordinal
  * @param krumRejected       updates Multi-Krum left out, summed over clusters

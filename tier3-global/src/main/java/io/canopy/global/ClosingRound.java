@@ -1,0 +1,49 @@
+package io.canopy.global;
+
+import io.canopy.global.ledger.ModelCheckpoint;
+import io.canopy.global.ledger.RoundRecord;
+import io.canopy.privacy.ledger.LedgerEntry;
+import io.canopy.round.LeafTally;
+import io.canopy.round.RoundPlan;
+import io.canopy.round.TierSpec;
+import io.canopy.straggler.CloseReason;
+import io.canopy.straggler.QuorumOutcome;
+
+/**
+ * A round whose global block has closed and whose update is computed, while the coordinator waits for the
+ * continents' reports (their leaf tallies go into the round's record) before making it durable.
+ *
+ * @param senders       the continents whose aggregates the trimmed mean used: the reports awaited
+ * @param rdp           this round's RDP of the published release at the accountant's orders (+∞ without
+ *                      tier-3 noise)
+ */
+record ClosingRound(RoundPlan plan, long openedAtEpochMs, long openedAtNs, QuorumOutcome outcome, CloseReason reason,
+                    int accepted, int trimmed, float[] robust, float[] update, long modelVersion, String sampler,
+                    long aggregateNanos, long noiseNanos, long[] senders, double[] rdp) {
+
+    /** The round ledger's record of this round. */
+    RoundRecord record(long modelCrc32c, int continentsFailed, LeafTally leaves, long[] frameRejections,
+                       long slowestContinentNs, double epsilon, double delta, long closedAtEpochMs, long wallNanos) {
+        int expected = plan.layout().continents();
+        // A continent that failed its quorum and later sent an aggregate anyway is counted once, as accepted.
+        int failed = Math.min(continentsFailed, expected - accepted);
+        return new RoundRecord(plan.roundId(), modelVersion, openedAtEpochMs, Math.max(openedAtEpochMs, closedAtEpochMs),
+            outcome, expected, accepted, failed, plan.layout().clusters(), leaves.clustersReleased(),
+            leaves.clustersReported() - leaves.clustersReleased(), leaves.invited(), leaves.accepted(),
+            Math.min(leaves.late(), leaves.invited()), leaves.rejectedByReason(), frameRejections, leaves.krumRejected(),
+            epsilon, delta, sampler, ModelCheckpoint.fileName(modelVersion), modelCrc32c,
+            leaves.slowestClusterNs() / 1_000_000, slowestContinentNs / 1_000_000, wallNanos / 1_000_000);
+    }
+
+    /** The privacy ledger's entry: enough to recompute ε of the published model from scratch. */
+    LedgerEntry privacyEntry() {
+        TierSpec[] tiers = {plan.cluster(), plan.continental(), plan.global()};
+        double[] z = new double[tiers.length];
+        double[] sensitivity = new double[tiers.length];
+        for (int t = 0; t < tiers.length; t++) {
+            z[t] = tiers[t].noiseMultiplier();
+            sensitivity[t] = tiers[t].sensitivity();
+        }
+        return new LedgerEntry(plan.roundId(), plan.samplingRate(), sampler, z, sensitivity, rdp);
+    }
+}

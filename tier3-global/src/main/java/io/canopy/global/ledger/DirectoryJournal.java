@@ -1,0 +1,92 @@
+package io.canopy.global.ledger;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import io.canopy.privacy.ledger.LedgerEntry;
+import io.canopy.privacy.ledger.PrivacyLedger;
+
+/**
+ * A {@link RoundJournal} in one local directory: {@value RoundLedger#YAML_FILE} (the round ledger),
+ * {@value #PRIVACY_FILE} (the privacy ledger) and the {@code model-v*.npy} checkpoints. One coordinator
+ * at a time: both ledgers hold a lock on their file while open.
+ */
+public final class DirectoryJournal implements RoundJournal {
+
+    /** The privacy ledger's file name in the directory. */
+    public static final String PRIVACY_FILE = "privacy.yaml";
+
+    private final RoundLedger rounds;
+    private final PrivacyLedger privacy;
+    private final List<LedgerEntry> privacyEntries;
+
+    private DirectoryJournal(RoundLedger rounds, PrivacyLedger privacy, List<LedgerEntry> privacyEntries) {
+        this.rounds = rounds;
+        this.privacy = privacy;
+        this.privacyEntries = privacyEntries;
+    }
+
+    /** Opens (creating it if missing) the journal in {@code directory}. */
+    public static DirectoryJournal open(Path directory) throws IOException {
+        RoundLedger rounds = RoundLedger.open(directory);
+        try {
+            Path privacyFile = directory.resolve(PRIVACY_FILE);
+            List<LedgerEntry> entries = Files.exists(privacyFile) ? PrivacyLedger.read(privacyFile).entries() : List.of();
+            return new DirectoryJournal(rounds, PrivacyLedger.open(privacyFile), List.copyOf(entries));
+        } catch (IOException | RuntimeException e) {
+            rounds.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public long publishModel(long version, float[] model) throws IOException {
+        Path file = rounds.checkpoint(version);
+        if (Files.isRegularFile(file)) {
+            long crc = ModelCheckpoint.crc32c(model);
+            // A version is written once; a second, different model under the same version would fork history.
+            if (ModelCheckpoint.crc32c(ModelCheckpoint.read(file)) != crc) {
+                throw new IllegalStateException(file + " already holds a different model version " + version
+                    + "; refusing to overwrite a published version");
+            }
+            return crc;
+        }
+        return rounds.publish(version, model);
+    }
+
+    @Override
+    public void record(RoundRecord round, LedgerEntry entry) throws IOException {
+        if (entry.round() != round.round()) {
+            throw new IllegalArgumentException("privacy entry for round " + entry.round() + " given with round "
+                + round.round());
+        }
+        privacy.append(entry);
+        rounds.append(round);
+    }
+
+    /** The round ledger (records written so far, last round, latest model). */
+    public RoundLedger rounds() {
+        return rounds;
+    }
+
+    /** The privacy ledger's entries found when the journal was opened. */
+    public List<LedgerEntry> privacyEntriesAtOpen() {
+        return privacyEntries;
+    }
+
+    @Override
+    public String location() {
+        return rounds.directory().toString();
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            privacy.close();
+        } finally {
+            rounds.close();
+        }
+    }
+}

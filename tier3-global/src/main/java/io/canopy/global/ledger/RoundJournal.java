@@ -1,0 +1,46 @@
+package io.canopy.global.ledger;
+
+import java.io.Closeable;
+import java.io.IOException;
+
+import io.canopy.privacy.ledger.LedgerEntry;
+
+/**
+ * Where the global coordinator makes a round durable before it announces it: the model checkpoint, then
+ * the privacy ledger's entry, then the round ledger's record (the round is closed once that returns). An
+ * interface so that a shared store can replace the local directory of {@link DirectoryJournal}.
+ */
+public interface RoundJournal extends Closeable {
+
+    /** Makes model {@code version} durable (a no-op if it already is) and returns its CRC32C. */
+    long publishModel(long version, float[] model) throws IOException;
+
+    /** Appends the round's privacy entry and then its record, each durable before the next step. */
+    void record(RoundRecord round, LedgerEntry privacy) throws IOException;
+
+    /** Where the journal lives, for people (null when it keeps nothing). */
+    String location();
+
+    /** A journal that keeps nothing (tests and throw-away runs): checksums only. */
+    static RoundJournal none() {
+        return new RoundJournal() {
+            @Override
+            public long publishModel(long version, float[] model) {
+                return ModelCheckpoint.crc32c(model);
+            }
+
+            @Override
+            public void record(RoundRecord round, LedgerEntry privacy) {
+            }
+
+            @Override
+            public String location() {
+                return null;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+}

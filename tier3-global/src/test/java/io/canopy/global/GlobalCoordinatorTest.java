@@ -1,0 +1,182 @@
+package io.canopy.global;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.canopy.codec.CodecId;
+import io.canopy.continental.ContinentalAggregator;
+import io.canopy.continental.ContinentalTier;
+import io.canopy.frame.AggregateFrame;
+import io.canopy.frame.FrameLimits;
+import io.canopy.global.ledger.DirectoryJournal;
+import io.canopy.global.ledger.RoundLedger;
+import io.canopy.global.ledger.RoundRecord;
+import io.canopy.global.optimizer.FedAvgStep;
+import io.canopy.ingest.IngestRejection;
+import io.canopy.round.ContinentReport;
+import io.canopy.round.LeafTally;
+import io.canopy.round.RoundPlan;
+import io.canopy.round.TierSpec;
+import io.canopy.straggler.CloseReason;
+import io.canopy.straggler.ManualNanoClock;
+import io.canopy.straggler.QuorumOutcome;
+import io.canopy.straggler.QuorumPolicy;
+import io.canopy.topology.FleetLayout;
+import io.canopy.transport.CanopyTransport;
+import io.canopy.transport.PublishResult;
+import io.canopy.transport.TransportContext;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The global coordinator on virtual time: a real media driver carries the continents' aggregates, the
+ * tier's deadlines run on a {@link ManualNanoClock}, and one continent never answers at all.
+ */
+class GlobalCoordinatorTest {
+    private static final int D = 4;
+    /** Four continents of two clusters of five leaves. */
+    private final FleetLayout layout = new FleetLayout(40, 5, 2, 1L);
+    private final ActorTestKit kit = ActorTestKit.create();
+    private final ManualNanoClock clock = new ManualNanoClock(1_000_000_000L);
+    private CanopyTransport transport;
+    private GlobalTier global;
+    private ContinentalTier continents;
+
+    @BeforeEach
+    void start() throws Exception {
+        Path aeron = Files.createTempDirectory("canopy-global-test");
+        transport = CanopyTransport.start(new TransportContext().aeronDirectoryName(aeron.resolve("driver").toString())
+            .maxFrameLength(AggregateFrame.limits(0, FrameLimits.ANY_GROUP, D).maxFrameLength()));
+        global = new GlobalTier(transport, layout.continents(), D, clock);
+        continents = new ContinentalTier(transport, layout, new int[] {0, 1, 2, 3}, D, 1, 1, clock);
+    }
+
+    @AfterEach
+    void shutdown() {
+        kit.shutdownTestKit();
+        transport.close();
+    }
+
+    /** The global tier needs 3 of 4 continents, stops waiting for more at 10 s and gives up at 20 s. */
+    private RoundPlan plan() {
+        QuorumPolicy lower = new QuorumPolicy(2, 0.6, Duration.ofSeconds(5), Duration.ofSeconds(8), Duration.ofSeconds(1), 1.0);
+        QuorumPolicy upper = new QuorumPolicy(4, 0.6, Duration.ofSeconds(10), Duration.ofSeconds(20), Duration.ofSeconds(30), 1.0);
+        return new RoundPlan(1, 0, D, 1.0, 1f, CodecId.FP32, layout, new TierSpec(lower.withExpectedCount(5), 0.2, 0, 0, 1),
+            new TierSpec(lower, 0.0, 0, 0, 1), new TierSpec(upper, 0.0, 0, 0, 10), false, 1L);
+    }
+
+    private static float[] aggregateOf(int continent) {
+        return new float[] {continent, -continent, 0.5f * continent, 1f};
+    }
+
+    private static ContinentReport reportOf(int continent) {
+        LeafTally leaves = new LeafTally(10, 8, 1, 2, new long[IngestRejection.count()], 2, 2, 3_000_000_000L + continent);
+        return new ContinentReport(1, continent, QuorumOutcome.COMPLETE, CloseReason.ALL_ARRIVED, 2, 2, 0, 0,
+            new long[IngestRejection.count()], 0, 4_000_000_000L, 0, 0, leaves);
+    }
+
+    /** Starts the coordinator with four silent continents; returns the address their reports go to. */
+    private ActorRef<ContinentReport> startRound(TestProbe<RoundResult> results, DirectoryJournal journal) {
+        AtomicReference<ActorRef<ContinentReport>> inbox = new AtomicReference<>();
+        List<TestProbe<ContinentalAggregator.Command>> probes = new ArrayList<>();
+        for (int c = 0; c < 4; c++) {
+            probes.add(kit.createTestProbe());
+        }
+        ActorRef<GlobalCoordinator.Command> coordinator = kit.spawn(GlobalCoordinator.create(
+            new GlobalCoordinator.Setup(global, new FedAvgStep(1f), new float[D], 1e-5, journal,
+                () -> new long[io.canopy.frame.RejectReason.values().length]),
+            (context, reports) -> {
+                inbox.set(reports);
+                List<ActorRef<ContinentalAggregator.Command>> refs = new ArrayList<>();
+                for (TestProbe<ContinentalAggregator.Command> probe : probes) {
+                    refs.add(probe.ref());
+                }
+                return refs;
+            }));
+        coordinator.tell(new GlobalCoordinator.Start(plan(), 1, results.ref()));
+        for (TestProbe<ContinentalAggregator.Command> probe : probes) {
+            assertEquals(1, ((ContinentalAggregator.Open) probe.receiveMessage()).plan().roundId());
+        }
+        return inbox.get(); // set during the coordinator's setup, which came before the plans it sent
+    }
+
+    /** Continents {@code 0 .. n-1} send their aggregate on the data plane and their report on the control plane. */
+    private void answer(ActorRef<ContinentReport> inbox, int n) throws InterruptedException {
+        for (int c = 0; c < n; c++) {
+            assertEquals(PublishResult.SENT, continents.publish(plan(), c, 2, aggregateOf(c)));
+            inbox.tell(reportOf(c));
+        }
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (global.runtime().subscriber().accepted() < n && System.currentTimeMillis() < deadline) {
+            Thread.sleep(1); // waits for delivery over the driver, not for a deadline: those run on the manual clock
+        }
+        assertEquals(n, global.runtime().subscriber().accepted(), "aggregates delivered");
+    }
+
+    @Test
+    void a_continent_that_never_answers_is_a_straggler_and_the_round_closes_at_the_soft_deadline_with_its_quorum(
+        @TempDir Path ledger) throws Exception {
+        TestProbe<RoundResult> results = kit.createTestProbe();
+        try (DirectoryJournal journal = DirectoryJournal.open(ledger)) {
+            ActorRef<ContinentReport> inbox = startRound(results, journal);
+            answer(inbox, 3);
+
+            clock.advance(Duration.ofSeconds(9));
+            results.expectNoMessage(Duration.ofMillis(300)); // quorum met, but the soft deadline has not passed
+            clock.advance(Duration.ofSeconds(2));
+            RoundResult result = results.receiveMessage(Duration.ofSeconds(10));
+
+            assertEquals(QuorumOutcome.QUORUM_AT_DEADLINE, result.outcome());
+            assertEquals(CloseReason.SOFT_DEADLINE, result.closeReason());
+            assertEquals(3, result.continentsAccepted());
+            assertEquals(0, result.continentsFailed(), "the silent continent never said it failed");
+            assertArrayEquals(new float[] {1f, -1f, 0.5f, 1f}, result.update(), "the mean of continents 0, 1 and 2");
+            assertEquals(30, result.leaves().invited());
+            assertEquals(6, result.leaves().clustersReported());
+
+            RoundRecord record = RoundLedger.read(ledger).records().getFirst();
+            assertEquals(4, record.continentsExpected());
+            assertEquals(3, record.continentsAccepted());
+            assertEquals(QuorumOutcome.QUORUM_AT_DEADLINE, record.outcome());
+            assertEquals(24, record.leavesAccepted());
+            assertEquals(3_000, record.tier1WallMs(), "the slowest cluster, from the tallies");
+            assertEquals(11_000, record.tier3WallMs(), "on the tier's clock");
+        }
+    }
+
+    @Test
+    void with_two_of_four_continents_silent_the_round_fails_at_the_hard_deadline_and_publishes_nothing(
+        @TempDir Path ledger) throws Exception {
+        TestProbe<RoundResult> results = kit.createTestProbe();
+        try (DirectoryJournal journal = DirectoryJournal.open(ledger)) {
+            ActorRef<ContinentReport> inbox = startRound(results, journal);
+            answer(inbox, 2);
+
+            clock.advance(Duration.ofSeconds(19));
+            results.expectNoMessage(Duration.ofMillis(300)); // below quorum: waits until the hard deadline
+            clock.advance(Duration.ofSeconds(1));
+            RoundResult result = results.receiveMessage(Duration.ofSeconds(10));
+
+            assertEquals(QuorumOutcome.FAILED_NO_QUORUM, result.outcome());
+            assertEquals(CloseReason.HARD_DEADLINE, result.closeReason());
+            assertNull(result.update());
+            assertEquals(0, result.modelVersion());
+            RoundRecord record = RoundLedger.read(ledger).records().getFirst();
+            assertEquals(0, record.modelVersion(), "the round is recorded, the model version is unchanged");
+            assertEquals(QuorumOutcome.FAILED_NO_QUORUM, record.outcome());
+        }
+    }
+}
