@@ -60,6 +60,12 @@ public record RoundPlan(
         };
     }
 
+    /** This plan as round {@code id} on model version {@code version} (a coordinator resuming from its ledger). */
+    public RoundPlan at(long id, long version) {
+        return new RoundPlan(id, version, dimension, samplingRate, clipNorm, codec, layout, cluster, continental, global,
+            secureNoise, noiseSeed);
+    }
+
     /** The next round's plan: same configuration, next ids. */
     public RoundPlan next(long newModelVersion) {
         return new RoundPlan(roundId + 1, newModelVersion, dimension, samplingRate, clipNorm, codec, layout, cluster,

@@ -11,6 +11,7 @@ import io.canopy.aggregation.AggregationResult;
 import io.canopy.aggregation.TrimmedMean;
 import io.canopy.continental.ContinentalAggregator;
 import io.canopy.frame.RejectReason;
+import io.canopy.global.ledger.ModelCheckpoint;
 import io.canopy.global.ledger.RoundJournal;
 import io.canopy.global.ledger.RoundRecord;
 import io.canopy.global.optimizer.ServerOptimizer;
@@ -121,11 +122,39 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
         this.timers = timers;
         this.continents = List.copyOf(continents);
         this.model = setup.initialModel();
-        try {
+    }
+
+    /**
+     * Takes over what the journal holds: the model in force, and every privacy entry (replayed, so ε continues
+     * where it was); a fresh journal gets the initial model as version 0.
+     *
+     * @return the round to run first: after everything the journal has seen
+     */
+    private long resume(long first) throws IOException {
+        RoundJournal.Resume resume = setup.journal().resume(first);
+        if (resume.model() == null) {
             modelCrc32c = setup.journal().publishModel(0, model);
-        } catch (IOException | RuntimeException e) {
-            journalProblem = "the initial model could not be written to " + setup.journal().location() + ": " + e;
+        } else {
+            if (resume.model().length != model.length) {
+                throw new IllegalStateException("the journal's model has " + resume.model().length + " values, this run "
+                    + model.length);
+            }
+            System.arraycopy(resume.model(), 0, model, 0, model.length);
+            modelCrc32c = ModelCheckpoint.crc32c(model);
         }
+        modelVersion = resume.modelVersion();
+        for (LedgerEntry entry : resume.privacy()) {
+            if (entry.publishedZ() > 0) {
+                accountant.compose(entry.q(), entry.publishedZ(), 1);
+            } else {
+                unprotectedRounds++;
+            }
+        }
+        if (resume.nextRound() != first) {
+            getContext().getLog().info("global: resuming from {} at round {}, model v{}, {} privacy entries replayed",
+                setup.journal().location(), resume.nextRound(), modelVersion, resume.privacy().size());
+        }
+        return resume.nextRound();
     }
 
     /**
@@ -157,12 +186,29 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
             return this;
         }
         if (journalProblem != null) {
-            getContext().getLog().error("global: not starting: {}", journalProblem);
-            return this;
+            return refuse(start);
+        }
+        long first;
+        try {
+            first = plan == null ? resume(start.first().roundId()) : Math.max(start.first().roundId(), plan.roundId() + 1);
+        } catch (IOException | RuntimeException e) {
+            journalProblem = "the journal in " + setup.journal().location() + " could not be taken over: " + e;
+            return refuse(start);
         }
         replyTo = start.replyTo();
         roundsLeft = start.rounds();
-        open(start.first());
+        open(start.first().at(first, modelVersion));
+        return this;
+    }
+
+    /** Answers a start that cannot run with a result that carries the journal's problem and publishes nothing. */
+    private Behavior<Command> refuse(Start start) {
+        getContext().getLog().error("global: not starting: {}", journalProblem);
+        RoundPlan first = start.first();
+        start.replyTo().tell(new RoundResult(first.roundId(), modelVersion, QuorumOutcome.FAILED_NO_QUORUM,
+            CloseReason.HARD_DEADLINE, first.layout().continents(), 0, 0, 0, null, null, model.clone(),
+            Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, setup.delta(), first.secureNoise() ? "secure" : "fast", 0, 0,
+            0, LeafTally.none(), setup.journal().location(), journalProblem));
         return this;
     }
 

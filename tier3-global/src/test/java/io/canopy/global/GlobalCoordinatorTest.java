@@ -19,6 +19,8 @@ import io.canopy.frame.FrameLimits;
 import io.canopy.global.ledger.DirectoryJournal;
 import io.canopy.global.ledger.RoundLedger;
 import io.canopy.global.ledger.RoundRecord;
+import io.canopy.privacy.ledger.LedgerEntry;
+import io.canopy.privacy.ledger.PrivacyLedger;
 import io.canopy.global.optimizer.FedAvgStep;
 import io.canopy.ingest.IngestRejection;
 import io.canopy.round.ContinentReport;
@@ -53,6 +55,7 @@ class GlobalCoordinatorTest {
     private final ManualNanoClock clock = new ManualNanoClock(1_000_000_000L);
     private CanopyTransport transport;
     private GlobalTier global;
+    private ActorRef<GlobalCoordinator.Command> coordinator;
     private ContinentalTier continents;
 
     @BeforeEach
@@ -72,10 +75,15 @@ class GlobalCoordinatorTest {
 
     /** The global tier needs 3 of 4 continents, stops waiting for more at 10 s and gives up at 20 s. */
     private RoundPlan plan() {
+        return plan(0);
+    }
+
+    /** The plan of round 1 with tier-3 noise multiplier {@code z} (sensitivity 0.1). */
+    private RoundPlan plan(double z) {
         QuorumPolicy lower = new QuorumPolicy(2, 0.6, Duration.ofSeconds(5), Duration.ofSeconds(8), Duration.ofSeconds(1), 1.0);
         QuorumPolicy upper = new QuorumPolicy(4, 0.6, Duration.ofSeconds(10), Duration.ofSeconds(20), Duration.ofSeconds(30), 1.0);
         return new RoundPlan(1, 0, D, 1.0, 1f, CodecId.FP32, layout, new TierSpec(lower.withExpectedCount(5), 0.2, 0, 0, 1),
-            new TierSpec(lower, 0.0, 0, 0, 1), new TierSpec(upper, 0.0, 0, 0, 10), false, 1L);
+            new TierSpec(lower, 0.0, 0, 0, 1), new TierSpec(upper, 0.0, z, z > 0 ? 0.1 : 0, 10), false, 1L);
     }
 
     private static float[] aggregateOf(int continent) {
@@ -83,13 +91,23 @@ class GlobalCoordinatorTest {
     }
 
     private static ContinentReport reportOf(int continent) {
+        return reportOf(1, continent);
+    }
+
+    private static ContinentReport reportOf(long round, int continent) {
         LeafTally leaves = new LeafTally(10, 8, 1, 2, new long[IngestRejection.count()], 2, 2, 3_000_000_000L + continent);
-        return new ContinentReport(1, continent, QuorumOutcome.COMPLETE, CloseReason.ALL_ARRIVED, 2, 2, 0, 0,
+        return new ContinentReport(round, continent, QuorumOutcome.COMPLETE, CloseReason.ALL_ARRIVED, 2, 2, 0, 0,
             new long[IngestRejection.count()], 0, 4_000_000_000L, 0, 0, leaves);
     }
 
     /** Starts the coordinator with four silent continents; returns the address their reports go to. */
     private ActorRef<ContinentReport> startRound(TestProbe<RoundResult> results, DirectoryJournal journal) {
+        return startRound(results, journal, plan(), 1);
+    }
+
+    /** Starts a coordinator over {@code journal} with {@code plan}; it must open round {@code expectedRound}. */
+    private ActorRef<ContinentReport> startRound(TestProbe<RoundResult> results, DirectoryJournal journal, RoundPlan plan,
+                                                 long expectedRound) {
         AtomicReference<ActorRef<ContinentReport>> inbox = new AtomicReference<>();
         List<TestProbe<ContinentalAggregator.Command>> probes = new ArrayList<>();
         for (int c = 0; c < 4; c++) {
@@ -106,24 +124,71 @@ class GlobalCoordinatorTest {
                 }
                 return refs;
             }));
-        coordinator.tell(new GlobalCoordinator.Start(plan(), 1, results.ref()));
+        coordinator.tell(new GlobalCoordinator.Start(plan, 1, results.ref()));
         for (TestProbe<ContinentalAggregator.Command> probe : probes) {
-            assertEquals(1, ((ContinentalAggregator.Open) probe.receiveMessage()).plan().roundId());
+            assertEquals(expectedRound, ((ContinentalAggregator.Open) probe.receiveMessage()).plan().roundId());
         }
+        this.coordinator = coordinator;
         return inbox.get(); // set during the coordinator's setup, which came before the plans it sent
     }
 
     /** Continents {@code 0 .. n-1} send their aggregate on the data plane and their report on the control plane. */
     private void answer(ActorRef<ContinentReport> inbox, int n) throws InterruptedException {
+        answer(inbox, n, plan());
+    }
+
+    private void answer(ActorRef<ContinentReport> inbox, int n, RoundPlan plan) throws InterruptedException {
+        long before = global.runtime().subscriber().accepted();
         for (int c = 0; c < n; c++) {
-            assertEquals(PublishResult.SENT, continents.publish(plan(), c, 2, aggregateOf(c)));
-            inbox.tell(reportOf(c));
+            assertEquals(PublishResult.SENT, continents.publish(plan, c, 2, aggregateOf(c)));
+            inbox.tell(reportOf(plan.roundId(), c));
         }
         long deadline = System.currentTimeMillis() + 10_000;
-        while (global.runtime().subscriber().accepted() < n && System.currentTimeMillis() < deadline) {
+        while (global.runtime().subscriber().accepted() < before + n && System.currentTimeMillis() < deadline) {
             Thread.sleep(1); // waits for delivery over the driver, not for a deadline: those run on the manual clock
         }
-        assertEquals(n, global.runtime().subscriber().accepted(), "aggregates delivered");
+        assertEquals(before + n, global.runtime().subscriber().accepted(), "aggregates delivered");
+    }
+
+    @Test
+    void a_coordinator_that_died_between_the_privacy_entry_and_the_round_record_resumes_after_that_round_counting_it_once(
+        @TempDir Path ledger) throws Exception {
+        TestProbe<RoundResult> results = kit.createTestProbe();
+        RoundPlan first = plan(1.5);
+        float[] modelAfterRound1;
+        try (DirectoryJournal journal = DirectoryJournal.open(ledger)) {
+            ActorRef<ContinentReport> inbox = startRound(results, journal, first, 1);
+            answer(inbox, 4, first);
+            RoundResult one = results.receiveMessage(Duration.ofSeconds(10));
+            assertEquals(QuorumOutcome.COMPLETE, one.outcome());
+            modelAfterRound1 = one.model();
+            kit.stop(coordinator);
+        }
+        // Round 2 got as far as its privacy entry; then the process died, before its record and announcement.
+        Path privacyFile = ledger.resolve(DirectoryJournal.PRIVACY_FILE);
+        LedgerEntry round1 = PrivacyLedger.read(privacyFile).entries().getFirst();
+        try (PrivacyLedger privacy = PrivacyLedger.open(privacyFile)) {
+            privacy.append(new LedgerEntry(2, round1.q(), round1.sampler(), round1.z(), round1.sensitivity(), round1.rdp()));
+        }
+
+        try (DirectoryJournal journal = DirectoryJournal.open(ledger)) {
+            ActorRef<ContinentReport> inbox = startRound(results, journal, first, 3);
+            RoundPlan third = first.at(3, 1);
+            answer(inbox, 4, third);
+            RoundResult three = results.receiveMessage(Duration.ofSeconds(10));
+            assertEquals(3, three.roundId());
+            assertEquals(2, three.modelVersion(), "round 3 stepped from the model round 1 published");
+            List<LedgerEntry> entries = PrivacyLedger.read(privacyFile).entries();
+            assertEquals(List.of(1L, 2L, 3L), entries.stream().map(LedgerEntry::round).toList(), "each round once");
+            assertEquals(PrivacyLedger.replay(entries, 1e-5).epsilonBalle(), three.epsilon(), 0.0,
+                "epsilon counts rounds 1, 2 and 3: the orphaned round stays spent");
+            RoundRecord record = RoundLedger.read(ledger).records().getLast();
+            assertEquals(3, record.round());
+            for (int j = 0; j < D; j++) {
+                assertEquals(modelAfterRound1[j] + three.update()[j], three.model()[j], 1e-6f,
+                    "the FedAvg step (lr 1) from the resumed model, coordinate " + j);
+            }
+        }
     }
 
     @Test

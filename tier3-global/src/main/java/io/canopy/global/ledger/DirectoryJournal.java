@@ -3,6 +3,7 @@ package io.canopy.global.ledger;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import io.canopy.privacy.ledger.LedgerEntry;
@@ -34,7 +35,7 @@ public final class DirectoryJournal implements RoundJournal {
         try {
             Path privacyFile = directory.resolve(PRIVACY_FILE);
             List<LedgerEntry> entries = Files.exists(privacyFile) ? PrivacyLedger.read(privacyFile).entries() : List.of();
-            return new DirectoryJournal(rounds, PrivacyLedger.open(privacyFile), List.copyOf(entries));
+            return new DirectoryJournal(rounds, PrivacyLedger.open(privacyFile), new ArrayList<>(entries));
         } catch (IOException | RuntimeException e) {
             rounds.close();
             throw e;
@@ -63,17 +64,30 @@ public final class DirectoryJournal implements RoundJournal {
                 + round.round());
         }
         privacy.append(entry);
+        privacyEntries.add(entry);
         rounds.append(round);
+    }
+
+    @Override
+    public Resume resume(long first) throws IOException {
+        long next = first;
+        long version = 0;
+        float[] model = null;
+        if (rounds.last().isPresent()) {
+            RoundRecord last = rounds.last().get();
+            next = Math.max(next, last.round() + 1);
+            version = last.modelVersion();
+            model = rounds.latestModel().orElseThrow();
+        }
+        if (!privacyEntries.isEmpty()) {
+            next = Math.max(next, privacyEntries.getLast().round() + 1);
+        }
+        return new Resume(next, version, model, List.copyOf(privacyEntries));
     }
 
     /** The round ledger (records written so far, last round, latest model). */
     public RoundLedger rounds() {
         return rounds;
-    }
-
-    /** The privacy ledger's entries found when the journal was opened. */
-    public List<LedgerEntry> privacyEntriesAtOpen() {
-        return privacyEntries;
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.canopy.global.ledger;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.util.List;
 
 import io.canopy.privacy.ledger.LedgerEntry;
 
@@ -18,6 +19,21 @@ public interface RoundJournal extends Closeable {
     /** Appends the round's privacy entry and then its record, each durable before the next step. */
     void record(RoundRecord round, LedgerEntry privacy) throws IOException;
 
+    /**
+     * Where a coordinator taking over this journal starts.
+     *
+     * @param nextRound     the first round id not yet used: after the last round recorded and after the last privacy
+     *                      entry (a round whose entry was written but whose record was not is spent, never re-run)
+     * @param modelVersion  the model version in force (0 before any round)
+     * @param model         that version's weights, checked against the recorded CRC32C; null for a fresh journal
+     * @param privacy       every privacy entry, oldest first: the accountant replays them all
+     */
+    record Resume(long nextRound, long modelVersion, float[] model, List<LedgerEntry> privacy) {
+    }
+
+    /** What this journal already holds; {@code Resume(first, 0, null, [])} when it is fresh. */
+    Resume resume(long first) throws IOException;
+
     /** Where the journal lives, for people (null when it keeps nothing). */
     String location();
 
@@ -31,6 +47,11 @@ public interface RoundJournal extends Closeable {
 
             @Override
             public void record(RoundRecord round, LedgerEntry privacy) {
+            }
+
+            @Override
+            public Resume resume(long first) {
+                return new Resume(first, 0, null, List.of());
             }
 
             @Override
