@@ -5,12 +5,12 @@ import io.canopy.ingest.IngestRejection;
 import io.canopy.straggler.QuorumOutcome;
 
 /** Test records: every field set to a distinct value derived from the round, so a swapped field shows. */
-final class Rounds {
+public final class Rounds {
 
     private Rounds() {
     }
 
-    static RoundRecord record(final long round, final long modelVersion, final long crc) {
+    public static RoundRecord record(final long round, final long modelVersion, final long crc) {
         final long[] ingest = new long[IngestRejection.values().length];
         for (int i = 0; i < ingest.length; i++) {
             ingest[i] = round * 10 + i;
