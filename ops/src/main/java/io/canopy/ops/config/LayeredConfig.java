@@ -93,13 +93,21 @@ public final class LayeredConfig {
                     throw new UsageException("--config " + file + ": unknown key '" + key + "'; the keys are "
                         + String.join(", ", keys.keySet()));
                 }
-                String value = wire.getValueIn().text();
-                values.put(key, new Value(value == null ? "" : value.trim(), Source.FILE));
+                Object value = wire.getValueIn().object();
+                String item;
+                if (value instanceof java.util.Collection<?> items) {
+                    // A YAML sequence, [a, b] or one "- a" per line: the same as the comma list "a,b".
+                    item = String.join(",", items.stream().map(String::valueOf).toList());
+                } else {
+                    item = value == null ? "" : String.valueOf(value);
+                }
+                values.put(key, new Value(item.trim(), Source.FILE));
             }
         } catch (UsageException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new UsageException("--config " + file + ": not a YAML map (" + e.getMessage() + ")");
+            throw new UsageException("--config " + file + ": not a flat YAML map of 'key: value' lines; write a list as"
+                + " [a, b] or \"a,b\" (" + e.getMessage() + ")");
         } finally {
             bytes.releaseLast();
         }

@@ -1,0 +1,156 @@
+package io.canopy.node;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import io.canopy.ops.cli.UsageException;
+import io.canopy.ops.config.LayeredConfig;
+import io.canopy.ops.config.LayeredConfig.Key;
+
+/**
+ * One fleet member's settings, resolved from defaults, {@code --config FILE}, {@code CANOPY_*} variables and
+ * flags ({@link LayeredConfig}), and checked once: every refusal names the key as the user wrote it.
+ *
+ * @param roles        which tiers this member hosts: any of {@code cluster}, {@code continental}, {@code global}
+ * @param seedNodes    {@code host:port} of the members a new one joins through (itself when it is the first)
+ * @param aeronHost    the host of this member's UDP ingest endpoint
+ * @param downAfter    how long the split brain resolver waits for a stable view before downing the
+ *                     unreachable side (keep-majority)
+ */
+public record NodeSettings(Set<String> roles, String host, int port, List<String> seedNodes, String aeronHost,
+                           int aeronPort, Path aeronDir, Path journal, int metricsPort, Duration downAfter) {
+
+    /** The roles a member may have. */
+    public static final Set<String> ROLES = Set.of("cluster", "continental", "global");
+    /** The actor system's name: every member of one fleet uses it. */
+    public static final String SYSTEM = "canopy";
+
+    /** Every key a node reads, with its default and meaning (the --help, --print-config and config-file keys). */
+    public static final List<Key> KEYS = List.of(
+        new Key("roles", "cluster,continental,global", "tiers this member hosts: cluster, continental, global (comma list)"),
+        new Key("host", "127.0.0.1", "the address other members reach this one at (Pekko remoting)"),
+        new Key("port", "2551", "the Pekko remoting port"),
+        new Key("seed-nodes", null, "host:port of members to join through (comma list); default: this member itself"),
+        new Key("aeron-endpoint", null, "host:port of this member's UDP ingest endpoint; default: host and port + 10000"),
+        new Key("aeron-dir", null, "the embedded media driver's directory; default: /dev/shm/canopy-node-PORT"),
+        new Key("journal", ".canopy/fleet/journal", "global role: the coordinator's journal directory (round ledger,"
+            + " privacy ledger, checkpoints); a shared mount when global members run on several hosts"),
+        new Key("metrics-port", "0", "the Prometheus scrape port (/metrics); 0 turns it off"),
+        new Key("down-after", "20s", "the split brain resolver (keep-majority) downs the unreachable side after the"
+            + " membership has been stable this long"));
+
+    /** Validates {@code config} into settings. */
+    public static NodeSettings from(LayeredConfig config) throws UsageException {
+        List<String> roleList = config.listValue("roles");
+        if (roleList.isEmpty()) {
+            throw new UsageException(config.where("roles") + " names no role; give cluster, continental and/or global");
+        }
+        for (String role : roleList) {
+            if (!ROLES.contains(role)) {
+                throw new UsageException(config.where("roles") + ": unknown role '" + role
+                    + "'; the roles are cluster, continental, global");
+            }
+        }
+        String host = config.get("host");
+        if (host == null || host.isBlank() || host.contains(":")) {
+            throw new UsageException(config.where("host") + " must be a host name or IPv4 address, got '" + host + "'");
+        }
+        int port = config.intValue("port", 1, 65_535);
+        List<String> seeds = config.get("seed-nodes") == null ? List.of(host + ":" + port) : config.listValue("seed-nodes");
+        for (String seed : seeds) {
+            hostPort(config, "seed-nodes", seed);
+        }
+        String aeronHost = host;
+        int aeronPort = port + 10_000;
+        if (config.get("aeron-endpoint") != null) {
+            String[] hp = hostPort(config, "aeron-endpoint", config.get("aeron-endpoint"));
+            aeronHost = hp[0];
+            aeronPort = Integer.parseInt(hp[1]);
+        } else if (aeronPort > 65_535) {
+            throw new UsageException(config.where("port") + " = " + port + " leaves no default aeron-endpoint port (port +"
+                + " 10000 > 65535); set aeron-endpoint");
+        }
+        Path aeronDir = config.get("aeron-dir") != null ? Path.of(config.get("aeron-dir"))
+            : Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm", "canopy-node-" + port)
+            : Path.of(System.getProperty("java.io.tmpdir"), "canopy-node-" + port);
+        Duration downAfter = duration(config, "down-after");
+        return new NodeSettings(Set.copyOf(roleList), host, port, seeds, aeronHost, aeronPort, aeronDir,
+            Path.of(config.get("journal")), config.intValue("metrics-port", 0, 65_535), downAfter);
+    }
+
+    private static String[] hostPort(LayeredConfig config, String key, String value) throws UsageException {
+        int colon = value.lastIndexOf(':');
+        if (colon <= 0 || colon == value.length() - 1) {
+            throw new UsageException(config.where(key) + ": '" + value + "' is not host:port");
+        }
+        try {
+            int p = Integer.parseInt(value.substring(colon + 1));
+            if (p < 1 || p > 65_535) {
+                throw new UsageException(config.where(key) + ": port " + p + " in '" + value + "' is not in 1..65535");
+            }
+        } catch (NumberFormatException e) {
+            throw new UsageException(config.where(key) + ": '" + value + "' is not host:port");
+        }
+        return new String[] {value.substring(0, colon), value.substring(colon + 1)};
+    }
+
+    /** "20s", "500ms", "2m". */
+    private static Duration duration(LayeredConfig config, String key) throws UsageException {
+        String v = config.get(key).trim();
+        try {
+            if (v.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2).trim()));
+            }
+            if (v.endsWith("s")) {
+                return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1).trim()));
+            }
+            if (v.endsWith("m")) {
+                return Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1).trim()));
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the error below
+        }
+        throw new UsageException(config.where(key) + " must be a duration like 500ms, 20s or 2m, got '" + v + "'");
+    }
+
+    /** This member's address as Pekko writes it. */
+    public String address() {
+        return "pekko://" + SYSTEM + "@" + host + ":" + port;
+    }
+
+    /** The Pekko configuration of this member: cluster provider, roles, seeds, keep-majority downing. */
+    public Config pekkoConfig() {
+        List<String> seedAddresses = new ArrayList<>();
+        for (String seed : seedNodes) {
+            seedAddresses.add("pekko://" + SYSTEM + "@" + seed);
+        }
+        return ConfigFactory.parseString("""
+                pekko {
+                  loglevel = INFO
+                  loggers = ["org.apache.pekko.event.slf4j.Slf4jLogger"]
+                  logging-filter = "org.apache.pekko.event.slf4j.Slf4jLoggingFilter"
+                  actor.provider = cluster
+                  actor.allow-java-serialization = off
+                  cluster.downing-provider-class = "org.apache.pekko.cluster.sbr.SplitBrainResolverProvider"
+                  cluster.split-brain-resolver.active-strategy = keep-majority
+                  # A downed or removed member stops its process: a supervisor restarts it as a new incarnation.
+                  coordinated-shutdown.exit-jvm = on
+                  coordinated-shutdown.run-by-jvm-shutdown-hook = on
+                }
+                """)
+            .withValue("pekko.remote.artery.canonical.hostname", ConfigValueFactory.fromAnyRef(host))
+            .withValue("pekko.remote.artery.canonical.port", ConfigValueFactory.fromAnyRef(port))
+            .withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(List.copyOf(roles)))
+            .withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seedAddresses))
+            .withValue("pekko.cluster.split-brain-resolver.stable-after",
+                ConfigValueFactory.fromAnyRef(downAfter.toMillis() + "ms"))
+            .withFallback(ConfigFactory.load());
+    }
+}

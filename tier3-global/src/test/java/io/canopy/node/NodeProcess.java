@@ -1,0 +1,104 @@
+package io.canopy.node;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * A {@code ./canopy node} in its own JVM, on loopback, for multi-JVM tests: the test's class path and JVM
+ * flags, a small heap, and its output lines kept for {@link #await}.
+ */
+final class NodeProcess implements AutoCloseable {
+    private final String name;
+    private final Process process;
+    private final List<String> lines = new ArrayList<>();
+    private final Thread reader;
+
+    private NodeProcess(String name, Process process) {
+        this.name = name;
+        this.process = process;
+        this.reader = Thread.ofPlatform().daemon().name("output-" + name).start(this::readOutput);
+    }
+
+    /** Starts {@code ./canopy node ARGS} in a new JVM. */
+    static NodeProcess start(String name, String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (arg.startsWith("--add-") || arg.startsWith("--enable-native-access") || arg.startsWith("--sun-misc")) {
+                command.add(arg);
+            }
+        }
+        command.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp",
+            System.getProperty("java.class.path"), "io.canopy.ops.cli.CanopyCli", "node"));
+        command.addAll(List.of(args));
+        return new NodeProcess(name, new ProcessBuilder(command).redirectErrorStream(true).start());
+    }
+
+    /** A TCP port free on loopback right now. */
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private void readOutput() {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                synchronized (lines) {
+                    lines.add(line);
+                    lines.notifyAll();
+                }
+            }
+        } catch (IOException e) {
+            // The process went away; its lines so far stay readable.
+        }
+    }
+
+    /** Waits for {@code count} output lines that match; fails with the output so far if they do not come. */
+    void await(String what, Predicate<String> matches, int count, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (lines) {
+            while (true) {
+                if (lines.stream().filter(matches).count() >= count) {
+                    return;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError(name + ": no " + what + " within " + timeout + "; its output:\n"
+                        + String.join("\n", lines));
+                }
+                lines.wait(Math.max(1, left / 1_000_000));
+            }
+        }
+    }
+
+    /** The output so far. */
+    List<String> output() {
+        synchronized (lines) {
+            return List.copyOf(lines);
+        }
+    }
+
+    /** SIGKILL: the member vanishes without leaving (a crashed host). */
+    void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy(); // SIGTERM: the member leaves the cluster, then exits
+        if (!process.waitFor(java.util.concurrent.TimeUnit.SECONDS.toMillis(20), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+        reader.join(5_000);
+    }
+}
