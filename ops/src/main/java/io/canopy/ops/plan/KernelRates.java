@@ -40,21 +40,26 @@ public record KernelRates(double gramNsPerFma, double krumNsPerPair, double trim
     }
 
     /**
-     * Figures measured once with {@code ./canopy plan --calibrate} on the 2-vCPU AMD EPYC (Zen 4, AVX-512)
-     * machine Canopy is developed on, JDK 25, median of three calibrations (each: warm-up, then the median of
-     * five timed repetitions per kernel, one thread), rounded up. The swarm figure is backed out of
-     * {@code ./canopy demo --leaves 100000 --dim 1000 --rounds 1} on the same machine: 8.4 s of CPU of which
-     * 6.55 s was Multi-Krum, the remaining ≈1.85 s over 10^5 updates × 1000 values.
+     * Figures measured with {@code ./canopy plan --calibrate} on the 2-vCPU AMD EPYC (Zen 4, AVX-512) machine Canopy
+     * is developed on, JDK 25, 2026-11-23, the median of three calibrations (the other engineer's build shared the
+     * cores), rounded up: Gram 0.0333/0.0336/0.0342 ns per multiply-add (≈ 59 GFLOP/s, half the 1-core ceiling),
+     * Multi-Krum pairs 20.1/20.2/20.4 ns (writing the n×n distance matrix and a quickselect per row), trimmed mean
+     * 0.59/0.62/0.84 ns, secure noise 267/268/352 ns a coordinate, decoders per value fp32 0.073/0.077/0.089,
+     * fp16 0.113/0.118/0.119, bf16 0.063/0.067/12.8 (a run where C2 had not yet compiled it), int8
+     * 0.091/0.092/0.093, top-k 0.047/0.047/0.064. The swarm figure is backed out of
+     * {@code ./canopy demo --leaves 100000 --dim 1000 --rounds 1} on the same machine: 4.2 s of wall on 2 cores,
+     * ≈ 8.4 s of CPU, of which 6.55 s was Multi-Krum; the other ≈ 1.85 s over 9·10^4 answering updates × 1000
+     * values is ≈ 20.6 ns a value.
      */
     public static KernelRates defaults() {
         final Map<CodecId, Double> decode = new EnumMap<>(CodecId.class);
-        decode.put(CodecId.FP32, 0.12);
-        decode.put(CodecId.FP16, 0.35);
-        decode.put(CodecId.BF16, 0.2);
-        decode.put(CodecId.INT8, 0.35);
-        decode.put(CodecId.TOPK, 0.1);
-        return new KernelRates(0.025, 2.5, 2.5, 2.5, 18.5, decode, "built-in defaults (measured on a 2-vCPU EPYC"
-            + " Zen 4; ./canopy plan --calibrate measures this machine)");
+        decode.put(CodecId.FP32, 0.078);
+        decode.put(CodecId.FP16, 0.12);
+        decode.put(CodecId.BF16, 0.068);
+        decode.put(CodecId.INT8, 0.092);
+        decode.put(CodecId.TOPK, 0.047);
+        return new KernelRates(0.034, 20.3, 0.62, 268, 20.6, decode, "built-in defaults (measured on a 2-vCPU EPYC"
+            + " Zen 4, JDK 25; ./canopy plan --calibrate measures this machine)");
     }
 
     public double decode(final CodecId codec) {
