@@ -38,7 +38,7 @@ public final class Calibration {
     private Calibration() {
     }
 
-    /** Measures every rate; {@code swarmNsPerValue} keeps its default (it lives in tier0-leaf). */
+    /** Measures every rate but the swarm's and the per-frame cost, which keep their defaults (see KernelRates). */
     public static KernelRates measure(final String source) {
         final SplittableRandom rnd = new SplittableRandom(42);
         final int d = 65_536;
@@ -72,7 +72,8 @@ public final class Calibration {
         final SecureGaussianSampler sampler = new SecureGaussianSampler();
         final double perNoise = median(() -> sampler.addNoise(x, 1.0)) * 1e9 / dm;
 
-        return new KernelRates(perFma, perPair, perTrimmed, perNoise, KernelRates.defaults().swarmNsPerValue(), decode,
+        final KernelRates d0 = KernelRates.defaults();
+        return new KernelRates(perFma, perPair, perTrimmed, perNoise, d0.swarmNsPerValue(), d0.frameNsPerUpdate(), decode,
             source);
     }
 

@@ -123,7 +123,7 @@ public record CapacityPlan(Fleet fleet, KernelRates rates, ClusterRound cluster,
     private static List<Check> checks(final Fleet f, final RoundModel m) {
         final List<Check> list = new ArrayList<>();
         final double target = f.targetRoundS();
-        final String[] where = f.embedded() ? new String[] {"the node", "the node", "the node"}
+        final String[] where = f.embedded() ? new String[] {"node", "node", "node"}
             : new String[] {"cluster node", "continental node", "global node"};
         for (final TierLoad t : m.tiers()) {
             if (!f.embedded() || t.tier() == 1) {
@@ -136,7 +136,7 @@ public record CapacityPlan(Fleet fleet, KernelRates rates, ClusterRound cluster,
         }
         if (f.embedded()) {
             final double cpu = m.tiers().stream().mapToDouble(TierLoad::cpuPerNodeS).sum();
-            list.add(new Check("cpu", "the node", cpu, f.coresPerNode() * target, "core-s"));
+            list.add(new Check("cpu", "node", cpu, f.coresPerNode() * target, "core-s"));
         }
         list.add(new Check("deadline", "round", m.roundS(), target, "s"));
         list.add(new Check("array", "cluster block", (double) f.clusterBlockRows() * f.dimension(),

@@ -22,12 +22,16 @@ import java.util.Properties;
  * @param trimmedMeanNsPerValue  coordinate-wise trimmed mean: per input value, n·d (SIMD selection path, n ≤ 256)
  * @param noiseNsPerValue        the secure Gaussian sampler adding noise: per coordinate
  * @param swarmNsPerValue        embedded mode only: a synthetic leaf making, clipping and encoding its update, per
- *                               value (not calibrated: it lives in tier0-leaf; backed out of a demo run)
+ *                               value (not calibrated: it lives in tier0-leaf; backed out of demo runs)
+ * @param frameNsPerUpdate       the fixed cost of one leaf frame whatever d: signing, checksum, signature check,
+ *                               validation, transport; counted on the receiving node (not calibrated; backed out of
+ *                               demo runs)
  * @param decodeNsPerValue       decoding a payload into a block row, per decoded value, by codec
  * @param source                 where the figures come from, printed with every plan
  */
 public record KernelRates(double gramNsPerFma, double krumNsPerPair, double trimmedMeanNsPerValue,
-                          double noiseNsPerValue, double swarmNsPerValue, Map<CodecId, Double> decodeNsPerValue,
+                          double noiseNsPerValue, double swarmNsPerValue, double frameNsPerUpdate,
+                          Map<CodecId, Double> decodeNsPerValue,
                           String source) {
 
     public KernelRates {
@@ -46,10 +50,11 @@ public record KernelRates(double gramNsPerFma, double krumNsPerPair, double trim
      * Multi-Krum pairs 20.1/20.2/20.4 ns (writing the n×n distance matrix and a quickselect per row), trimmed mean
      * 0.59/0.62/0.84 ns, secure noise 267/268/352 ns a coordinate, decoders per value fp32 0.073/0.077/0.089,
      * fp16 0.113/0.118/0.119, bf16 0.063/0.067/12.8 (a run where C2 had not yet compiled it), int8
-     * 0.091/0.092/0.093, top-k 0.047/0.047/0.064. The swarm figure is backed out of
-     * {@code ./canopy demo --leaves 100000 --dim 1000 --rounds 1} on the same machine: 4.2 s of wall on 2 cores,
-     * ≈ 8.4 s of CPU, of which 6.55 s was Multi-Krum; the other ≈ 1.85 s over 9·10^4 answering updates × 1000
-     * values is ≈ 20.6 ns a value.
+     * 0.091/0.092/0.093, top-k 0.047/0.047/0.064. The swarm and frame figures are backed out of
+     * {@code ./canopy demo --leaves 100000} throughputs on the same machine, 58k updates/s at d = 100 and 43k/s at
+     * d = 1000 (2 cores: 34.5 and 46.5 µs of CPU an update): less this model's Multi-Krum (14.5 and 24.5 µs an
+     * update for clusters of 769 of 900 answers), a + 100·b = 20 µs and a + 1000·b = 22 µs, so a ≈ 19.8 µs a frame
+     * and b ≈ 2.2 ns a value.
      */
     public static KernelRates defaults() {
         final Map<CodecId, Double> decode = new EnumMap<>(CodecId.class);
@@ -58,7 +63,7 @@ public record KernelRates(double gramNsPerFma, double krumNsPerPair, double trim
         decode.put(CodecId.BF16, 0.068);
         decode.put(CodecId.INT8, 0.092);
         decode.put(CodecId.TOPK, 0.047);
-        return new KernelRates(0.034, 20.3, 0.62, 268, 20.6, decode, "built-in defaults (measured on a 2-vCPU EPYC"
+        return new KernelRates(0.034, 20.3, 0.62, 268, 2.2, 19_800, decode, "built-in defaults (measured on a 2-vCPU EPYC"
             + " Zen 4, JDK 25; ./canopy plan --calibrate measures this machine)");
     }
 
@@ -68,7 +73,7 @@ public record KernelRates(double gramNsPerFma, double krumNsPerPair, double trim
 
     public KernelRates withSource(final String newSource) {
         return new KernelRates(gramNsPerFma, krumNsPerPair, trimmedMeanNsPerValue, noiseNsPerValue, swarmNsPerValue,
-            decodeNsPerValue, newSource);
+            frameNsPerUpdate, decodeNsPerValue, newSource);
     }
 
     /** Reads a calibration file written by {@link #store}. */
@@ -87,7 +92,8 @@ public record KernelRates(double gramNsPerFma, double krumNsPerPair, double trim
             rate(p, file, "krum.ns-per-pair", d.krumNsPerPair()),
             rate(p, file, "trimmed-mean.ns-per-value", d.trimmedMeanNsPerValue()),
             rate(p, file, "noise.ns-per-value", d.noiseNsPerValue()),
-            rate(p, file, "swarm.ns-per-value", d.swarmNsPerValue()), decode,
+            rate(p, file, "swarm.ns-per-value", d.swarmNsPerValue()),
+            rate(p, file, "frame.ns-per-update", d.frameNsPerUpdate()), decode,
             "calibration " + file + " (measured " + when + ")");
     }
 
@@ -100,6 +106,7 @@ public record KernelRates(double gramNsPerFma, double krumNsPerPair, double trim
         p.setProperty("trimmed-mean.ns-per-value", Double.toString(trimmedMeanNsPerValue));
         p.setProperty("noise.ns-per-value", Double.toString(noiseNsPerValue));
         p.setProperty("swarm.ns-per-value", Double.toString(swarmNsPerValue));
+        p.setProperty("frame.ns-per-update", Double.toString(frameNsPerUpdate));
         for (final CodecId c : CodecId.values()) {
             p.setProperty("decode." + c.label() + ".ns-per-value", Double.toString(decode(c)));
         }

@@ -48,7 +48,7 @@ public final class PlanCommand implements CliCommand {
                 aggregator (update block rows x d x 4 bytes, plus Multi-Krum's Gram scratch 8n^2 + 8n(n+1)/2 at
                 tier 1) and per node (plus 512 MiB baseline); bytes per round per tier and node and their time at
                 the NIC bandwidth; CPU per tier from kernel costs (Multi-Krum n(n+1)/2 d multiply-adds + n^2 pairs,
-                trimmed mean n d, decode per value, noise per value); the critical path (stage = max(collection,
+                trimmed mean n d, decode per value, a fixed cost per leaf frame, noise per value); the critical path (stage = max(collection,
                 network, decode) + ceil(aggregators/cores) rule waves; round = sum of stages) and round time;
                 quorum-failure probability per cluster and fleet-wide (exact binomial and Chernoff) and the
                 over-selection a target completion needs; the global noise multiplier for the privacy target and

@@ -50,12 +50,15 @@ final class PlanHtml {
             <script>
             const PLAN = %s;
             const SWEEPS = %s;
+            // logY: log10 of the values on a linear axis (uPlot's log axis failed over tens of decades); values
+            // below 1e-30 are left out.
             function chart(id, title, xLabel, yLabel, sweep, keys, names, logY) {
-              const data = [sweep.x].concat(keys.map(k => sweep.series[k].map(v => v === null ? null : v)));
+              const data = [sweep.x].concat(keys.map(k => sweep.series[k].map(v =>
+                v === null ? null : !logY ? v : v < 1e-30 ? null : Math.log10(v))));
               const colours = ['#1f77b4', '#d62728', '#2ca02c'];
-              new uPlot({title: title, width: 560, height: 300,
-                scales: {x: {time: false, distr: 3}, y: {distr: logY ? 3 : 1}},
-                axes: [{label: xLabel}, {label: yLabel, size: 70}],
+              new uPlot({title: title, width: 560, height: 300, padding: [10, 40, 0, 0],
+                scales: {x: {time: false, distr: 3}},
+                axes: [{label: xLabel}, {label: logY ? 'log10 ' + yLabel : yLabel, size: 70}],
                 series: [{label: xLabel}].concat(names.map((n, i) => ({label: n, stroke: colours[i], width: 2,
                   points: {show: true}})))}, data, document.getElementById(id));
             }
@@ -67,7 +70,7 @@ final class PlanHtml {
               ['round time (s)'], true);
             chart('dim-memory', 'Memory per cluster node against dimension', 'dimension d', 'GiB', SWEEPS.dimension,
               ['memory_gib'], ['memory per cluster node (GiB)'], true);
-            chart('quorum', 'Quorum-failure probability of one cluster against cluster size', 'cluster size',
+            chart('quorum', 'One cluster misses its quorum (below 1e-30 not drawn)', 'cluster size',
               'probability', SWEEPS.cluster_size, ['exact', 'chernoff'], ['exact binomial', 'Chernoff bound'], true);
             </script>
             </body></html>

@@ -21,6 +21,7 @@ final class PlanJson {
         j.name("rates").beginObject().field("source", r.source()).field("gram_ns_per_fma", r.gramNsPerFma())
             .field("krum_ns_per_pair", r.krumNsPerPair()).field("trimmed_mean_ns_per_value", r.trimmedMeanNsPerValue())
             .field("noise_ns_per_value", r.noiseNsPerValue()).field("swarm_ns_per_value", r.swarmNsPerValue())
+            .field("frame_ns_per_update", r.frameNsPerUpdate())
             .name("decode_ns_per_value").beginObject();
         r.decodeNsPerValue().entrySet().stream().sorted(Map.Entry.comparingByKey())
             .forEach(e -> j.field(e.getKey().label(), e.getValue()));

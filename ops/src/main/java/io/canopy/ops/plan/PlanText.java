@@ -84,7 +84,7 @@ final class PlanText {
 
         out.println("Limits (busiest first):");
         for (final Check k : p.checks()) {
-            out.printf("  %-9s %-18s %14s of %-14s %s%n", k.resource(), k.where(), amount(k.used(), k.unit()),
+            out.printf("  %-9s %-18s %18s of %-18s %s%n", k.resource(), k.where(), amount(k.used(), k.unit()),
                 amount(k.available(), k.unit()), Figures.up(100 * k.ratio(), 1) + "%" + (k.breaks() ? "  BREAKS" : ""));
         }
         out.println();

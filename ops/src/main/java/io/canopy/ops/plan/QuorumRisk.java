@@ -16,8 +16,9 @@ import io.canopy.straggler.QuorumMath;
  * @param continentMiss          exact P[a continent has fewer than its quorum of clusters]
  * @param roundMiss              exact P[the global tier has fewer than its quorum of continents]
  * @param overSelectionComplete  invitations per expected update for P[a cluster completes] ≥ target; NaN if
- *                               unreachable
- * @param overSelectionQuorum    invitations per expected update for P[every cluster meets its quorum] ≥ target
+ *                               unreachable; at least 1
+ * @param overSelectionQuorum    invitations per expected update for P[every cluster meets its quorum] ≥ target;
+ *                               at least 1
  */
 public record QuorumRisk(double clusterMiss, double clusterMissChernoff, double fleetMiss, double fleetMissChernoff,
                          double clusterComplete, double continentMiss, double roundMiss, double overSelectionComplete,
@@ -54,6 +55,7 @@ public record QuorumRisk(double clusterMiss, double clusterMissChernoff, double 
         final long bound = (long) Math.ceil(20.0 * needed / p) + 1000;
         final int max = (int) Math.min(bound, 100_000_000L);
         final int invitations = QuorumMath.invitationsFor(needed, p, target, max);
-        return invitations < 0 ? Double.NaN : (double) invitations / expected;
+        // Over-selection is at least 1 (QuorumPolicy): inviting fewer than the expected count is not a plan.
+        return invitations < 0 ? Double.NaN : Math.max(1.0, (double) invitations / expected);
     }
 }

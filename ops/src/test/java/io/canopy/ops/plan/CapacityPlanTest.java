@@ -25,7 +25,7 @@ class CapacityPlanTest {
         for (final CodecId c : CodecId.values()) {
             decode.put(c, 0.1);
         }
-        return new KernelRates(0.05, 10, 1, 100, 10, decode, "hand");
+        return new KernelRates(0.05, 10, 1, 100, 10, 1000, decode, "hand");
     }
 
     /**
@@ -122,9 +122,9 @@ class CapacityPlanTest {
         final RoundModel m = CapacityPlan.of(handFleet(), handRates()).model();
         // Multi-Krum of 80 x 1000: 3240·1000 FMAs at 0.05 ns + 6400 pairs at 10 ns = 226 µs; no cluster noise.
         assertEquals(226e-6, m.tier(1).ruleS(), 1e-15);
-        // Decode 2 clusters · 80 · 1000 values at 0.1 ns.
-        assertEquals(16e-6, m.tier(1).decodeS(), 1e-15);
-        assertEquals(16e-6 + 2 * 226e-6, m.tier(1).cpuPerNodeS(), 1e-15);
+        // Decode 2 clusters · 80 · 1000 values at 0.1 ns, plus 2 · 100 frames at 1 µs.
+        assertEquals(16e-6 + 200e-6, m.tier(1).decodeS(), 1e-15);
+        assertEquals(216e-6 + 2 * 226e-6, m.tier(1).cpuPerNodeS(), 1e-15);
         // Stage 1: the 80th of 100 answers at 100 ms dominates the wait; one wave of Multi-Krum on 2 cores.
         assertEquals("collection", m.tier(1).waitBound());
         assertEquals(0.1 + 226e-6, m.tier(1).stageS(), 1e-12);
@@ -196,8 +196,8 @@ class CapacityPlanTest {
     void embedded_mode_puts_every_tier_and_the_swarm_on_one_nodes_cores() {
         final Fleet f = handFleet("embedded", "true", "cluster-nodes", "0", "continental-nodes", "0");
         final RoundModel m = CapacityPlan.of(f, handRates()).model();
-        // Swarm: 10 clusters · 100 answering · 1000 values at 10 ns = 10 ms, plus decode and 10 Multi-Krums.
-        final double cpu1 = 10e-3 + 10 * 80 * 1000 * 0.1e-9 + 10 * 226e-6;
+        // Swarm: 10 clusters · 100 answering · 1000 values at 10 ns = 10 ms, plus decode, frames and 10 Multi-Krums.
+        final double cpu1 = 10e-3 + 10 * 80 * 1000 * 0.1e-9 + 10 * 100 * 1e-6 + 10 * 226e-6;
         assertEquals(cpu1 / 2, m.tier(1).stageS(), 1e-12);
         assertEquals(0, ClusterRound.of(f).collectS(), "the demo's clusters run on a simulated clock");
         // Open blocks: the demo's window 4 + 2 cores + 1 = 7, capped at the 10 clusters.
