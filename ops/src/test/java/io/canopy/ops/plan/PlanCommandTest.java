@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.canopy.ops.cli.CanopyCli;
-import java.io.ByteArrayOutputStream;
+import io.canopy.ops.cli.CliRun;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,23 +22,13 @@ class PlanCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int exit, String out, String err) {
-        String firstErrLine() {
-            return err.lines().findFirst().orElse("");
-        }
-    }
-
-    private static Run cli(final String... args) {
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        final ByteArrayOutputStream err = new ByteArrayOutputStream();
-        final int exit = CanopyCli.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CliRun cli(final String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void plan_without_arguments_plans_the_10M_leaf_default_tree() {
-        final Run r = cli("plan");
+        final CliRun r = cli("plan");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().startsWith("Capacity plan: 10000000 leaves, d=1000000, q=0.1, codec fp32; clusters of 1000,"
             + " 100 per continent: 10000 clusters, 100 continents, 1 global\n"), r.out());
@@ -53,7 +41,7 @@ class PlanCommandTest {
 
     @Test
     void help_explains_every_fleet_key() {
-        final Run r = cli("plan", "--help");
+        final CliRun r = cli("plan", "--help");
         assertEquals(0, r.exit());
         for (final String key : Fleet.KEYS.keySet()) {
             assertTrue(r.out().contains("--" + key), key);
@@ -77,7 +65,7 @@ class PlanCommandTest {
         final Path page = dir.resolve("plan.html");
         final String[] argv = Stream.concat(Stream.of("plan", "--html", page.toString()),
             Stream.of(args.trim().split(" "))).toArray(String[]::new);
-        final Run r = cli(argv);
+        final CliRun r = cli(argv);
         assertEquals(2, r.exit(), r.out());
         assertEquals("canopy plan: " + message, r.firstErrLine());
         assertEquals("", r.out());
@@ -88,7 +76,7 @@ class PlanCommandTest {
     void a_bad_key_in_a_fleet_file_is_named_with_the_file() throws IOException {
         final Path file = dir.resolve("fleet.yaml");
         Files.writeString(file, "leaves: 1000\ncluster-size: 100\nclusters-per-continent: 5\nquorum: 2\n");
-        final Run r = cli("plan", "--fleet", file.toString());
+        final CliRun r = cli("plan", "--fleet", file.toString());
         assertEquals(2, r.exit());
         assertEquals("canopy plan: " + file + ": quorum must be in (0, 1], got 2", r.firstErrLine());
         Files.writeString(file, "clusters: 10\n");
@@ -101,7 +89,7 @@ class PlanCommandTest {
         final Path file = dir.resolve("fleet.yaml");
         Files.writeString(file, "leaves: 1000\ncluster-size: 100\nclusters-per-continent: 5\ndimension: 1000\nq: 1\n"
             + "quorum: 2\n");
-        final Run r = cli("plan", "--fleet", file.toString(), "--quorum", "0.5", "--json");
+        final CliRun r = cli("plan", "--fleet", file.toString(), "--quorum", "0.5", "--json");
         assertEquals(0, r.exit(), r.err());
         final Object json = MiniJson.parse(r.out());
         assertEquals("0.5", MiniJson.at(json, "fleet", "quorum"));
@@ -110,7 +98,7 @@ class PlanCommandTest {
 
     @Test
     void json_output_parses_back_to_the_plans_figures() {
-        final Run r = cli("plan", "--leaves", "1000", "--cluster-size", "100", "--clusters-per-continent", "5",
+        final CliRun r = cli("plan", "--leaves", "1000", "--cluster-size", "100", "--clusters-per-continent", "5",
             "--dimension", "1000", "--q", "1", "--over-selection", "1.25", "--quorum", "0.5", "--response-probability",
             "1", "--latency-sigma", "0", "--cores-per-node", "2", "--memory-per-node-gib", "8", "--nic-gbps", "1",
             "--cluster-nodes", "5", "--continental-nodes", "1", "--json");
@@ -132,7 +120,7 @@ class PlanCommandTest {
     @Test
     void the_html_page_holds_the_plan_the_sweeps_and_the_inlined_chart_library() throws IOException {
         final Path page = dir.resolve("plan.html");
-        final Run r = cli("plan", "--html", page.toString());
+        final CliRun r = cli("plan", "--html", page.toString());
         assertEquals(0, r.exit(), r.err());
         assertEquals("wrote " + page, r.err().strip());
         final String html = Files.readString(page);
@@ -162,10 +150,10 @@ class PlanCommandTest {
         final KernelRates back = KernelRates.load(file);
         assertEquals(rates.withSource(back.source()), back);
         assertEquals("calibration " + file + " (measured today)", back.source());
-        final Run r = cli("plan", "--calibration", file.toString());
+        final CliRun r = cli("plan", "--calibration", file.toString());
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("Kernel rates: calibration " + file + " (measured today)"), r.out());
-        final Run missing = cli("plan", "--calibration", dir.resolve("none").toString());
+        final CliRun missing = cli("plan", "--calibration", dir.resolve("none").toString());
         assertEquals(2, missing.exit());
         assertEquals("canopy plan: --calibration " + dir.resolve("none") + ": no such file (run with --calibrate to make"
             + " it)", missing.firstErrLine());
