@@ -21,7 +21,7 @@ import java.util.SplittableRandom;
 /**
  * Times the real kernels of a round on this machine, one thread each (tiers run one block per core), and turns
  * the times into {@link KernelRates}. Each kernel is timed in batches until two batch medians
- * agree (see {@link #median}); a few seconds in all.
+ * agree (see {@link #median}); about 15 s in all on two busy cores.
  *
  * <p>Multi-Krum is timed whole ({@link MultiKrum#aggregate}) at two shapes and split into its two terms by
  * solving t = a·F + b·P for both, F = n(n+1)/2·d multiply-adds and P = n² pairs: (n, d) = (256, 8192), where

@@ -48,8 +48,9 @@ public final class PlanCommand implements CliCommand {
                 aggregator (update block rows x d x 4 bytes, plus Multi-Krum's Gram scratch 8n^2 + 8n(n+1)/2 at
                 tier 1) and per node (plus 512 MiB baseline); bytes per round per tier and node and their time at
                 the NIC bandwidth; CPU per tier from kernel costs (Multi-Krum n(n+1)/2 d multiply-adds + n^2 pairs,
-                trimmed mean n d, decode per value, a fixed cost per leaf frame, noise per value); the critical path (stage = max(collection,
-                network, decode) + ceil(aggregators/cores) rule waves; round = sum of stages) and round time;
+                trimmed mean n d, decode per value, a fixed cost per leaf frame, noise per value); the critical
+                path (stage = max(collection, network, decode) + ceil(aggregators/cores) rule waves; round = sum of
+                stages) and round time;
                 quorum-failure probability per cluster and fleet-wide (exact binomial and Chernoff) and the
                 over-selection a target completion needs; the global noise multiplier for the privacy target and
                 its noise-to-signal; and what breaks first (memory, network, CPU, deadline, Java array size), by how
@@ -134,7 +135,7 @@ public final class PlanCommand implements CliCommand {
     private static KernelRates rates(final Options o, final PrintStream err) throws UsageException {
         final Path file = o.has("calibration") ? Path.of(o.get("calibration")) : defaultCalibration();
         if (o.has("calibrate")) {
-            err.println("calibrating: timing Multi-Krum, the trimmed mean, the noise sampler and the codecs (a few seconds)");
+            err.println("calibrating: timing Multi-Krum, the trimmed mean, the noise sampler and the codecs (about 15 s)");
             final String when = Instant.now().toString();
             final KernelRates measured = Calibration.measure("calibration " + file + " (measured " + when + ")");
             try {
@@ -174,11 +175,11 @@ public final class PlanCommand implements CliCommand {
         for (final Map.Entry<String, String[]> e : Fleet.KEYS.entrySet()) {
             final String help = e.getValue()[1] + " (default " + e.getValue()[0] + ")";
             list.add(e.getKey().equals("embedded") ? Spec.flag("embedded", help)
-                : Spec.value(e.getKey(), e.getKey().toUpperCase(java.util.Locale.ROOT).replace('-', '_'), help));
+                : Spec.value(e.getKey(), "V", help));
         }
         list.add(Spec.flag("json", "print one JSON object instead of the table"));
         list.add(Spec.value("html", "FILE", "also write a self-contained HTML page with charts (written atomically)"));
-        list.add(Spec.flag("calibrate", "time this machine's kernels first (a few seconds) and store the figures"));
+        list.add(Spec.flag("calibrate", "time this machine's kernels first (about 15 s) and store the figures"));
         list.add(Spec.value("calibration", "FILE", "where calibration figures are stored and read (default"
             + " .canopy/plan-calibration.properties)"));
         return List.copyOf(list);
