@@ -39,6 +39,16 @@ public final class TierIngest implements FrameHandler {
         void onClosed(long round, int group, IngestBlock block, QuorumOutcome outcome, long closedAfterNs);
     }
 
+    /**
+     * Where a frame for a group this node does not host goes: in a fleet, on to the node that hosts it now
+     * (its aggregator moved), so a sender with a stale route loses nothing.
+     */
+    @FunctionalInterface
+    public interface Misrouted {
+        /** @return true if the frame was passed on (its bytes are only valid during this call) */
+        boolean forward(FrameDecoder frame);
+    }
+
     /** When a frame arrived: the receiver's clock, or in a simulation the virtual time the frame carries. */
     @FunctionalInterface
     public interface FrameClock {
@@ -65,6 +75,8 @@ public final class TierIngest implements FrameHandler {
     private long unknownGroupFrames;
     private volatile long lateAfterClose;
     private long poolExhaustedFrames;
+    private volatile long forwardedFrames;
+    private volatile Misrouted misrouted;
 
     /**
      * @param pool      blocks to preallocate: the most groups this node has open at once
@@ -101,6 +113,21 @@ public final class TierIngest implements FrameHandler {
         if (!commands.offer(() -> applyWithdraw(roundId, group, nowNs))) {
             throw new IllegalStateException("the ingest agent is not draining its commands");
         }
+    }
+
+    /**
+     * This node now hosts {@code group} too (its aggregator started here during the round, e.g. after a
+     * failover): frames for it are collected from now on. Safe from any thread; applied by the agent.
+     */
+    public void addGroup(long roundId, int group) {
+        if (!commands.offer(() -> applyAddGroup(roundId, group))) {
+            throw new IllegalStateException("the ingest agent is not draining its commands");
+        }
+    }
+
+    /** Sets where frames for groups this node does not host go (null: they are only counted). */
+    public void misrouted(Misrouted forwarder) {
+        this.misrouted = forwarder;
     }
 
     /** Returns a block once its aggregate has been sent. Safe from any thread. */
@@ -170,8 +197,22 @@ public final class TierIngest implements FrameHandler {
     @Override
     public void onWatermark(FrameDecoder frame) {
         if (frame.roundId() == round) {
-            advanceGroup(frame.groupId(), clock.nowNs(frame));
+            int group = frame.groupId();
+            if (!active.containsKey(group) && !pending.contains(group) && !closedThisRound.contains(group)
+                && forward(frame)) {
+                return;
+            }
+            advanceGroup(group, clock.nowNs(frame));
         }
+    }
+
+    private boolean forward(FrameDecoder frame) {
+        Misrouted m = misrouted;
+        if (m != null && m.forward(frame)) {
+            forwardedFrames++;
+            return true;
+        }
+        return false;
     }
 
     @Override
@@ -184,7 +225,7 @@ public final class TierIngest implements FrameHandler {
             if (!pending.contains(group)) {
                 if (closedThisRound.contains(group)) {
                     lateAfterClose++; // its block has already gone to be aggregated
-                } else {
+                } else if (!forward(frame)) {
                     unknownGroupFrames++;
                 }
                 return null;
@@ -252,6 +293,11 @@ public final class TierIngest implements FrameHandler {
         return unknownGroupFrames;
     }
 
+    /** Frames for a group another node hosts, passed on to it. */
+    public long forwardedFrames() {
+        return forwardedFrames;
+    }
+
     /** Frames dropped because every block was in use: the pool is too small for the groups open at once. */
     public long poolExhaustedFrames() {
         return poolExhaustedFrames;
@@ -285,6 +331,12 @@ public final class TierIngest implements FrameHandler {
             sink.onClosed(round, group, null, QuorumOutcome.FAILED_NO_QUORUM, nowNs - openedAtNs);
         } else {
             withdrawnBeforeOpening.put(group, withdrawn);
+        }
+    }
+
+    private void applyAddGroup(long roundId, int group) {
+        if (roundId == round && !active.containsKey(group) && !pending.contains(group) && !closedThisRound.contains(group)) {
+            pending.add(group);
         }
     }
 

@@ -1,8 +1,6 @@
 package io.canopy.ingest;
 
 import java.time.Duration;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.canopy.codec.UpdateEncoder;
@@ -25,7 +23,7 @@ import io.canopy.transport.PublishResult;
 public final class TierRuntime {
     private final TierIngest ingest;
     private final FrameSubscriber subscriber;
-    private final BlockingQueue<FramePublisher> publishers;
+    private final Upstream upstream;
     private final AtomicLong opened = new AtomicLong(-1);
     private final boolean frameTimeDeadlines;
     private final IngestAgent agent;
@@ -42,18 +40,23 @@ public final class TierRuntime {
     public TierRuntime(CanopyTransport transport, String name, FrameLimits initialLimits, int inputStream,
                        int outputStream, int pool, int capacity, int publisherCount, boolean frameTimeDeadlines,
                        NanoClock clock, TierIngest.ClosedSink sink) {
+        this(transport, name, initialLimits, inputStream, outputStream < 0 ? null
+                : Upstream.local(transport, outputStream, publisherCount), pool, capacity, frameTimeDeadlines, clock, sink);
+    }
+
+    /**
+     * @param upstream where aggregates go (null for the global tier, which sends none)
+     */
+    public TierRuntime(CanopyTransport transport, String name, FrameLimits initialLimits, int inputStream,
+                       Upstream upstream, int pool, int capacity, boolean frameTimeDeadlines, NanoClock clock,
+                       TierIngest.ClosedSink sink) {
         this.frameTimeDeadlines = frameTimeDeadlines;
         this.clock = clock;
         QuorumPolicy any = QuorumPolicy.of(1, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ZERO);
         TierIngest.FrameClock frameClock = frameTimeDeadlines ? frame -> frame.timestampNs() : frame -> clock.nanoTime();
         this.ingest = new TierIngest(pool, capacity, initialLimits.dimension(), any, sink, frameClock);
         this.subscriber = transport.subscriber(inputStream, initialLimits, ingest);
-        this.publishers = new ArrayBlockingQueue<>(Math.max(1, publisherCount));
-        if (outputStream >= 0) {
-            for (int i = 0; i < publisherCount; i++) {
-                publishers.add(transport.publisher(outputStream));
-            }
-        }
+        this.upstream = upstream;
         this.agent = new IngestAgent(name, ingest, subscriber, clock, !frameTimeDeadlines);
         transport.startAgent(agent);
     }
@@ -84,24 +87,35 @@ public final class TierRuntime {
     /** Sends an aggregate one hop up, as fp32; waits out back pressure within the transport's bound. */
     public PublishResult publish(long round, long sender, int group, int inputs, long timestampNs, float[] values,
                                  int dimension) {
+        if (upstream == null) {
+            throw new IllegalStateException("this tier sends no aggregates");
+        }
         FramePublisher publisher;
         try {
-            publisher = publishers.take();
+            publisher = upstream.acquire(group);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return PublishResult.CLOSED;
+        }
+        if (publisher == null) {
+            return PublishResult.NOT_CONNECTED; // no node hosts the parent group right now
         }
         try {
             AggregateFrame.header(publisher.encoder(), round, sender, group, inputs).timestampNs(timestampNs);
             return publisher.send(UpdateEncoder.fp32(), values, 0, dimension);
         } finally {
-            publishers.add(publisher);
+            upstream.release(publisher);
         }
     }
 
     /** Returns a block to the pool once its aggregate is out. */
     public void release(IngestBlock block) {
         ingest.release(block);
+    }
+
+    /** This node hosts {@code group} from now on in {@code round} (see {@link TierIngest#addGroup}). */
+    public void addGroup(long round, int group) {
+        ingest.addGroup(round, group);
     }
 
     /** One input of {@code group} will never come (its sender failed). */

@@ -5,7 +5,6 @@ import io.aeron.CommonContext;
 import io.aeron.driver.MediaDriver;
 import io.canopy.frame.FrameLimits;
 import java.io.File;
-import java.util.ArrayList;
 import java.util.List;
 import org.agrona.CloseHelper;
 import org.agrona.IoUtil;
@@ -28,7 +27,8 @@ public final class CanopyTransport implements AutoCloseable {
     private final TransportContext ctx;
     private final MediaDriver driver;
     private final Aeron aeron;
-    private final List<AutoCloseable> owned = new ArrayList<>();
+    // Actors on several threads add publishers while the node runs.
+    private final List<AutoCloseable> owned = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private CanopyTransport(final TransportContext ctx, final MediaDriver driver, final Aeron aeron) {
         this.ctx = ctx;
@@ -98,6 +98,22 @@ public final class CanopyTransport implements AutoCloseable {
     public FramePublisher publisher(final int streamId) {
         final FramePublisher p = new FramePublisher(
             aeron.addExclusivePublication(ctx.publicationChannel(), streamId), ctx);
+        owned.add(p);
+        return p;
+    }
+
+    /**
+     * A publisher to another node's UDP endpoint ({@code host:port}) on {@code streamId}: the context's
+     * publication channel with its endpoint replaced (term length and MTU kept). Closed with this transport.
+     */
+    public FramePublisher publisherTo(final String endpoint, final int streamId) {
+        final io.aeron.ChannelUri uri = io.aeron.ChannelUri.parse(ctx.publicationChannel());
+        if (!"udp".equals(uri.media())) {
+            throw new IllegalStateException("publisherTo(" + endpoint + ") needs a UDP transport; this one is "
+                + ctx.publicationChannel());
+        }
+        uri.put(io.aeron.CommonContext.ENDPOINT_PARAM_NAME, endpoint);
+        final FramePublisher p = new FramePublisher(aeron.addExclusivePublication(uri.toString(), streamId), ctx);
         owned.add(p);
         return p;
     }

@@ -3,6 +3,7 @@ package io.canopy.cluster;
 import io.canopy.control.ControlMessage;
 import io.canopy.ingest.IngestBlock;
 import io.canopy.round.ClusterReport;
+import io.canopy.round.ReportSink;
 import io.canopy.round.RoundPlan;
 import io.canopy.straggler.QuorumOutcome;
 import io.canopy.transport.PublishResult;
@@ -43,11 +44,11 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
     private final int cluster;
     private final int continent;
     private final ClusterTier tier;
-    private final ActorRef<ClusterReport> reportTo;
+    private final ReportSink<ClusterReport> reportTo;
     private RoundPlan plan;
 
     private ClusterAggregator(ActorContext<Command> context, int cluster, int continent, ClusterTier tier,
-                              ActorRef<ClusterReport> reportTo) {
+                              ReportSink<ClusterReport> reportTo) {
         super(context);
         this.cluster = cluster;
         this.continent = continent;
@@ -55,7 +56,7 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
         this.reportTo = reportTo;
     }
 
-    public static Behavior<Command> create(int cluster, int continent, ClusterTier tier, ActorRef<ClusterReport> reportTo) {
+    public static Behavior<Command> create(int cluster, int continent, ClusterTier tier, ReportSink<ClusterReport> reportTo) {
         return Behaviors.setup(context -> {
             ActorRef<Command> self = context.getSelf();
             tier.register(cluster, self);
@@ -103,7 +104,7 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
         } finally {
             tier.release(closed.block());
         }
-        reportTo.tell(release.report());
+        reportTo.send(release.report());
         getContext().getSystem().eventStream().tell(new EventStream.Publish<>(release.report()));
         return this;
     }

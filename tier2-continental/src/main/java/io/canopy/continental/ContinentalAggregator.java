@@ -16,6 +16,7 @@ import io.canopy.round.AwaitedReports;
 import io.canopy.round.ClusterReport;
 import io.canopy.round.ContinentReport;
 import io.canopy.round.LeafTally;
+import io.canopy.round.ReportSink;
 import io.canopy.round.RoundPlan;
 import io.canopy.round.TierSpec;
 import io.canopy.straggler.CloseReason;
@@ -23,6 +24,7 @@ import io.canopy.straggler.QuorumOutcome;
 import io.canopy.transport.PublishResult;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.RecipientRef;
 import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -50,8 +52,8 @@ public final class ContinentalAggregator extends AbstractBehavior<ContinentalAgg
     public record Open(RoundPlan plan) implements Command, ControlMessage {
     }
 
-    /** A cluster's report, adapted into this protocol. */
-    public record Reported(ClusterReport report) implements Command {
+    /** A cluster's report: adapted into this protocol in one process, sent to the entity in a fleet. */
+    public record Reported(ClusterReport report) implements Command, ControlMessage {
     }
 
     /** The continent's block closed on the ingest thread (local only); it carries the round's plan. */
@@ -64,8 +66,8 @@ public final class ContinentalAggregator extends AbstractBehavior<ContinentalAgg
 
     private final int continent;
     private final ContinentalTier tier;
-    private final List<ActorRef<ClusterAggregator.Command>> clusters;
-    private final ActorRef<ContinentReport> reportTo;
+    private final List<RecipientRef<ClusterAggregator.Command>> clusters;
+    private final ReportSink<ContinentReport> reportTo;
     private static final int MAX_EARLY = 100_000;
     private final List<ClusterReport> early = new ArrayList<>();
     private final AwaitedReports reports = new AwaitedReports();
@@ -77,8 +79,8 @@ public final class ContinentalAggregator extends AbstractBehavior<ContinentalAgg
     private long[] heldFor;
 
     private ContinentalAggregator(ActorContext<Command> context, TimerScheduler<Command> timers, int continent,
-                                  ContinentalTier tier, List<ActorRef<ClusterAggregator.Command>> clusters,
-                                  ActorRef<ContinentReport> reportTo) {
+                                  ContinentalTier tier, List<? extends RecipientRef<ClusterAggregator.Command>> clusters,
+                                  ReportSink<ContinentReport> reportTo) {
         super(context);
         this.timers = timers;
         this.continent = continent;
@@ -92,12 +94,12 @@ public final class ContinentalAggregator extends AbstractBehavior<ContinentalAgg
      *                      its children and returns them
      */
     public static Behavior<Command> create(int continent, ContinentalTier tier,
-                                           BiFunction<ActorContext<?>, ActorRef<ClusterReport>, List<ActorRef<ClusterAggregator.Command>>> spawnClusters,
-                                           ActorRef<ContinentReport> reportTo) {
+                                           BiFunction<ActorContext<?>, ReportSink<ClusterReport>, List<? extends RecipientRef<ClusterAggregator.Command>>> spawnClusters,
+                                           ReportSink<ContinentReport> reportTo) {
         return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
             tier.register(continent, context.getSelf());
             ActorRef<ClusterReport> inbox = context.messageAdapter(ClusterReport.class, Reported::new);
-            return new ContinentalAggregator(context, timers, continent, tier, spawnClusters.apply(context, inbox),
+            return new ContinentalAggregator(context, timers, continent, tier, spawnClusters.apply(context, inbox::tell),
                 reportTo);
         }));
     }
@@ -121,7 +123,7 @@ public final class ContinentalAggregator extends AbstractBehavior<ContinentalAgg
         adopt(open.plan());
         tier.openRound(plan, tier.nowNs());
         ClusterAggregator.Open down = new ClusterAggregator.Open(plan);
-        for (ActorRef<ClusterAggregator.Command> cluster : clusters) {
+        for (RecipientRef<ClusterAggregator.Command> cluster : clusters) {
             cluster.tell(down);
         }
         return this;
@@ -192,7 +194,7 @@ public final class ContinentalAggregator extends AbstractBehavior<ContinentalAgg
         }
         held = null;
         heldFor = null;
-        reportTo.tell(report);
+        reportTo.send(report);
         getContext().getSystem().eventStream().tell(new EventStream.Publish<>(report));
     }
 

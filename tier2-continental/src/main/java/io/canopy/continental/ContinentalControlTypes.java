@@ -7,5 +7,6 @@ public final class ContinentalControlTypes implements ControlTypes {
     @Override
     public void register(Registrar registrar) {
         registrar.register(400, ContinentalAggregator.Open.class);
+        registrar.register(401, ContinentalAggregator.Reported.class);
     }
 }

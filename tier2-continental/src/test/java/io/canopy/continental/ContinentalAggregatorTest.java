@@ -74,7 +74,7 @@ class ContinentalAggregatorTest {
                     refs.add(probe.ref());
                 }
                 return refs;
-            }, global.ref()));
+            }, global.ref()::tell));
 
         // Before any plan: a report naming a cluster that is not this continent's, and a close for a round never opened.
         continent.tell(new ContinentalAggregator.Reported(failed(1, 99, 0)));

@@ -24,12 +24,15 @@ import io.canopy.privacy.noise.TierNoise;
 import io.canopy.round.AwaitedReports;
 import io.canopy.round.ContinentReport;
 import io.canopy.round.LeafTally;
+import io.canopy.round.ReportSink;
+import io.canopy.control.ControlMessage;
 import io.canopy.round.RoundPlan;
 import io.canopy.round.TierSpec;
 import io.canopy.straggler.CloseReason;
 import io.canopy.straggler.QuorumOutcome;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.RecipientRef;
 import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -56,8 +59,8 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
     public record Start(RoundPlan first, int rounds, ActorRef<RoundResult> replyTo) implements Command {
     }
 
-    /** A continent's report, adapted into this protocol. */
-    public record Reported(ContinentReport report) implements Command {
+    /** A continent's report: adapted into this protocol in one process, sent to the singleton in a fleet. */
+    public record Reported(ContinentReport report) implements Command, ControlMessage {
     }
 
     /** The global block closed on the ingest thread (local only). */
@@ -97,7 +100,7 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
 
     private final Setup setup;
     private final TimerScheduler<Command> timers;
-    private final List<ActorRef<ContinentalAggregator.Command>> continents;
+    private final List<RecipientRef<ContinentalAggregator.Command>> continents;
     private final float[] model;
     private final RdpAccountant accountant = new RdpAccountant();
     private final AwaitedReports reports = new AwaitedReports();
@@ -116,7 +119,7 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
     private String journalProblem;
 
     private GlobalCoordinator(ActorContext<Command> context, TimerScheduler<Command> timers, Setup setup,
-                              List<ActorRef<ContinentalAggregator.Command>> continents) {
+                              List<? extends RecipientRef<ContinentalAggregator.Command>> continents) {
         super(context);
         this.setup = setup;
         this.timers = timers;
@@ -162,11 +165,11 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
      *                        children and returns them
      */
     public static Behavior<Command> create(Setup setup,
-                                           BiFunction<ActorContext<?>, ActorRef<ContinentReport>, List<ActorRef<ContinentalAggregator.Command>>> spawnContinents) {
+                                           BiFunction<ActorContext<?>, ReportSink<ContinentReport>, List<? extends RecipientRef<ContinentalAggregator.Command>>> spawnContinents) {
         return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
             setup.tier().register(context.getSelf());
             ActorRef<ContinentReport> inbox = context.messageAdapter(ContinentReport.class, Reported::new);
-            return new GlobalCoordinator(context, timers, setup, spawnContinents.apply(context, inbox));
+            return new GlobalCoordinator(context, timers, setup, spawnContinents.apply(context, inbox::tell));
         }));
     }
 
@@ -223,7 +226,7 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
         setup.tier().openRound(plan, openedAtNs);
         getContext().getSystem().eventStream().tell(new EventStream.Publish<>(new RoundOpened(plan)));
         ContinentalAggregator.Open down = new ContinentalAggregator.Open(plan);
-        for (ActorRef<ContinentalAggregator.Command> continent : continents) {
+        for (RecipientRef<ContinentalAggregator.Command> continent : continents) {
             continent.tell(down);
         }
     }

@@ -25,6 +25,7 @@ import io.canopy.global.optimizer.FedAvgStep;
 import io.canopy.ingest.IngestRejection;
 import io.canopy.round.ContinentReport;
 import io.canopy.round.LeafTally;
+import io.canopy.round.ReportSink;
 import io.canopy.round.RoundPlan;
 import io.canopy.round.TierSpec;
 import io.canopy.straggler.CloseReason;
@@ -101,14 +102,14 @@ class GlobalCoordinatorTest {
     }
 
     /** Starts the coordinator with four silent continents; returns the address their reports go to. */
-    private ActorRef<ContinentReport> startRound(TestProbe<RoundResult> results, DirectoryJournal journal) {
+    private ReportSink<ContinentReport> startRound(TestProbe<RoundResult> results, DirectoryJournal journal) {
         return startRound(results, journal, plan(), 1);
     }
 
     /** Starts a coordinator over {@code journal} with {@code plan}; it must open round {@code expectedRound}. */
-    private ActorRef<ContinentReport> startRound(TestProbe<RoundResult> results, DirectoryJournal journal, RoundPlan plan,
+    private ReportSink<ContinentReport> startRound(TestProbe<RoundResult> results, DirectoryJournal journal, RoundPlan plan,
                                                  long expectedRound) {
-        AtomicReference<ActorRef<ContinentReport>> inbox = new AtomicReference<>();
+        AtomicReference<ReportSink<ContinentReport>> inbox = new AtomicReference<>();
         List<TestProbe<ContinentalAggregator.Command>> probes = new ArrayList<>();
         for (int c = 0; c < 4; c++) {
             probes.add(kit.createTestProbe());
@@ -133,15 +134,15 @@ class GlobalCoordinatorTest {
     }
 
     /** Continents {@code 0 .. n-1} send their aggregate on the data plane and their report on the control plane. */
-    private void answer(ActorRef<ContinentReport> inbox, int n) throws InterruptedException {
+    private void answer(ReportSink<ContinentReport> inbox, int n) throws InterruptedException {
         answer(inbox, n, plan());
     }
 
-    private void answer(ActorRef<ContinentReport> inbox, int n, RoundPlan plan) throws InterruptedException {
+    private void answer(ReportSink<ContinentReport> inbox, int n, RoundPlan plan) throws InterruptedException {
         long before = global.runtime().subscriber().accepted();
         for (int c = 0; c < n; c++) {
             assertEquals(PublishResult.SENT, continents.publish(plan, c, 2, aggregateOf(c)));
-            inbox.tell(reportOf(plan.roundId(), c));
+            inbox.send(reportOf(plan.roundId(), c));
         }
         long deadline = System.currentTimeMillis() + 10_000;
         while (global.runtime().subscriber().accepted() < before + n && System.currentTimeMillis() < deadline) {
@@ -157,7 +158,7 @@ class GlobalCoordinatorTest {
         RoundPlan first = plan(1.5);
         float[] modelAfterRound1;
         try (DirectoryJournal journal = DirectoryJournal.open(ledger)) {
-            ActorRef<ContinentReport> inbox = startRound(results, journal, first, 1);
+            ReportSink<ContinentReport> inbox = startRound(results, journal, first, 1);
             answer(inbox, 4, first);
             RoundResult one = results.receiveMessage(Duration.ofSeconds(10));
             assertEquals(QuorumOutcome.COMPLETE, one.outcome());
@@ -172,7 +173,7 @@ class GlobalCoordinatorTest {
         }
 
         try (DirectoryJournal journal = DirectoryJournal.open(ledger)) {
-            ActorRef<ContinentReport> inbox = startRound(results, journal, first, 3);
+            ReportSink<ContinentReport> inbox = startRound(results, journal, first, 3);
             RoundPlan third = first.at(3, 1);
             answer(inbox, 4, third);
             RoundResult three = results.receiveMessage(Duration.ofSeconds(10));
@@ -196,7 +197,7 @@ class GlobalCoordinatorTest {
         @TempDir Path ledger) throws Exception {
         TestProbe<RoundResult> results = kit.createTestProbe();
         try (DirectoryJournal journal = DirectoryJournal.open(ledger)) {
-            ActorRef<ContinentReport> inbox = startRound(results, journal);
+            ReportSink<ContinentReport> inbox = startRound(results, journal);
             answer(inbox, 3);
 
             clock.advance(Duration.ofSeconds(9));
@@ -227,7 +228,7 @@ class GlobalCoordinatorTest {
         @TempDir Path ledger) throws Exception {
         TestProbe<RoundResult> results = kit.createTestProbe();
         try (DirectoryJournal journal = DirectoryJournal.open(ledger)) {
-            ActorRef<ContinentReport> inbox = startRound(results, journal);
+            ReportSink<ContinentReport> inbox = startRound(results, journal);
             answer(inbox, 2);
 
             clock.advance(Duration.ofSeconds(19));

@@ -1,0 +1,84 @@
+package io.canopy.ingest;
+
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.canopy.transport.CanopyTransport;
+import io.canopy.transport.FramePublisher;
+
+/**
+ * Where one tier's aggregates go: in one process every group shares the transport's own channel; in a fleet
+ * each group's aggregate goes to the UDP endpoint of the node that hosts its parent now, looked up per
+ * publish in {@link Routes} (so a moved aggregator is followed at the next send). A small pool of publishers
+ * per destination lets several compute threads publish at once; publishers are made on first use.
+ */
+public final class Upstream {
+
+    /** The endpoint ({@code host:port}) that hosts a parent group now, or null while no one does. */
+    @FunctionalInterface
+    public interface Routes {
+        String endpointOf(int parentGroup);
+    }
+
+    private static final String LOCAL = "";
+
+    private final CanopyTransport transport;
+    private final int stream;
+    private final int perDestination;
+    private final Routes routes;
+    private final ConcurrentHashMap<String, BlockingQueue<FramePublisher>> pools = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<FramePublisher, BlockingQueue<FramePublisher>> owner = new ConcurrentHashMap<>();
+
+    private Upstream(CanopyTransport transport, int stream, int perDestination, Routes routes) {
+        this.transport = transport;
+        this.stream = stream;
+        this.perDestination = Math.max(1, perDestination);
+        this.routes = routes;
+    }
+
+    /** Every aggregate on the transport's own channel (one process: IPC, or a single UDP endpoint). */
+    public static Upstream local(CanopyTransport transport, int stream, int publishers) {
+        Upstream upstream = new Upstream(transport, stream, publishers, null);
+        // Made now, so the publications connect while the node starts rather than on the first aggregate.
+        upstream.pools.computeIfAbsent(LOCAL, upstream::newPool);
+        return upstream;
+    }
+
+    /** Each aggregate to the endpoint {@code routes} names for its parent group. */
+    public static Upstream routed(CanopyTransport transport, int stream, int publishersPerDestination, Routes routes) {
+        return new Upstream(transport, stream, publishersPerDestination, routes);
+    }
+
+    /**
+     * A publisher towards {@code parentGroup}'s node, taken from its pool (waits while all are in use); null when
+     * no node hosts the group now. Give it back with {@link #release}.
+     */
+    public FramePublisher acquire(int parentGroup) throws InterruptedException {
+        String destination = routes == null ? LOCAL : routes.endpointOf(parentGroup);
+        if (destination == null) {
+            return null;
+        }
+        BlockingQueue<FramePublisher> pool = pools.computeIfAbsent(destination, this::newPool);
+        return pool.take();
+    }
+
+    /** Returns a publisher that {@link #acquire} gave out to its pool. */
+    public void release(FramePublisher publisher) {
+        BlockingQueue<FramePublisher> pool = owner.get(publisher);
+        if (pool == null) {
+            throw new IllegalArgumentException("a publisher that this upstream did not give out");
+        }
+        pool.add(publisher);
+    }
+
+    private BlockingQueue<FramePublisher> newPool(String destination) {
+        BlockingQueue<FramePublisher> pool = new ArrayBlockingQueue<>(perDestination);
+        for (int i = 0; i < perDestination; i++) {
+            FramePublisher p = destination.equals(LOCAL) ? transport.publisher(stream) : transport.publisherTo(destination, stream);
+            owner.put(p, pool);
+            pool.add(p);
+        }
+        return pool;
+    }
+}
