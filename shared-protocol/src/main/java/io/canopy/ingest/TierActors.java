@@ -33,8 +33,28 @@ public final class TierActors<C> {
      */
     public TierActors(int groups, int[] served, ClosedMessage<C> message) {
         this.actors = new AtomicReferenceArray<>(groups);
-        this.served = served.clone();
+        this.served = served == null ? null : served.clone();
         this.message = message;
+    }
+
+    /**
+     * A tier whose groups come and go (sharded entities in a fleet): it serves whichever groups have an actor
+     * bound right now.
+     */
+    public static <C> TierActors<C> hosting(int groups, ClosedMessage<C> message) {
+        return new TierActors<>(groups, null, message);
+    }
+
+    /** Whether groups come and go ({@link #hosting}) rather than being fixed when the node starts. */
+    public boolean isDynamic() {
+        return served == null;
+    }
+
+    /** Unbinds a group's actor (it stopped or moved away); a newer actor bound since is left in place. */
+    public void unregister(int group, ActorRef<C> actor) {
+        if (actors.compareAndSet(group, actor, null)) {
+            registered.decrementAndGet();
+        }
     }
 
     /** Binds a group's actor; a restarted actor binds again and is counted once. */
@@ -46,11 +66,22 @@ public final class TierActors<C> {
 
     /** Whether every served group's actor is bound: until then a close could find no one to tell. */
     public boolean ready() {
-        return registered.get() == served.length;
+        return served == null || registered.get() == served.length;
     }
 
+    /** The groups served: the fixed set, or those with an actor bound now. */
     public int[] served() {
-        return served.clone();
+        if (served != null) {
+            return served.clone();
+        }
+        int[] bound = new int[actors.length()];
+        int n = 0;
+        for (int g = 0; g < bound.length; g++) {
+            if (actors.get(g) != null) {
+                bound[n++] = g;
+            }
+        }
+        return java.util.Arrays.copyOf(bound, n);
     }
 
     /**

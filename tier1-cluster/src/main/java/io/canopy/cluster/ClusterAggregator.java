@@ -9,6 +9,7 @@ import io.canopy.straggler.QuorumOutcome;
 import io.canopy.transport.PublishResult;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -69,6 +70,10 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
         return newReceiveBuilder()
             .onMessage(Open.class, this::onOpen)
             .onMessage(Closed.class, this::onClosed)
+            .onSignal(PostStop.class, stop -> {
+                tier.unregister(cluster, getContext().getSelf());
+                return this;
+            })
             .build();
     }
 
@@ -80,6 +85,7 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
         }
         plan = open.plan();
         tier.openRound(plan, tier.nowNs());
+        tier.host(cluster, plan.roundId());
         return this;
     }
 

@@ -6,6 +6,7 @@ import io.canopy.ingest.IngestBlock;
 import io.canopy.ingest.TierActors;
 import io.canopy.ingest.TierIngest;
 import io.canopy.ingest.TierRuntime;
+import io.canopy.ingest.Upstream;
 import io.canopy.round.Invitations;
 import io.canopy.round.RoundPlan;
 import io.canopy.round.Streams;
@@ -44,9 +45,37 @@ public final class ClusterTier {
             this::onClosed);
     }
 
+    /**
+     * Tier 1 on a fleet node: it hosts whichever clusters' sharded entities run here now, and sends each
+     * aggregate to the node that hosts its continent ({@code upstream}).
+     */
+    public ClusterTier(CanopyTransport transport, FleetLayout layout, int dimension, int pool, Upstream upstream,
+                       NanoClock clock) {
+        this.layout = layout;
+        this.actors = TierActors.hosting(layout.clusters(), ClusterAggregator.Closed::new);
+        this.runtime = new TierRuntime(transport, "canopy-cluster-ingest",
+            GradientFrame.limits(0, FrameLimits.ANY_GROUP, dimension), Streams.LEAF_TO_CLUSTER, upstream, pool,
+            layout.clusterSize(), false, clock, this::onClosed);
+    }
+
     /** Binds a cluster's actor; done once when the node starts serving the cluster. */
     public void register(int cluster, ActorRef<ClusterAggregator.Command> actor) {
         actors.register(cluster, actor);
+    }
+
+    /** Unbinds a cluster's actor that stopped (moved to another node); frames for it are passed on from now. */
+    public void unregister(int cluster, ActorRef<ClusterAggregator.Command> actor) {
+        actors.unregister(cluster, actor);
+    }
+
+    /**
+     * The cluster's actor has its round's plan: on a fleet node its frames are collected from now on (the
+     * actor may have started mid-round); a no-op where the clusters are fixed.
+     */
+    public void host(int cluster, long round) {
+        if (actors.isDynamic()) {
+            runtime.addGroup(round, cluster);
+        }
     }
 
     /** Whether every served cluster's actor is bound: until then a close could find no one to tell. */

@@ -24,6 +24,7 @@ import io.canopy.straggler.QuorumOutcome;
 import io.canopy.transport.PublishResult;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.RecipientRef;
 import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -111,6 +112,10 @@ public final class ContinentalAggregator extends AbstractBehavior<ContinentalAgg
             .onMessage(Reported.class, this::onReported)
             .onMessage(Closed.class, this::onClosed)
             .onMessage(GraceOver.class, this::onGraceOver)
+            .onSignal(PostStop.class, stop -> {
+                tier.unregister(continent, getContext().getSelf());
+                return this;
+            })
             .build();
     }
 
@@ -122,6 +127,7 @@ public final class ContinentalAggregator extends AbstractBehavior<ContinentalAgg
         }
         adopt(open.plan());
         tier.openRound(plan, tier.nowNs());
+        tier.host(continent, plan.roundId());
         ClusterAggregator.Open down = new ClusterAggregator.Open(plan);
         for (RecipientRef<ClusterAggregator.Command> cluster : clusters) {
             cluster.tell(down);

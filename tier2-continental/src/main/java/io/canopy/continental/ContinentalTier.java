@@ -6,6 +6,7 @@ import io.canopy.ingest.IngestBlock;
 import io.canopy.ingest.TierActors;
 import io.canopy.ingest.TierIngest;
 import io.canopy.ingest.TierRuntime;
+import io.canopy.ingest.Upstream;
 import io.canopy.round.RoundPlan;
 import io.canopy.round.Streams;
 import io.canopy.straggler.NanoClock;
@@ -35,8 +36,33 @@ public final class ContinentalTier {
             Streams.CONTINENT_TO_GLOBAL, pool, layout.clustersPerContinent(), publisherCount, false, clock, this::onClosed);
     }
 
+    /**
+     * Tier 2 on a fleet node: it hosts whichever continents' sharded entities run here now, and sends each
+     * aggregate to the node that hosts the global coordinator ({@code upstream}).
+     */
+    public ContinentalTier(CanopyTransport transport, FleetLayout layout, int dimension, int pool, Upstream upstream,
+                           NanoClock clock) {
+        this.layout = layout;
+        this.actors = TierActors.hosting(layout.continents(), ContinentalAggregator.Closed::new);
+        this.runtime = new TierRuntime(transport, "canopy-continental-ingest",
+            AggregateFrame.limits(0, FrameLimits.ANY_GROUP, dimension), Streams.CLUSTER_TO_CONTINENT, upstream, pool,
+            layout.clustersPerContinent(), false, clock, this::onClosed);
+    }
+
     public void register(int continent, ActorRef<ContinentalAggregator.Command> actor) {
         actors.register(continent, actor);
+    }
+
+    /** Unbinds a continent's actor that stopped (moved to another node). */
+    public void unregister(int continent, ActorRef<ContinentalAggregator.Command> actor) {
+        actors.unregister(continent, actor);
+    }
+
+    /** The continent's actor has its round's plan: on a fleet node its aggregates are collected from now on. */
+    public void host(int continent, long round) {
+        if (actors.isDynamic()) {
+            runtime.addGroup(round, continent);
+        }
     }
 
     /** Whether every served continent's actor is bound. */
