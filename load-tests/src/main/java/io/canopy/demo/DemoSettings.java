@@ -1,6 +1,7 @@
 package io.canopy.demo;
 
 import io.canopy.global.optimizer.FedAdam;
+import io.canopy.global.plan.RoundDesign;
 import io.canopy.global.optimizer.FedAvgStep;
 import io.canopy.global.optimizer.ServerOptimizer;
 import java.nio.file.Path;
@@ -27,24 +28,21 @@ record DemoSettings(long leaves, int clusterSize, int clustersPerContinent, int 
                     double epsilon, double delta, long seed, double krumShare, double beta, boolean secureNoise,
                     int window, int threads, String serverOptimizer, float serverLearningRate, Path ledger) {
 
-    static final float CLIP = 1.0f;
-    static final double QUORUM = 0.6;
+    static final float CLIP = RoundDesign.CLIP;
+    static final double QUORUM = RoundDesign.QUORUM;
 
     DemoSettings {
-        long perContinent = (long) clusterSize * clustersPerContinent;
-        if (leaves % perContinent != 0) {
-            throw new IllegalArgumentException("--leaves (" + leaves + ") must be a multiple of --cluster-size x"
-                + " --clusters-per-continent (" + perContinent + "), so that every cluster and continent is full"
-                + " and the privacy plan's sensitivities hold");
+        try {
+            new RoundDesign(leaves, clusterSize, clustersPerContinent, dimension, rounds, samplingRate, codec, epsilon,
+                delta, seed, krumShare, beta, secureNoise, true);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--" + e.getMessage()); // its messages name the flags' keys
         }
         if (!serverOptimizer.equals("fedavg") && !serverOptimizer.equals("fedadam")) {
             throw new IllegalArgumentException("--server-optimizer must be fedavg or fedadam, got '" + serverOptimizer + "'");
         }
         if (!(serverLearningRate > 0) || Float.isInfinite(serverLearningRate)) {
             throw new IllegalArgumentException("--server-lr must be positive and finite, got " + serverLearningRate);
-        }
-        if (!(krumShare >= 0 && krumShare < 0.5)) {
-            throw new IllegalArgumentException("--krum-f must be in [0, 0.5), got " + krumShare);
         }
     }
 
@@ -54,24 +52,26 @@ record DemoSettings(long leaves, int clusterSize, int clustersPerContinent, int 
             : new FedAvgStep(serverLearningRate);
     }
 
+    /** The rounds' design: layout, privacy plan and plans, shared with a fleet. */
+    RoundDesign design() {
+        return new RoundDesign(leaves, clusterSize, clustersPerContinent, dimension, rounds, samplingRate, codec, epsilon,
+            delta, seed, krumShare, beta, secureNoise, true);
+    }
+
     FleetLayout layout() {
-        return new FleetLayout(leaves, clusterSize, clustersPerContinent, seed);
+        return design().layout();
     }
 
     int continents() {
-        return (int) (leaves / ((long) clusterSize * clustersPerContinent));
+        return design().continents();
     }
 
     TreeShape treeShape() {
-        int expected = (int) Math.max(1, Math.round(samplingRate * clusterSize));
-        int atQuorum = TreeShape.minInputs(expected, QUORUM);
-        int f = Math.max(0, Math.min((int) Math.floor(krumShare * atQuorum), (atQuorum - 3) / 2));
-        return new TreeShape(leaves, samplingRate, clusterSize, clustersPerContinent, continents(), CLIP, f, beta, beta,
-            QUORUM, rounds, epsilon, delta, dimension, Set.of("continental", "global"));
+        return design().treeShape();
     }
 
     PrivacyPlan privacyPlan() {
-        return PrivacyPlan.of(treeShape());
+        return design().privacyPlan();
     }
 
     SwarmSpec swarm() {
@@ -89,13 +89,6 @@ record DemoSettings(long leaves, int clusterSize, int clustersPerContinent, int 
             Duration.ofMillis(500), QuorumPolicy.DEFAULT_OVER_SELECTION);
         QuorumPolicy upper = new QuorumPolicy(clustersPerContinent, QUORUM, Duration.ofMinutes(30), Duration.ofMinutes(60),
             Duration.ofMinutes(30), 1.0);
-        TierPlan t1 = privacy.tiers().get(0);
-        TierPlan t2 = privacy.tiers().get(1);
-        TierPlan t3 = privacy.tiers().get(2);
-        return new RoundPlan(1, 0, dimension, samplingRate, CLIP, codec, layout(),
-            new TierSpec(clusterPolicy, krumShare, t1.z(), t1.sensitivity(), CLIP),
-            new TierSpec(upper, beta, t2.z(), t2.sensitivity(), t2.inputNormBound()),
-            new TierSpec(upper.withExpectedCount(continents()), beta, t3.z(), t3.sensitivity(), t3.inputNormBound()),
-            secureNoise, seed);
+        return design().firstRound(privacy, clusterPolicy, upper);
     }
 }

@@ -1,0 +1,86 @@
+package io.canopy.global.plan;
+
+import java.util.Set;
+
+import io.canopy.codec.CodecId;
+import io.canopy.privacy.plan.PrivacyPlan;
+import io.canopy.privacy.plan.TierPlan;
+import io.canopy.privacy.plan.TreeShape;
+import io.canopy.round.RoundPlan;
+import io.canopy.round.TierSpec;
+import io.canopy.straggler.QuorumPolicy;
+import io.canopy.topology.FleetLayout;
+
+/**
+ * What a run's rounds look like, from the fleet's shape and targets: the layout, the privacy plan (noise per
+ * tier for (ε, δ) over the rounds, continental and global receivers trusted) and the first round's plan. One
+ * design serves the one-JVM demo and a fleet, so the same seed gives the same rounds in both.
+ *
+ * @param krumShare share of a cluster's updates Multi-Krum assumes Byzantine, in [0, 0.5)
+ * @param beta      trim fraction of the trimmed means at tiers 2 and 3
+ * @param noise     false to add no DP noise at all (tests comparing the fleet with one JVM; ε is then ∞)
+ */
+public record RoundDesign(long leaves, int clusterSize, int clustersPerContinent, int dimension, int rounds,
+                          double samplingRate, CodecId codec, double epsilon, double delta, long seed, double krumShare,
+                          double beta, boolean secureNoise, boolean noise) {
+
+    /** Every update is clipped to this L2 norm. */
+    public static final float CLIP = 1.0f;
+    /** The quorum fraction of every tier. */
+    public static final double QUORUM = 0.6;
+
+    public RoundDesign {
+        long perContinent = (long) clusterSize * clustersPerContinent;
+        if (clusterSize < 3 || clustersPerContinent < 1 || perContinent <= 0 || leaves % perContinent != 0) {
+            throw new IllegalArgumentException("leaves (" + leaves + ") must be a multiple of cluster-size x"
+                + " clusters-per-continent (" + perContinent + "), so that every cluster and continent is full"
+                + " and the privacy plan's sensitivities hold");
+        }
+        if (!(krumShare >= 0 && krumShare < 0.5)) {
+            throw new IllegalArgumentException("krum-f must be in [0, 0.5), got " + krumShare);
+        }
+        if (!(beta >= 0 && beta < 0.5)) {
+            throw new IllegalArgumentException("beta must be in [0, 0.5), got " + beta);
+        }
+    }
+
+    public FleetLayout layout() {
+        return new FleetLayout(leaves, clusterSize, clustersPerContinent, seed);
+    }
+
+    public int continents() {
+        return (int) (leaves / ((long) clusterSize * clustersPerContinent));
+    }
+
+    public TreeShape treeShape() {
+        int expected = (int) Math.max(1, Math.round(samplingRate * clusterSize));
+        int atQuorum = TreeShape.minInputs(expected, QUORUM);
+        int f = Math.max(0, Math.min((int) Math.floor(krumShare * atQuorum), (atQuorum - 3) / 2));
+        return new TreeShape(leaves, samplingRate, clusterSize, clustersPerContinent, continents(), CLIP, f, beta, beta,
+            QUORUM, rounds, epsilon, delta, dimension, Set.of("continental", "global"));
+    }
+
+    public PrivacyPlan privacyPlan() {
+        return PrivacyPlan.of(treeShape());
+    }
+
+    /**
+     * The first round, with the clusters' policy and the upper tiers' policy given (the demo runs clusters on
+     * simulated time, a fleet on the wall clock); the upper policy's expected count is set per tier.
+     */
+    public RoundPlan firstRound(PrivacyPlan privacy, QuorumPolicy clusterPolicy, QuorumPolicy upperPolicy) {
+        TierPlan t1 = privacy.tiers().get(0);
+        TierPlan t2 = privacy.tiers().get(1);
+        TierPlan t3 = privacy.tiers().get(2);
+        double z1 = noise ? t1.z() : 0;
+        double z2 = noise ? t2.z() : 0;
+        double z3 = noise ? t3.z() : 0;
+        return new RoundPlan(1, 0, dimension, samplingRate, CLIP, codec, layout(),
+            new TierSpec(clusterPolicy.withExpectedCount(clusterSize), krumShare, z1, noise ? t1.sensitivity() : 0, CLIP),
+            new TierSpec(upperPolicy.withExpectedCount(clustersPerContinent), beta, z2, noise ? t2.sensitivity() : 0,
+                t2.inputNormBound()),
+            new TierSpec(upperPolicy.withExpectedCount(continents()), beta, z3, noise ? t3.sensitivity() : 0,
+                t3.inputNormBound()),
+            secureNoise, seed);
+    }
+}
