@@ -32,6 +32,7 @@ import io.canopy.straggler.CloseReason;
 import io.canopy.straggler.QuorumOutcome;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.RecipientRef;
 import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -180,6 +181,15 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
             .onMessage(Reported.class, this::onReported)
             .onMessage(Closed.class, this::onClosed)
             .onMessage(GraceOver.class, this::onGraceOver)
+            .onSignal(PostStop.class, stop -> {
+                // The journal holds file locks: a coordinator taking over (a failover) must be able to open it.
+                try {
+                    setup.journal().close();
+                } catch (IOException e) {
+                    getContext().getLog().warn("global: closing the journal failed: {}", e.toString());
+                }
+                return this;
+            })
             .build();
     }
 

@@ -1,12 +1,44 @@
 package io.canopy.node;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
 
+import io.canopy.cluster.ClusterAggregator;
+import io.canopy.continental.ContinentalAggregator;
+import io.canopy.global.GlobalCoordinator;
+import io.canopy.global.RoundResult;
+import io.canopy.global.ledger.DirectoryJournal;
+import io.canopy.global.optimizer.FedAvgStep;
+import io.canopy.round.RoundPlan;
+import io.canopy.topology.FleetLayout;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.cluster.typed.ClusterSingleton;
+import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
+import org.apache.pekko.cluster.typed.SingletonActor;
 
-/** The root of a fleet member: what it runs is decided by its roles. */
+/**
+ * The root of a fleet member. Every member knows how to reach every tier: cluster aggregators and continental
+ * aggregators are Cluster Sharding entities (keyed by cluster or continent id) that run on members with the
+ * matching role, and the global coordinator is a Cluster Singleton on {@code global} members. A member with
+ * a role also runs that tier's data plane ({@link FleetTiers}); an entity that starts here announces itself
+ * in the {@link RouteTable}, so frames find it.
+ */
 final class NodeGuardian {
+
+    static final EntityTypeKey<ClusterAggregator.Command> CLUSTER =
+        EntityTypeKey.create(ClusterAggregator.Command.class, "cluster");
+    static final EntityTypeKey<ContinentalAggregator.Command> CONTINENT =
+        EntityTypeKey.create(ContinentalAggregator.Command.class, "continent");
 
     private NodeGuardian() {
     }
@@ -14,7 +46,91 @@ final class NodeGuardian {
     static Behavior<Void> create(NodeSettings settings, PrintStream out) {
         return Behaviors.setup(context -> {
             context.spawn(MembershipLog.create(out), "membership");
-            return Behaviors.empty();
+            FleetLayout layout = settings.design().layout();
+            RouteTable routes = new RouteTable(layout.clusters(), layout.continents(), settings.aeronEndpoint());
+            ActorRef<RouteTable.Command> routeActor = context.spawn(routes.behavior(), "routes");
+            FleetTiers tiers = new FleetTiers(settings, routes);
+            ClusterSharding sharding = ClusterSharding.get(context.getSystem());
+
+            ActorRef<GlobalCoordinator.Command> coordinator = ClusterSingleton.get(context.getSystem()).init(
+                SingletonActor.of(coordinator(settings, tiers, routeActor, sharding, results(context, out)),
+                        "global-coordinator")
+                    .withSettings(ClusterSingletonSettings.create(context.getSystem()).withRole("global")));
+
+            sharding.init(Entity.of(CONTINENT, entity -> {
+                int continent = Integer.parseInt(entity.getEntityId());
+                return Behaviors.setup(c -> {
+                    routeActor.tell(new RouteTable.Host(RouteTable.continentKey(continent)));
+                    return ContinentalAggregator.create(continent, tiers.continents, (ctx, sink) -> {
+                        List<EntityRef<ClusterAggregator.Command>> children = new ArrayList<>();
+                        for (int i = 0; i < layout.continentSizeOf(continent); i++) {
+                            children.add(sharding.entityRefFor(CLUSTER, Integer.toString(layout.clusterOf(continent, i))));
+                        }
+                        return children;
+                    }, report -> coordinator.tell(new GlobalCoordinator.Reported(report)));
+                });
+            }).withRole("continental"));
+
+            sharding.init(Entity.of(CLUSTER, entity -> {
+                int cluster = Integer.parseInt(entity.getEntityId());
+                return Behaviors.setup(c -> {
+                    routeActor.tell(new RouteTable.Host(RouteTable.clusterKey(cluster)));
+                    return ClusterAggregator.create(cluster, layout.continentOf(cluster), tiers.clusters,
+                        report -> sharding.entityRefFor(CONTINENT, Integer.toString(report.continentId()))
+                            .tell(new ContinentalAggregator.Reported(report)));
+                });
+            }).withRole("cluster"));
+
+            return Behaviors.<Void>receive(Void.class)
+                .onSignal(PostStop.class, stop -> {
+                    tiers.close();
+                    return Behaviors.same();
+                })
+                .build();
         });
+    }
+
+    /** The singleton: opens the journal, announces its endpoint, starts (or resumes) the rounds. */
+    private static Behavior<GlobalCoordinator.Command> coordinator(NodeSettings settings, FleetTiers tiers,
+                                                                   ActorRef<RouteTable.Command> routes,
+                                                                   ClusterSharding sharding,
+                                                                   ActorRef<RoundResult> results) {
+        return Behaviors.setup(context -> {
+            DirectoryJournal journal;
+            try {
+                journal = DirectoryJournal.open(settings.journal());
+            } catch (IOException e) {
+                context.getLog().error("global: cannot open the journal in {}: {}", settings.journal(), e.toString());
+                return Behaviors.stopped();
+            }
+            routes.tell(new RouteTable.Host(RouteTable.GLOBAL_KEY));
+            RoundPlan first = settings.firstRound();
+            context.getSelf().tell(new GlobalCoordinator.Start(first, settings.design().rounds(), results));
+            FleetLayout layout = settings.design().layout();
+            return GlobalCoordinator.create(new GlobalCoordinator.Setup(tiers.global, new FedAvgStep(1f),
+                    new float[settings.design().dimension()], settings.design().delta(), journal,
+                    () -> tiers.global.runtime().subscriber().rejectedByReason()),
+                (ctx, sink) -> {
+                    List<EntityRef<ContinentalAggregator.Command>> continents = new ArrayList<>();
+                    for (int k = 0; k < layout.continents(); k++) {
+                        continents.add(sharding.entityRefFor(CONTINENT, Integer.toString(k)));
+                    }
+                    return continents;
+                });
+        });
+    }
+
+    /** Prints each round the coordinator on this member publishes. */
+    private static ActorRef<RoundResult> results(ActorContext<Void> context, PrintStream out) {
+        return context.spawn(Behaviors.receive(RoundResult.class)
+            .onMessage(RoundResult.class, r -> {
+                out.printf("round %d: %s, %d of %d continents, model v%d, leaves accepted %d of %d invited, epsilon %s%s%n",
+                    r.roundId(), r.outcome(), r.continentsAccepted(), r.continentsExpected(), r.modelVersion(),
+                    r.leaves().accepted(), r.leaves().invited(),
+                    Double.isInfinite(r.epsilon()) ? "inf" : io.canopy.ops.format.Figures.up(r.epsilon(), 4),
+                    r.journalProblem() == null ? "" : "; NOT DURABLE: " + r.journalProblem());
+                out.flush();
+                return Behaviors.same();
+            }).build(), "round-results");
     }
 }

@@ -10,7 +10,10 @@ import java.util.Set;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
+import io.canopy.codec.CodecId;
+import io.canopy.global.plan.RoundDesign;
 import io.canopy.ops.cli.UsageException;
+import io.canopy.straggler.QuorumPolicy;
 import io.canopy.ops.config.LayeredConfig;
 import io.canopy.ops.config.LayeredConfig.Key;
 
@@ -25,7 +28,8 @@ import io.canopy.ops.config.LayeredConfig.Key;
  *                     unreachable side (keep-majority)
  */
 public record NodeSettings(Set<String> roles, String host, int port, List<String> seedNodes, String aeronHost,
-                           int aeronPort, Path aeronDir, Path journal, int metricsPort, Duration downAfter) {
+                           int aeronPort, Path aeronDir, Path journal, int metricsPort, Duration downAfter,
+                           RoundDesign design, Duration clusterDeadline, Duration upperDeadline) {
 
     /** The roles a member may have. */
     public static final Set<String> ROLES = Set.of("cluster", "continental", "global");
@@ -44,7 +48,21 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
             + " privacy ledger, checkpoints); a shared mount when global members run on several hosts"),
         new Key("metrics-port", "0", "the Prometheus scrape port (/metrics); 0 turns it off"),
         new Key("down-after", "20s", "the split brain resolver (keep-majority) downs the unreachable side after the"
-            + " membership has been stable this long"));
+            + " membership has been stable this long"),
+        new Key("leaves", "6000", "fleet: leaves (a multiple of cluster-size x clusters-per-continent); same on every member"),
+        new Key("cluster-size", "1000", "fleet: leaves per cluster"),
+        new Key("clusters-per-continent", "3", "fleet: clusters per continental aggregator"),
+        new Key("dim", "1000", "fleet: model dimension d"),
+        new Key("seed", "42", "fleet: seed of the leaf assignment and the simulation noise"),
+        new Key("rounds", "3", "global role: rounds to run, the T the privacy target covers"),
+        new Key("epsilon", "2", "global role: target epsilon of the published model over the rounds"),
+        new Key("delta", "1e-5", "global role: target delta"),
+        new Key("sampling-rate", "1", "global role: probability each leaf is invited per round"),
+        new Key("krum-f", "0.25", "global role: share of a cluster's updates Multi-Krum assumes Byzantine"),
+        new Key("beta", "0.1", "global role: trim fraction of the trimmed means at tiers 2 and 3"),
+        new Key("noise", "on", "global role: on, or off to add no DP noise (tests comparing with one JVM; epsilon is inf)"),
+        new Key("cluster-deadline", "4s", "global role: a cluster's hard deadline (its soft deadline is half)"),
+        new Key("upper-deadline", "30s", "global role: a continent's and the global tier's hard deadline (soft: half)"));
 
     /** Validates {@code config} into settings. */
     public static NodeSettings from(LayeredConfig config) throws UsageException {
@@ -81,8 +99,24 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
             : Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm", "canopy-node-" + port)
             : Path.of(System.getProperty("java.io.tmpdir"), "canopy-node-" + port);
         Duration downAfter = duration(config, "down-after");
+        String noise = config.get("noise");
+        if (!noise.equals("on") && !noise.equals("off")) {
+            throw new UsageException(config.where("noise") + " must be on or off, got '" + noise + "'");
+        }
+        RoundDesign design;
+        try {
+            design = new RoundDesign(config.longValue("leaves", 1, 10_000_000), config.intValue("cluster-size", 3, 100_000),
+                config.intValue("clusters-per-continent", 1, 100_000), config.intValue("dim", 1, 1_000_000),
+                config.intValue("rounds", 1, 1_000_000), config.doubleValue("sampling-rate", 1e-9, 1), CodecId.FP32,
+                config.doubleValue("epsilon", 1e-9, 1e9), config.doubleValue("delta", 1e-300, 0.999_999),
+                config.longValue("seed", Long.MIN_VALUE, Long.MAX_VALUE), config.doubleValue("krum-f", 0, 0.499_999),
+                config.doubleValue("beta", 0, 0.499_999), false, noise.equals("on"));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
         return new NodeSettings(Set.copyOf(roleList), host, port, seeds, aeronHost, aeronPort, aeronDir,
-            Path.of(config.get("journal")), config.intValue("metrics-port", 0, 65_535), downAfter);
+            Path.of(config.get("journal")), config.intValue("metrics-port", 0, 65_535), downAfter, design,
+            duration(config, "cluster-deadline"), duration(config, "upper-deadline"));
     }
 
     private static String[] hostPort(LayeredConfig config, String key, String value) throws UsageException {
@@ -118,6 +152,20 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
             // fall through to the error below
         }
         throw new UsageException(config.where(key) + " must be a duration like 500ms, 20s or 2m, got '" + v + "'");
+    }
+
+    /** This member's UDP ingest endpoint, {@code host:port}. */
+    public String aeronEndpoint() {
+        return aeronHost + ":" + aeronPort;
+    }
+
+    /** The first round the global role runs: clusters and the tiers above on the wall clock. */
+    public io.canopy.round.RoundPlan firstRound() {
+        QuorumPolicy clusters = new QuorumPolicy(design.clusterSize(), RoundDesign.QUORUM, clusterDeadline.dividedBy(2),
+            clusterDeadline, clusterDeadline.dividedBy(8), QuorumPolicy.DEFAULT_OVER_SELECTION);
+        QuorumPolicy upper = new QuorumPolicy(design.clustersPerContinent(), RoundDesign.QUORUM, upperDeadline.dividedBy(2),
+            upperDeadline, upperDeadline.dividedBy(2), 1.0);
+        return design.firstRound(design.privacyPlan(), clusters, upper);
     }
 
     /** This member's address as Pekko writes it. */

@@ -22,6 +22,7 @@ public final class DirectoryJournal implements RoundJournal {
     private final RoundLedger rounds;
     private final PrivacyLedger privacy;
     private final List<LedgerEntry> privacyEntries;
+    private boolean closed;
 
     private DirectoryJournal(RoundLedger rounds, PrivacyLedger privacy, List<LedgerEntry> privacyEntries) {
         this.rounds = rounds;
@@ -96,7 +97,11 @@ public final class DirectoryJournal implements RoundJournal {
     }
 
     @Override
-    public void close() throws IOException {
+    public synchronized void close() throws IOException {
+        if (closed) {
+            return; // the coordinator closes it when it stops, and so may its owner
+        }
+        closed = true;
         try {
             privacy.close();
         } finally {
