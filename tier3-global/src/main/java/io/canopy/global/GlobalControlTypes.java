@@ -7,5 +7,7 @@ public final class GlobalControlTypes implements ControlTypes {
     @Override
     public void register(Registrar registrar) {
         registrar.register(500, GlobalCoordinator.Reported.class);
+        registrar.register(501, GlobalCoordinator.RoundOpened.class);
+        registrar.register(502, GlobalCoordinator.CurrentRound.class);
     }
 }

@@ -53,7 +53,14 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  */
 public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.Command> {
 
-    public sealed interface Command permits Start, Reported, Closed, GraceOver {
+    public sealed interface Command permits Start, Reported, Closed, GraceOver, CurrentRound {
+    }
+
+    /**
+     * Which round is open now? Answered with {@link RoundOpened} while a round collects updates, not at all
+     * otherwise: a swarm (or a leaf gateway) asks until it learns, and so never misses a round it joined late.
+     */
+    public record CurrentRound(ActorRef<RoundOpened> replyTo) implements Command, ControlMessage {
     }
 
     /** Run {@code rounds} rounds from {@code first}; every result goes to {@code replyTo}. */
@@ -181,6 +188,12 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
             .onMessage(Reported.class, this::onReported)
             .onMessage(Closed.class, this::onClosed)
             .onMessage(GraceOver.class, this::onGraceOver)
+            .onMessage(CurrentRound.class, ask -> {
+                if (plan != null && closing == null && roundsLeft > 0) {
+                    ask.replyTo().tell(new RoundOpened(plan));
+                }
+                return this;
+            })
             .onSignal(PostStop.class, stop -> {
                 // The journal holds file locks: a coordinator taking over (a failover) must be able to open it.
                 try {
@@ -385,7 +398,7 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
         return now;
     }
 
-    /** Published on the event stream when a round opens, so a local swarm knows what to send. */
-    public record RoundOpened(RoundPlan plan) {
+    /** Published when a round opens (event stream; in a fleet also a topic), so a swarm knows what to send. */
+    public record RoundOpened(RoundPlan plan) implements ControlMessage {
     }
 }

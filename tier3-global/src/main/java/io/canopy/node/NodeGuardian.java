@@ -11,11 +11,14 @@ import io.canopy.global.GlobalCoordinator;
 import io.canopy.global.RoundResult;
 import io.canopy.global.ledger.DirectoryJournal;
 import io.canopy.global.optimizer.FedAvgStep;
+import io.canopy.round.ClusterReport;
 import io.canopy.round.RoundPlan;
 import io.canopy.topology.FleetLayout;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.eventstream.EventStream;
+import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -33,12 +36,17 @@ import org.apache.pekko.cluster.typed.SingletonActor;
  * a role also runs that tier's data plane ({@link FleetTiers}); an entity that starts here announces itself
  * in the {@link RouteTable}, so frames find it.
  */
-final class NodeGuardian {
+public final class NodeGuardian {
 
     static final EntityTypeKey<ClusterAggregator.Command> CLUSTER =
         EntityTypeKey.create(ClusterAggregator.Command.class, "cluster");
     static final EntityTypeKey<ContinentalAggregator.Command> CONTINENT =
         EntityTypeKey.create(ContinentalAggregator.Command.class, "continent");
+
+    /** The topic a round's plan is published on when it opens. */
+    public static final String ROUNDS_TOPIC = "canopy-rounds";
+    /** The topic every cluster's report is published on. */
+    public static final String CLUSTER_REPORTS_TOPIC = "canopy-cluster-reports";
 
     private NodeGuardian() {
     }
@@ -51,6 +59,19 @@ final class NodeGuardian {
             ActorRef<RouteTable.Command> routeActor = context.spawn(routes.behavior(), "routes");
             FleetTiers tiers = new FleetTiers(settings, routes);
             ClusterSharding sharding = ClusterSharding.get(context.getSystem());
+            // What a swarm (or an operator's tool) follows: rounds as they open, clusters as they report.
+            ActorRef<Topic.Command<GlobalCoordinator.RoundOpened>> rounds = context.spawn(
+                Topic.create(GlobalCoordinator.RoundOpened.class, ROUNDS_TOPIC), "rounds-topic");
+            ActorRef<Topic.Command<ClusterReport>> clusterReports = context.spawn(
+                Topic.create(ClusterReport.class, CLUSTER_REPORTS_TOPIC), "cluster-reports-topic");
+            context.spawn(Behaviors.<GlobalCoordinator.RoundOpened>setup(c -> {
+                c.getSystem().eventStream().tell(new EventStream.Subscribe<>(GlobalCoordinator.RoundOpened.class, c.getSelf()));
+                return Behaviors.receive(GlobalCoordinator.RoundOpened.class)
+                    .onMessage(GlobalCoordinator.RoundOpened.class, opened -> {
+                        rounds.tell(Topic.publish(opened));
+                        return Behaviors.same();
+                    }).build();
+            }), "rounds-relay");
 
             ActorRef<GlobalCoordinator.Command> coordinator = ClusterSingleton.get(context.getSystem()).init(
                 SingletonActor.of(coordinator(settings, tiers, routeActor, sharding, results(context, out)),
@@ -75,9 +96,11 @@ final class NodeGuardian {
                 int cluster = Integer.parseInt(entity.getEntityId());
                 return Behaviors.setup(c -> {
                     routeActor.tell(new RouteTable.Host(RouteTable.clusterKey(cluster)));
-                    return ClusterAggregator.create(cluster, layout.continentOf(cluster), tiers.clusters,
-                        report -> sharding.entityRefFor(CONTINENT, Integer.toString(report.continentId()))
-                            .tell(new ContinentalAggregator.Reported(report)));
+                    return ClusterAggregator.create(cluster, layout.continentOf(cluster), tiers.clusters, report -> {
+                        sharding.entityRefFor(CONTINENT, Integer.toString(report.continentId()))
+                            .tell(new ContinentalAggregator.Reported(report));
+                        clusterReports.tell(Topic.publish(report));
+                    });
                 });
             }).withRole("cluster"));
 
@@ -105,7 +128,8 @@ final class NodeGuardian {
             }
             routes.tell(new RouteTable.Host(RouteTable.GLOBAL_KEY));
             RoundPlan first = settings.firstRound();
-            context.getSelf().tell(new GlobalCoordinator.Start(first, settings.design().rounds(), results));
+            context.scheduleOnce(settings.startAfter(), context.getSelf(),
+                new GlobalCoordinator.Start(first, settings.design().rounds(), results));
             FleetLayout layout = settings.design().layout();
             return GlobalCoordinator.create(new GlobalCoordinator.Setup(tiers.global, new FedAvgStep(1f),
                     new float[settings.design().dimension()], settings.design().delta(), journal,

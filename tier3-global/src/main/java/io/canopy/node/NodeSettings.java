@@ -29,7 +29,8 @@ import io.canopy.ops.config.LayeredConfig.Key;
  */
 public record NodeSettings(Set<String> roles, String host, int port, List<String> seedNodes, String aeronHost,
                            int aeronPort, Path aeronDir, Path journal, int metricsPort, Duration downAfter,
-                           RoundDesign design, Duration clusterDeadline, Duration upperDeadline) {
+                           RoundDesign design, Duration clusterDeadline, Duration upperDeadline, int minMembers,
+                           double overSelection, Duration startAfter) {
 
     /** The roles a member may have. */
     public static final Set<String> ROLES = Set.of("cluster", "continental", "global");
@@ -49,6 +50,7 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
         new Key("metrics-port", "0", "the Prometheus scrape port (/metrics); 0 turns it off"),
         new Key("down-after", "20s", "the split brain resolver (keep-majority) downs the unreachable side after the"
             + " membership has been stable this long"),
+        new Key("min-members", "1", "members that must be up before the fleet starts work (the first round opens)"),
         new Key("leaves", "6000", "fleet: leaves (a multiple of cluster-size x clusters-per-continent); same on every member"),
         new Key("cluster-size", "1000", "fleet: leaves per cluster"),
         new Key("clusters-per-continent", "3", "fleet: clusters per continental aggregator"),
@@ -60,7 +62,11 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
         new Key("sampling-rate", "1", "global role: probability each leaf is invited per round"),
         new Key("krum-f", "0.25", "global role: share of a cluster's updates Multi-Krum assumes Byzantine"),
         new Key("beta", "0.1", "global role: trim fraction of the trimmed means at tiers 2 and 3"),
-        new Key("noise", "on", "global role: on, or off to add no DP noise (tests comparing with one JVM; epsilon is inf)"),
+        new Key("noise", "secure", "global role: the DP noise: secure, fast (seeded; simulations only), or off (tests"
+            + " comparing with one JVM; epsilon is then inf)"),
+        new Key("start-after", "2s", "global role: how long the coordinator waits after it starts before it opens a"
+            + " round (so that members' subscriptions have spread)"),
+        new Key("over-selection", "1.3", "global role: invitations per update a cluster waits for (1 waits for all)"),
         new Key("cluster-deadline", "4s", "global role: a cluster's hard deadline (its soft deadline is half)"),
         new Key("upper-deadline", "30s", "global role: a continent's and the global tier's hard deadline (soft: half)"));
 
@@ -100,8 +106,8 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
             : Path.of(System.getProperty("java.io.tmpdir"), "canopy-node-" + port);
         Duration downAfter = duration(config, "down-after");
         String noise = config.get("noise");
-        if (!noise.equals("on") && !noise.equals("off")) {
-            throw new UsageException(config.where("noise") + " must be on or off, got '" + noise + "'");
+        if (!noise.equals("secure") && !noise.equals("fast") && !noise.equals("off")) {
+            throw new UsageException(config.where("noise") + " must be secure, fast or off, got '" + noise + "'");
         }
         RoundDesign design;
         try {
@@ -110,13 +116,15 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
                 config.intValue("rounds", 1, 1_000_000), config.doubleValue("sampling-rate", 1e-9, 1), CodecId.FP32,
                 config.doubleValue("epsilon", 1e-9, 1e9), config.doubleValue("delta", 1e-300, 0.999_999),
                 config.longValue("seed", Long.MIN_VALUE, Long.MAX_VALUE), config.doubleValue("krum-f", 0, 0.499_999),
-                config.doubleValue("beta", 0, 0.499_999), false, noise.equals("on"));
+                config.doubleValue("beta", 0, 0.499_999), noise.equals("secure"), !noise.equals("off"));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
         return new NodeSettings(Set.copyOf(roleList), host, port, seeds, aeronHost, aeronPort, aeronDir,
             Path.of(config.get("journal")), config.intValue("metrics-port", 0, 65_535), downAfter, design,
-            duration(config, "cluster-deadline"), duration(config, "upper-deadline"));
+            duration(config, "cluster-deadline"), duration(config, "upper-deadline"),
+            config.intValue("min-members", 1, 10_000), config.doubleValue("over-selection", 1, 100),
+            duration(config, "start-after"));
     }
 
     private static String[] hostPort(LayeredConfig config, String key, String value) throws UsageException {
@@ -162,7 +170,7 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
     /** The first round the global role runs: clusters and the tiers above on the wall clock. */
     public io.canopy.round.RoundPlan firstRound() {
         QuorumPolicy clusters = new QuorumPolicy(design.clusterSize(), RoundDesign.QUORUM, clusterDeadline.dividedBy(2),
-            clusterDeadline, clusterDeadline.dividedBy(8), QuorumPolicy.DEFAULT_OVER_SELECTION);
+            clusterDeadline, clusterDeadline.dividedBy(8), overSelection);
         QuorumPolicy upper = new QuorumPolicy(design.clustersPerContinent(), RoundDesign.QUORUM, upperDeadline.dividedBy(2),
             upperDeadline, upperDeadline.dividedBy(2), 1.0);
         return design.firstRound(design.privacyPlan(), clusters, upper);
@@ -175,6 +183,15 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
 
     /** The Pekko configuration of this member: cluster provider, roles, seeds, keep-majority downing. */
     public Config pekkoConfig() {
+        return clusterConfig(host, port, seedNodes, roles, downAfter, minMembers);
+    }
+
+    /**
+     * The Pekko configuration of a fleet member: cluster provider, roles, seeds ({@code host:port}),
+     * keep-majority downing after {@code downAfter}, work starting once {@code minMembers} are up.
+     */
+    public static Config clusterConfig(String host, int port, List<String> seedNodes, Set<String> roles,
+                                       Duration downAfter, int minMembers) {
         List<String> seedAddresses = new ArrayList<>();
         for (String seed : seedNodes) {
             seedAddresses.add("pekko://" + SYSTEM + "@" + seed);
@@ -196,6 +213,7 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
             .withValue("pekko.remote.artery.canonical.hostname", ConfigValueFactory.fromAnyRef(host))
             .withValue("pekko.remote.artery.canonical.port", ConfigValueFactory.fromAnyRef(port))
             .withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(List.copyOf(roles)))
+            .withValue("pekko.cluster.min-nr-of-members", ConfigValueFactory.fromAnyRef(minMembers))
             .withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seedAddresses))
             .withValue("pekko.cluster.split-brain-resolver.stable-after",
                 ConfigValueFactory.fromAnyRef(downAfter.toMillis() + "ms"))

@@ -26,7 +26,8 @@ public final class RouteTable {
     public record Host(String key) implements Command {
     }
 
-    sealed interface Command permits Host, Changed, Updated {
+    /** What the table's actor accepts. */
+    public sealed interface Command permits Host, Changed, Updated {
     }
 
     private record Changed(Replicator.SubscribeResponse<LWWMap<String, String>> response) implements Command {
@@ -78,8 +79,8 @@ public final class RouteTable {
         return selfEndpoint;
     }
 
-    /** The actor that keeps this table in step with the fleet. */
-    Behavior<Command> behavior() {
+    /** The actor that keeps this table in step with the fleet (one per member that routes or hosts). */
+    public Behavior<Command> behavior() {
         return Behaviors.setup(context -> DistributedData.withReplicatorMessageAdapter(
             (org.apache.pekko.cluster.ddata.typed.javadsl.ReplicatorMessageAdapter<Command, LWWMap<String, String>> replicator) -> {
                 SelfUniqueAddress self = DistributedData.get(context.getSystem()).selfUniqueAddress();

@@ -1,13 +1,17 @@
-package io.canopy.node;
+package io.canopy.fleet;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Three fleet members in three JVMs on loopback; one host dies and keep-majority downs it. */
 @Tag("multi-jvm")
@@ -15,17 +19,15 @@ import org.junit.jupiter.api.Timeout;
 class SplitBrainResolverTest {
 
     @Test
-    void a_member_that_dies_is_downed_by_the_majority_and_removed_so_the_fleet_goes_on_without_it() throws Exception {
-        int a = NodeProcess.freePort();
-        int b = NodeProcess.freePort();
-        int c = NodeProcess.freePort();
+    void a_member_that_dies_is_downed_by_the_majority_and_removed_so_the_fleet_goes_on_without_it(@TempDir Path dir)
+        throws Exception {
+        int a = MemberProcess.freePort();
+        int b = MemberProcess.freePort();
+        int c = MemberProcess.freePort();
         String seeds = "127.0.0.1:" + a;
-        try (NodeProcess global = NodeProcess.start("global", "--roles", "global", "--port", "" + a, "--seed-nodes", seeds,
-                 "--down-after", "2s");
-             NodeProcess continental = NodeProcess.start("continental", "--roles", "continental", "--port", "" + b,
-                 "--seed-nodes", seeds, "--down-after", "2s");
-             NodeProcess cluster = NodeProcess.start("cluster", "--roles", "cluster", "--port", "" + c, "--seed-nodes", seeds,
-                 "--down-after", "2s")) {
+        try (MemberProcess global = member("global", a, seeds, dir);
+             MemberProcess continental = member("continental", b, seeds, dir);
+             MemberProcess cluster = member("cluster", c, seeds, dir)) {
             global.await("three members up", l -> l.startsWith("member up: "), 3, Duration.ofSeconds(60));
             assertTrue(global.output().stream().anyMatch(l -> l.equals("member up: pekko://canopy@127.0.0.1:" + c
                 + " roles [cluster]")), () -> String.join("\n", global.output()));
@@ -41,5 +43,12 @@ class SplitBrainResolverTest {
             assertTrue(global.output().stream().noneMatch(l -> l.startsWith("member removed: pekko://canopy@127.0.0.1:" + b)),
                 "the majority keeps its own members");
         }
+    }
+
+    /** A member with one role, a fleet of one round far in the future (this test is about membership only). */
+    private static MemberProcess member(String role, int port, String seeds, Path dir) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--roles", role, "--down-after", "2s", "--start-after", "10m"));
+        args.addAll(MemberProcess.memberArgs(port, seeds, dir));
+        return MemberProcess.start(role, args.toArray(String[]::new));
     }
 }

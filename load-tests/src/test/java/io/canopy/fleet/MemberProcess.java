@@ -1,4 +1,4 @@
-package io.canopy.node;
+package io.canopy.fleet;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -12,23 +12,31 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * A {@code ./canopy node} in its own JVM, on loopback, for multi-JVM tests: the test's class path and JVM
- * flags, a small heap, and its output lines kept for {@link #await}.
+ * A {@code ./canopy node} or {@code ./canopy swarm} in its own JVM, on loopback, for multi-JVM tests: the
+ * test's class path and JVM flags, a small heap, and its output lines kept for {@link #await}.
  */
-final class NodeProcess implements AutoCloseable {
+public final class MemberProcess implements AutoCloseable {
     private final String name;
     private final Process process;
     private final List<String> lines = new ArrayList<>();
     private final Thread reader;
 
-    private NodeProcess(String name, Process process) {
+    private MemberProcess(String name, Process process) {
         this.name = name;
         this.process = process;
         this.reader = Thread.ofPlatform().daemon().name("output-" + name).start(this::readOutput);
     }
 
     /** Starts {@code ./canopy node ARGS} in a new JVM. */
-    static NodeProcess start(String name, String... args) throws IOException {
+    public static MemberProcess start(String name, String... args) throws IOException {
+        List<String> all = new ArrayList<>();
+        all.add("node");
+        all.addAll(List.of(args));
+        return command(name, all.toArray(String[]::new));
+    }
+
+    /** Starts {@code ./canopy ARGS} (any command) in a new JVM. */
+    public static MemberProcess command(String name, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -37,13 +45,23 @@ final class NodeProcess implements AutoCloseable {
             }
         }
         command.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp",
-            System.getProperty("java.class.path"), "io.canopy.ops.cli.CanopyCli", "node"));
+            System.getProperty("java.class.path"), "io.canopy.ops.cli.CanopyCli"));
         command.addAll(List.of(args));
-        return new NodeProcess(name, new ProcessBuilder(command).redirectErrorStream(true).start());
+        return new MemberProcess(name, new ProcessBuilder(command).redirectErrorStream(true).start());
+    }
+
+    /**
+     * The arguments every test member needs besides its role: its Pekko port, a free UDP endpoint, its own
+     * media driver directory and journal under {@code dir}.
+     */
+    public static List<String> memberArgs(int port, String seeds, java.nio.file.Path dir) throws IOException {
+        return List.of("--port", Integer.toString(port), "--seed-nodes", seeds,
+            "--aeron-endpoint", "127.0.0.1:" + freePort(), "--aeron-dir", dir.resolve("aeron-" + port).toString(),
+            "--journal", dir.resolve("journal").toString());
     }
 
     /** A TCP port free on loopback right now. */
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
@@ -64,7 +82,7 @@ final class NodeProcess implements AutoCloseable {
     }
 
     /** Waits for {@code count} output lines that match; fails with the output so far if they do not come. */
-    void await(String what, Predicate<String> matches, int count, Duration timeout) throws InterruptedException {
+    public void await(String what, Predicate<String> matches, int count, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (lines) {
             while (true) {
@@ -82,14 +100,23 @@ final class NodeProcess implements AutoCloseable {
     }
 
     /** The output so far. */
-    List<String> output() {
+    public List<String> output() {
         synchronized (lines) {
             return List.copyOf(lines);
         }
     }
 
+    /** Waits for the process to end by itself; returns its exit code. */
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            throw new AssertionError(name + " did not finish within " + timeout + "; its output:\n" + String.join("\n", output()));
+        }
+        reader.join(5_000);
+        return process.exitValue();
+    }
+
     /** SIGKILL: the member vanishes without leaving (a crashed host). */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly().waitFor();
     }
 

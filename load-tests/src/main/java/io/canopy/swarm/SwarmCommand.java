@@ -1,0 +1,216 @@
+package io.canopy.swarm;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import io.canopy.frame.FrameLimits;
+import io.canopy.frame.GradientFrame;
+import io.canopy.global.GlobalCoordinator;
+import io.canopy.ingest.IngestRejection;
+import io.canopy.leaf.LeafClient;
+import io.canopy.leaf.synthetic.Attack;
+import io.canopy.leaf.synthetic.SwarmSpec;
+import io.canopy.leaf.synthetic.SyntheticSwarm;
+import io.canopy.node.NodeGuardian;
+import io.canopy.node.NodeSettings;
+import io.canopy.node.RouteTable;
+import io.canopy.ops.cli.CliCommand;
+import io.canopy.ops.cli.Options;
+import io.canopy.ops.cli.Options.Spec;
+import io.canopy.ops.cli.UsageException;
+import io.canopy.round.ClusterReport;
+import io.canopy.round.RoundPlan;
+import io.canopy.transport.CanopyTransport;
+import io.canopy.transport.TransportContext;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.pubsub.Topic;
+import org.apache.pekko.cluster.typed.ClusterSingleton;
+import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
+import org.apache.pekko.cluster.typed.SingletonActor;
+
+/**
+ * {@code ./canopy swarm}: a synthetic leaf swarm as its own process. It joins a running fleet as a member with
+ * the role {@code swarm} (hosting no tier), follows the rounds as they open, and sends every invited leaf's
+ * update over UDP to the node that hosts its cluster; the clusters' reports say what was accepted.
+ */
+public final class SwarmCommand implements CliCommand {
+
+    private static final List<Spec> SPECS = List.of(
+        Spec.value("connect", "HOST:PORT", "a fleet member to join through (required)"),
+        Spec.value("host", "H", "this process's address for the fleet (default 127.0.0.1)"),
+        Spec.value("port", "P", "this process's Pekko port (default 2599)"),
+        Spec.value("aeron-endpoint", "HOST:PORT", "this process's own UDP endpoint (default host and port + 10000)"),
+        Spec.value("aeron-dir", "DIR", "the embedded media driver's directory (default /dev/shm/canopy-swarm-PORT)"),
+        Spec.value("leaves", "N", "check: the fleet's leaf count (the layout comes with each round's plan)"),
+        Spec.value("rounds", "T", "rounds to take part in, then report and exit (default 3)"),
+        Spec.value("rate", "R", "leaves per second at most; 0 for as fast as back pressure allows (default 0)"),
+        Spec.value("byzantine", "FRACTION", "share of leaves that attack, in [0, 1) (default 0)"),
+        Spec.value("attack", "NAME", "the attack of the Byzantine leaves (default sign-flip; see ./canopy demo --help)"),
+        Spec.value("dropout", "P", "probability an invited leaf never answers (default 0)"),
+        Spec.value("seed", "S", "seed of the synthetic updates (default 42)"),
+        Spec.value("start-delay", "MS", "wait after a round opens before sending, so its clusters have opened (default 500)"));
+
+    @Override
+    public String name() {
+        return "swarm";
+    }
+
+    @Override
+    public String summary() {
+        return "a synthetic leaf swarm that sends real frames over UDP to a running fleet";
+    }
+
+    @Override
+    public String help() {
+        return Options.help("./canopy swarm --connect HOST:PORT [--rounds T] [--rate R] [--byzantine F] [--attack NAME]"
+            + " [--dropout P] [--seed S]", """
+            Joins a running fleet (./canopy node) as a member with the role swarm, waits for each round to open,
+            and sends every invited leaf's synthetic update to the UDP endpoint of the member that hosts its
+            cluster (the fleet's routing table says which). Prints a progress line per second on stderr and, at
+            the end of each round: frames sent, acknowledged (accepted by the clusters), rejected by reason, late,
+            and the achieved rate.""", SPECS);
+    }
+
+    @Override
+    public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
+        Options o = Options.parse(SPECS, args);
+        if (!o.positional().isEmpty()) {
+            throw new UsageException("unexpected argument '" + o.positional().getFirst() + "'");
+        }
+        String connect = o.require("connect");
+        if (!connect.matches("[^:]+:\\d{1,5}")) {
+            throw new UsageException("--connect must be HOST:PORT, got '" + connect + "'");
+        }
+        String host = o.has("host") ? o.get("host") : "127.0.0.1";
+        int port = o.intValue("port", 2599, 1, 55_535);
+        String endpoint = o.has("aeron-endpoint") ? o.get("aeron-endpoint") : host + ":" + (port + 10_000);
+        Path aeronDir = o.has("aeron-dir") ? Path.of(o.get("aeron-dir"))
+            : Path.of(Files.isDirectory(Path.of("/dev/shm")) ? "/dev/shm" : System.getProperty("java.io.tmpdir"),
+                "canopy-swarm-" + port);
+        int rounds = o.intValue("rounds", 3, 1, 1_000_000);
+        double rate = o.doubleValue("rate", 0);
+        double byzantine = o.doubleValue("byzantine", 0);
+        double dropout = o.doubleValue("dropout", 0);
+        if (!(rate >= 0) || !(byzantine >= 0 && byzantine < 1) || !(dropout >= 0 && dropout < 1)) {
+            throw new UsageException("--rate must be >= 0, --byzantine and --dropout in [0, 1)");
+        }
+        Attack attack;
+        try {
+            attack = o.has("attack") ? Attack.parse(o.get("attack")) : Attack.SIGN_FLIP;
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--attack: " + e.getMessage());
+        }
+        long seed = Long.parseLong(o.has("seed") ? o.get("seed") : "42");
+        int startDelay = o.intValue("start-delay", 500, 0, 600_000);
+        long expectedLeaves = o.has("leaves") ? Long.parseLong(o.get("leaves")) : -1;
+
+        BlockingQueue<RoundPlan> opened = new LinkedBlockingQueue<>();
+        java.util.Set<Long> seen = ConcurrentHashMap.newKeySet();
+        Map<Long, SwarmRound> byRound = new ConcurrentHashMap<>();
+        RouteTable[] routes = new RouteTable[1];
+        ActorSystem<Void> system = ActorSystem.create(Behaviors.setup(context -> {
+            ActorRef<Topic.Command<GlobalCoordinator.RoundOpened>> roundsTopic = context.spawn(
+                Topic.create(GlobalCoordinator.RoundOpened.class, NodeGuardian.ROUNDS_TOPIC), "rounds-topic");
+            ActorRef<Topic.Command<ClusterReport>> reportsTopic = context.spawn(
+                Topic.create(ClusterReport.class, NodeGuardian.CLUSTER_REPORTS_TOPIC), "cluster-reports-topic");
+            ActorRef<GlobalCoordinator.RoundOpened> roundsInbox = context.spawn(Behaviors.receive(GlobalCoordinator.RoundOpened.class)
+                .onMessage(GlobalCoordinator.RoundOpened.class, r -> {
+                    if (seen.add(r.plan().roundId())) {
+                        opened.add(r.plan());
+                    }
+                    return Behaviors.same();
+                }).build(), "rounds");
+            roundsTopic.tell(Topic.subscribe(roundsInbox));
+            // The topic only carries rounds that open after our subscription has spread; asking the coordinator
+            // as well means a round already open when we joined is not missed.
+            ActorRef<GlobalCoordinator.Command> coordinator = ClusterSingleton.get(context.getSystem()).init(
+                SingletonActor.of(Behaviors.<GlobalCoordinator.Command>empty(), "global-coordinator")
+                    .withSettings(ClusterSingletonSettings.create(context.getSystem()).withRole("global")));
+            context.getSystem().scheduler().scheduleAtFixedRate(Duration.ofMillis(250), Duration.ofMillis(250),
+                () -> coordinator.tell(new GlobalCoordinator.CurrentRound(roundsInbox)), context.getExecutionContext());
+            reportsTopic.tell(Topic.subscribe(context.spawn(Behaviors.receive(ClusterReport.class)
+                .onMessage(ClusterReport.class, r -> {
+                    SwarmRound round = byRound.get(r.roundId());
+                    if (round != null) {
+                        round.report(r);
+                    }
+                    return Behaviors.same();
+                }).build(), "reports")));
+            return Behaviors.<Void>empty();
+        }), NodeSettings.SYSTEM, NodeSettings.clusterConfig(host, port, List.of(connect), Set.of("swarm"),
+            Duration.ofSeconds(20), 1));
+        CanopyTransport transport = null;
+        try {
+            RoundPlan first = opened.poll(10, TimeUnit.MINUTES);
+            if (first == null) {
+                err.println("canopy swarm: no round opened within 10 minutes");
+                return FAILURE;
+            }
+            if (expectedLeaves >= 0 && first.layout().leaves() != expectedLeaves) {
+                throw new UsageException("--leaves " + expectedLeaves + " but the fleet has " + first.layout().leaves());
+            }
+            RouteTable table = new RouteTable(first.layout().clusters(), first.layout().continents(), endpoint);
+            system.systemActorOf(table.behavior(), "routes", org.apache.pekko.actor.typed.Props.empty());
+            transport = CanopyTransport.start(new TransportContext().aeronDirectoryName(aeronDir.toString())
+                .channel("aeron:udp?endpoint=" + endpoint)
+                .maxFrameLength(GradientFrame.limits(0, FrameLimits.ANY_GROUP, first.dimension()).maxFrameLength()));
+            SyntheticSwarm swarm = new SyntheticSwarm(new SwarmSpec(seed, first.dimension(), 1.0, 0.5, 0.5, byzantine,
+                attack, Double.NaN, first.layout().clusterSize(), dropout, 200.0, 0.5));
+            Map<String, LeafClient> clients = new ConcurrentHashMap<>();
+            RoundPlan plan = first;
+            for (int r = 0; r < rounds; r++) {
+                if (r > 0) {
+                    plan = opened.poll(10, TimeUnit.MINUTES);
+                    if (plan == null) {
+                        err.println("canopy swarm: round " + (r + 1) + " of " + rounds + " never opened");
+                        return FAILURE;
+                    }
+                }
+                SwarmRound round = new SwarmRound(plan);
+                byRound.put(plan.roundId(), round);
+                Thread.sleep(startDelay);
+                round.send(transport, table, swarm, clients, rate, 30_000);
+                long waitUntil = System.currentTimeMillis() + 120_000;
+                while (round.clustersReported() < plan.layout().clusters() && System.currentTimeMillis() < waitUntil) {
+                    Thread.sleep(20);
+                }
+                out.print(report(round));
+                out.flush();
+            }
+            return OK;
+        } finally {
+            system.terminate();
+            system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            if (transport != null) {
+                transport.close();
+            }
+        }
+    }
+
+    static String report(SwarmRound r) {
+        StringBuilder rejected = new StringBuilder();
+        for (int i = 0; i < r.rejected.length; i++) {
+            if (r.rejected[i] > 0) {
+                rejected.append(rejected.isEmpty() ? "" : ", ").append(IngestRejection.of(i)).append(' ').append(r.rejected[i]);
+            }
+        }
+        double seconds = r.sendNanos / 1e9;
+        return String.format("swarm round %d: sent %d, not sent %d, dropped out %d, acknowledged %d, late %d, rejected %s;"
+                + " %d of %d clusters reported; %.0f leaves/s over %.3f s%n", r.round, r.sent.get(), r.notSent.get(),
+            r.dropped.get(), r.acknowledged, r.late, rejected.isEmpty() ? "none" : rejected, r.clustersReported(),
+            r.plan().layout().clusters(), seconds > 0 ? Math.floor(r.sent.get() / seconds) : 0, seconds);
+    }
+}

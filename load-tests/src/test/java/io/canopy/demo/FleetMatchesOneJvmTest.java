@@ -1,0 +1,154 @@
+package io.canopy.demo;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import io.canopy.fleet.MemberProcess;
+import io.canopy.global.GlobalCoordinator;
+import io.canopy.global.RoundResult;
+import io.canopy.global.ledger.ModelCheckpoint;
+import io.canopy.global.ledger.RoundLedger;
+import io.canopy.global.ledger.RoundRecord;
+import io.canopy.global.optimizer.FedAvgStep;
+import io.canopy.leaf.synthetic.Attack;
+import io.canopy.leaf.synthetic.SwarmSpec;
+import io.canopy.leaf.synthetic.SyntheticSwarm;
+import io.canopy.node.NodeSettings;
+import io.canopy.ops.config.LayeredConfig;
+import io.canopy.round.RoundPlan;
+import io.canopy.straggler.QuorumOutcome;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.eventstream.EventStream;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The fleet as users run it: 1 global, 2 continental and 3 cluster members and a swarm, seven JVMs on loopback
+ * with Aeron over UDP between them, against the same rounds in one JVM.
+ */
+@Tag("multi-jvm")
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class FleetMatchesOneJvmTest {
+    private static final int ROUNDS = 3;
+
+    private static String fleetConfig(Path journal) {
+        return """
+            leaves: 600
+            cluster-size: 100
+            clusters-per-continent: 3
+            dim: 16
+            rounds: %d
+            seed: 7
+            cluster-deadline: 8s
+            upper-deadline: 30s
+            min-members: 7
+            over-selection: 1
+            noise: "off"
+            down-after: 10s
+            journal: %s
+            """.formatted(ROUNDS, journal);
+    }
+
+    @Test
+    void six_members_and_a_swarm_run_three_rounds_whose_model_equals_the_one_jvm_model(@TempDir Path dir) throws Exception {
+        Path config = Files.writeString(dir.resolve("fleet.yaml"), fleetConfig(dir.resolve("journal")));
+        int seedPort = MemberProcess.freePort();
+        String seeds = "127.0.0.1:" + seedPort;
+        List<MemberProcess> members = new ArrayList<>();
+        try {
+            members.add(member("global", seedPort, seeds, config, dir));
+            for (String role : List.of("continental", "continental", "cluster", "cluster", "cluster")) {
+                members.add(member(role, MemberProcess.freePort(), seeds, config, dir));
+            }
+            int swarmPort = MemberProcess.freePort();
+            MemberProcess swarm = MemberProcess.command("swarm", "swarm", "--connect", seeds, "--port", "" + swarmPort,
+                "--aeron-endpoint", "127.0.0.1:" + MemberProcess.freePort(), "--aeron-dir",
+                dir.resolve("aeron-swarm").toString(), "--rounds", "" + ROUNDS, "--seed", "7", "--byzantine", "0.1",
+                "--leaves", "600");
+            members.add(swarm);
+            assertEquals(0, swarm.awaitExit(Duration.ofSeconds(240)), () -> String.join("\n", swarm.output()));
+            List<String> rounds = swarm.output().stream().filter(l -> l.startsWith("swarm round ")).toList();
+            assertEquals(ROUNDS, rounds.size(), () -> String.join("\n", swarm.output()));
+            for (String line : rounds) {
+                assertTrue(line.contains("sent 600, not sent 0") && line.contains("acknowledged 600"), line);
+            }
+            members.getFirst().await("round " + ROUNDS + " recorded", l -> l.startsWith("round " + ROUNDS + ": "), 1,
+                Duration.ofSeconds(60));
+        } finally {
+            for (MemberProcess m : members.reversed()) {
+                m.close();
+            }
+        }
+
+        List<RoundRecord> records = RoundLedger.read(dir.resolve("journal")).records();
+        assertEquals(ROUNDS, records.size());
+        for (RoundRecord r : records) {
+            assertEquals(QuorumOutcome.COMPLETE, r.outcome(), r.toString());
+            assertEquals(600, r.leavesAccepted());
+            assertEquals(6, r.clustersReleased());
+        }
+        float[] fleetModel = ModelCheckpoint.read(dir.resolve("journal").resolve(ModelCheckpoint.fileName(ROUNDS)));
+
+        NodeSettings settings = NodeSettings.from(LayeredConfig.resolve(NodeSettings.KEYS, config, Map.of(), Map.of()));
+        float[] oneJvmModel = oneJvm(settings.firstRound(), new SwarmSpec(7, 16, 1.0, 0.5, 0.5, 0.1, Attack.SIGN_FLIP,
+            Double.NaN, 100, 0.0, 200.0, 0.5));
+        // The same updates in a different arrival order: Multi-Krum's mean sums them in another order.
+        assertArrayEquals(oneJvmModel, fleetModel, 1e-5f);
+    }
+
+    private static MemberProcess member(String role, int port, String seeds, Path config, Path dir) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--config", config.toString(), "--roles", role));
+        args.addAll(MemberProcess.memberArgs(port, seeds, dir));
+        return MemberProcess.start(role + "-" + port, args.toArray(String[]::new));
+    }
+
+    /** The same rounds in one JVM (EmbeddedFleet over IPC), returning the model after the last. */
+    private static float[] oneJvm(RoundPlan first, SwarmSpec spec) throws Exception {
+        try (EmbeddedFleet fleet = new EmbeddedFleet(first.layout(), first.dimension(), 6, 2, new FedAvgStep(1f),
+                 new float[first.dimension()], 1e-5);
+             SwarmDriver driver = new SwarmDriver(fleet, new SyntheticSwarm(spec), 2, 3)) {
+            BlockingQueue<RoundPlan> opened = new LinkedBlockingQueue<>();
+            CompletableFuture<RoundResult> last = new CompletableFuture<>();
+            ActorRef<RoundResult> collector = fleet.system().systemActorOf(Behaviors.receive(RoundResult.class)
+                .onMessage(RoundResult.class, r -> {
+                    if (r.roundId() == ROUNDS) {
+                        last.complete(r);
+                    }
+                    return Behaviors.same();
+                }).build(), "results", Props.empty());
+            fleet.system().systemActorOf(Behaviors.<GlobalCoordinator.RoundOpened>setup(c -> {
+                c.getSystem().eventStream().tell(new EventStream.Subscribe<>(GlobalCoordinator.RoundOpened.class, c.getSelf()));
+                return Behaviors.receive(GlobalCoordinator.RoundOpened.class)
+                    .onMessage(GlobalCoordinator.RoundOpened.class, o -> {
+                        opened.add(o.plan());
+                        return Behaviors.same();
+                    }).build();
+            }), "opened", Props.empty());
+            fleet.awaitReady(30_000);
+            Thread.sleep(200); // both listeners subscribed before the first round opens
+            fleet.system().tell(new GlobalCoordinator.Start(first, ROUNDS, collector));
+            for (int r = 0; r < ROUNDS; r++) {
+                driver.run(opened.poll(60, TimeUnit.SECONDS), 60_000);
+            }
+            RoundResult result = last.get(60, TimeUnit.SECONDS);
+            assertEquals(QuorumOutcome.COMPLETE, result.outcome());
+            return result.model();
+        }
+    }
+}
