@@ -170,6 +170,7 @@ public final class SwarmCommand implements CliCommand {
             SyntheticSwarm swarm = new SyntheticSwarm(new SwarmSpec(seed, first.dimension(), 1.0, 0.5, 0.5, byzantine,
                 attack, Double.NaN, first.layout().clusterSize(), dropout, 200.0, 0.5));
             Map<String, LeafClient> clients = new ConcurrentHashMap<>();
+            Map<String, io.canopy.transport.FramePublisher> publishers = new ConcurrentHashMap<>();
             RoundPlan plan = first;
             for (int r = 0; r < rounds; r++) {
                 if (r > 0) {
@@ -182,9 +183,12 @@ public final class SwarmCommand implements CliCommand {
                 SwarmRound round = new SwarmRound(plan);
                 byRound.put(plan.roundId(), round);
                 Thread.sleep(startDelay);
-                round.send(transport, table, swarm, clients, rate, 30_000);
-                long waitUntil = System.currentTimeMillis() + 120_000;
-                while (round.clustersReported() < plan.layout().clusters() && System.currentTimeMillis() < waitUntil) {
+                round.send(transport, table, swarm, clients, publishers, rate, 30_000);
+                // Until every cluster has reported, or the next round has opened (a cluster that never reports
+                // was lost with its member), or a minute has passed.
+                long waitUntil = System.currentTimeMillis() + 60_000;
+                while (round.clustersReported() < plan.layout().clusters() && opened.isEmpty()
+                    && System.currentTimeMillis() < waitUntil) {
                     Thread.sleep(20);
                 }
                 out.print(report(round));

@@ -15,6 +15,7 @@ import io.canopy.round.RoundPlan;
 import io.canopy.round.Streams;
 import io.canopy.topology.FleetLayout;
 import io.canopy.transport.CanopyTransport;
+import io.canopy.transport.FramePublisher;
 import io.canopy.transport.PublishResult;
 
 /**
@@ -22,6 +23,7 @@ import io.canopy.transport.PublishResult;
  * node, found in the fleet's {@link RouteTable}; the clusters' reports say what was accepted.
  */
 final class SwarmRound {
+    private static final long CONNECT_WAIT_NS = 1_000_000_000L;
     final long round;
     final AtomicLong sent = new AtomicLong();
     final AtomicLong notSent = new AtomicLong();
@@ -63,7 +65,7 @@ final class SwarmRound {
      * @param rate leaves per second, 0 for as fast as back pressure allows
      */
     void send(CanopyTransport transport, RouteTable routes, SyntheticSwarm swarm, Map<String, LeafClient> clients,
-              double rate, long routeWaitMs) throws InterruptedException {
+              Map<String, FramePublisher> publishers, double rate, long routeWaitMs) throws InterruptedException {
         FleetLayout layout = plan.layout();
         float[] update = new float[plan.dimension()];
         Map<String, Boolean> planned = new HashMap<>();
@@ -75,8 +77,14 @@ final class SwarmRound {
                 notSent.addAndGet(Invitations.invitedIn(plan, cluster));
                 continue;
             }
-            LeafClient client = clients.computeIfAbsent(endpoint,
-                e -> new LeafClient(transport.publisherTo(e, Streams.LEAF_TO_CLUSTER)));
+            FramePublisher publisher = publishers.computeIfAbsent(endpoint,
+                e -> transport.publisherTo(e, Streams.LEAF_TO_CLUSTER));
+            if (!publisher.awaitConnected(CONNECT_WAIT_NS)) {
+                // The route still names a member that is gone (the table has not caught up): skip, don't block.
+                notSent.addAndGet(Invitations.invitedIn(plan, cluster));
+                continue;
+            }
+            LeafClient client = clients.computeIfAbsent(endpoint, e -> new LeafClient(publisher));
             if (planned.putIfAbsent(endpoint, Boolean.TRUE) == null) {
                 client.plan(plan, plan.noiseSeed() ^ plan.roundId());
             }

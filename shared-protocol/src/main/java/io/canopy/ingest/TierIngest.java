@@ -77,6 +77,8 @@ public final class TierIngest implements FrameHandler {
     private long poolExhaustedFrames;
     private volatile long forwardedFrames;
     private volatile Misrouted misrouted;
+    private volatile boolean dropAllInbound;
+    private long faultDroppedFrames;
 
     /**
      * @param pool      blocks to preallocate: the most groups this node has open at once
@@ -123,6 +125,19 @@ public final class TierIngest implements FrameHandler {
         if (!commands.offer(() -> applyAddGroup(roundId, group))) {
             throw new IllegalStateException("the ingest agent is not draining its commands");
         }
+    }
+
+    /**
+     * Fault injection for tests and drills: drop every frame that arrives, as if the data plane to this node
+     * were cut (counted in {@link #faultDroppedFrames()}); the control plane is unaffected.
+     */
+    public void dropAllInbound(boolean drop) {
+        this.dropAllInbound = drop;
+    }
+
+    /** Frames dropped by {@link #dropAllInbound}. */
+    public long faultDroppedFrames() {
+        return faultDroppedFrames;
     }
 
     /** Sets where frames for groups this node does not host go (null: they are only counted). */
@@ -218,6 +233,10 @@ public final class TierIngest implements FrameHandler {
     @Override
     public float[] destination(FrameDecoder frame) {
         current = null;
+        if (dropAllInbound) {
+            faultDroppedFrames++;
+            return null;
+        }
         int group = frame.groupId();
         IngestBlock block = active.get(group);
         long now = clock.nowNs(frame);

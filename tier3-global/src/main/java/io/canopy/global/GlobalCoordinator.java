@@ -222,7 +222,12 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
             return refuse(start);
         }
         replyTo = start.replyTo();
-        roundsLeft = start.rounds();
+        // A coordinator taking over a journal runs what is left of the run's rounds, not a fresh set of them.
+        roundsLeft = (int) Math.max(0, start.rounds() - (first - start.first().roundId()));
+        if (roundsLeft == 0) {
+            getContext().getLog().info("global: the journal already holds all {} rounds of this run", start.rounds());
+            return this;
+        }
         open(start.first().at(first, modelVersion));
         return this;
     }

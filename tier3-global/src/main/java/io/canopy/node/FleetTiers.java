@@ -42,6 +42,7 @@ final class FleetTiers implements AutoCloseable {
                 clusters = new ClusterTier(transport, layout, dimension, Math.min(layout.clusters(), 64),
                     Upstream.routed(transport, Streams.CLUSTER_TO_CONTINENT, 2, routes::continentEndpoint), clock);
                 clusters.runtime().ingest().misrouted(forwarder(routes, Streams.LEAF_TO_CLUSTER, true));
+                clusters.runtime().ingest().dropAllInbound(settings.faultDropData());
             } else {
                 clusters = null;
             }
@@ -49,6 +50,7 @@ final class FleetTiers implements AutoCloseable {
                 continents = new ContinentalTier(transport, layout, dimension, Math.min(layout.continents(), 64),
                     Upstream.routed(transport, Streams.CONTINENT_TO_GLOBAL, 2, continent -> routes.globalEndpoint()), clock);
                 continents.runtime().ingest().misrouted(forwarder(routes, Streams.CLUSTER_TO_CONTINENT, false));
+                continents.runtime().ingest().dropAllInbound(settings.faultDropData());
             } else {
                 continents = null;
             }

@@ -74,7 +74,7 @@ public final class NodeGuardian {
             }), "rounds-relay");
 
             ActorRef<GlobalCoordinator.Command> coordinator = ClusterSingleton.get(context.getSystem()).init(
-                SingletonActor.of(coordinator(settings, tiers, routeActor, sharding, results(context, out)),
+                SingletonActor.of(coordinator(settings, tiers, routeActor, sharding, results(context, out), out),
                         "global-coordinator")
                     .withSettings(ClusterSingletonSettings.create(context.getSystem()).withRole("global")));
 
@@ -82,6 +82,7 @@ public final class NodeGuardian {
                 int continent = Integer.parseInt(entity.getEntityId());
                 return Behaviors.setup(c -> {
                     routeActor.tell(new RouteTable.Host(RouteTable.continentKey(continent)));
+                    say(out, "hosting continent " + continent);
                     return ContinentalAggregator.create(continent, tiers.continents, (ctx, sink) -> {
                         List<EntityRef<ClusterAggregator.Command>> children = new ArrayList<>();
                         for (int i = 0; i < layout.continentSizeOf(continent); i++) {
@@ -96,6 +97,7 @@ public final class NodeGuardian {
                 int cluster = Integer.parseInt(entity.getEntityId());
                 return Behaviors.setup(c -> {
                     routeActor.tell(new RouteTable.Host(RouteTable.clusterKey(cluster)));
+                    say(out, "hosting cluster " + cluster);
                     return ClusterAggregator.create(cluster, layout.continentOf(cluster), tiers.clusters, report -> {
                         sharding.entityRefFor(CONTINENT, Integer.toString(report.continentId()))
                             .tell(new ContinentalAggregator.Reported(report));
@@ -117,7 +119,7 @@ public final class NodeGuardian {
     private static Behavior<GlobalCoordinator.Command> coordinator(NodeSettings settings, FleetTiers tiers,
                                                                    ActorRef<RouteTable.Command> routes,
                                                                    ClusterSharding sharding,
-                                                                   ActorRef<RoundResult> results) {
+                                                                   ActorRef<RoundResult> results, PrintStream out) {
         return Behaviors.setup(context -> {
             DirectoryJournal journal;
             try {
@@ -127,6 +129,7 @@ public final class NodeGuardian {
                 return Behaviors.stopped();
             }
             routes.tell(new RouteTable.Host(RouteTable.GLOBAL_KEY));
+            say(out, "hosting the global coordinator (journal " + settings.journal() + ")");
             RoundPlan first = settings.firstRound();
             context.scheduleOnce(settings.startAfter(), context.getSelf(),
                 new GlobalCoordinator.Start(first, settings.design().rounds(), results));
@@ -142,6 +145,14 @@ public final class NodeGuardian {
                     return continents;
                 });
         });
+    }
+
+    /** One line for the operator watching this member (entities start on actor threads: print whole lines). */
+    private static void say(PrintStream out, String line) {
+        synchronized (out) {
+            out.println(line);
+            out.flush();
+        }
     }
 
     /** Prints each round the coordinator on this member publishes. */

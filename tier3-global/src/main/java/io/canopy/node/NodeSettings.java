@@ -30,7 +30,7 @@ import io.canopy.ops.config.LayeredConfig.Key;
 public record NodeSettings(Set<String> roles, String host, int port, List<String> seedNodes, String aeronHost,
                            int aeronPort, Path aeronDir, Path journal, int metricsPort, Duration downAfter,
                            RoundDesign design, Duration clusterDeadline, Duration upperDeadline, int minMembers,
-                           double overSelection, Duration startAfter) {
+                           double overSelection, Duration startAfter, boolean faultDropData) {
 
     /** The roles a member may have. */
     public static final Set<String> ROLES = Set.of("cluster", "continental", "global");
@@ -64,6 +64,8 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
         new Key("beta", "0.1", "global role: trim fraction of the trimmed means at tiers 2 and 3"),
         new Key("noise", "secure", "global role: the DP noise: secure, fast (seeded; simulations only), or off (tests"
             + " comparing with one JVM; epsilon is then inf)"),
+        new Key("fault-drop-data", "off", "test only: on drops every data-plane frame this member receives, as a cut"
+            + " network would (the control plane keeps working)"),
         new Key("start-after", "2s", "global role: how long the coordinator waits after it starts before it opens a"
             + " round (so that members' subscriptions have spread)"),
         new Key("over-selection", "1.3", "global role: invitations per update a cluster waits for (1 waits for all)"),
@@ -124,7 +126,7 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
             Path.of(config.get("journal")), config.intValue("metrics-port", 0, 65_535), downAfter, design,
             duration(config, "cluster-deadline"), duration(config, "upper-deadline"),
             config.intValue("min-members", 1, 10_000), config.doubleValue("over-selection", 1, 100),
-            duration(config, "start-after"));
+            duration(config, "start-after"), onOff(config, "fault-drop-data"));
     }
 
     private static String[] hostPort(LayeredConfig config, String key, String value) throws UsageException {
@@ -141,6 +143,14 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
             throw new UsageException(config.where(key) + ": '" + value + "' is not host:port");
         }
         return new String[] {value.substring(0, colon), value.substring(colon + 1)};
+    }
+
+    private static boolean onOff(LayeredConfig config, String key) throws UsageException {
+        String v = config.get(key);
+        if (!v.equals("on") && !v.equals("off")) {
+            throw new UsageException(config.where(key) + " must be on or off, got '" + v + "'");
+        }
+        return v.equals("on");
     }
 
     /** "20s", "500ms", "2m". */

@@ -89,7 +89,8 @@ public final class RouteTable {
                     .onMessage(Host.class, host -> {
                         put(host.key(), selfEndpoint); // our own view at once; the fleet's once replicated
                         replicator.askUpdate(replyTo -> new Replicator.Update<>(KEY, LWWMap.create(),
-                                Replicator.writeLocal(), replyTo, map -> map.put(self, host.key(), selfEndpoint)),
+                                new Replicator.WriteAll(java.time.Duration.ofSeconds(3)), replyTo,
+                                map -> map.put(self, host.key(), selfEndpoint)),
                             Updated::new);
                         return Behaviors.same();
                     })

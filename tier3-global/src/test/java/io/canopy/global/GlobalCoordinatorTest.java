@@ -125,7 +125,8 @@ class GlobalCoordinatorTest {
                 }
                 return refs;
             }));
-        coordinator.tell(new GlobalCoordinator.Start(plan, 1, results.ref()));
+        // A run of expectedRound rounds: a fresh journal runs round 1 only, a resumed one what is left.
+        coordinator.tell(new GlobalCoordinator.Start(plan, (int) expectedRound, results.ref()));
         for (TestProbe<ContinentalAggregator.Command> probe : probes) {
             assertEquals(expectedRound, ((ContinentalAggregator.Open) probe.receiveMessage()).plan().roundId());
         }

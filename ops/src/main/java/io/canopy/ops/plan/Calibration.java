@@ -95,8 +95,8 @@ public final class Calibration {
         enc.encode(uniform(d, rnd), 0, d, seg, 0);
         final int param = enc.parameter();
         final float[] dst = new float[d];
-        // One call site per codec, as on a node that receives one codec: through the shared Codecs.decode switch,
-        // fp16's Vector API body stopped being intrinsified once the switch had compiled for fp32 (150 ns a value).
+        // One call site per codec: each kernel is timed once the JIT has compiled it (timing a Vector API kernel
+        // before C2 has, as an earlier version did, gave 150-450 ns a value; see CodecDispatchBenchmark).
         return switch (c) {
             case FP32 -> () -> Fp32Codec.decode(seg, 0, d, dst, 0);
             case FP16 -> () -> Fp16Codec.decode(seg, 0, d, dst, 0);

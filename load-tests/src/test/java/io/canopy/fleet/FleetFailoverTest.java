@@ -1,0 +1,159 @@
+package io.canopy.fleet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.canopy.global.ledger.DirectoryJournal;
+import io.canopy.global.ledger.RoundLedger;
+import io.canopy.global.ledger.RoundRecord;
+import io.canopy.privacy.ledger.LedgerEntry;
+import io.canopy.privacy.ledger.PrivacyLedger;
+import io.canopy.straggler.QuorumOutcome;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Members dying and a data plane cut, with real processes on loopback: 1–2 global, 2 continental and 3 cluster
+ * members and a swarm; keep-majority downs a dead member after 3 s.
+ */
+@Tag("multi-jvm")
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class FleetFailoverTest {
+
+    private static String config(Path journal, int rounds, int members) {
+        return """
+            leaves: 600
+            cluster-size: 100
+            clusters-per-continent: 3
+            dim: 16
+            rounds: %d
+            seed: 7
+            cluster-deadline: 4s
+            upper-deadline: 12s
+            min-members: %d
+            over-selection: 1
+            noise: fast
+            down-after: 3s
+            journal: %s
+            """.formatted(rounds, members, journal);
+    }
+
+    /** Starts the members (roles in order; the first is the seed), then the swarm. */
+    private static List<MemberProcess> fleet(Path dir, int rounds, List<String> roles, List<List<String>> extra)
+        throws Exception {
+        Path config = Files.writeString(dir.resolve("fleet.yaml"), config(dir.resolve("journal"), rounds, roles.size() + 1));
+        int seedPort = MemberProcess.freePort();
+        String seeds = "127.0.0.1:" + seedPort;
+        List<MemberProcess> members = new ArrayList<>();
+        for (int i = 0; i < roles.size(); i++) {
+            int port = i == 0 ? seedPort : MemberProcess.freePort();
+            List<String> args = new ArrayList<>(List.of("--config", config.toString(), "--roles", roles.get(i)));
+            args.addAll(MemberProcess.memberArgs(port, seeds, dir));
+            args.addAll(extra.get(i));
+            members.add(MemberProcess.start(roles.get(i) + "-" + i, args.toArray(String[]::new)));
+        }
+        members.add(MemberProcess.command("swarm", "swarm", "--connect", seeds, "--port", "" + MemberProcess.freePort(),
+            "--aeron-endpoint", "127.0.0.1:" + MemberProcess.freePort(), "--aeron-dir", dir.resolve("aeron-swarm").toString(),
+            "--rounds", "" + rounds, "--seed", "7"));
+        return members;
+    }
+
+    private static void closeAll(List<MemberProcess> members) throws InterruptedException {
+        for (MemberProcess m : members.reversed()) {
+            m.close();
+        }
+    }
+
+    @Test
+    void killing_a_cluster_member_mid_round_makes_its_clusters_stragglers_and_a_later_round_has_every_cluster(
+        @TempDir Path dir) throws Exception {
+        List<String> roles = List.of("global", "continental", "continental", "cluster", "cluster", "cluster");
+        List<MemberProcess> members = fleet(dir, 6, roles, List.of(List.of(), List.of(), List.of(), List.of(), List.of(),
+            List.of()));
+        try {
+            MemberProcess global = members.getFirst();
+            global.await("round 1", l -> l.startsWith("round 1: "), 1, Duration.ofSeconds(120));
+            // A cluster member that hosts clusters dies, while round 2 collects.
+            members.subList(3, 6).stream().filter(m -> m.output().stream().anyMatch(l -> l.startsWith("hosting cluster ")))
+                .findFirst().orElseThrow().kill();
+            global.await("round 6", l -> l.startsWith("round 6: "), 1, Duration.ofSeconds(200));
+        } finally {
+            closeAll(members);
+        }
+        // Its clusters are lost for the rounds until keep-majority has downed it (3 s after it is unreachable) and
+        // their shards have started again elsewhere; by the last round they are back.
+        List<RoundRecord> records = RoundLedger.read(dir.resolve("journal")).records();
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L), records.stream().map(RoundRecord::round).toList());
+        assertTrue(records.stream().anyMatch(r -> r.clustersReleased() < 6),
+            "some round lost the dead member's clusters: " + records);
+        RoundRecord last = records.getLast();
+        assertEquals(QuorumOutcome.COMPLETE, last.outcome(), last.toString());
+        assertEquals(6, last.clustersReleased(), "the clusters moved to the surviving members: " + records);
+        assertEquals(600, last.leavesAccepted());
+    }
+
+    @Test
+    void killing_the_global_member_moves_the_coordinator_which_resumes_from_the_journal_with_epsilon_continuing(
+        @TempDir Path dir) throws Exception {
+        List<String> roles = List.of("global", "global", "continental", "continental", "cluster", "cluster", "cluster");
+        List<MemberProcess> members = fleet(dir, 4, roles, List.of(List.of(), List.of(), List.of(), List.of(), List.of(),
+            List.of(), List.of()));
+        try {
+            long deadline = System.currentTimeMillis() + 120_000;
+            MemberProcess host = null;
+            while (host == null && System.currentTimeMillis() < deadline) {
+                host = members.subList(0, 2).stream()
+                    .filter(m -> m.output().stream().anyMatch(l -> l.startsWith("round 1: "))).findFirst().orElse(null);
+                Thread.sleep(50);
+            }
+            assertTrue(host != null, "no global member recorded round 1");
+            MemberProcess other = members.get(host == members.get(0) ? 1 : 0);
+            host.kill(); // the member that hosts the coordinator, as round 2 opens
+            other.await("the coordinator taking over", l -> l.startsWith("hosting the global coordinator"), 1,
+                Duration.ofSeconds(60));
+            other.await("round 4 on the other global member", l -> l.startsWith("round 4: "), 1, Duration.ofSeconds(180));
+        } finally {
+            closeAll(members);
+        }
+        Path journal = dir.resolve("journal");
+        List<RoundRecord> records = RoundLedger.read(journal).records();
+        assertEquals(List.of(1L, 2L, 3L, 4L), records.stream().map(RoundRecord::round).toList(), "no round twice");
+        List<LedgerEntry> privacy = PrivacyLedger.read(journal.resolve(DirectoryJournal.PRIVACY_FILE)).entries();
+        assertEquals(List.of(1L, 2L, 3L, 4L), privacy.stream().map(LedgerEntry::round).toList(),
+            "the privacy ledger was neither reset nor double-counted");
+        double replayed = PrivacyLedger.replay(privacy, 1e-5).epsilonBalle();
+        assertEquals(replayed, records.getLast().epsilon(), 1e-12, "epsilon continued from the journal");
+        assertTrue(records.getLast().epsilon() > records.getFirst().epsilon());
+        assertEquals(QuorumOutcome.COMPLETE, records.getLast().outcome(), records.getLast().toString());
+    }
+
+    @Test
+    void a_cluster_member_whose_data_plane_is_cut_misses_its_quorum_and_every_round_still_closes_on_time(
+        @TempDir Path dir) throws Exception {
+        List<String> roles = List.of("global", "continental", "continental", "cluster", "cluster", "cluster");
+        List<MemberProcess> members = fleet(dir, 2, roles, List.of(List.of(), List.of(), List.of(), List.of(), List.of(),
+            List.of("--fault-drop-data", "on")));
+        try {
+            members.getFirst().await("round 2", l -> l.startsWith("round 2: "), 1, Duration.ofSeconds(150));
+        } finally {
+            closeAll(members);
+        }
+        List<RoundRecord> records = RoundLedger.read(dir.resolve("journal")).records();
+        assertEquals(2, records.size());
+        for (RoundRecord r : records) {
+            assertTrue(r.clustersFailed() >= 1, "the cut member's clusters failed their quorum: " + r);
+            assertEquals(6, r.clustersReleased() + r.clustersFailed(), "every cluster reported: " + r);
+            // Cluster hard deadline 4 s, then the continents close as soon as their clusters are accounted for.
+            assertTrue(r.tier3WallMs() < 4_000 + 12_000, "closed within the deadlines: " + r.tier3WallMs() + " ms");
+        }
+    }
+}
