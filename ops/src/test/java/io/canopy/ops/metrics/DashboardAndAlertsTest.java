@@ -35,6 +35,7 @@ class DashboardAndAlertsTest {
     private static final Path DASHBOARD = Path.of("grafana", "canopy.json");
     private static final Path ALERTS = Path.of("prometheus", "canopy-alerts.yml");
     private static final Path PROMETHEUS = Path.of("prometheus", "prometheus.yml");
+    private static final Path GUIDE = Path.of("METRICS.md");
 
     private static final List<String> REQUIRED_PANELS = List.of("Round progress per tier", "Participation",
         "Quorum outcomes", "Rejections by reason", "Krum detections", "ε budget burn-down", "Throughput (updates/s)",
@@ -172,6 +173,18 @@ class DashboardAndAlertsTest {
             assertEquals(Set.of(), missing);
         } finally {
             registry.close();
+        }
+    }
+
+    @Test
+    void the_guide_documents_every_meter_and_every_alert() throws IOException {
+        final String guide = read(GUIDE);
+        for (final MeterDef d : MeterCatalogue.all()) {
+            assertTrue(guide.contains("| `" + d.name() + "` |"), d.name() + " has no row in METRICS.md");
+            assertTrue(guide.contains("`" + d.prometheusName()), d.prometheusName() + " not in METRICS.md");
+        }
+        for (final String alert : alertExprs(read(ALERTS)).keySet()) {
+            assertTrue(guide.contains("| `" + alert + "` |"), alert + " has no row in METRICS.md");
         }
     }
 
