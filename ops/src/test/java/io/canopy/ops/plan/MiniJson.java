@@ -5,8 +5,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A strict little JSON reader for tests: objects to maps, arrays to lists, numbers to doubles; fails on anything else. */
-final class MiniJson {
+/**
+ * A strict little JSON reader for tests: objects to maps, arrays to lists, numbers to doubles; whitespace between
+ * tokens allowed; fails on anything else.
+ */
+public final class MiniJson {
 
     private final String s;
     private int i;
@@ -15,7 +18,7 @@ final class MiniJson {
         this.s = s;
     }
 
-    static Object parse(final String text) {
+    public static Object parse(final String text) {
         final MiniJson p = new MiniJson(text.trim());
         final Object v = p.value();
         if (p.i != p.s.length()) {
@@ -25,7 +28,7 @@ final class MiniJson {
     }
 
     @SuppressWarnings("unchecked")
-    static Object at(final Object root, final Object... path) {
+    public static Object at(final Object root, final Object... path) {
         Object v = root;
         for (final Object key : path) {
             v = key instanceof Integer n ? ((List<Object>) v).get(n) : ((Map<String, Object>) v).get(key);
@@ -34,10 +37,24 @@ final class MiniJson {
     }
 
     private Object value() {
+        final Object v = bareValue();
+        whitespace();
+        return v;
+    }
+
+    private void whitespace() {
+        while (i < s.length() && " \t\r\n".indexOf(s.charAt(i)) >= 0) {
+            i++;
+        }
+    }
+
+    private Object bareValue() {
+        whitespace();
         final char c = s.charAt(i);
         if (c == '{') {
             final Map<String, Object> m = new LinkedHashMap<>();
             i++;
+            whitespace();
             if (s.charAt(i) == '}') {
                 i++;
                 return m;
@@ -58,6 +75,7 @@ final class MiniJson {
         if (c == '[') {
             final List<Object> l = new ArrayList<>();
             i++;
+            whitespace();
             if (s.charAt(i) == ']') {
                 i++;
                 return l;
@@ -113,6 +131,7 @@ final class MiniJson {
     }
 
     private void expect(final char c) {
+        whitespace();
         if (s.charAt(i) != c) {
             throw new IllegalArgumentException("expected '" + c + "' at " + i + ", got '" + s.charAt(i) + "'");
         }
