@@ -103,8 +103,11 @@ public final class RouteTable {
                         return Behaviors.same();
                     })
                     .onMessage(Updated.class, updated -> {
-                        if (!(updated.response() instanceof Replicator.UpdateSuccess)) {
-                            context.getLog().warn("routes: an announcement was not stored locally: {}", updated.response());
+                        if (updated.response() instanceof Replicator.UpdateTimeout) {
+                            // Stored here; a member that did not answer in time gets it by gossip.
+                            context.getLog().debug("routes: not every member acknowledged an announcement in time");
+                        } else if (!(updated.response() instanceof Replicator.UpdateSuccess)) {
+                            context.getLog().warn("routes: an announcement failed: {}", updated.response());
                         }
                         return Behaviors.same();
                     })
