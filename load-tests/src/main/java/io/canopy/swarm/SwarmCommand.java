@@ -183,13 +183,26 @@ public final class SwarmCommand implements CliCommand {
                 SwarmRound round = new SwarmRound(plan);
                 byRound.put(plan.roundId(), round);
                 Thread.sleep(startDelay);
-                round.send(transport, table, swarm, clients, publishers, rate, 30_000);
-                // Until every cluster has reported, or the next round has opened (a cluster that never reports
-                // was lost with its member), or a minute has passed.
-                long waitUntil = System.currentTimeMillis() + 60_000;
-                while (round.clustersReported() < plan.layout().clusters() && opened.isEmpty()
-                    && System.currentTimeMillis() < waitUntil) {
-                    Thread.sleep(20);
+                SwarmRound live = round;
+                var ticker = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(t -> {
+                    Thread th = new Thread(t, "canopy-swarm-progress");
+                    th.setDaemon(true);
+                    return th;
+                });
+                ticker.scheduleAtFixedRate(() -> err.printf("swarm round %d: sent %,d, dropped out %,d, clusters reported %d/%d%n",
+                    live.round, live.sent.get(), live.dropped.get(), live.clustersReported(),
+                    live.plan().layout().clusters()), 1, 1, TimeUnit.SECONDS);
+                try {
+                    round.send(transport, table, swarm, clients, publishers, rate, 30_000);
+                    // Until every cluster has reported, or the next round has opened (a cluster that never reports
+                    // was lost with its member), or a minute has passed.
+                    long waitUntil = System.currentTimeMillis() + 60_000;
+                    while (round.clustersReported() < plan.layout().clusters() && opened.isEmpty()
+                        && System.currentTimeMillis() < waitUntil) {
+                        Thread.sleep(20);
+                    }
+                } finally {
+                    ticker.shutdownNow();
                 }
                 out.print(report(round));
                 out.flush();

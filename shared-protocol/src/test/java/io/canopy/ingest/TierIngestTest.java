@@ -187,4 +187,90 @@ class TierIngestTest {
         assertEquals(QuorumOutcome.FAILED_NO_QUORUM, closed.get(1).outcome());
         assertEquals(12 * MS, closed.get(1).closedAfterNs());
     }
+
+    /** An ingest that hosts cluster 0 only, as a fleet member whose other clusters live elsewhere. */
+    private TierIngest hostingOnlyClusterZero(List<Closed> sink) {
+        TierIngest only = new TierIngest(2, 12, D, policy, (round, group, block, outcome, after) -> {
+            sink.add(new Closed(group, outcome, block == null ? 0 : block.acceptedCount(), after, null, null));
+        }, frame -> frame.timestampNs());
+        only.openRound(ROUND, new TierIngest.Groups() {
+            @Override
+            public int[] groups() {
+                return new int[] {0};
+            }
+
+            @Override
+            public QuorumPolicy policyFor(int group) {
+                return policy;
+            }
+
+            @Override
+            public boolean isMember(int group, long sender) {
+                return layout.clusterOf(sender) == group;
+            }
+        }, 10.0, false, 0L);
+        only.drainCommands();
+        return only;
+    }
+
+    private void deliverTo(TierIngest target, int length) {
+        assertNull(validator.check(buffer, 0, length));
+        float[] dst = target.destination(validator.frame());
+        int offset = dst == null ? 0 : target.destinationOffset(validator.frame());
+        validator.decodePayload(dst == null ? scratch : dst, offset);
+        target.onFrame(validator.frame(), dst == null ? scratch : dst, offset);
+    }
+
+    @Test
+    void a_frame_for_a_cluster_hosted_elsewhere_is_passed_on_byte_for_byte_and_one_hosted_from_mid_round_is_collected() {
+        List<Closed> sink = new ArrayList<>();
+        TierIngest member = hostingOnlyClusterZero(sink);
+        List<byte[]> forwarded = new ArrayList<>();
+        member.misrouted(frame -> {
+            byte[] copy = new byte[frame.length()];
+            frame.buffer().getBytes(frame.offset(), copy);
+            forwarded.add(copy);
+            return true;
+        });
+        long leaf = layout.leafAt(2, 0);
+        int length = GradientFrame.wrap(encoder, buffer, 0, ROUND, leaf, 2).timestampNs(10 * MS)
+            .encode(UpdateEncoder.fp32(), new float[] {1, 2, 3}, 0, D);
+        byte[] sent = new byte[length];
+        buffer.getBytes(0, sent);
+        deliverTo(member, length);
+        assertEquals(1, forwarded.size());
+        assertArrayEquals(sent, forwarded.get(0), "the frame goes on unchanged, checksum and all");
+        assertEquals(1, member.forwardedFrames());
+        assertEquals(0, member.unknownGroupFrames());
+
+        // Cluster 2's aggregator starts here mid-round (its shard moved): its frames are collected from now on.
+        member.addGroup(ROUND, 2);
+        member.drainCommands();
+        for (int i = 0; i < 10; i++) {
+            deliverTo(member, GradientFrame.wrap(encoder, buffer, 0, ROUND, layout.leafAt(2, i), 2).timestampNs((20 + i) * MS)
+                .encode(UpdateEncoder.fp32(), new float[] {1, 0, 0}, 0, D));
+        }
+        assertEquals(1, forwarded.size(), "nothing more passed on");
+        assertEquals(1, sink.size());
+        assertEquals(new Closed(2, QuorumOutcome.COMPLETE, 10, 29 * MS, null, null), sink.get(0));
+    }
+
+    @Test
+    void without_a_route_a_frame_for_a_cluster_hosted_elsewhere_is_counted_and_a_cut_data_plane_drops_everything() {
+        List<Closed> sink = new ArrayList<>();
+        TierIngest member = hostingOnlyClusterZero(sink);
+        member.misrouted(frame -> false); // the table does not know where cluster 3 lives yet
+        deliverTo(member, GradientFrame.wrap(encoder, buffer, 0, ROUND, layout.leafAt(3, 0), 3).timestampNs(MS)
+            .encode(UpdateEncoder.fp32(), new float[] {1, 0, 0}, 0, D));
+        assertEquals(0, member.forwardedFrames());
+        assertEquals(1, member.unknownGroupFrames());
+
+        member.dropAllInbound(true);
+        for (int i = 0; i < 10; i++) {
+            deliverTo(member, GradientFrame.wrap(encoder, buffer, 0, ROUND, layout.leafAt(0, i), 0).timestampNs(MS)
+                .encode(UpdateEncoder.fp32(), new float[] {1, 0, 0}, 0, D));
+        }
+        assertEquals(10, member.faultDroppedFrames());
+        assertTrue(sink.isEmpty(), "nothing reached cluster 0's block");
+    }
 }
