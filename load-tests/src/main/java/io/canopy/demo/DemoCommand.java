@@ -48,6 +48,8 @@ public final class DemoCommand implements CliCommand {
         Spec.value("ledger", "DIR", "where the global tier makes each round durable: round ledger (rounds.yaml), privacy"
             + " ledger (privacy.yaml) and model-v*.npy checkpoints; must not hold rounds yet (default"
             + " .canopy/runs/demo-<UTC time> under the current directory)"),
+        Spec.value("metrics-port", "P", "Prometheus scrape endpoint GET /metrics on 127.0.0.1:P while the demo runs;"
+            + " 0 turns it off, -1 picks a free port (default 9400)"),
         Spec.flag("secure-noise", "draw the DP noise from the secure sampler (default: the fast seeded sampler, right"
             + " for a simulation only)"),
         Spec.value("json", "FILE", "also write every figure as JSON to FILE"));
@@ -112,7 +114,8 @@ public final class DemoCommand implements CliCommand {
                 o.intValue("threads", cores, 1, 256),
                 o.has("server-optimizer") ? o.get("server-optimizer") : "fedavg",
                 (float) o.doubleValue("server-lr", "fedadam".equals(o.get("server-optimizer")) ? 0.1 : 1.0),
-                ledger(o));
+                ledger(o),
+                o.intValue("metrics-port", 9400, -1, 65_535));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

@@ -14,6 +14,9 @@ import java.util.concurrent.TimeUnit;
 import io.canopy.global.GlobalCoordinator;
 import io.canopy.global.RoundResult;
 import io.canopy.global.ledger.DirectoryJournal;
+import io.canopy.global.metrics.TierMetricsBridge;
+import io.canopy.ops.metrics.MetricsSettings;
+import io.canopy.ops.metrics.NodeMetrics;
 import io.canopy.global.ledger.RoundJournal;
 import io.canopy.leaf.synthetic.SyntheticSwarm;
 import io.canopy.privacy.plan.PrivacyPlan;
@@ -47,11 +50,25 @@ final class DemoRun {
         }
         long t0 = System.nanoTime();
         int pool = s.window() + s.threads() + 1;
-        try (RoundJournal journal = s.ledger() == null ? RoundJournal.none() : DirectoryJournal.open(s.ledger());
+        NodeMetrics metrics;
+        try {
+            metrics = NodeMetrics.start(new MetricsSettings("127.0.0.1", s.metricsPort()), 0);
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException(e.getMessage() + "; pass --metrics-port with a free port, or 0 to turn the"
+                + " endpoint off", e);
+        }
+        if (s.metricsPort() != 0) {
+            progress.println("metrics: " + metrics.url());
+        }
+        try (NodeMetrics closeMetrics = metrics;
+             RoundJournal journal = s.ledger() == null ? RoundJournal.none() : DirectoryJournal.open(s.ledger());
              EmbeddedFleet fleet = new EmbeddedFleet(first.layout(), s.dimension(), pool, s.threads(),
                  s.optimizer(), new float[s.dimension()], s.delta(), journal);
              SwarmDriver swarm = new SwarmDriver(fleet, new SyntheticSwarm(s.swarm()), s.threads(), s.window())) {
             long startup = System.nanoTime() - t0;
+            fleet.system().systemActorOf(TierMetricsBridge.create(metrics.meters(), new TierMetricsBridge.Sources(
+                    fleet.clusterTier().runtime(), fleet.continentalTier().runtime(), fleet.globalTier().runtime()),
+                s.epsilon(), s.delta()), "metrics-bridge", Props.empty());
             List<CompletableFuture<RoundResult>> results = new ArrayList<>();
             for (int r = 0; r < s.rounds(); r++) {
                 results.add(new CompletableFuture<>());

@@ -26,7 +26,8 @@ import io.canopy.topology.FleetLayout;
 record DemoSettings(long leaves, int clusterSize, int clustersPerContinent, int dimension, int rounds,
                     double samplingRate, double byzantine, Attack attack, double dropout, CodecId codec,
                     double epsilon, double delta, long seed, double krumShare, double beta, boolean secureNoise,
-                    int window, int threads, String serverOptimizer, float serverLearningRate, Path ledger) {
+                    int window, int threads, String serverOptimizer, float serverLearningRate, Path ledger,
+                    int metricsPort) {
 
     static final float CLIP = RoundDesign.CLIP;
     static final double QUORUM = RoundDesign.QUORUM;

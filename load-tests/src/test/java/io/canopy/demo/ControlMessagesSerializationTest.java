@@ -45,7 +45,7 @@ class ControlMessagesSerializationTest {
     @Test
     void round_plans_and_reports_cross_the_control_plane_intact() {
         DemoSettings settings = new DemoSettings(100_000, 1000, 10, 1000, 3, 1.0, 0.1, Attack.ALIE, 0.1, CodecId.INT8,
-            2.0, 1e-5, 42L, 0.25, 0.1, false, 4, 2, "fedavg", 1.0f, null);
+            2.0, 1e-5, 42L, 0.25, 0.1, false, 4, 2, "fedavg", 1.0f, null, 0);
         RoundPlan plan = settings.firstRound(settings.privacyPlan());
         assertEquals(plan, roundTrip(plan));
         assertEquals(plan, roundTrip(new ClusterAggregator.Open(plan)).plan());

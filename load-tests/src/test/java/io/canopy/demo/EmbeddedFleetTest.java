@@ -18,6 +18,9 @@ import io.canopy.aggregation.reference.ReferenceTrimmedMean;
 import io.canopy.codec.CodecId;
 import io.canopy.global.GlobalCoordinator;
 import io.canopy.global.RoundResult;
+import io.canopy.global.metrics.TierMetricsBridge;
+import io.canopy.ops.metrics.MetricsSettings;
+import io.canopy.ops.metrics.NodeMetrics;
 import io.canopy.global.ledger.DirectoryJournal;
 import io.canopy.global.ledger.ModelCheckpoint;
 import io.canopy.global.ledger.RoundJournal;
@@ -67,6 +70,13 @@ class EmbeddedFleetTest {
 
     private static RoundResult runOneRound(RoundPlan plan, SwarmSpec spec, List<RoundStats> stats, RoundJournal journal)
         throws Exception {
+        return runOneRound(plan, spec, stats, journal, fleet -> {
+        });
+    }
+
+    /** One round; {@code started} sees the fleet before the round opens (to attach meters, say). */
+    private static RoundResult runOneRound(RoundPlan plan, SwarmSpec spec, List<RoundStats> stats, RoundJournal journal,
+                                           java.util.function.Consumer<EmbeddedFleet> started) throws Exception {
         try (EmbeddedFleet fleet = new EmbeddedFleet(plan.layout(), plan.dimension(), 4, 2, new FedAvgStep(1f), new float[D], 1e-5,
                  journal);
              SwarmDriver driver = new SwarmDriver(fleet, new SyntheticSwarm(spec), 2, 3)) {
@@ -77,6 +87,7 @@ class EmbeddedFleetTest {
                     return Behaviors.same();
                 }).build(), "test-results", Props.empty());
             fleet.awaitReady(30_000);
+            started.accept(fleet);
             fleet.system().tell(new GlobalCoordinator.Start(plan, 1, collector));
             stats.add(driver.run(plan, 60_000));
             return result.get(60, TimeUnit.SECONDS);
@@ -206,5 +217,35 @@ class EmbeddedFleetTest {
         assertEquals(QuorumOutcome.FAILED_NO_QUORUM, result.outcome());
         assertEquals(0, stats.get(0).accepted);
         assertTrue(stats.get(0).sent == 240);
+    }
+
+    @Test
+    void after_a_round_the_scrape_endpoint_shows_its_frames_quorum_outcomes_krum_rejections_and_epsilon() throws Exception {
+        QuorumPolicy everyone = new QuorumPolicy(20, 0.6, Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(5), 1.0);
+        SwarmSpec spec = new SwarmSpec(3L, D, 1.0, 0.5, 0.5, 0.1, Attack.SIGN_FLIP, Double.NaN, 20, 0.0, 100.0, 0.3);
+        List<RoundStats> stats = new ArrayList<>();
+        try (NodeMetrics metrics = NodeMetrics.start(new MetricsSettings("127.0.0.1", io.canopy.ops.metrics.MetricsEndpoint.PORT_ANY), 0)) {
+            RoundResult result = runOneRound(plan(everyone), spec, stats, RoundJournal.none(), fleet ->
+                fleet.system().systemActorOf(TierMetricsBridge.create(metrics.meters(), new TierMetricsBridge.Sources(
+                        fleet.clusterTier().runtime(), fleet.continentalTier().runtime(), fleet.globalTier().runtime()),
+                    2.0, 1e-5), "metrics-bridge", org.apache.pekko.actor.typed.Props.empty()));
+            assertEquals(QuorumOutcome.COMPLETE, result.outcome());
+            // The fleet has stopped: the bridge copied the subscribers' frame counters at the round's result and as it stopped.
+            String scrape = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(metrics.url())).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            RoundStats round = stats.getFirst();
+            assertTrue(scrape.contains("canopy_quorum_outcomes_total{continent=\"all\",outcome=\"complete\",tier=\"cluster\"} 12.0"),
+                scrape);
+            assertTrue(scrape.contains("canopy_quorum_outcomes_total{continent=\"all\",outcome=\"complete\",tier=\"global\"} 1.0"),
+                scrape);
+            assertTrue(scrape.contains("canopy_frames_accepted_total{continent=\"all\",tier=\"cluster\"} 240.0"), scrape);
+            assertTrue(scrape.contains("canopy_frames_accepted_total{continent=\"all\",tier=\"continental\"} 12.0"), scrape);
+            assertTrue(scrape.contains("canopy_krum_rejected_total{continent=\"all\",tier=\"cluster\"} "
+                + (double) (round.truePositives + round.falsePositives)), scrape);
+            assertTrue(scrape.contains("canopy_privacy_epsilon_budget 2.0"), scrape);
+            assertTrue(scrape.contains("canopy_privacy_epsilon_spent +Inf"), "no tier-3 noise in this plan: " + scrape);
+            assertTrue(scrape.contains("jvm_memory_used_bytes"), scrape);
+        }
     }
 }

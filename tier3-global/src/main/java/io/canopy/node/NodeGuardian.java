@@ -10,7 +10,10 @@ import io.canopy.continental.ContinentalAggregator;
 import io.canopy.global.GlobalCoordinator;
 import io.canopy.global.RoundResult;
 import io.canopy.global.ledger.DirectoryJournal;
+import io.canopy.global.metrics.TierMetricsBridge;
 import io.canopy.global.optimizer.FedAvgStep;
+import io.canopy.ops.metrics.MetricsSettings;
+import io.canopy.ops.metrics.NodeMetrics;
 import io.canopy.round.ClusterReport;
 import io.canopy.round.RoundPlan;
 import io.canopy.topology.FleetLayout;
@@ -106,8 +109,19 @@ public final class NodeGuardian {
                 });
             }).withRole("cluster"));
 
+            NodeMetrics metrics = NodeMetrics.start(new MetricsSettings(settings.host(), settings.metricsPort()), 0);
+            context.spawn(TierMetricsBridge.create(metrics.meters(), new TierMetricsBridge.Sources(
+                    tiers.clusters == null ? null : tiers.clusters.runtime(),
+                    tiers.continents == null ? null : tiers.continents.runtime(),
+                    tiers.global == null ? null : tiers.global.runtime()),
+                settings.roles().contains("global") ? settings.design().epsilon() : Double.NaN, settings.design().delta()),
+                "metrics-bridge");
+            if (settings.metricsPort() != 0) {
+                say(out, "metrics: " + metrics.url());
+            }
             return Behaviors.<Void>receive(Void.class)
                 .onSignal(PostStop.class, stop -> {
+                    metrics.close();
                     tiers.close();
                     return Behaviors.same();
                 })

@@ -47,7 +47,8 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
         new Key("aeron-dir", null, "the embedded media driver's directory; default: /dev/shm/canopy-node-PORT"),
         new Key("journal", ".canopy/fleet/journal", "global role: the coordinator's journal directory (round ledger,"
             + " privacy ledger, checkpoints); a shared mount when global members run on several hosts"),
-        new Key("metrics-port", "0", "the Prometheus scrape port (/metrics); 0 turns it off"),
+        new Key("metrics-port", "0", "the Prometheus scrape port (GET /metrics on host); 0 turns it off, -1 picks a"
+            + " free port; members on one host each need their own"),
         new Key("down-after", "20s", "the split brain resolver (keep-majority) downs the unreachable side after the"
             + " membership has been stable this long"),
         new Key("min-members", "1", "members that must be up before the fleet starts work (the first round opens)"),
@@ -123,7 +124,7 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
             throw new UsageException(e.getMessage());
         }
         return new NodeSettings(Set.copyOf(roleList), host, port, seeds, aeronHost, aeronPort, aeronDir,
-            Path.of(config.get("journal")), config.intValue("metrics-port", 0, 65_535), downAfter, design,
+            Path.of(config.get("journal")), config.intValue("metrics-port", -1, 65_535), downAfter, design,
             duration(config, "cluster-deadline"), duration(config, "upper-deadline"),
             config.intValue("min-members", 1, 10_000), config.doubleValue("over-selection", 1, 100),
             duration(config, "start-after"), onOff(config, "fault-drop-data"));
