@@ -90,6 +90,18 @@ class FleetMatchesOneJvmTest {
             }
             members.getFirst().await("round " + ROUNDS + " recorded", l -> l.startsWith("round " + ROUNDS + ": "), 1,
                 Duration.ofSeconds(60));
+
+            MemberProcess status = MemberProcess.command("status", "status", "--connect", seeds, "--port",
+                "" + MemberProcess.freePort());
+            members.add(status);
+            assertEquals(0, status.awaitExit(Duration.ofSeconds(60)), () -> String.join("\n", status.output()));
+            List<String> shown = status.output();
+            assertEquals(3, shown.stream().filter(l -> l.contains("[cluster]") && l.contains("Up")
+                && l.endsWith("reachable")).count(), () -> String.join("\n", shown));
+            assertTrue(shown.contains("  round " + ROUNDS + " done; model v" + ROUNDS + "; 0 round(s) left"),
+                () -> String.join("\n", shown));
+            assertTrue(shown.contains("  cluster      600 leaves accepted of 600 invited (0 late, 150 left out by Multi-Krum)"),
+                () -> String.join("\n", shown));
         } finally {
             for (MemberProcess m : members.reversed()) {
                 m.close();

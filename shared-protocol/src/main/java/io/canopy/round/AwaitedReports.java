@@ -60,6 +60,11 @@ public final class AwaitedReports {
         return true;
     }
 
+    /** Inputs that have reported this round. */
+    public int reportedCount() {
+        return reported.cardinality();
+    }
+
     public long round() {
         return round;
     }

@@ -9,5 +9,7 @@ public final class GlobalControlTypes implements ControlTypes {
         registrar.register(500, GlobalCoordinator.Reported.class);
         registrar.register(501, GlobalCoordinator.RoundOpened.class);
         registrar.register(502, GlobalCoordinator.CurrentRound.class);
+        registrar.register(503, GlobalCoordinator.GetStatus.class);
+        registrar.register(504, GlobalCoordinator.Status.class);
     }
 }

@@ -53,7 +53,25 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  */
 public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.Command> {
 
-    public sealed interface Command permits Start, Reported, Closed, GraceOver, CurrentRound {
+    public sealed interface Command permits Start, Reported, Closed, GraceOver, CurrentRound, GetStatus {
+    }
+
+    /** What the coordinator is doing, for operators ({@code ./canopy status}). */
+    public record GetStatus(ActorRef<Status> replyTo) implements Command, ControlMessage {
+    }
+
+    /**
+     * The coordinator's view of the fleet right now.
+     *
+     * @param roundId            the round open or closing (0 before the first)
+     * @param phase              "idle", "collecting", "closing" (computed, waiting for continents' reports) or "done"
+     * @param continentsReported continents whose report for this round arrived (failed ones included)
+     * @param leaves             the leaves and clusters summed from those reports
+     * @param epsilon            ε of the published model after the last recorded round (+∞ without noise)
+     */
+    public record Status(long roundId, String phase, long modelVersion, int roundsLeft, int continentsExpected,
+                         int continentsReported, int continentsFailed, int clustersExpected, LeafTally leaves,
+                         double epsilon, String journal) implements ControlMessage {
     }
 
     /**
@@ -188,6 +206,16 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
             .onMessage(Reported.class, this::onReported)
             .onMessage(Closed.class, this::onClosed)
             .onMessage(GraceOver.class, this::onGraceOver)
+            .onMessage(GetStatus.class, ask -> {
+                PrivacySpent spent = unprotectedRounds > 0 || accountant.steps() == 0 ? null : accountant.spent(setup.delta());
+                String phase = plan == null ? "idle" : closing != null ? "closing" : roundsLeft > 0 ? "collecting" : "done";
+                ask.replyTo().tell(new Status(plan == null ? 0 : plan.roundId(), phase, modelVersion, roundsLeft,
+                    plan == null ? 0 : plan.layout().continents(), plan == null ? 0 : countReported(),
+                    continentsFailed, plan == null ? 0 : plan.layout().clusters(), reports.tally(),
+                    spent == null ? (unprotectedRounds > 0 ? Double.POSITIVE_INFINITY : 0) : spent.epsilonBalle(),
+                    setup.journal().location()));
+                return this;
+            })
             .onMessage(CurrentRound.class, ask -> {
                 if (plan != null && closing == null && roundsLeft > 0) {
                     ask.replyTo().tell(new RoundOpened(plan));
@@ -344,6 +372,10 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
             timers.startSingleTimer(plan.roundId(), new GraceOver(plan.roundId()), REPORT_GRACE);
         }
         return this;
+    }
+
+    private int countReported() {
+        return reports.reportedCount();
     }
 
     private Behavior<Command> onGraceOver(GraceOver over) {
