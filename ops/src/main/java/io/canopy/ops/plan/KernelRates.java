@@ -51,10 +51,12 @@ public record KernelRates(double gramNsPerFma, double krumNsPerPair, double trim
      * 0.59/0.62/0.84 ns, secure noise 267/268/352 ns a coordinate, decoders per value fp32 0.073/0.077/0.089,
      * fp16 0.113/0.118/0.119, bf16 0.063/0.067/12.8 (a run where C2 had not yet compiled it), int8
      * 0.091/0.092/0.093, top-k 0.047/0.047/0.064. The swarm and frame figures are backed out of
-     * {@code ./canopy demo --leaves 100000} throughputs on the same machine, 58k updates/s at d = 100 and 43k/s at
-     * d = 1000 (2 cores: 34.5 and 46.5 µs of CPU an update): less this model's Multi-Krum (14.5 and 24.5 µs an
-     * update for clusters of 769 of 900 answers), a + 100·b = 20 µs and a + 1000·b = 22 µs, so a ≈ 19.8 µs a frame
-     * and b ≈ 2.2 ns a value.
+     * {@code ./canopy demo --leaves 1000000} second rounds on the same machine (at 10^5 leaves a round's fixed costs
+     * still show, and a first round carries JIT warm-up): 7.779 s at d = 100 (median of three, 769,000 updates) and
+     * 60,164 updates/s at d = 1000 (one run), that is 20.2 and 33.2 µs of CPU an update on 2 cores; less this
+     * model's Multi-Krum (14.5 and 24.5 µs an update for clusters of 769 of 900 answers), a + 100·b = 5.7 µs and
+     * a + 1000·b = 8.7 µs, so a ≈ 5.4 µs a frame and b ≈ 3.3 ns a value. (An earlier fit to first-round 10^5
+     * throughputs, a = 19.8 µs, overestimated 10^6- and 10^7-leaf rounds by 2×; see the README's validation.)
      */
     public static KernelRates defaults() {
         final Map<CodecId, Double> decode = new EnumMap<>(CodecId.class);
@@ -63,7 +65,7 @@ public record KernelRates(double gramNsPerFma, double krumNsPerPair, double trim
         decode.put(CodecId.BF16, 0.068);
         decode.put(CodecId.INT8, 0.092);
         decode.put(CodecId.TOPK, 0.047);
-        return new KernelRates(0.034, 20.3, 0.62, 268, 2.2, 19_800, decode, "built-in defaults (measured on a 2-vCPU EPYC"
+        return new KernelRates(0.034, 20.3, 0.62, 268, 3.3, 5_400, decode, "built-in defaults (measured on a 2-vCPU EPYC"
             + " Zen 4, JDK 25; ./canopy plan --calibrate measures this machine)");
     }
 
