@@ -243,6 +243,13 @@ class EmbeddedFleetTest {
             assertTrue(scrape.contains("canopy_frames_accepted_total{continent=\"all\",tier=\"continental\"} 12.0"), scrape);
             assertTrue(scrape.contains("canopy_krum_rejected_total{continent=\"all\",tier=\"cluster\"} "
                 + (double) (round.truePositives + round.falsePositives)), scrape);
+            assertTrue(scrape.contains("canopy_frames_sent_total{continent=\"all\",tier=\"cluster\"} 12.0"), scrape);
+            assertTrue(scrape.contains("canopy_frames_sent_total{continent=\"all\",tier=\"continental\"} 4.0"), scrape);
+            java.util.regex.Matcher bytesIn = java.util.regex.Pattern.compile(
+                "canopy_traffic_in_bytes_total\\{continent=\"all\",tier=\"cluster\"} ([0-9.E]+)").matcher(scrape);
+            assertTrue(bytesIn.find(), scrape);
+            // 240 leaf frames of a 64-byte header and 16 fp32 values, plus the swarm's watermarks
+            assertTrue(Double.parseDouble(bytesIn.group(1)) >= 240 * (64 + 16 * 4), bytesIn.group(1));
             assertTrue(scrape.contains("canopy_privacy_epsilon_budget 2.0"), scrape);
             assertTrue(scrape.contains("canopy_privacy_epsilon_spent +Inf"), "no tier-3 noise in this plan: " + scrape);
             assertTrue(scrape.contains("jvm_memory_used_bytes"), scrape);

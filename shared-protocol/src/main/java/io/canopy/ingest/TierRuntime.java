@@ -128,6 +128,11 @@ public final class TierRuntime {
         return clock.nanoTime();
     }
 
+    /** Frames sent, bytes sent and back-pressure events of this tier's aggregates so far (zeros without any). */
+    public long[] sentTotals() {
+        return upstream == null ? new long[3] : upstream.sentTotals();
+    }
+
     /** The ingest agent's busy time so far (see {@link IngestAgent#busyNanos()}). */
     public long ingestBusyNanos() {
         return agent.busyNanos();

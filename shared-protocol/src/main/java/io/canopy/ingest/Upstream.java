@@ -81,4 +81,15 @@ public final class Upstream {
         }
         return pool;
     }
+
+    /** Frames sent, bytes sent and back-pressure events, summed over every publisher made so far. */
+    public long[] sentTotals() {
+        long[] totals = new long[3];
+        for (FramePublisher p : owner.keySet()) {
+            totals[0] += p.framesSent();
+            totals[1] += p.bytesSent();
+            totals[2] += p.backPressureEvents();
+        }
+        return totals;
+    }
 }

@@ -37,6 +37,7 @@ public final class FrameSubscriber implements Agent, FragmentHandler, AutoClosea
     private final AtomicReference<FrameLimits> pendingLimits = new AtomicReference<>();
     private float[] scratch;
     private boolean handlerErrorLogged;
+    private volatile long bytesReceived;
     private volatile long watermarks;
 
     FrameSubscriber(final Subscription subscription, final FrameLimits limits, final FrameHandler handler,
@@ -74,6 +75,7 @@ public final class FrameSubscriber implements Agent, FragmentHandler, AutoClosea
 
     @Override
     public void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header) {
+        bytesReceived = bytesReceived + length; // one writer (this agent); read by metrics
         final FrameValidator v = validator;
         try {
             final RejectReason reason = v.check(buffer, offset, length);
@@ -109,6 +111,11 @@ public final class FrameSubscriber implements Agent, FragmentHandler, AutoClosea
                 LOG.error("frame handler failed; further failures are only counted (frames.rejected HANDLER_ERROR)", e);
             }
         }
+    }
+
+    /** Bytes of every frame received, valid or not. */
+    public long bytesReceived() {
+        return bytesReceived;
     }
 
     public long accepted() {

@@ -7,6 +7,7 @@ import io.canopy.global.GlobalCoordinator;
 import io.canopy.global.RoundResult;
 import io.canopy.ingest.TierRuntime;
 import io.canopy.ops.metrics.CanopyMeters;
+import io.canopy.ops.metrics.OfferFailure;
 import io.canopy.ops.metrics.Tier;
 import io.canopy.ops.metrics.TierMeters;
 import io.canopy.round.ClusterReport;
@@ -118,6 +119,8 @@ public final class TierMetricsBridge {
         private final TierRuntime runtime;
         private final TierMeters meters;
         private long accepted;
+        private long bytesIn;
+        private final long[] sent = new long[3];
         private final long[] rejected = new long[RejectReason.values().length];
 
         FrameCounts(TierRuntime runtime, TierMeters meters) {
@@ -143,6 +146,14 @@ public final class TierMetricsBridge {
                 rejected[i] = now[i];
             }
             meters.framesReceived.increment(received);
+            long nowBytesIn = runtime.subscriber().bytesReceived();
+            meters.bytesIn.increment(nowBytesIn - bytesIn);
+            bytesIn = nowBytesIn;
+            long[] nowSent = runtime.sentTotals();
+            meters.framesSent.increment(nowSent[0] - sent[0]);
+            meters.bytesOut.increment(nowSent[1] - sent[1]);
+            meters.offersFailed(OfferFailure.BACK_PRESSURED.ordinal()).increment(nowSent[2] - sent[2]);
+            System.arraycopy(nowSent, 0, sent, 0, sent.length);
         }
     }
 }
