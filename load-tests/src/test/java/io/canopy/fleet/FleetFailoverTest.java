@@ -156,4 +156,38 @@ class FleetFailoverTest {
             assertTrue(r.tier3WallMs() < 4_000 + 12_000, "closed within the deadlines: " + r.tier3WallMs() + " ms");
         }
     }
+
+    @Test
+    void a_coordinator_killed_between_a_rounds_privacy_entry_and_its_record_is_resumed_with_that_round_spent_once(
+        @TempDir Path dir) throws Exception {
+        List<String> roles = List.of("global", "global", "continental", "continental", "cluster", "cluster", "cluster");
+        List<String> crash = List.of("--fault-crash-after-privacy", "2");
+        List<MemberProcess> members = fleet(dir, 4, roles, List.of(crash, crash, List.of(), List.of(), List.of(), List.of(),
+            List.of()));
+        try {
+            long deadline = System.currentTimeMillis() + 150_000;
+            MemberProcess crashed = null;
+            while (crashed == null && System.currentTimeMillis() < deadline) {
+                crashed = members.subList(0, 2).stream().filter(m -> m.output().stream()
+                    .anyMatch(l -> l.startsWith("fault: halting after round 2"))).findFirst().orElse(null);
+                Thread.sleep(50);
+            }
+            assertTrue(crashed != null, "the coordinator did not reach round 2's privacy entry");
+            MemberProcess other = members.get(crashed == members.get(0) ? 1 : 0);
+            other.await("round 4 on the other global member", l -> l.startsWith("round 4: "), 1, Duration.ofSeconds(180));
+        } finally {
+            closeAll(members);
+        }
+        Path journal = dir.resolve("journal");
+        List<RoundRecord> records = RoundLedger.read(journal).records();
+        assertEquals(List.of(1L, 3L, 4L), records.stream().map(RoundRecord::round).toList(),
+            "round 2 was never announced and never re-run");
+        List<LedgerEntry> privacy = PrivacyLedger.read(journal.resolve(DirectoryJournal.PRIVACY_FILE)).entries();
+        assertEquals(List.of(1L, 2L, 3L, 4L), privacy.stream().map(LedgerEntry::round).toList(),
+            "round 2's privacy entry stays, once");
+        assertEquals(PrivacyLedger.replay(privacy, 1e-5).epsilonBalle(), records.getLast().epsilon(), 1e-12,
+            "epsilon counts round 2, which was spent");
+        assertTrue(records.getLast().epsilon() > PrivacyLedger.replay(List.of(privacy.get(0), privacy.get(2),
+            privacy.get(3)), 1e-5).epsilonBalle(), "ignoring round 2 would have understated epsilon");
+    }
 }

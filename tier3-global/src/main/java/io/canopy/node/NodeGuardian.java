@@ -142,6 +142,14 @@ public final class NodeGuardian {
                 context.getLog().error("global: cannot open the journal in {}: {}", settings.journal(), e.toString());
                 return Behaviors.stopped();
             }
+            if (settings.faultCrashAfterPrivacy() > 0) {
+                journal.afterPrivacyEntry(round -> {
+                    if (round == settings.faultCrashAfterPrivacy()) {
+                        say(out, "fault: halting after round " + round + "'s privacy entry, before its record");
+                        Runtime.getRuntime().halt(137);
+                    }
+                });
+            }
             routes.tell(new RouteTable.Host(RouteTable.GLOBAL_KEY));
             say(out, "hosting the global coordinator (journal " + settings.journal() + ")");
             RoundPlan first = settings.firstRound();

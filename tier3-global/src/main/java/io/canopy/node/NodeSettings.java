@@ -30,7 +30,8 @@ import io.canopy.ops.config.LayeredConfig.Key;
 public record NodeSettings(Set<String> roles, String host, int port, List<String> seedNodes, String aeronHost,
                            int aeronPort, Path aeronDir, Path journal, int metricsPort, Duration downAfter,
                            RoundDesign design, Duration clusterDeadline, Duration upperDeadline, int minMembers,
-                           double overSelection, Duration startAfter, boolean faultDropData) {
+                           double overSelection, Duration startAfter, boolean faultDropData,
+                           long faultCrashAfterPrivacy) {
 
     /** The roles a member may have. */
     public static final Set<String> ROLES = Set.of("cluster", "continental", "global");
@@ -67,6 +68,8 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
             + " comparing with one JVM; epsilon is then inf)"),
         new Key("fault-drop-data", "off", "test only: on drops every data-plane frame this member receives, as a cut"
             + " network would (the control plane keeps working)"),
+        new Key("fault-crash-after-privacy", "0", "test only: global role: halt this process right after round N's"
+            + " privacy entry is written, before its round record (0: never)"),
         new Key("start-after", "2s", "global role: how long the coordinator waits after it starts before it opens a"
             + " round (so that members' subscriptions have spread)"),
         new Key("over-selection", "1.3", "global role: invitations per update a cluster waits for (1 waits for all)"),
@@ -127,7 +130,8 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
             Path.of(config.get("journal")), config.intValue("metrics-port", -1, 65_535), downAfter, design,
             duration(config, "cluster-deadline"), duration(config, "upper-deadline"),
             config.intValue("min-members", 1, 10_000), config.doubleValue("over-selection", 1, 100),
-            duration(config, "start-after"), onOff(config, "fault-drop-data"));
+            duration(config, "start-after"), onOff(config, "fault-drop-data"),
+            config.longValue("fault-crash-after-privacy", 0, Long.MAX_VALUE));
     }
 
     private static String[] hostPort(LayeredConfig config, String key, String value) throws UsageException {

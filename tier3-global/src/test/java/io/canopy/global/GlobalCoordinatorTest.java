@@ -172,6 +172,9 @@ class GlobalCoordinatorTest {
         try (PrivacyLedger privacy = PrivacyLedger.open(privacyFile)) {
             privacy.append(new LedgerEntry(2, round1.q(), round1.sampler(), round1.z(), round1.sensitivity(), round1.rdp()));
         }
+        // ... and its model checkpoint (written first) is on disk, never announced.
+        io.canopy.global.ledger.ModelCheckpoint.write(ledger.resolve(io.canopy.global.ledger.ModelCheckpoint.fileName(2)),
+            new float[] {9, 9, 9, 9});
 
         try (DirectoryJournal journal = DirectoryJournal.open(ledger)) {
             ReportSink<ContinentReport> inbox = startRound(results, journal, first, 3);
@@ -186,6 +189,10 @@ class GlobalCoordinatorTest {
                 "epsilon counts rounds 1, 2 and 3: the orphaned round stays spent");
             RoundRecord record = RoundLedger.read(ledger).records().getLast();
             assertEquals(3, record.round());
+            assertArrayEquals(three.model(), io.canopy.global.ledger.ModelCheckpoint.read(ledger.resolve(record.checkpoint()),
+                record.modelCrc32c()), "version 2 is round 3's model; the unannounced one was set aside");
+            assertArrayEquals(new float[] {9, 9, 9, 9}, io.canopy.global.ledger.ModelCheckpoint.read(
+                ledger.resolve("model-v00000002.npy.unannounced")));
             for (int j = 0; j < D; j++) {
                 assertEquals(modelAfterRound1[j] + three.update()[j], three.model()[j], 1e-6f,
                     "the FedAvg step (lr 1) from the resumed model, coordinate " + j);

@@ -23,6 +23,7 @@ public final class DirectoryJournal implements RoundJournal {
     private final PrivacyLedger privacy;
     private final List<LedgerEntry> privacyEntries;
     private boolean closed;
+    private volatile java.util.function.LongConsumer afterPrivacyEntry = round -> { };
 
     private DirectoryJournal(RoundLedger rounds, PrivacyLedger privacy, List<LedgerEntry> privacyEntries) {
         this.rounds = rounds;
@@ -66,6 +67,7 @@ public final class DirectoryJournal implements RoundJournal {
         }
         privacy.append(entry);
         privacyEntries.add(entry);
+        afterPrivacyEntry.accept(entry.round());
         rounds.append(round);
     }
 
@@ -83,12 +85,44 @@ public final class DirectoryJournal implements RoundJournal {
         if (!privacyEntries.isEmpty()) {
             next = Math.max(next, privacyEntries.getLast().round() + 1);
         }
+        setAsideUnannounced(version);
         return new Resume(next, version, model, List.copyOf(privacyEntries));
+    }
+
+    /**
+     * A checkpoint newer than the last recorded round's model was written by a coordinator that died before it
+     * recorded (and so announced) the round: nobody was told of it. It is renamed {@code ….npy.unannounced}, kept
+     * for forensics, so that the version can be published again by the coordinator taking over.
+     */
+    private void setAsideUnannounced(long recordedVersion) throws IOException {
+        try (java.nio.file.DirectoryStream<Path> files = Files.newDirectoryStream(rounds.directory(), "model-v*.npy")) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                long version;
+                try {
+                    version = Long.parseLong(name.substring("model-v".length(), name.length() - ".npy".length()));
+                } catch (NumberFormatException e) {
+                    continue; // not one of ours
+                }
+                if (version > recordedVersion) {
+                    Files.move(file, file.resolveSibling(name + ".unannounced"),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
     }
 
     /** The round ledger (records written so far, last round, latest model). */
     public RoundLedger rounds() {
         return rounds;
+    }
+
+    /**
+     * Fault injection for drills and tests: runs between a round's privacy entry and its record, the moment a
+     * crash leaves the privacy ledger one round ahead of the round ledger.
+     */
+    public void afterPrivacyEntry(java.util.function.LongConsumer hook) {
+        this.afterPrivacyEntry = hook;
     }
 
     @Override
