@@ -61,6 +61,7 @@ class FleetMatchesOneJvmTest {
             over-selection: 1
             noise: "off"
             down-after: 10s
+            heartbeat-pause: 8s
             journal: %s
             """.formatted(ROUNDS, journal);
     }

@@ -31,7 +31,7 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
                            int aeronPort, Path aeronDir, Path journal, int metricsPort, Duration downAfter,
                            RoundDesign design, Duration clusterDeadline, Duration upperDeadline, int minMembers,
                            double overSelection, Duration startAfter, boolean faultDropData,
-                           long faultCrashAfterPrivacy) {
+                           long faultCrashAfterPrivacy, Duration heartbeatPause) {
 
     /** The roles a member may have. */
     public static final Set<String> ROLES = Set.of("cluster", "continental", "global");
@@ -52,6 +52,8 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
             + " free port; members on one host each need their own"),
         new Key("down-after", "20s", "the split brain resolver (keep-majority) downs the unreachable side after the"
             + " membership has been stable this long"),
+        new Key("heartbeat-pause", "3s", "how long a member may miss heartbeats before it is marked unreachable (raise"
+            + " it on overloaded hosts, or keep-majority may down healthy members)"),
         new Key("min-members", "1", "members that must be up before the fleet starts work (the first round opens)"),
         new Key("leaves", "6000", "fleet: leaves (a multiple of cluster-size x clusters-per-continent); same on every member"),
         new Key("cluster-size", "1000", "fleet: leaves per cluster"),
@@ -131,7 +133,7 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
             duration(config, "cluster-deadline"), duration(config, "upper-deadline"),
             config.intValue("min-members", 1, 10_000), config.doubleValue("over-selection", 1, 100),
             duration(config, "start-after"), onOff(config, "fault-drop-data"),
-            config.longValue("fault-crash-after-privacy", 0, Long.MAX_VALUE));
+            config.longValue("fault-crash-after-privacy", 0, Long.MAX_VALUE), duration(config, "heartbeat-pause"));
     }
 
     private static String[] hostPort(LayeredConfig config, String key, String value) throws UsageException {
@@ -198,7 +200,10 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
 
     /** The Pekko configuration of this member: cluster provider, roles, seeds, keep-majority downing. */
     public Config pekkoConfig() {
-        return clusterConfig(host, port, seedNodes, roles, downAfter, minMembers);
+        return clusterConfig(host, port, seedNodes, roles, downAfter, minMembers)
+            .withValue("pekko.cluster.failure-detector.acceptable-heartbeat-pause",
+                ConfigValueFactory.fromAnyRef(heartbeatPause.toMillis() + "ms"))
+            .withFallback(ConfigFactory.load());
     }
 
     /**
