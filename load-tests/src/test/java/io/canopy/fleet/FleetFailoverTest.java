@@ -83,6 +83,10 @@ class FleetFailoverTest {
         for (MemberProcess m : members.reversed()) {
             m.close();
         }
+        // Every member's output, in the test's report: a multi-process failure is read from all sides.
+        for (MemberProcess m : members) {
+            System.out.println("---- " + m.name() + "\n" + String.join("\n", m.output()));
+        }
     }
 
     @Test

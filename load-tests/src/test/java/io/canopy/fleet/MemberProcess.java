@@ -60,11 +60,23 @@ public final class MemberProcess implements AutoCloseable {
             "--journal", dir.resolve("journal").toString());
     }
 
-    /** A TCP port free on loopback right now. */
+    /**
+     * A port free on loopback for TCP and UDP right now, below Linux's ephemeral range (32768 and up): a port
+     * from that range can be taken by some process's outgoing connection before the member binds it.
+     */
     public static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            int port = random.nextInt(20_000, 32_000);
+            try (ServerSocket tcp = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress());
+                 java.net.DatagramSocket udp = new java.net.DatagramSocket(port, java.net.InetAddress.getLoopbackAddress())) {
+                return port;
+            } catch (IOException taken) {
+                // try another
+            }
         }
+        throw new IOException("no free port in 20000..31999 after 1000 attempts");
+    }
     }
 
     private void readOutput() {
@@ -97,6 +109,11 @@ public final class MemberProcess implements AutoCloseable {
                 lines.wait(Math.max(1, left / 1_000_000));
             }
         }
+    }
+
+    /** The name the test gave this process. */
+    public String name() {
+        return name;
     }
 
     /** The output so far. */

@@ -237,6 +237,11 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
             .withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seedAddresses))
             .withValue("pekko.cluster.split-brain-resolver.stable-after",
                 ConfigValueFactory.fromAnyRef(downAfter.toMillis() + "ms"))
+            // Pekko downs every member when reachability keeps changing for stable-after + 3/4 of it; a busy host
+            // whose resolver runs late looks like that after one clean failure. Three times stable-after still
+            // stops a flapping fleet, without downing a healthy majority (seen with eight JVMs on two cores).
+            .withValue("pekko.cluster.split-brain-resolver.down-all-when-unstable",
+                ConfigValueFactory.fromAnyRef(3 * downAfter.toMillis() + "ms"))
             .withFallback(ConfigFactory.load());
     }
 }
