@@ -77,7 +77,6 @@ public final class MemberProcess implements AutoCloseable {
         }
         throw new IOException("no free port in 20000..31999 after 1000 attempts");
     }
-    }
 
     private void readOutput() {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
