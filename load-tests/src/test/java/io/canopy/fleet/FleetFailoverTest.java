@@ -60,11 +60,17 @@ class FleetFailoverTest {
                                              boolean withSwarm) throws Exception {
         Path config = Files.writeString(dir.resolve("fleet.yaml"),
             config(dir.resolve("journal"), rounds, roles.size() + (withSwarm ? 1 : 0)));
-        int seedPort = MemberProcess.freePort();
-        String seeds = "127.0.0.1:" + seedPort;
+        // Ascending ports in role order: Pekko's leader is the lowest address among the reachable members, and the
+        // leader is who applies the resolver's decisions; it should be the seed, never the busy swarm.
+        int[] ports = new int[roles.size() + 1];
+        for (int i = 0; i < ports.length; i++) {
+            ports[i] = MemberProcess.freePort();
+        }
+        java.util.Arrays.sort(ports);
+        String seeds = "127.0.0.1:" + ports[0];
         List<MemberProcess> members = new ArrayList<>();
         for (int i = 0; i < roles.size(); i++) {
-            int port = i == 0 ? seedPort : MemberProcess.freePort();
+            int port = ports[i];
             List<String> args = new ArrayList<>(List.of("--config", config.toString(), "--roles", roles.get(i)));
             args.addAll(MemberProcess.memberArgs(port, seeds, dir));
             args.addAll(extra.get(i));
@@ -73,7 +79,7 @@ class FleetFailoverTest {
         if (!withSwarm) {
             return members;
         }
-        members.add(MemberProcess.command("swarm", "swarm", "--connect", seeds, "--port", "" + MemberProcess.freePort(),
+        members.add(MemberProcess.command("swarm", "swarm", "--connect", seeds, "--port", "" + ports[roles.size()],
             "--aeron-endpoint", "127.0.0.1:" + MemberProcess.freePort(), "--aeron-dir", dir.resolve("aeron-swarm").toString(),
             "--rounds", "" + rounds, "--seed", "7"));
         return members;
