@@ -62,11 +62,11 @@ class FleetFailoverTest {
             config(dir.resolve("journal"), rounds, roles.size() + (withSwarm ? 1 : 0)));
         // Ascending ports in role order: Pekko's leader is the lowest address among the reachable members, and the
         // leader is who applies the resolver's decisions; it should be the seed, never the busy swarm.
-        int[] ports = new int[roles.size() + 1];
-        for (int i = 0; i < ports.length; i++) {
-            ports[i] = MemberProcess.freePort();
+        java.util.TreeSet<Integer> distinct = new java.util.TreeSet<>();
+        while (distinct.size() < roles.size() + 1) {
+            distinct.add(MemberProcess.freePort());
         }
-        java.util.Arrays.sort(ports);
+        int[] ports = distinct.stream().mapToInt(Integer::intValue).toArray();
         String seeds = "127.0.0.1:" + ports[0];
         List<MemberProcess> members = new ArrayList<>();
         for (int i = 0; i < roles.size(); i++) {
