@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -21,7 +20,9 @@ import io.canopy.leaf.LeafClient;
 import io.canopy.leaf.synthetic.Attack;
 import io.canopy.leaf.synthetic.SwarmSpec;
 import io.canopy.leaf.synthetic.SyntheticSwarm;
+import io.canopy.node.FleetVisitor;
 import io.canopy.node.NodeGuardian;
+import java.util.stream.Stream;
 import io.canopy.node.NodeSettings;
 import io.canopy.node.RouteTable;
 import io.canopy.ops.cli.CliCommand;
@@ -48,10 +49,8 @@ import org.apache.pekko.cluster.typed.SingletonActor;
  */
 public final class SwarmCommand implements CliCommand {
 
-    private static final List<Spec> SPECS = List.of(
-        Spec.value("connect", "HOST:PORT", "a fleet member to join through (required)"),
-        Spec.value("host", "H", "this process's address for the fleet (default 127.0.0.1)"),
-        Spec.value("port", "P", "this process's Pekko port (default 2599)"),
+    private static final int DEFAULT_PORT = 2599;
+    private static final List<Spec> SPECS = java.util.stream.Stream.concat(FleetVisitor.specs(DEFAULT_PORT).stream(), Stream.of(
         Spec.value("aeron-endpoint", "HOST:PORT", "this process's own UDP endpoint (default host and port + 10000)"),
         Spec.value("aeron-dir", "DIR", "the embedded media driver's directory (default /dev/shm/canopy-swarm-PORT)"),
         Spec.value("leaves", "N", "check: the fleet's leaf count (the layout comes with each round's plan)"),
@@ -61,7 +60,8 @@ public final class SwarmCommand implements CliCommand {
         Spec.value("attack", "NAME", "the attack of the Byzantine leaves (default sign-flip; see ./canopy demo --help)"),
         Spec.value("dropout", "P", "probability an invited leaf never answers (default 0)"),
         Spec.value("seed", "S", "seed of the synthetic updates (default 42)"),
-        Spec.value("start-delay", "MS", "wait after a round opens before sending, so its clusters have opened (default 500)"));
+        Spec.value("start-delay", "MS", "wait after a round opens before sending, so its clusters have opened (default 500)")))
+        .toList();
 
     @Override
     public String name() {
@@ -90,12 +90,12 @@ public final class SwarmCommand implements CliCommand {
         if (!o.positional().isEmpty()) {
             throw new UsageException("unexpected argument '" + o.positional().getFirst() + "'");
         }
-        String connect = o.require("connect");
-        if (!connect.matches("[^:]+:\\d{1,5}")) {
-            throw new UsageException("--connect must be HOST:PORT, got '" + connect + "'");
+        FleetVisitor visitor = FleetVisitor.from(o, DEFAULT_PORT, "swarm");
+        String host = visitor.host();
+        int port = visitor.port();
+        if (!o.has("aeron-endpoint") && port > 55_535) {
+            throw new UsageException("--port " + port + " leaves no default --aeron-endpoint (port + 10000 > 65535)");
         }
-        String host = o.has("host") ? o.get("host") : "127.0.0.1";
-        int port = o.intValue("port", 2599, 1, 55_535);
         String endpoint = o.has("aeron-endpoint") ? o.get("aeron-endpoint") : host + ":" + (port + 10_000);
         Path aeronDir = o.has("aeron-dir") ? Path.of(o.get("aeron-dir"))
             : Path.of(Files.isDirectory(Path.of("/dev/shm")) ? "/dev/shm" : System.getProperty("java.io.tmpdir"),
@@ -150,8 +150,7 @@ public final class SwarmCommand implements CliCommand {
                     return Behaviors.same();
                 }).build(), "reports")));
             return Behaviors.<Void>empty();
-        }), NodeSettings.SYSTEM, NodeSettings.clusterConfig(host, port, List.of(connect), Set.of("swarm"),
-            Duration.ofSeconds(20), 1));
+        }), NodeSettings.SYSTEM, visitor.config());
         CanopyTransport transport = null;
         try {
             RoundPlan first = opened.poll(10, TimeUnit.MINUTES);

@@ -80,7 +80,7 @@ class FleetMatchesOneJvmTest {
             int swarmPort = MemberProcess.freePort();
             MemberProcess swarm = MemberProcess.command("swarm", "swarm", "--connect", seeds, "--port", "" + swarmPort,
                 "--aeron-endpoint", "127.0.0.1:" + MemberProcess.freePort(), "--aeron-dir",
-                dir.resolve("aeron-swarm").toString(), "--rounds", "" + ROUNDS, "--seed", "7", "--byzantine", "0.1",
+                dir.resolve("aeron-swarm").toString(), "--rounds", "" + ROUNDS, "--seed", "7", "--byzantine", "0.1", "--start-delay", "2000",
                 "--leaves", "600");
             members.add(swarm);
             assertEquals(0, swarm.awaitExit(Duration.ofSeconds(240)), () -> String.join("\n", swarm.output()));

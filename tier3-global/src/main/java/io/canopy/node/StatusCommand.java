@@ -3,7 +3,6 @@ package io.canopy.node;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
@@ -31,11 +30,10 @@ import org.apache.pekko.cluster.typed.SingletonActor;
  */
 public final class StatusCommand implements CliCommand {
 
-    private static final List<Spec> SPECS = List.of(
-        Spec.value("connect", "HOST:PORT", "a fleet member to join through (required)"),
-        Spec.value("host", "H", "this process's address for the fleet (default 127.0.0.1)"),
-        Spec.value("port", "P", "this process's Pekko port (default 2598)"),
-        Spec.value("timeout", "SECONDS", "how long to wait for the fleet and the coordinator (default 20)"));
+    private static final int DEFAULT_PORT = 2598;
+    private static final List<Spec> SPECS = java.util.stream.Stream.concat(FleetVisitor.specs(DEFAULT_PORT).stream(),
+        java.util.stream.Stream.of(Spec.value("timeout", "SECONDS", "how long to wait for the fleet and the coordinator"
+            + " (default 20)"))).toList();
 
     @Override
     public String name() {
@@ -63,15 +61,11 @@ public final class StatusCommand implements CliCommand {
         if (!o.positional().isEmpty()) {
             throw new UsageException("unexpected argument '" + o.positional().getFirst() + "'");
         }
-        String connect = o.require("connect");
-        if (!connect.matches("[^:]+:\\d{1,5}")) {
-            throw new UsageException("--connect must be HOST:PORT, got '" + connect + "'");
-        }
-        String host = o.has("host") ? o.get("host") : "127.0.0.1";
-        int port = o.intValue("port", 2598, 1, 65_535);
+        FleetVisitor visitor = FleetVisitor.from(o, DEFAULT_PORT, "status");
+        String connect = visitor.connect();
         Duration timeout = Duration.ofSeconds(o.intValue("timeout", 20, 1, 3600));
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), NodeSettings.SYSTEM,
-            NodeSettings.clusterConfig(host, port, List.of(connect), Set.of("status"), Duration.ofSeconds(20), 1)
+            visitor.config()
                 // A short visit: leaving closes connections the members then report as aborted; not worth a warning.
                 .withFallback(com.typesafe.config.ConfigFactory.parseString(
                     "pekko.coordinated-shutdown.exit-jvm = off\npekko.loglevel = ERROR")));

@@ -129,30 +129,22 @@ public final class LayeredConfig {
 
     /** The value as an int in [min, max]; the error names the key and its source. */
     public int intValue(String key, int min, int max) throws UsageException {
-        String v = require(key);
-        try {
-            int x = Integer.parseInt(v.replace("_", ""));
-            if (x < min || x > max) {
-                throw new UsageException(where(key) + " must be in " + min + ".." + max + ", got " + x);
-            }
-            return x;
-        } catch (NumberFormatException e) {
-            throw new UsageException(where(key) + " must be an integer, got '" + v + "'");
-        }
+        return (int) longValue(key, min, max);
     }
 
-    /** The value as a long in [min, max]. */
+    /** The value as a long in [min, max]; the error names the key and its source. */
     public long longValue(String key, long min, long max) throws UsageException {
         String v = require(key);
+        long x;
         try {
-            long x = Long.parseLong(v.replace("_", ""));
-            if (x < min || x > max) {
-                throw new UsageException(where(key) + " must be in " + min + ".." + max + ", got " + x);
-            }
-            return x;
+            x = Long.parseLong(v.replace("_", ""));
         } catch (NumberFormatException e) {
             throw new UsageException(where(key) + " must be an integer, got '" + v + "'");
         }
+        if (x < min || x > max) {
+            throw new UsageException(where(key) + " must be in " + min + ".." + max + ", got " + x);
+        }
+        return x;
     }
 
     /** The value as a double in [min, max]. */
