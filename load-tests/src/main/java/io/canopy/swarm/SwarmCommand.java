@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import io.canopy.cluster.ClusterAggregator;
 import io.canopy.frame.FrameLimits;
 import io.canopy.frame.GradientFrame;
 import io.canopy.global.GlobalCoordinator;
@@ -38,6 +39,9 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.pubsub.Topic;
+import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
 import org.apache.pekko.cluster.typed.SingletonActor;
@@ -59,8 +63,7 @@ public final class SwarmCommand implements CliCommand {
         Spec.value("byzantine", "FRACTION", "share of leaves that attack, in [0, 1) (default 0)"),
         Spec.value("attack", "NAME", "the attack of the Byzantine leaves (default sign-flip; see ./canopy demo --help)"),
         Spec.value("dropout", "P", "probability an invited leaf never answers (default 0)"),
-        Spec.value("seed", "S", "seed of the synthetic updates (default 42)"),
-        Spec.value("start-delay", "MS", "wait after a round opens before sending, so its clusters have opened (default 500)")))
+        Spec.value("seed", "S", "seed of the synthetic updates (default 42)")))
         .toList();
 
     @Override
@@ -78,7 +81,7 @@ public final class SwarmCommand implements CliCommand {
         return Options.help("./canopy swarm --connect HOST:PORT [--rounds T] [--rate R] [--byzantine F] [--attack NAME]"
             + " [--dropout P] [--seed S]", """
             Joins a running fleet (./canopy node) as a member with the role swarm, waits for each round to open,
-            and sends every invited leaf's synthetic update to the UDP endpoint of the member that hosts its
+            asks every cluster to say when it collects the round, and sends every invited leaf's synthetic update to the UDP endpoint of the member that hosts its
             cluster (the fleet's routing table says which). Prints a progress line per second on stderr and, at
             the end of each round: frames sent, acknowledged (accepted by the clusters), rejected by reason, late,
             and the achieved rate.""", SPECS);
@@ -114,13 +117,17 @@ public final class SwarmCommand implements CliCommand {
             throw new UsageException("--attack: " + e.getMessage());
         }
         long seed = Long.parseLong(o.has("seed") ? o.get("seed") : "42");
-        int startDelay = o.intValue("start-delay", 500, 0, 600_000);
         long expectedLeaves = o.has("leaves") ? Long.parseLong(o.get("leaves")) : -1;
 
         BlockingQueue<RoundPlan> opened = new LinkedBlockingQueue<>();
         java.util.Set<Long> seen = ConcurrentHashMap.newKeySet();
         Map<Long, SwarmRound> byRound = new ConcurrentHashMap<>();
-        RouteTable[] routes = new RouteTable[1];
+        // (round << 32 | cluster) for every cluster that said it collects that round.
+        java.util.Set<Long> openClusters = ConcurrentHashMap.newKeySet();
+        @SuppressWarnings("unchecked")
+        ActorRef<ShardingEnvelope<ClusterAggregator.Command>>[] clusterRegion = new ActorRef[1];
+        @SuppressWarnings("unchecked")
+        ActorRef<ClusterAggregator.Opened>[] openedInbox = new ActorRef[1];
         ActorSystem<Void> system = ActorSystem.create(Behaviors.setup(context -> {
             ActorRef<Topic.Command<GlobalCoordinator.RoundOpened>> roundsTopic = context.spawn(
                 Topic.create(GlobalCoordinator.RoundOpened.class, NodeGuardian.ROUNDS_TOPIC), "rounds-topic");
@@ -141,6 +148,15 @@ public final class SwarmCommand implements CliCommand {
                     .withSettings(ClusterSingletonSettings.create(context.getSystem()).withRole("global")));
             context.getSystem().scheduler().scheduleAtFixedRate(Duration.ofMillis(250), Duration.ofMillis(250),
                 () -> coordinator.tell(new GlobalCoordinator.CurrentRound(roundsInbox)), context.getExecutionContext());
+            // Readiness: each cluster answers once its ingest collects the round; frames go only to such clusters.
+            openedInbox[0] = context.spawn(Behaviors.receive(ClusterAggregator.Opened.class)
+                .onMessage(ClusterAggregator.Opened.class, answer -> {
+                    openClusters.add((answer.round() << 32) | answer.cluster());
+                    return Behaviors.same();
+                }).build(), "opened");
+            // A proxy only: this process hosts no cluster (the role filter keeps the entities on cluster members).
+            clusterRegion[0] = ClusterSharding.get(context.getSystem()).init(
+                Entity.of(NodeGuardian.CLUSTER, e -> Behaviors.<ClusterAggregator.Command>empty()).withRole("cluster"));
             reportsTopic.tell(Topic.subscribe(context.spawn(Behaviors.receive(ClusterReport.class)
                 .onMessage(ClusterReport.class, r -> {
                     SwarmRound round = byRound.get(r.roundId());
@@ -181,18 +197,30 @@ public final class SwarmCommand implements CliCommand {
                 }
                 SwarmRound round = new SwarmRound(plan);
                 byRound.put(plan.roundId(), round);
-                Thread.sleep(startDelay);
+                long roundId = plan.roundId();
+                java.util.function.Consumer<int[]> ask = clusters -> {
+                    for (int c : clusters) {
+                        clusterRegion[0].tell(new ShardingEnvelope<>(Integer.toString(c),
+                            new ClusterAggregator.AwaitOpen(roundId, openedInbox[0])));
+                    }
+                };
+                int[] all = new int[plan.layout().clusters()];
+                java.util.Arrays.setAll(all, c -> c);
+                ask.accept(all);
+                // A cluster that has not opened by its hard deadline never will this round (its member is gone).
+                long deadlineNs = System.nanoTime() + plan.cluster().policy().hardDeadline().toNanos();
                 SwarmRound live = round;
                 var ticker = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(t -> {
                     Thread th = new Thread(t, "canopy-swarm-progress");
                     th.setDaemon(true);
                     return th;
                 });
-                ticker.scheduleAtFixedRate(() -> err.printf("swarm round %d: sent %,d, dropped out %,d, clusters reported %d/%d%n",
+                ticker.scheduleAtFixedRate(() -> err.printf("swarm progress, round %d: sent %,d, dropped out %,d, clusters reported %d/%d%n",
                     live.round, live.sent.get(), live.dropped.get(), live.clustersReported(),
                     live.plan().layout().clusters()), 1, 1, TimeUnit.SECONDS);
                 try {
-                    round.send(transport, table, swarm, clients, publishers, rate, 30_000);
+                    round.send(transport, table, swarm, clients, publishers,
+                        c -> openClusters.contains((roundId << 32) | c), ask, rate, deadlineNs);
                     // Until every cluster has reported, or the next round has opened (a cluster that never reports
                     // was lost with its member), or a minute has passed.
                     long waitUntil = System.currentTimeMillis() + 60_000;
@@ -225,8 +253,8 @@ public final class SwarmCommand implements CliCommand {
         }
         double seconds = r.sendNanos / 1e9;
         return String.format("swarm round %d: sent %d, not sent %d, dropped out %d, acknowledged %d, late %d, rejected %s;"
-                + " %d of %d clusters reported; %.0f leaves/s over %.3f s%n", r.round, r.sent.get(), r.notSent.get(),
+                + " %d of %d clusters reported, %d never opened; %.0f leaves/s over %.3f s%n", r.round, r.sent.get(), r.notSent.get(),
             r.dropped.get(), r.acknowledged, r.late, rejected.isEmpty() ? "none" : rejected, r.clustersReported(),
-            r.plan().layout().clusters(), seconds > 0 ? Math.floor(r.sent.get() / seconds) : 0, seconds);
+            r.plan().layout().clusters(), r.neverOpened, seconds > 0 ? Math.floor(r.sent.get() / seconds) : 0, seconds);
     }
 }

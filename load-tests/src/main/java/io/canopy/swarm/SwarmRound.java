@@ -33,6 +33,8 @@ final class SwarmRound {
     long late;
     int clustersReported;
     long sendNanos;
+    /** Clusters that never said they collect this round before the deadline (their leaves are not sent). */
+    int neverOpened;
     private final RoundPlan plan;
 
     SwarmRound(RoundPlan plan) {
@@ -60,68 +62,92 @@ final class SwarmRound {
     }
 
     /**
-     * Sends the round, cluster by cluster; waits (up to {@code routeWaitMs}) for each cluster's route.
+     * Sends the round: each cluster's invited leaves once that cluster says it collects the round
+     * ({@code open}) and its route is known, in whatever order clusters become ready. Clusters not ready by
+     * {@code deadlineNs} (on {@link System#nanoTime}) count as not sent: a round never waits on a lost member.
      *
-     * @param rate leaves per second, 0 for as fast as back pressure allows
+     * @param open      whether a cluster collects this round yet (fed by the clusters' answers)
+     * @param reAsk     asks the still-unready clusters again (an answer lost with a moved entity); called each second
+     * @param rate      leaves per second, 0 for as fast as back pressure allows
      */
     void send(CanopyTransport transport, RouteTable routes, SyntheticSwarm swarm, Map<String, LeafClient> clients,
-              Map<String, FramePublisher> publishers, double rate, long routeWaitMs) throws InterruptedException {
+              Map<String, FramePublisher> publishers, java.util.function.IntPredicate open,
+              java.util.function.Consumer<int[]> reAsk, double rate, long deadlineNs) throws InterruptedException {
         FleetLayout layout = plan.layout();
         float[] update = new float[plan.dimension()];
         Map<String, Boolean> planned = new HashMap<>();
         long start = System.nanoTime();
-        long n = 0;
+        long[] n = {0};
+        org.agrona.collections.IntArrayList waiting = new org.agrona.collections.IntArrayList();
         for (int cluster = 0; cluster < layout.clusters(); cluster++) {
-            String endpoint = awaitRoute(routes, cluster, routeWaitMs);
-            if (endpoint == null) {
-                notSent.addAndGet(Invitations.invitedIn(plan, cluster));
-                continue;
-            }
-            FramePublisher publisher = publishers.computeIfAbsent(endpoint,
-                e -> transport.publisherTo(e, Streams.LEAF_TO_CLUSTER));
-            if (!publisher.awaitConnected(CONNECT_WAIT_NS)) {
-                // The route still names a member that is gone (the table has not caught up): skip, don't block.
-                notSent.addAndGet(Invitations.invitedIn(plan, cluster));
-                continue;
-            }
-            LeafClient client = clients.computeIfAbsent(endpoint, e -> new LeafClient(publisher));
-            if (planned.putIfAbsent(endpoint, Boolean.TRUE) == null) {
-                client.plan(plan, plan.noiseSeed() ^ plan.roundId());
-            }
-            for (int i = 0; i < layout.clusterSizeOf(cluster); i++) {
-                long leaf = layout.leafAt(cluster, i);
-                if (!Invitations.isInvited(plan, leaf)) {
+            waiting.addInt(cluster);
+        }
+        long nextAsk = start + 1_000_000_000L;
+        while (!waiting.isEmpty() && System.nanoTime() < deadlineNs) {
+            boolean progressed = false;
+            for (int i = waiting.size() - 1; i >= 0; i--) {
+                int cluster = waiting.getInt(i);
+                String endpoint = routes.clusterEndpoint(cluster);
+                if (endpoint == null || !open.test(cluster)) {
                     continue;
                 }
-                if (swarm.dropsOut(round, leaf)) {
-                    dropped.incrementAndGet();
-                    continue;
-                }
-                swarm.update(round, leaf, update, 0);
-                if (client.send(leaf, cluster, 0, update, 0) == PublishResult.SENT) {
-                    sent.incrementAndGet();
-                } else {
-                    notSent.incrementAndGet();
-                }
-                n++;
-                if (rate > 0) {
-                    long due = start + (long) (n * 1e9 / rate);
-                    long wait = due - System.nanoTime();
-                    if (wait > 0) {
-                        LockSupport.parkNanos(wait);
-                    }
-                }
+                waiting.removeAt(i);
+                progressed = true;
+                sendCluster(transport, swarm, clients, publishers, planned, endpoint, cluster, update, rate, start, n);
             }
+            if (!progressed && !waiting.isEmpty()) {
+                if (System.nanoTime() >= nextAsk) {
+                    reAsk.accept(waiting.toIntArray());
+                    nextAsk = System.nanoTime() + 1_000_000_000L;
+                }
+                Thread.sleep(5); // polling readiness, bounded by the deadline above
+            }
+        }
+        for (int i = 0; i < waiting.size(); i++) {
+            notSent.addAndGet(Invitations.invitedIn(plan, waiting.getInt(i)));
+            neverOpened++;
         }
         sendNanos = System.nanoTime() - start;
     }
 
-    private static String awaitRoute(RouteTable routes, int cluster, long waitMs) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + waitMs;
-        String endpoint;
-        while ((endpoint = routes.clusterEndpoint(cluster)) == null && System.currentTimeMillis() < deadline) {
-            Thread.sleep(5);
+    private void sendCluster(CanopyTransport transport, SyntheticSwarm swarm, Map<String, LeafClient> clients,
+                             Map<String, FramePublisher> publishers, Map<String, Boolean> planned, String endpoint,
+                             int cluster, float[] update, double rate, long start, long[] n) {
+        FleetLayout layout = plan.layout();
+        FramePublisher publisher = publishers.computeIfAbsent(endpoint,
+            e -> transport.publisherTo(e, Streams.LEAF_TO_CLUSTER));
+        if (!publisher.awaitConnected(CONNECT_WAIT_NS)) {
+            // The route still names a member that is gone (the table has not caught up): skip, don't block.
+            notSent.addAndGet(Invitations.invitedIn(plan, cluster));
+            return;
         }
-        return endpoint;
+        LeafClient client = clients.computeIfAbsent(endpoint, e -> new LeafClient(publisher));
+        if (planned.putIfAbsent(endpoint, Boolean.TRUE) == null) {
+            client.plan(plan, plan.noiseSeed() ^ plan.roundId());
+        }
+        for (int i = 0; i < layout.clusterSizeOf(cluster); i++) {
+            long leaf = layout.leafAt(cluster, i);
+            if (!Invitations.isInvited(plan, leaf)) {
+                continue;
+            }
+            if (swarm.dropsOut(round, leaf)) {
+                dropped.incrementAndGet();
+                continue;
+            }
+            swarm.update(round, leaf, update, 0);
+            if (client.send(leaf, cluster, 0, update, 0) == PublishResult.SENT) {
+                sent.incrementAndGet();
+            } else {
+                notSent.incrementAndGet();
+            }
+            n[0]++;
+            if (rate > 0) {
+                long due = start + (long) (n[0] * 1e9 / rate);
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+            }
+        }
     }
 }

@@ -80,11 +80,11 @@ class FleetMatchesOneJvmTest {
             int swarmPort = MemberProcess.freePort();
             MemberProcess swarm = MemberProcess.command("swarm", "swarm", "--connect", seeds, "--port", "" + swarmPort,
                 "--aeron-endpoint", "127.0.0.1:" + MemberProcess.freePort(), "--aeron-dir",
-                dir.resolve("aeron-swarm").toString(), "--rounds", "" + ROUNDS, "--seed", "7", "--byzantine", "0.1", "--start-delay", "2000",
+                dir.resolve("aeron-swarm").toString(), "--rounds", "" + ROUNDS, "--seed", "7", "--byzantine", "0.1",
                 "--leaves", "600");
             members.add(swarm);
             assertEquals(0, swarm.awaitExit(Duration.ofSeconds(240)), () -> String.join("\n", swarm.output()));
-            List<String> rounds = swarm.output().stream().filter(l -> l.startsWith("swarm round ")).toList();
+            List<String> rounds = swarm.output().stream().filter(l -> l.startsWith("swarm round ")).toList(); // progress lines start "swarm progress"
             assertEquals(ROUNDS, rounds.size(), () -> String.join("\n", swarm.output()));
             for (String line : rounds) {
                 assertTrue(line.contains("sent 600, not sent 0") && line.contains("acknowledged 600"), line);

@@ -81,7 +81,7 @@ class FleetFailoverTest {
         }
         members.add(MemberProcess.command("swarm", "swarm", "--connect", seeds, "--port", "" + ports[roles.size()],
             "--aeron-endpoint", "127.0.0.1:" + MemberProcess.freePort(), "--aeron-dir", dir.resolve("aeron-swarm").toString(),
-            "--rounds", "" + rounds, "--seed", "7", "--start-delay", "1500"));
+            "--rounds", "" + rounds, "--seed", "7"));
         return members;
     }
 

@@ -55,16 +55,20 @@ public final class TierIngest implements FrameHandler {
         long nowNs(FrameDecoder frame);
     }
 
+    /** Commands the agent holds before callers wait: enough for a member's clusters to open in few cycles. */
+    static final int COMMAND_QUEUE = 1024;
+
     private final int dimension;
     private final ClosedSink sink;
     private final FrameClock clock;
     private final ManyToOneConcurrentArrayQueue<IngestBlock> free;
-    private final ManyToOneConcurrentArrayQueue<Runnable> commands = new ManyToOneConcurrentArrayQueue<>(64);
+    private final ManyToOneConcurrentArrayQueue<Runnable> commands = new ManyToOneConcurrentArrayQueue<>(COMMAND_QUEUE);
     private final Int2ObjectHashMap<IngestBlock> active = new Int2ObjectHashMap<>();
     private final IntHashSet pending = new IntHashSet();
     private final IntHashSet closedThisRound = new IntHashSet();
     private final Int2IntHashMap withdrawnBeforeOpening = new Int2IntHashMap(0);
 
+    private volatile Thread agentThread;
     private volatile long round = -1;
     private long openedAtNs;
     private Groups groups;
@@ -102,9 +106,7 @@ public final class TierIngest implements FrameHandler {
      * open from the previous round is closed as it stands. Safe from any thread; applied by the agent.
      */
     public void openRound(long roundId, Groups roundGroups, double inputNormBound, boolean projectOverNorm, long openedAt) {
-        if (!commands.offer(() -> apply(roundId, roundGroups, inputNormBound, projectOverNorm, openedAt))) {
-            throw new IllegalStateException("the ingest agent is not draining its commands");
-        }
+        enqueue(() -> apply(roundId, roundGroups, inputNormBound, projectOverNorm, openedAt));
     }
 
     /**
@@ -112,9 +114,7 @@ public final class TierIngest implements FrameHandler {
      * group close as soon as every input is accounted for. Safe from any thread; applied by the agent.
      */
     public void withdraw(long roundId, int group, long nowNs) {
-        if (!commands.offer(() -> applyWithdraw(roundId, group, nowNs))) {
-            throw new IllegalStateException("the ingest agent is not draining its commands");
-        }
+        enqueue(() -> applyWithdraw(roundId, group, nowNs));
     }
 
     /**
@@ -122,8 +122,34 @@ public final class TierIngest implements FrameHandler {
      * failover): frames for it are collected from now on. Safe from any thread; applied by the agent.
      */
     public void addGroup(long roundId, int group) {
-        if (!commands.offer(() -> applyAddGroup(roundId, group))) {
-            throw new IllegalStateException("the ingest agent is not draining its commands");
+        enqueue(() -> applyAddGroup(roundId, group));
+    }
+
+    /**
+     * Runs {@code then} on the agent's thread once every command queued before it has been applied: a
+     * cluster uses it to say it is collecting a round only when it really is. Safe from any thread.
+     */
+    public void afterQueued(Runnable then) {
+        enqueue(then);
+    }
+
+    /**
+     * Queues a command, waiting while the queue is full: a burst (10^4 clusters opening a round at once on one
+     * member) is back-pressured onto its callers, never refused. The queue is bounded so that a stalled agent
+     * shows up as blocked callers, not as growing memory.
+     */
+    private void enqueue(Runnable command) {
+        long backoffNs = 1_000;
+        while (!commands.offer(command)) {
+            if (Thread.currentThread() == agentThread) {
+                commands.drain(Runnable::run); // the agent queues to itself: apply in order instead of waiting on itself
+                continue;
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                throw new IllegalStateException("interrupted while the ingest agent's command queue was full");
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(backoffNs);
+            backoffNs = Math.min(backoffNs * 2, 1_000_000);
         }
     }
 
@@ -152,8 +178,20 @@ public final class TierIngest implements FrameHandler {
         }
     }
 
+    /** Groups of the open round not yet seen (the agent's state: read it on the agent's thread or after it stopped). */
+    int pendingGroups() {
+        return pending.size();
+    }
+
+    /** Runs at most {@code limit} queued commands (a slow agent, in tests of back pressure). */
+    int drainCommandsAtMost(int limit) {
+        agentThread = Thread.currentThread();
+        return commands.drain(Runnable::run, limit);
+    }
+
     /** Runs queued commands; call once per duty cycle before polling. */
     public int drainCommands() {
+        agentThread = Thread.currentThread();
         return commands.drain(Runnable::run);
     }
 

@@ -273,4 +273,40 @@ class TierIngestTest {
         assertEquals(10, member.faultDroppedFrames());
         assertTrue(sink.isEmpty(), "nothing reached cluster 0's block");
     }
+
+    @Test
+    void ten_thousand_clusters_opening_at_once_on_one_member_are_back_pressured_never_refused() throws Exception {
+        int clusters = 10_000;
+        int callers = 4;
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        // A slow agent: one command per cycle, so the burst must wait for room rather than throw.
+        Thread agent = new Thread(() -> {
+            while (!stop.get()) {
+                ingest.drainCommandsAtMost(1);
+                Thread.onSpinWait();
+            }
+            ingest.drainCommands();
+        }, "test-ingest-agent");
+        agent.start();
+        java.util.concurrent.CountDownLatch last = new java.util.concurrent.CountDownLatch(callers);
+        List<Thread> threads = new ArrayList<>();
+        for (int c = 0; c < callers; c++) {
+            int first = c;
+            Thread t = new Thread(() -> {
+                for (int g = first; g < clusters; g += callers) {
+                    ingest.addGroup(ROUND, g);
+                }
+                ingest.afterQueued(last::countDown);
+            });
+            threads.add(t);
+            t.start();
+        }
+        assertTrue(last.await(60, java.util.concurrent.TimeUnit.SECONDS), "every caller's burst was applied");
+        stop.set(true);
+        agent.join(10_000);
+        for (Thread t : threads) {
+            t.join(10_000);
+        }
+        assertEquals(clusters, ingest.pendingGroups(), "every one of the 10^4 groups is collected, none lost");
+    }
 }

@@ -25,7 +25,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.Command> {
 
     /** What the actor understands. */
-    public sealed interface Command permits Open, Closed {
+    public sealed interface Command permits Open, Closed, AwaitOpen, Collecting {
     }
 
     /** Round r starts: take part. */
@@ -40,6 +40,24 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
     public record Closed(RoundPlan plan, IngestBlock block, QuorumOutcome outcome, long closedAfterNs) implements Command {
     }
 
+    /**
+     * A sender asks to be told once this cluster collects {@code round} (or a later one): leaves send only then,
+     * so no frame meets a cluster that has not opened yet. Answered at once if it already does.
+     */
+    public record AwaitOpen(long round, ActorRef<Opened> replyTo) implements Command, ControlMessage {
+    }
+
+    /** The answer to {@link AwaitOpen}: {@code cluster}'s ingest collects {@code round} from now on. */
+    public record Opened(long round, int cluster) implements ControlMessage {
+    }
+
+    /** The ingest agent has applied this round's opening for this cluster (sent from the agent's thread). */
+    private record Collecting(long round) implements Command {
+    }
+
+    /** Senders that may wait for one cluster at once (swarm processes, not leaves): a bound against a flood. */
+    private static final int MAX_WAITING = 1024;
+
     private static final ThreadLocal<ClusterAggregation> AGGREGATION = ThreadLocal.withInitial(ClusterAggregation::new);
 
     private final int cluster;
@@ -47,6 +65,8 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
     private final ClusterTier tier;
     private final ReportSink<ClusterReport> reportTo;
     private RoundPlan plan;
+    private long collecting = -1;
+    private final java.util.List<AwaitOpen> waiting = new java.util.ArrayList<>();
 
     private ClusterAggregator(ActorContext<Command> context, int cluster, int continent, ClusterTier tier,
                               ReportSink<ClusterReport> reportTo) {
@@ -70,6 +90,8 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
         return newReceiveBuilder()
             .onMessage(Open.class, this::onOpen)
             .onMessage(Closed.class, this::onClosed)
+            .onMessage(AwaitOpen.class, this::onAwaitOpen)
+            .onMessage(Collecting.class, this::onCollecting)
             .onSignal(PostStop.class, stop -> {
                 tier.unregister(cluster, getContext().getSelf());
                 return this;
@@ -86,6 +108,33 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
         plan = open.plan();
         tier.openRound(plan, tier.nowNs());
         tier.host(cluster, plan.roundId());
+        long round = plan.roundId();
+        ActorRef<Command> self = getContext().getSelf();
+        tier.afterQueued(() -> self.tell(new Collecting(round)));
+        return this;
+    }
+
+    private Behavior<Command> onAwaitOpen(AwaitOpen ask) {
+        if (collecting >= ask.round()) {
+            ask.replyTo().tell(new Opened(collecting, cluster));
+        } else if (waiting.size() < MAX_WAITING) {
+            waiting.add(ask);
+        } else {
+            getContext().getLog().warn("cluster {}: {} senders already wait for a round to open; one more ignored",
+                cluster, MAX_WAITING);
+        }
+        return this;
+    }
+
+    private Behavior<Command> onCollecting(Collecting c) {
+        collecting = Math.max(collecting, c.round());
+        waiting.removeIf(ask -> {
+            if (ask.round() <= collecting) {
+                ask.replyTo().tell(new Opened(collecting, cluster));
+                return true;
+            }
+            return false;
+        });
         return this;
     }
 

@@ -7,5 +7,7 @@ public final class ClusterControlTypes implements ControlTypes {
     @Override
     public void register(Registrar registrar) {
         registrar.register(300, ClusterAggregator.Open.class);
+        registrar.register(301, ClusterAggregator.AwaitOpen.class);
+        registrar.register(302, ClusterAggregator.Opened.class);
     }
 }

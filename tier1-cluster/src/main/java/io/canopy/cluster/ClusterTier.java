@@ -78,6 +78,11 @@ public final class ClusterTier {
         }
     }
 
+    /** Runs {@code then} on the ingest agent once everything asked of it so far (opening, hosting) is applied. */
+    public void afterQueued(Runnable then) {
+        runtime.ingest().afterQueued(then);
+    }
+
     /** Whether every served cluster's actor is bound: until then a close could find no one to tell. */
     public boolean ready() {
         return actors.ready();

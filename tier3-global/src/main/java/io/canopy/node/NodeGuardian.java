@@ -41,7 +41,8 @@ import org.apache.pekko.cluster.typed.SingletonActor;
  */
 public final class NodeGuardian {
 
-    static final EntityTypeKey<ClusterAggregator.Command> CLUSTER =
+    /** Cluster aggregators as sharded entities, keyed by cluster id (a swarm reaches them through a proxy). */
+    public static final EntityTypeKey<ClusterAggregator.Command> CLUSTER =
         EntityTypeKey.create(ClusterAggregator.Command.class, "cluster");
     static final EntityTypeKey<ContinentalAggregator.Command> CONTINENT =
         EntityTypeKey.create(ContinentalAggregator.Command.class, "continent");
