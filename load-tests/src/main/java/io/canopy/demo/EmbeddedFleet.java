@@ -21,7 +21,6 @@ import io.canopy.transport.CanopyTransport;
 import io.canopy.transport.TransportContext;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
@@ -33,7 +32,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  */
 public final class EmbeddedFleet implements AutoCloseable {
     /** Where the cluster actors run their Multi-Krum: one thread per core. */
-    public static final String COMPUTE_DISPATCHER = "canopy.compute-dispatcher";
+    public static final String COMPUTE_DISPATCHER = ClusterAggregator.COMPUTE_DISPATCHER;
 
     private final CanopyTransport transport;
     private final ClusterTier clusterTier;
@@ -80,10 +79,9 @@ public final class EmbeddedFleet implements AutoCloseable {
                                 List<ActorRef<ClusterAggregator.Command>> clusters = new ArrayList<>();
                                 for (int i = 0; i < layout.continentSizeOf(continent); i++) {
                                     int cluster = layout.clusterOf(continent, i);
-                                    clusters.add(continentContext.spawn(Behaviors.supervise(
-                                            ClusterAggregator.create(cluster, continent, clusterTier, clusterReports))
-                                            .onFailure(SupervisorStrategy.restart()),
-                                        "cluster-" + cluster, DispatcherSelector.fromConfig(COMPUTE_DISPATCHER)));
+                                    clusters.add(continentContext.spawn(
+                                    ClusterAggregator.supervised(cluster, continent, clusterTier, clusterReports),
+                                    "cluster-" + cluster, ClusterAggregator.props()));
                                 }
                                 return clusters;
                             }, continentReports)).onFailure(SupervisorStrategy.restart()), "continent-" + continent));
@@ -134,13 +132,7 @@ public final class EmbeddedFleet implements AutoCloseable {
               logging-filter = "org.apache.pekko.event.slf4j.Slf4jLoggingFilter"
               actor.allow-java-serialization = off
             }
-            canopy.compute-dispatcher {
-              type = Dispatcher
-              executor = "thread-pool-executor"
-              thread-pool-executor.fixed-pool-size = %d
-              throughput = 1
-            }
-            """.formatted(computeThreads)).withFallback(ConfigFactory.load());
+            """).withFallback(ClusterAggregator.computeDispatcher(computeThreads)).withFallback(ConfigFactory.load());
     }
 
     public ActorSystem<GlobalCoordinator.Command> system() {

@@ -50,6 +50,9 @@ class ControlMessagesSerializationTest {
         assertEquals(plan, roundTrip(plan));
         assertEquals(plan, roundTrip(new ClusterAggregator.Open(plan)).plan());
         assertEquals(plan, roundTrip(new ContinentalAggregator.Open(plan)).plan());
+        var swarmInbox = KIT.<ClusterAggregator.Opened>createTestProbe().ref();
+        assertEquals(new ClusterAggregator.AwaitOpen(4, swarmInbox), roundTrip(new ClusterAggregator.AwaitOpen(4, swarmInbox)));
+        assertEquals(new ClusterAggregator.Opened(4, 17), roundTrip(new ClusterAggregator.Opened(4, 17)));
 
         long[] rejected = new long[IngestRejection.count()];
         rejected[IngestRejection.LATE.ordinal()] = 131;

@@ -55,6 +55,35 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
     private record Collecting(long round) implements Command {
     }
 
+    /** The dispatcher cluster actors run on (Multi-Krum is CPU-bound: it must not starve heartbeats or timers). */
+    public static final String COMPUTE_DISPATCHER = "canopy.compute-dispatcher";
+
+    /** The configuration of {@link #COMPUTE_DISPATCHER} with {@code threads} threads, for any node that hosts clusters. */
+    public static com.typesafe.config.Config computeDispatcher(int threads) {
+        return com.typesafe.config.ConfigFactory.parseString("""
+            canopy.compute-dispatcher {
+              type = Dispatcher
+              executor = "thread-pool-executor"
+              thread-pool-executor.fixed-pool-size = %d
+              throughput = 1
+            }
+            """.formatted(threads));
+    }
+
+    /**
+     * A cluster actor as every node runs it: on the compute dispatcher, restarted on failure (its ingest keeps
+     * the round; a restart loses only the waiting senders, who ask again).
+     */
+    public static Behavior<Command> supervised(int cluster, int continent, ClusterTier tier, ReportSink<ClusterReport> reportTo) {
+        return Behaviors.supervise(create(cluster, continent, tier, reportTo))
+            .onFailure(org.apache.pekko.actor.typed.SupervisorStrategy.restart());
+    }
+
+    /** Props that put a cluster actor on {@link #COMPUTE_DISPATCHER}. */
+    public static org.apache.pekko.actor.typed.Props props() {
+        return org.apache.pekko.actor.typed.DispatcherSelector.fromConfig(COMPUTE_DISPATCHER);
+    }
+
     /** Senders that may wait for one cluster at once (swarm processes, not leaves): a bound against a flood. */
     private static final int MAX_WAITING = 1024;
 

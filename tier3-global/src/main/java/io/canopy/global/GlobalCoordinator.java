@@ -1,6 +1,9 @@
 package io.canopy.global;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -31,6 +34,7 @@ import io.canopy.round.TierSpec;
 import io.canopy.straggler.CloseReason;
 import io.canopy.straggler.QuorumOutcome;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.RecipientRef;
@@ -53,7 +57,12 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  */
 public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.Command> {
 
-    public sealed interface Command permits Start, Reported, Closed, GraceOver, CurrentRound, GetStatus {
+    public sealed interface Command permits Start, Reported, Closed, GraceOver, CurrentRound, GetStatus, Recorded {
+    }
+
+    /** The round's journal writes finished (with {@code error} null) or failed, off the actor's thread. */
+    private record Recorded(ClosingRound round, LeafTally leaves, PrivacySpent spent, double epsilon, long wallNanos,
+                            long modelCrc32c, Throwable error) implements Command {
     }
 
     /** What the coordinator is doing, for operators ({@code ./canopy status}). */
@@ -142,6 +151,8 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
     private long modelCrc32c;
     private int unprotectedRounds;
     private ClosingRound closing;
+    /** The last round's journal writes are in flight: nothing opens until they are done. */
+    private boolean recording;
     private String journalProblem;
 
     private GlobalCoordinator(ActorContext<Command> context, TimerScheduler<Command> timers, Setup setup,
@@ -206,9 +217,10 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
             .onMessage(Reported.class, this::onReported)
             .onMessage(Closed.class, this::onClosed)
             .onMessage(GraceOver.class, this::onGraceOver)
+            .onMessage(Recorded.class, this::onRecorded)
             .onMessage(GetStatus.class, ask -> {
                 PrivacySpent spent = unprotectedRounds > 0 || accountant.steps() == 0 ? null : accountant.spent(setup.delta());
-                String phase = plan == null ? "idle" : closing != null ? "closing" : roundsLeft > 0 ? "collecting" : "done";
+                String phase = plan == null ? "idle" : closing != null || recording ? "closing" : roundsLeft > 0 ? "collecting" : "done";
                 ask.replyTo().tell(new Status(plan == null ? 0 : plan.roundId(), phase, modelVersion, roundsLeft,
                     plan == null ? 0 : plan.layout().continents(), plan == null ? 0 : countReported(),
                     continentsFailed, plan == null ? 0 : plan.layout().clusters(), reports.tally(),
@@ -217,7 +229,7 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
                 return this;
             })
             .onMessage(CurrentRound.class, ask -> {
-                if (plan != null && closing == null && roundsLeft > 0) {
+                if (plan != null && closing == null && !recording && roundsLeft > 0) {
                     ask.replyTo().tell(new RoundOpened(plan));
                 }
                 return this;
@@ -385,7 +397,12 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
         return this;
     }
 
-    /** Makes the closing round durable, then announces it and opens the next; {@code why} says why it did not wait. */
+    /**
+     * Makes the closing round durable, then announces it and opens the next; {@code why} says why it did not wait.
+     * The writes (checkpoint, privacy entry, record, each fsynced) run on the blocking dispatcher and come back as
+     * {@link Recorded}: the singleton keeps answering heartbeats, status and reports while the disk works, and
+     * opens nothing until the round is durable.
+     */
     private void finish(String why) {
         ClosingRound round = closing;
         closing = null;
@@ -398,23 +415,55 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
         PrivacySpent spent = unprotectedRounds > 0 ? null : accountant.spent(setup.delta());
         double epsilon = spent == null ? Double.POSITIVE_INFINITY : spent.epsilonBalle();
         long wallNanos = setup.tier().nowNs() - round.openedAtNs();
-        String problem = null;
-        try {
-            if (round.update() != null) {
-                modelCrc32c = setup.journal().publishModel(round.modelVersion(), model);
+        // Everything the record needs is read here, on the actor's thread; the task touches only its own copies.
+        float[] checkpoint = round.update() == null ? null : model.clone();
+        int failed = continentsFailed;
+        long[] rejections = framesRejectedSinceOpen();
+        long slowest = slowestContinentNs;
+        long previousCrc = modelCrc32c;
+        long closedAtMs = System.currentTimeMillis();
+        double delta = setup.delta();
+        RoundJournal journal = setup.journal();
+        recording = true;
+        CompletableFuture<Long> write = CompletableFuture.supplyAsync(() -> {
+            try {
+                long crc = checkpoint == null ? previousCrc : journal.publishModel(round.modelVersion(), checkpoint);
+                journal.record(round.record(crc, failed, leaves, rejections, slowest, epsilon, delta, closedAtMs,
+                    wallNanos), round.privacyEntry());
+                return crc;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-            setup.journal().record(round.record(modelCrc32c, continentsFailed, leaves, framesRejectedSinceOpen(),
-                slowestContinentNs, epsilon, setup.delta(), System.currentTimeMillis(), wallNanos), round.privacyEntry());
-        } catch (IOException | RuntimeException e) {
+        }, getContext().getSystem().dispatchers().lookup(DispatcherSelector.blocking()));
+        getContext().pipeToSelf(write, (crc, error) -> new Recorded(round, leaves, spent, epsilon, wallNanos,
+            crc == null ? previousCrc : crc, error == null ? null : rootCause(error)));
+    }
+
+    private static Throwable rootCause(Throwable error) {
+        Throwable e = error;
+        while ((e instanceof CompletionException || e instanceof UncheckedIOException) && e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e;
+    }
+
+    private Behavior<Command> onRecorded(Recorded done) {
+        recording = false;
+        ClosingRound round = done.round();
+        String problem = null;
+        if (done.error() == null) {
+            modelCrc32c = done.modelCrc32c();
+        } else {
             problem = "round " + round.plan().roundId() + " could not be made durable in " + setup.journal().location()
-                + ": " + e;
+                + ": " + done.error();
             getContext().getLog().error("global: {}; no further rounds", problem);
         }
+        PrivacySpent spent = done.spent();
         RoundResult result = new RoundResult(round.plan().roundId(), round.modelVersion(), round.outcome(),
             round.reason(), round.plan().layout().continents(), round.accepted(), continentsFailed, round.trimmed(),
-            round.robust(), round.update(), model.clone(), epsilon,
+            round.robust(), round.update(), model.clone(), done.epsilon(),
             spent == null ? Double.POSITIVE_INFINITY : spent.epsilonClassic(), setup.delta(), round.sampler(),
-            round.aggregateNanos(), round.noiseNanos(), wallNanos, leaves, setup.journal().location(), problem);
+            round.aggregateNanos(), round.noiseNanos(), done.wallNanos(), done.leaves(), setup.journal().location(), problem);
         replyTo.tell(result);
         getContext().getSystem().eventStream().tell(new EventStream.Publish<>(result));
         roundsLeft--;
@@ -425,6 +474,7 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
         if (roundsLeft > 0) {
             open(plan.next(modelVersion));
         }
+        return this;
     }
 
     private long[] framesRejectedSinceOpen() {

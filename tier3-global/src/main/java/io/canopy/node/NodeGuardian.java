@@ -20,6 +20,7 @@ import io.canopy.topology.FleetLayout;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -87,13 +88,14 @@ public final class NodeGuardian {
                 return Behaviors.setup(c -> {
                     routeActor.tell(new RouteTable.Host(RouteTable.continentKey(continent)));
                     say(out, "hosting continent " + continent);
-                    return ContinentalAggregator.create(continent, tiers.continents, (ctx, sink) -> {
+                    return Behaviors.supervise(ContinentalAggregator.create(continent, tiers.continents, (ctx, sink) -> {
                         List<EntityRef<ClusterAggregator.Command>> children = new ArrayList<>();
                         for (int i = 0; i < layout.continentSizeOf(continent); i++) {
                             children.add(sharding.entityRefFor(CLUSTER, Integer.toString(layout.clusterOf(continent, i))));
                         }
                         return children;
-                    }, report -> coordinator.tell(new GlobalCoordinator.Reported(report)));
+                    }, report -> coordinator.tell(new GlobalCoordinator.Reported(report))))
+                        .onFailure(SupervisorStrategy.restart());
                 });
             }).withRole("continental"));
 
@@ -102,13 +104,13 @@ public final class NodeGuardian {
                 return Behaviors.setup(c -> {
                     routeActor.tell(new RouteTable.Host(RouteTable.clusterKey(cluster)));
                     say(out, "hosting cluster " + cluster);
-                    return ClusterAggregator.create(cluster, layout.continentOf(cluster), tiers.clusters, report -> {
+                    return ClusterAggregator.supervised(cluster, layout.continentOf(cluster), tiers.clusters, report -> {
                         sharding.entityRefFor(CONTINENT, Integer.toString(report.continentId()))
                             .tell(new ContinentalAggregator.Reported(report));
                         clusterReports.tell(Topic.publish(report));
                     });
                 });
-            }).withRole("cluster"));
+            }).withRole("cluster").withEntityProps(ClusterAggregator.props()));
 
             NodeMetrics metrics = NodeMetrics.start(new MetricsSettings(settings.host(), settings.metricsPort()), 0);
             context.spawn(TierMetricsBridge.create(metrics.meters(), new TierMetricsBridge.Sources(

@@ -203,6 +203,10 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
         return clusterConfig(host, port, seedNodes, roles, downAfter, minMembers)
             .withValue("pekko.cluster.failure-detector.acceptable-heartbeat-pause",
                 ConfigValueFactory.fromAnyRef(heartbeatPause.toMillis() + "ms"))
+            // Cluster entities aggregate on their own dispatcher, as in the embedded demo: Multi-Krum never
+            // holds the default dispatcher that heartbeats, sharding and the singleton run on.
+            .withFallback(io.canopy.cluster.ClusterAggregator.computeDispatcher(
+                Math.max(1, Runtime.getRuntime().availableProcessors())))
             .withFallback(ConfigFactory.load());
     }
 
