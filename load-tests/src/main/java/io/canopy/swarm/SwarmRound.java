@@ -1,6 +1,7 @@
 package io.canopy.swarm;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -8,7 +9,6 @@ import java.util.concurrent.locks.LockSupport;
 import io.canopy.ingest.IngestRejection;
 import io.canopy.leaf.LeafClient;
 import io.canopy.leaf.synthetic.SyntheticSwarm;
-import io.canopy.node.RouteTable;
 import io.canopy.round.ClusterReport;
 import io.canopy.round.Invitations;
 import io.canopy.round.RoundPlan;
@@ -20,7 +20,7 @@ import io.canopy.transport.PublishResult;
 
 /**
  * One round of a remote swarm: every invited leaf that does not drop out sends its update to its cluster's
- * node, found in the fleet's {@link RouteTable}; the clusters' reports say what was accepted.
+ * node once that cluster collects the round; the clusters' reports say what was accepted.
  */
 final class SwarmRound {
     private static final long CONNECT_WAIT_NS = 1_000_000_000L;
@@ -46,14 +46,37 @@ final class SwarmRound {
         return plan;
     }
 
-    /** Counts a cluster's report for this round (on the actor's thread). */
-    synchronized void report(ClusterReport r) {
-        clustersReported++;
-        acknowledged += r.accepted();
-        late += r.late();
-        long[] byReason = r.rejectedByReason();
-        for (int i = 0; i < rejected.length && i < byReason.length; i++) {
-            rejected[i] += byReason[i];
+    /** Where each cluster is hosted and whether it collects this round, as the fleet last said. */
+    interface Readiness {
+        /** Asks the fleet again; a failure leaves the last answer in place. */
+        void refresh();
+
+        /** The cluster's data-plane endpoint, or null while it has no route. */
+        String endpoint(int cluster);
+
+        /** Whether the cluster collects this round. */
+        boolean open(int cluster);
+    }
+
+    /** Counts the clusters' reports for this round, each cluster once, whatever was counted before. */
+    synchronized void reports(List<ClusterReport> reports) {
+        clustersReported = 0;
+        acknowledged = 0;
+        late = 0;
+        java.util.Arrays.fill(rejected, 0);
+        java.util.BitSet seen = new java.util.BitSet();
+        for (ClusterReport r : reports) {
+            if (r.roundId() != round || seen.get(r.clusterId())) {
+                continue;
+            }
+            seen.set(r.clusterId());
+            clustersReported++;
+            acknowledged += r.accepted();
+            late += r.late();
+            long[] byReason = r.rejectedByReason();
+            for (int i = 0; i < rejected.length && i < byReason.length; i++) {
+                rejected[i] += byReason[i];
+            }
         }
     }
 
@@ -66,13 +89,11 @@ final class SwarmRound {
      * ({@code open}) and its route is known, in whatever order clusters become ready. Clusters not ready by
      * {@code deadlineNs} (on {@link System#nanoTime}) count as not sent: a round never waits on a lost member.
      *
-     * @param open      whether a cluster collects this round yet (fed by the clusters' answers)
-     * @param reAsk     asks the still-unready clusters again (an answer lost with a moved entity); called each second
+     * @param ready     routes and readiness, refreshed while clusters wait
      * @param rate      leaves per second, 0 for as fast as back pressure allows
      */
-    void send(CanopyTransport transport, RouteTable routes, SyntheticSwarm swarm, Map<String, LeafClient> clients,
-              Map<String, FramePublisher> publishers, java.util.function.IntPredicate open,
-              java.util.function.Consumer<int[]> reAsk, double rate, long deadlineNs) throws InterruptedException {
+    void send(CanopyTransport transport, Readiness ready, SyntheticSwarm swarm, Map<String, LeafClient> clients,
+              Map<String, FramePublisher> publishers, double rate, long deadlineNs) throws InterruptedException {
         FleetLayout layout = plan.layout();
         float[] update = new float[plan.dimension()];
         Map<String, Boolean> planned = new HashMap<>();
@@ -82,13 +103,13 @@ final class SwarmRound {
         for (int cluster = 0; cluster < layout.clusters(); cluster++) {
             waiting.addInt(cluster);
         }
-        long nextAsk = start + 1_000_000_000L;
+        ready.refresh();
         while (!waiting.isEmpty() && System.nanoTime() < deadlineNs) {
             boolean progressed = false;
             for (int i = waiting.size() - 1; i >= 0; i--) {
                 int cluster = waiting.getInt(i);
-                String endpoint = routes.clusterEndpoint(cluster);
-                if (endpoint == null || !open.test(cluster)) {
+                String endpoint = ready.endpoint(cluster);
+                if (endpoint == null || !ready.open(cluster)) {
                     continue;
                 }
                 waiting.removeAt(i);
@@ -96,11 +117,8 @@ final class SwarmRound {
                 sendCluster(transport, swarm, clients, publishers, planned, endpoint, cluster, update, rate, start, n);
             }
             if (!progressed && !waiting.isEmpty()) {
-                if (System.nanoTime() >= nextAsk) {
-                    reAsk.accept(waiting.toIntArray());
-                    nextAsk = System.nanoTime() + 1_000_000_000L;
-                }
-                Thread.sleep(5); // polling readiness, bounded by the deadline above
+                Thread.sleep(20); // polling readiness, bounded by the deadline above
+                ready.refresh();
             }
         }
         for (int i = 0; i < waiting.size(); i++) {

@@ -57,7 +57,7 @@ class FleetMatchesOneJvmTest {
             seed: 7
             cluster-deadline: 8s
             upper-deadline: 30s
-            min-members: 7
+            min-members: 6
             over-selection: 1
             noise: "off"
             down-after: 10s
@@ -70,16 +70,19 @@ class FleetMatchesOneJvmTest {
     void six_members_and_a_swarm_run_three_rounds_whose_model_equals_the_one_jvm_model(@TempDir Path dir) throws Exception {
         Path config = Files.writeString(dir.resolve("fleet.yaml"), fleetConfig(dir.resolve("journal")));
         int seedPort = MemberProcess.freePort();
+        int gatewayPort = MemberProcess.freePort();
         String seeds = "127.0.0.1:" + seedPort;
         List<MemberProcess> members = new ArrayList<>();
         try {
-            members.add(member("global", seedPort, seeds, config, dir));
+            List<String> seedArgs = new ArrayList<>(List.of("--config", config.toString(), "--roles", "global"));
+            seedArgs.addAll(MemberProcess.memberArgs(seedPort, gatewayPort, seeds, dir));
+            members.add(MemberProcess.start("global-" + seedPort, seedArgs.toArray(String[]::new)));
             for (String role : List.of("continental", "continental", "cluster", "cluster", "cluster")) {
                 members.add(member(role, MemberProcess.freePort(), seeds, config, dir));
             }
-            int swarmPort = MemberProcess.freePort();
-            MemberProcess swarm = MemberProcess.command("swarm", "swarm", "--connect", seeds, "--port", "" + swarmPort,
-                "--aeron-endpoint", "127.0.0.1:" + MemberProcess.freePort(), "--aeron-dir",
+            // The swarm and status are clients of the seed's gateway, never cluster members.
+            String gateway = "127.0.0.1:" + gatewayPort;
+            MemberProcess swarm = MemberProcess.command("swarm", "swarm", "--connect", gateway, "--aeron-endpoint", "127.0.0.1:" + MemberProcess.freePort(), "--aeron-dir",
                 dir.resolve("aeron-swarm").toString(), "--rounds", "" + ROUNDS, "--seed", "7", "--byzantine", "0.1",
                 "--leaves", "600");
             members.add(swarm);
@@ -92,8 +95,7 @@ class FleetMatchesOneJvmTest {
             members.getFirst().await("round " + ROUNDS + " recorded", l -> l.startsWith("round " + ROUNDS + ": "), 1,
                 Duration.ofSeconds(60));
 
-            MemberProcess status = MemberProcess.command("status", "status", "--connect", seeds, "--port",
-                "" + MemberProcess.freePort());
+            MemberProcess status = MemberProcess.command("status", "status", "--connect", gateway);
             members.add(status);
             assertEquals(0, status.awaitExit(Duration.ofSeconds(60)), () -> String.join("\n", status.output()));
             List<String> shown = status.output();
@@ -131,8 +133,8 @@ class FleetMatchesOneJvmTest {
         return MemberProcess.start(role + "-" + port, args.toArray(String[]::new));
     }
 
-    /** The same rounds in one JVM (EmbeddedFleet over IPC), returning the model after the last. */
-    private static float[] oneJvm(RoundPlan first, SwarmSpec spec) throws Exception {
+    /** The same rounds in one JVM (EmbeddedFleet over IPC), returning the model after {@code ROUNDS} rounds. */
+    static float[] oneJvm(RoundPlan first, SwarmSpec spec) throws Exception {
         try (EmbeddedFleet fleet = new EmbeddedFleet(first.layout(), first.dimension(), 6, 2, new FedAvgStep(1f),
                  new float[first.dimension()], 1e-5);
              SwarmDriver driver = new SwarmDriver(fleet, new SyntheticSwarm(spec), 2, 3)) {

@@ -59,9 +59,9 @@ class FleetFailoverTest {
     private static List<MemberProcess> fleet(Path dir, int rounds, List<String> roles, List<List<String>> extra,
                                              boolean withSwarm) throws Exception {
         Path config = Files.writeString(dir.resolve("fleet.yaml"),
-            config(dir.resolve("journal"), rounds, roles.size() + (withSwarm ? 1 : 0)));
-        // Ascending ports in role order: Pekko's leader is the lowest address among the reachable members, and the
-        // leader is who applies the resolver's decisions; it should be the seed, never the busy swarm.
+            config(dir.resolve("journal"), rounds, roles.size()));
+        // Distinct ports (the swarm is a client: it joins no cluster and never leads). One more for the seed's
+        // client gateway, which the swarm asks.
         java.util.TreeSet<Integer> distinct = new java.util.TreeSet<>();
         while (distinct.size() < roles.size() + 1) {
             distinct.add(MemberProcess.freePort());
@@ -72,14 +72,15 @@ class FleetFailoverTest {
         for (int i = 0; i < roles.size(); i++) {
             int port = ports[i];
             List<String> args = new ArrayList<>(List.of("--config", config.toString(), "--roles", roles.get(i)));
-            args.addAll(MemberProcess.memberArgs(port, seeds, dir));
+            args.addAll(i == 0 ? MemberProcess.memberArgs(port, ports[roles.size()], seeds, dir)
+                : MemberProcess.memberArgs(port, seeds, dir));
             args.addAll(extra.get(i));
             members.add(MemberProcess.start(roles.get(i) + "-" + i, args.toArray(String[]::new)));
         }
         if (!withSwarm) {
             return members;
         }
-        members.add(MemberProcess.command("swarm", "swarm", "--connect", seeds, "--port", "" + ports[roles.size()],
+        members.add(MemberProcess.command("swarm", "swarm", "--connect", "127.0.0.1:" + ports[roles.size()],
             "--aeron-endpoint", "127.0.0.1:" + MemberProcess.freePort(), "--aeron-dir", dir.resolve("aeron-swarm").toString(),
             "--rounds", "" + rounds, "--seed", "7"));
         return members;

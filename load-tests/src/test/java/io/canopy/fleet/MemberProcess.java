@@ -37,6 +37,11 @@ public final class MemberProcess implements AutoCloseable {
 
     /** Starts {@code ./canopy ARGS} (any command) in a new JVM. */
     public static MemberProcess command(String name, String... args) throws IOException {
+        return command(name, List.of(), args);
+    }
+
+    /** Starts {@code ./canopy ARGS} in a new JVM with extra JVM options (e.g. {@code -D} properties of Aeron's driver). */
+    public static MemberProcess command(String name, List<String> jvmOptions, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -44,6 +49,7 @@ public final class MemberProcess implements AutoCloseable {
                 command.add(arg);
             }
         }
+        command.addAll(jvmOptions);
         command.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp",
             System.getProperty("java.class.path"), "io.canopy.ops.cli.CanopyCli"));
         command.addAll(List.of(args));
@@ -51,13 +57,18 @@ public final class MemberProcess implements AutoCloseable {
     }
 
     /**
-     * The arguments every test member needs besides its role: its Pekko port, a free UDP endpoint, its own
-     * media driver directory and journal under {@code dir}.
+     * The arguments every test member needs besides its role: its Pekko port, its client gateway's port, a free UDP
+     * endpoint, its own media driver directory and journal under {@code dir}.
      */
-    public static List<String> memberArgs(int port, String seeds, java.nio.file.Path dir) throws IOException {
-        return List.of("--port", Integer.toString(port), "--seed-nodes", seeds,
+    public static List<String> memberArgs(int port, int clientPort, String seeds, java.nio.file.Path dir) throws IOException {
+        return List.of("--port", Integer.toString(port), "--client-port", Integer.toString(clientPort), "--seed-nodes", seeds,
             "--aeron-endpoint", "127.0.0.1:" + freePort(), "--aeron-dir", dir.resolve("aeron-" + port).toString(),
             "--journal", dir.resolve("journal").toString());
+    }
+
+    /** {@link #memberArgs(int, int, String, java.nio.file.Path)} with any free client port (no client asks it). */
+    public static List<String> memberArgs(int port, String seeds, java.nio.file.Path dir) throws IOException {
+        return memberArgs(port, freePort(), seeds, dir);
     }
 
     /**

@@ -146,6 +146,8 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
     private Behavior<Command> onAwaitOpen(AwaitOpen ask) {
         if (collecting >= ask.round()) {
             ask.replyTo().tell(new Opened(collecting, cluster));
+        } else if (waiting.contains(ask)) {
+            return this; // asked again (an answer may have been lost): one answer will do
         } else if (waiting.size() < MAX_WAITING) {
             waiting.add(ask);
         } else {

@@ -112,6 +112,15 @@ public final class NodeGuardian {
                 });
             }).withRole("cluster").withEntityProps(ClusterAggregator.props()));
 
+            ClientGateway gateway = settings.clientPort() == 0 ? null
+                : new ClientGateway(routes, layout.clusters()).start(settings.host(), settings.clientPort());
+            if (gateway != null) {
+                org.apache.pekko.actor.typed.ActorSystem<Void> system = context.getSystem();
+                gateway.status(() -> status(system, coordinator));
+                context.spawn(ClientGatewayActor.create(gateway, sharding, coordinator, rounds, clusterReports),
+                    "client-gateway");
+                say(out, "client gateway: http://" + settings.host() + ":" + gateway.port() + ClientGateway.STATUS);
+            }
             NodeMetrics metrics = NodeMetrics.start(new MetricsSettings(settings.host(), settings.metricsPort()), 0);
             context.spawn(TierMetricsBridge.create(metrics.meters(), new TierMetricsBridge.Sources(
                     tiers.clusters == null ? null : tiers.clusters.runtime(),
@@ -124,6 +133,9 @@ public final class NodeGuardian {
             }
             return Behaviors.<Void>receive(Void.class)
                 .onSignal(PostStop.class, stop -> {
+                    if (gateway != null) {
+                        gateway.close();
+                    }
                     metrics.close();
                     tiers.close();
                     return Behaviors.same();
@@ -170,6 +182,24 @@ public final class NodeGuardian {
                     return continents;
                 });
         });
+    }
+
+    /** The status page a client gateway serves: this member's view of the members, and the coordinator's. */
+    private static ClientGateway.StatusAnswer status(org.apache.pekko.actor.typed.ActorSystem<Void> system,
+                                                     ActorRef<GlobalCoordinator.Command> coordinator) {
+        String members = StatusCommand.members(org.apache.pekko.cluster.typed.Cluster.get(system));
+        try {
+            GlobalCoordinator.Status s = org.apache.pekko.actor.typed.javadsl.AskPattern.<GlobalCoordinator.Command,
+                    GlobalCoordinator.Status>ask(coordinator, GlobalCoordinator.GetStatus::new,
+                    java.time.Duration.ofSeconds(3), system.scheduler())
+                .toCompletableFuture().get(4, java.util.concurrent.TimeUnit.SECONDS);
+            return new ClientGateway.StatusAnswer(true, members + StatusCommand.describe(s));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new ClientGateway.StatusAnswer(false, members + "coordinator: interrupted while asking\n");
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return new ClientGateway.StatusAnswer(false, members + "coordinator: no answer within 3 s\n");
+        }
     }
 
     /** One line for the operator watching this member (entities start on actor threads: print whole lines). */

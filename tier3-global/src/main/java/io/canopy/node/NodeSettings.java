@@ -31,7 +31,7 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
                            int aeronPort, Path aeronDir, Path journal, int metricsPort, Duration downAfter,
                            RoundDesign design, Duration clusterDeadline, Duration upperDeadline, int minMembers,
                            double overSelection, Duration startAfter, boolean faultDropData,
-                           long faultCrashAfterPrivacy, Duration heartbeatPause) {
+                           long faultCrashAfterPrivacy, Duration heartbeatPause, int clientPort) {
 
     /** The roles a member may have. */
     public static final Set<String> ROLES = Set.of("cluster", "continental", "global");
@@ -48,6 +48,8 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
         new Key("aeron-dir", null, "the embedded media driver's directory; default: /dev/shm/canopy-node-PORT"),
         new Key("journal", ".canopy/fleet/journal", "global role: the coordinator's journal directory (round ledger,"
             + " privacy ledger, checkpoints); a shared mount when global members run on several hosts"),
+        new Key("client-port", null, "the client gateway's HTTP port on host: swarms, leaf gateways and ./canopy status"
+            + " connect here, never as cluster members; default: port + 1000; 0 turns it off"),
         new Key("metrics-port", "0", "the Prometheus scrape port (GET /metrics on host); 0 turns it off, -1 picks a"
             + " free port; members on one host each need their own"),
         new Key("down-after", "20s", "the split brain resolver (keep-majority) downs the unreachable side after the"
@@ -109,6 +111,13 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
             throw new UsageException(config.where("port") + " = " + port + " leaves no default aeron-endpoint port (port +"
                 + " 10000 > 65535); set aeron-endpoint");
         }
+        int clientPort = port + 1000;
+        if (config.get("client-port") != null) {
+            clientPort = config.intValue("client-port", 0, 65_535);
+        } else if (clientPort > 65_535) {
+            throw new UsageException(config.where("port") + " = " + port + " leaves no default client-port (port + 1000 >"
+                + " 65535); set client-port");
+        }
         Path aeronDir = config.get("aeron-dir") != null ? Path.of(config.get("aeron-dir"))
             : Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm", "canopy-node-" + port)
             : Path.of(System.getProperty("java.io.tmpdir"), "canopy-node-" + port);
@@ -133,7 +142,8 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
             duration(config, "cluster-deadline"), duration(config, "upper-deadline"),
             config.intValue("min-members", 1, 10_000), config.doubleValue("over-selection", 1, 100),
             duration(config, "start-after"), onOff(config, "fault-drop-data"),
-            config.longValue("fault-crash-after-privacy", 0, Long.MAX_VALUE), duration(config, "heartbeat-pause"));
+            config.longValue("fault-crash-after-privacy", 0, Long.MAX_VALUE), duration(config, "heartbeat-pause"),
+            clientPort);
     }
 
     private static String[] hostPort(LayeredConfig config, String key, String value) throws UsageException {

@@ -1,0 +1,246 @@
+package io.canopy.node;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.LongConsumer;
+import java.util.function.Supplier;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.canopy.control.ControlCodec;
+import io.canopy.round.ClusterReport;
+import io.canopy.round.RoundPlan;
+
+/**
+ * A member's client-facing entry point: what a swarm, a leaf gateway or {@code ./canopy status} needs, over plain
+ * HTTP on {@code client-port}, so that no client ever joins the Pekko cluster (a client that joined would count in
+ * membership, could become the leader that applies split-brain decisions, and its heartbeats would load every
+ * member). Read-only: a client sends nothing the member decodes.
+ *
+ * <ul>
+ *   <li>{@code GET /v1/round}: the plan of the round open now ({@link ControlCodec} body), 204 when none is;</li>
+ *   <li>{@code GET /v1/routes}: {@code cluster ID HOST:PORT} per line, the data-plane endpoint each cluster is
+ *       hosted at;</li>
+ *   <li>{@code GET /v1/rounds/R/open}: the clusters whose ingest collects round R, comma-separated (asking is
+ *       what makes the member find out: it asks the clusters, and again each second while clients ask);</li>
+ *   <li>{@code GET /v1/rounds/R/reports}: the cluster reports of round R seen so far ({@link ControlCodec} body);</li>
+ *   <li>{@code GET /v1/status}: the members and the coordinator's view, as {@code ./canopy status} prints it.</li>
+ * </ul>
+ * The state is written by {@link ClientGatewayActor} on the actor's thread and read by the HTTP threads.
+ */
+public final class ClientGateway implements AutoCloseable {
+    public static final String ROUND = "/v1/round";
+    public static final String ROUTES = "/v1/routes";
+    public static final String ROUNDS = "/v1/rounds/";
+    public static final String STATUS = "/v1/status";
+    /** Rounds whose readiness and reports are kept (older ones are dropped). */
+    static final int ROUNDS_KEPT = 4;
+
+    /** One round as clients see it. Guarded by itself. */
+    static final class RoundView {
+        final BitSet open = new BitSet();
+        final List<ClusterReport> reports = new ArrayList<>();
+    }
+
+    private final RouteTable routes;
+    private final int clusters;
+    private final ConcurrentHashMap<Long, RoundView> rounds = new ConcurrentHashMap<>();
+    private final ThreadLocal<ControlCodec> codec;
+    private volatile RoundPlan plan;
+    private volatile LongConsumer interest = r -> { };
+    private volatile Supplier<StatusAnswer> status = () -> new StatusAnswer(false, "status not available yet\n");
+    private HttpServer server;
+    private ExecutorService executor;
+
+    ClientGateway(RouteTable routes, int clusters) {
+        this.routes = routes;
+        this.clusters = clusters;
+        ClassLoader loader = ClientGateway.class.getClassLoader();
+        this.codec = ThreadLocal.withInitial(() -> ControlCodec.load(loader));
+    }
+
+    /** Starts listening on {@code host:port} (0 for any free port: tests); the port is taken or this throws. */
+    ClientGateway start(String host, int port) {
+        try {
+            server = HttpServer.create(new InetSocketAddress(host, port), 64);
+        } catch (BindException e) {
+            throw new IllegalStateException("client-port=" + port + ": cannot listen on " + host + ":" + port + " ("
+                + e.getMessage() + "); choose another port, or 0 to turn the client gateway off", e);
+        } catch (IOException e) {
+            throw new IllegalStateException("client-port=" + port + ": cannot start the client gateway (" + e + ")", e);
+        }
+        executor = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "canopy-client-gateway");
+            t.setDaemon(true);
+            return t;
+        });
+        server.createContext("/", this::handle);
+        server.setExecutor(executor);
+        server.start();
+        return this;
+    }
+
+    /** The port listened on. */
+    int port() {
+        return server.getAddress().getPort();
+    }
+
+    void onInterest(LongConsumer asked) {
+        this.interest = asked;
+    }
+
+    /** The status page: {@code complete} false (served as 503) when the coordinator did not answer in time. */
+    record StatusAnswer(boolean complete, String text) {
+    }
+
+    void status(Supplier<StatusAnswer> describe) {
+        this.status = describe;
+    }
+
+    /** A round opened (or the coordinator said it is open): newer plans replace older ones. */
+    void roundOpened(RoundPlan opened) {
+        RoundPlan current = plan;
+        if (current == null || opened.roundId() > current.roundId()) {
+            plan = opened;
+            rounds.computeIfAbsent(opened.roundId(), r -> new RoundView());
+            rounds.keySet().removeIf(r -> r <= opened.roundId() - ROUNDS_KEPT);
+        }
+    }
+
+    RoundPlan plan() {
+        return plan;
+    }
+
+    void clusterOpen(long round, int cluster) {
+        RoundView view = rounds.get(round);
+        if (view != null) {
+            synchronized (view) {
+                view.open.set(cluster);
+            }
+        }
+    }
+
+    /** Which of this round's clusters are known to collect it (a copy). */
+    BitSet open(long round) {
+        RoundView view = rounds.get(round);
+        if (view == null) {
+            return new BitSet();
+        }
+        synchronized (view) {
+            return (BitSet) view.open.clone();
+        }
+    }
+
+    void reported(ClusterReport report) {
+        RoundView view = rounds.get(report.roundId());
+        if (view != null) {
+            synchronized (view) {
+                view.reports.add(report);
+            }
+        }
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            if (!"GET".equals(exchange.getRequestMethod())) {
+                exchange.getResponseHeaders().set("Allow", "GET");
+                send(exchange, 405, "text/plain; charset=utf-8", bytes("only GET is served here\n"));
+                return;
+            }
+            String path = exchange.getRequestURI().getPath();
+            if (path.equals(ROUND)) {
+                RoundPlan p = plan;
+                if (p == null) {
+                    exchange.sendResponseHeaders(204, -1);
+                } else {
+                    send(exchange, 200, ControlCodec.MEDIA_TYPE, codec.get().encodeAll(List.of(p)));
+                }
+            } else if (path.equals(ROUTES)) {
+                StringBuilder text = new StringBuilder();
+                for (int c = 0; c < clusters; c++) {
+                    String endpoint = routes.clusterEndpoint(c);
+                    if (endpoint != null) {
+                        text.append("cluster ").append(c).append(' ').append(endpoint).append('\n');
+                    }
+                }
+                send(exchange, 200, "text/plain; charset=utf-8", bytes(text.toString()));
+            } else if (path.equals(STATUS)) {
+                StatusAnswer answer = status.get();
+                send(exchange, answer.complete() ? 200 : 503, "text/plain; charset=utf-8", bytes(answer.text()));
+            } else if (path.startsWith(ROUNDS)) {
+                roundQuery(exchange, path.substring(ROUNDS.length()));
+            } else {
+                send(exchange, 404, "text/plain; charset=utf-8", bytes("not found: " + path + " (see " + ROUND + ", "
+                    + ROUTES + ", " + ROUNDS + "R/open, " + ROUNDS + "R/reports, " + STATUS + ")\n"));
+            }
+        } catch (RuntimeException e) {
+            // A handler must answer: a client waiting on a dropped exchange would wait for its timeout.
+            send(exchange, 500, "text/plain; charset=utf-8", bytes("internal error: " + e + "\n"));
+        }
+    }
+
+    private void roundQuery(HttpExchange exchange, String rest) throws IOException {
+        int slash = rest.indexOf('/');
+        long round;
+        try {
+            round = Long.parseLong(slash < 0 ? rest : rest.substring(0, slash));
+        } catch (NumberFormatException e) {
+            send(exchange, 400, "text/plain; charset=utf-8", bytes("not a round id in " + ROUNDS + rest + "\n"));
+            return;
+        }
+        String what = slash < 0 ? "" : rest.substring(slash + 1);
+        if (what.equals("open")) {
+            interest.accept(round);
+            BitSet open = open(round);
+            StringBuilder text = new StringBuilder();
+            for (int c = open.nextSetBit(0); c >= 0; c = open.nextSetBit(c + 1)) {
+                text.append(text.isEmpty() ? "" : ",").append(c);
+            }
+            send(exchange, 200, "text/plain; charset=utf-8", bytes(text.append('\n').toString()));
+        } else if (what.equals("reports")) {
+            RoundView view = rounds.get(round);
+            List<ClusterReport> copy;
+            if (view == null) {
+                copy = List.of();
+            } else {
+                synchronized (view) {
+                    copy = List.copyOf(view.reports);
+                }
+            }
+            send(exchange, 200, ControlCodec.MEDIA_TYPE, codec.get().encodeAll(copy));
+        } else {
+            send(exchange, 404, "text/plain; charset=utf-8", bytes("a round has /open and /reports, not '" + what + "'\n"));
+        }
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void send(HttpExchange exchange, int code, String type, byte[] body) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", type);
+        exchange.sendResponseHeaders(code, body.length == 0 ? -1 : body.length);
+        if (body.length > 0) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (server != null) {
+            server.stop(0);
+            executor.shutdownNow();
+        }
+    }
+}

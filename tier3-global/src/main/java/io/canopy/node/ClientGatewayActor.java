@@ -1,0 +1,127 @@
+package io.canopy.node;
+
+import java.time.Duration;
+import java.util.BitSet;
+
+import io.canopy.cluster.ClusterAggregator;
+import io.canopy.global.GlobalCoordinator;
+import io.canopy.round.ClusterReport;
+import io.canopy.round.RoundPlan;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.actor.typed.pubsub.Topic;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+
+/**
+ * Feeds a member's {@link ClientGateway}: the open round (from the rounds topic and by asking the coordinator, so a
+ * round opened before this member subscribed is not missed), the cluster reports (topic), and which clusters
+ * collect the round (asked of the cluster entities with {@link ClusterAggregator.AwaitOpen} once a client wants
+ * to know, and asked again each second for those not open yet while clients keep asking).
+ */
+final class ClientGatewayActor {
+
+    sealed interface Command {
+    }
+
+    private record Round(GlobalCoordinator.RoundOpened opened) implements Command {
+    }
+
+    private record Report(ClusterReport report) implements Command {
+    }
+
+    private record Open(ClusterAggregator.Opened opened) implements Command {
+    }
+
+    /** A client asked which clusters collect {@code round} (sent from an HTTP thread). */
+    private record Interest(long round, long atNanos) implements Command {
+    }
+
+    private enum Tick implements Command { INSTANCE }
+
+    /** How long after a client's last question the gateway keeps asking clusters that have not opened. */
+    private static final long INTEREST_NS = 5_000_000_000L;
+
+    private final ActorContext<Command> context;
+    private final ClientGateway gateway;
+    private final ClusterSharding sharding;
+    private final ActorRef<ClusterAggregator.Opened> openInbox;
+    private long askedRound = -1;
+    private long lastInterestNs;
+
+    private ClientGatewayActor(ActorContext<Command> context, ClientGateway gateway, ClusterSharding sharding) {
+        this.context = context;
+        this.gateway = gateway;
+        this.sharding = sharding;
+        this.openInbox = context.messageAdapter(ClusterAggregator.Opened.class, Open::new);
+    }
+
+    static Behavior<Command> create(ClientGateway gateway, ClusterSharding sharding,
+                                    ActorRef<GlobalCoordinator.Command> coordinator,
+                                    ActorRef<Topic.Command<GlobalCoordinator.RoundOpened>> rounds,
+                                    ActorRef<Topic.Command<ClusterReport>> reports) {
+        return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
+            ClientGatewayActor actor = new ClientGatewayActor(context, gateway, sharding);
+            ActorRef<GlobalCoordinator.RoundOpened> roundInbox = context.messageAdapter(GlobalCoordinator.RoundOpened.class, Round::new);
+            rounds.tell(Topic.subscribe(roundInbox));
+            reports.tell(Topic.subscribe(context.messageAdapter(ClusterReport.class, Report::new)));
+            ActorRef<Command> self = context.getSelf();
+            gateway.onInterest(round -> self.tell(new Interest(round, System.nanoTime())));
+            // The topic only carries rounds opened after the subscription spread; the coordinator answers for now.
+            context.getSystem().scheduler().scheduleAtFixedRate(Duration.ofMillis(250), Duration.ofMillis(250),
+                () -> coordinator.tell(new GlobalCoordinator.CurrentRound(roundInbox)), context.getExecutionContext());
+            timers.startTimerAtFixedRate(Tick.INSTANCE, Duration.ofSeconds(1));
+            return actor.behavior();
+        }));
+    }
+
+    private Behavior<Command> behavior() {
+        return Behaviors.receive(Command.class)
+            .onMessage(Round.class, r -> {
+                gateway.roundOpened(r.opened().plan());
+                return Behaviors.same();
+            })
+            .onMessage(Report.class, r -> {
+                gateway.reported(r.report());
+                return Behaviors.same();
+            })
+            .onMessage(Open.class, o -> {
+                gateway.clusterOpen(o.opened().round(), o.opened().cluster());
+                return Behaviors.same();
+            })
+            .onMessage(Interest.class, this::onInterest)
+            .onMessage(Tick.class, t -> {
+                RoundPlan plan = gateway.plan();
+                if (plan != null && askedRound == plan.roundId() && System.nanoTime() - lastInterestNs < INTEREST_NS) {
+                    askUnopened(plan);
+                }
+                return Behaviors.same();
+            })
+            .build();
+    }
+
+    private Behavior<Command> onInterest(Interest interest) {
+        RoundPlan plan = gateway.plan();
+        if (plan == null || interest.round() != plan.roundId()) {
+            return Behaviors.same();
+        }
+        lastInterestNs = interest.atNanos();
+        if (askedRound != plan.roundId()) {
+            askedRound = plan.roundId();
+            askUnopened(plan);
+        }
+        return Behaviors.same();
+    }
+
+    /** Asks every cluster not yet known to collect the round; a cluster answers once it does. */
+    private void askUnopened(RoundPlan plan) {
+        BitSet open = gateway.open(plan.roundId());
+        ClusterAggregator.AwaitOpen ask = new ClusterAggregator.AwaitOpen(plan.roundId(), openInbox);
+        for (int c = open.nextClearBit(0); c < plan.layout().clusters(); c = open.nextClearBit(c + 1)) {
+            sharding.entityRefFor(NodeGuardian.CLUSTER, Integer.toString(c)).tell(ask);
+        }
+        context.getLog().debug("client gateway: asked the clusters not yet open in round {}", plan.roundId());
+    }
+}

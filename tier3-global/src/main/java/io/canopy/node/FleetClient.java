@@ -1,0 +1,155 @@
+package io.canopy.node;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Optional;
+
+import io.canopy.control.ControlCodec;
+import io.canopy.ops.cli.Options;
+import io.canopy.ops.cli.Options.Spec;
+import io.canopy.ops.cli.UsageException;
+import io.canopy.round.ClusterReport;
+import io.canopy.round.RoundPlan;
+
+/**
+ * A client of the fleet (a swarm, {@code ./canopy status}): it reads the members' {@link ClientGateway}s over HTTP
+ * and never joins the Pekko cluster, so any number of clients leave membership, leadership and split-brain
+ * decisions alone. Several gateways may be given; a request that cannot reach one tries the next.
+ */
+public final class FleetClient {
+
+    /** {@code --connect}: the gateways to ask. */
+    public static List<Spec> specs() {
+        return List.of(Spec.value("connect", "HOST:PORT[,HOST:PORT...]", "the client gateway of one or more fleet members"
+            + " (their client-port, by default the Pekko port + 1000); tried in turn (required)"));
+    }
+
+    /** Reads and checks {@code --connect}. */
+    public static FleetClient from(Options o) throws UsageException {
+        List<String> gateways = new ArrayList<>();
+        for (String g : o.require("connect").split(",")) {
+            String gateway = g.trim();
+            if (!gateway.matches("[^:/]+:\\d{1,5}") || Integer.parseInt(gateway.substring(gateway.lastIndexOf(':') + 1)) > 65_535) {
+                throw new UsageException("--connect must be HOST:PORT (comma-separated for several), got '" + g + "'");
+            }
+            gateways.add(gateway);
+        }
+        return new FleetClient(gateways, Duration.ofSeconds(5));
+    }
+
+    private final List<String> gateways;
+    private final Duration timeout;
+    private final HttpClient http;
+    private final ControlCodec codec = ControlCodec.load(FleetClient.class.getClassLoader());
+    private int current;
+
+    public FleetClient(List<String> gateways, Duration timeout) {
+        this.gateways = List.copyOf(gateways);
+        this.timeout = timeout;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    }
+
+    /** The gateways, as given. */
+    public List<String> gateways() {
+        return gateways;
+    }
+
+    /** The round open now, if any. */
+    public synchronized Optional<RoundPlan> round() throws IOException {
+        HttpResponse<byte[]> r = get(ClientGateway.ROUND);
+        if (r.statusCode() == 204) {
+            return Optional.empty();
+        }
+        return Optional.of((RoundPlan) decodeAll(r).getFirst());
+    }
+
+    /** The data-plane endpoint of each cluster the fleet has a route for (null where none yet). */
+    public synchronized String[] routes(int clusters) throws IOException {
+        String[] endpoints = new String[clusters];
+        for (String line : text(get(ClientGateway.ROUTES)).split("\n")) {
+            String[] f = line.split(" ");
+            if (f.length == 3 && f[0].equals("cluster")) {
+                int c = Integer.parseInt(f[1]);
+                if (c >= 0 && c < clusters) {
+                    endpoints[c] = f[2];
+                }
+            }
+        }
+        return endpoints;
+    }
+
+    /** The clusters known to collect {@code round}. */
+    public synchronized BitSet open(long round) throws IOException {
+        BitSet open = new BitSet();
+        String body = text(get(ClientGateway.ROUNDS + round + "/open")).trim();
+        if (!body.isEmpty()) {
+            for (String c : body.split(",")) {
+                open.set(Integer.parseInt(c));
+            }
+        }
+        return open;
+    }
+
+    /** The cluster reports of {@code round} the gateway has seen. */
+    public synchronized List<ClusterReport> reports(long round) throws IOException {
+        List<ClusterReport> reports = new ArrayList<>();
+        for (Object o : decodeAll(get(ClientGateway.ROUNDS + round + "/reports"))) {
+            reports.add((ClusterReport) o);
+        }
+        return reports;
+    }
+
+    /** The status page and whether the coordinator answered (HTTP 200) or not (503). */
+    public synchronized Status status() throws IOException {
+        HttpResponse<byte[]> r = get(ClientGateway.STATUS);
+        return new Status(r.statusCode() == 200, new String(r.body(), StandardCharsets.UTF_8));
+    }
+
+    /** What {@code GET /v1/status} answered. */
+    public record Status(boolean complete, String text) {
+    }
+
+    private List<Object> decodeAll(HttpResponse<byte[]> r) throws IOException {
+        try {
+            return codec.decodeAll(r.body());
+        } catch (IllegalArgumentException e) {
+            throw new IOException(r.uri() + " answered a body this client cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    private static String text(HttpResponse<byte[]> r) {
+        return new String(r.body(), StandardCharsets.UTF_8);
+    }
+
+    /** GETs {@code path} from the current gateway, moving on to the next on a connection failure. */
+    private HttpResponse<byte[]> get(String path) throws IOException {
+        IOException last = null;
+        for (int tried = 0; tried < gateways.size(); tried++) {
+            String gateway = gateways.get(current);
+            try {
+                HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create("http://" + gateway + path))
+                    .timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+                if (r.statusCode() != 200 && r.statusCode() != 204 && r.statusCode() != 503) {
+                    throw new IOException(gateway + path + " answered HTTP " + r.statusCode() + ": "
+                        + text(r).strip());
+                }
+                return r;
+            } catch (IOException e) {
+                last = e;
+                current = (current + 1) % gateways.size();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while asking " + gateway + path, e);
+            }
+        }
+        throw new IOException("no client gateway answered (" + String.join(", ", gateways) + "): " + last, last);
+    }
+}
