@@ -52,6 +52,9 @@ public final class DemoCommand implements CliCommand {
             + " 0 turns it off, -1 picks a free port (default 9400)"),
         Spec.flag("secure-noise", "draw the DP noise from the secure sampler (default: the fast seeded sampler, right"
             + " for a simulation only)"),
+        Spec.value("release", "RULE", "how the global update is released: multikrum (Multi-Krum, then trimmed means at"
+            + " realized counts; noise sized to its Θ(C) sensitivity) or gated (two-pass gated centred clipping with"
+            + " planned counts; Multi-Krum runs as a detector only) (default multikrum)"),
         Spec.value("json", "FILE", "also write every figure as JSON to FILE"));
 
     @Override
@@ -115,7 +118,8 @@ public final class DemoCommand implements CliCommand {
                 o.has("server-optimizer") ? o.get("server-optimizer") : "fedavg",
                 (float) o.doubleValue("server-lr", "fedadam".equals(o.get("server-optimizer")) ? 0.1 : 1.0),
                 ledger(o),
-                o.intValue("metrics-port", 9400, -1, 65_535));
+                o.intValue("metrics-port", 9400, -1, 65_535),
+                o.has("release") ? o.get("release") : "multikrum");
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

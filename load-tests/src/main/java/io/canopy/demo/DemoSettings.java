@@ -27,7 +27,17 @@ record DemoSettings(long leaves, int clusterSize, int clustersPerContinent, int 
                     double samplingRate, double byzantine, Attack attack, double dropout, CodecId codec,
                     double epsilon, double delta, long seed, double krumShare, double beta, boolean secureNoise,
                     int window, int threads, String serverOptimizer, float serverLearningRate, Path ledger,
-                    int metricsPort) {
+                    int metricsPort, String release) {
+
+    /** The first wave's settings, released by Multi-Krum and trimmed means. */
+    DemoSettings(long leaves, int clusterSize, int clustersPerContinent, int dimension, int rounds, double samplingRate,
+                 double byzantine, Attack attack, double dropout, CodecId codec, double epsilon, double delta, long seed,
+                 double krumShare, double beta, boolean secureNoise, int window, int threads, String serverOptimizer,
+                 float serverLearningRate, Path ledger, int metricsPort) {
+        this(leaves, clusterSize, clustersPerContinent, dimension, rounds, samplingRate, byzantine, attack, dropout, codec,
+            epsilon, delta, seed, krumShare, beta, secureNoise, window, threads, serverOptimizer, serverLearningRate,
+            ledger, metricsPort, "multikrum");
+    }
 
     static final float CLIP = RoundDesign.CLIP;
     static final double QUORUM = RoundDesign.QUORUM;
@@ -38,6 +48,9 @@ record DemoSettings(long leaves, int clusterSize, int clustersPerContinent, int 
                 delta, seed, krumShare, beta, secureNoise, true);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--" + e.getMessage()); // its messages name the flags' keys
+        }
+        if (!release.equals("multikrum") && !release.equals("gated")) {
+            throw new IllegalArgumentException("--release must be gated or multikrum, got '" + release + "'");
         }
         if (!serverOptimizer.equals("fedavg") && !serverOptimizer.equals("fedadam")) {
             throw new IllegalArgumentException("--server-optimizer must be fedavg or fedadam, got '" + serverOptimizer + "'");
@@ -90,6 +103,7 @@ record DemoSettings(long leaves, int clusterSize, int clustersPerContinent, int 
             Duration.ofMillis(500), QuorumPolicy.DEFAULT_OVER_SELECTION);
         QuorumPolicy upper = new QuorumPolicy(clustersPerContinent, QUORUM, Duration.ofMinutes(30), Duration.ofMinutes(60),
             Duration.ofMinutes(30), 1.0);
-        return design().firstRound(privacy, clusterPolicy, upper);
+        RoundPlan first = design().firstRound(privacy, clusterPolicy, upper);
+        return release.equals("gated") ? design().gated(first) : first;
     }
 }

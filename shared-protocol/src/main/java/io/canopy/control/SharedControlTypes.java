@@ -36,6 +36,9 @@ public final class SharedControlTypes implements ControlTypes {
         registrar.register(113, ClusterReport.class);
         registrar.register(114, ContinentReport.class);
         registrar.register(115, LeafTally.class);
+        registrar.register(116, io.canopy.round.ReleaseSpec.class);
+        registrar.register(117, io.canopy.round.ReleaseSpec.Rule.class);
+        registrar.register(118, float[].class);
     }
 
     private static Class<?> typedActorRefClass() {

@@ -31,6 +31,8 @@ public final class IngestBlock {
     private final int dimension;
     private final float[] rows;
     private final long[] senders;
+    /** Each row's frame header input count: a gated release's pass 2 carries its gated count W there. */
+    private final int[] inputCounts;
     private final LongHashSet seen;
     private final long[] rejections = new long[IngestRejection.count()];
     private int projected;
@@ -63,6 +65,7 @@ public final class IngestBlock {
         this.dimension = dimension;
         this.rows = new float[capacity * dimension];
         this.senders = new long[capacity];
+        this.inputCounts = new int[capacity];
         this.seen = new LongHashSet(capacity * 2);
         this.tracker = new QuorumTracker(policy);
     }
@@ -109,6 +112,11 @@ public final class IngestBlock {
      *     refusal is already counted)
      */
     public int reserve(long round, long sender, long nowNs) {
+        return reserve(round, sender, 0, nowNs);
+    }
+
+    /** {@link #reserve(long, long, long)}, keeping the frame's input count with the row ({@link #inputCount}). */
+    public int reserve(long round, long sender, int inputCount, long nowNs) {
         // A reservation never committed belongs to a frame whose payload failed to decode (the frame
         // layer counted that); its row is simply handed out again.
         reserved = -1;
@@ -127,6 +135,7 @@ public final class IngestBlock {
         }
         reserved = count;
         senders[count] = sender;
+        inputCounts[count] = inputCount;
         return count * dimension;
     }
 
@@ -191,6 +200,48 @@ public final class IngestBlock {
     /** The accepted inputs as a block over the same array; null if there are none. */
     public UpdateBlock accepted() {
         return count == 0 ? null : new UpdateBlock(rows, count, dimension);
+    }
+
+    /**
+     * Exactly one row per expected sender, in {@code expected}'s order, into {@code into}: the sender's accepted
+     * row, or {@code fill} (a public value, e.g. the release's centre) where none arrived. A gated release
+     * aggregates a fixed set of inputs, so that whether an input arrived can never change the others' weight.
+     */
+    public io.canopy.aggregation.UpdateBlock completed(long[] expected, float[] fill, float[] into) {
+        for (int e = 0; e < expected.length; e++) {
+            int found = -1;
+            for (int i = 0; i < count; i++) {
+                if (senders[i] == expected[e]) {
+                    found = i;
+                    break;
+                }
+            }
+            if (found >= 0) {
+                System.arraycopy(rows, found * dimension, into, e * dimension, dimension);
+            } else if (fill == null) {
+                java.util.Arrays.fill(into, e * dimension, (e + 1) * dimension, 0f);
+            } else {
+                System.arraycopy(fill, 0, into, e * dimension, dimension);
+            }
+        }
+        return new io.canopy.aggregation.UpdateBlock(into, expected.length, dimension);
+    }
+
+    /** Σ of the accepted rows' input counts (a gated pass 2's W over its inputs). */
+    public long inputCountSum() {
+        long sum = 0;
+        for (int i = 0; i < count; i++) {
+            sum += inputCounts[i];
+        }
+        return sum;
+    }
+
+    /** The input count the frame of accepted row i carried in its header. */
+    public int inputCount(int i) {
+        if (i < 0 || i >= count) {
+            throw new IndexOutOfBoundsException("row " + i + " of " + count + " accepted");
+        }
+        return inputCounts[i];
     }
 
     /** The sender of accepted row i. */

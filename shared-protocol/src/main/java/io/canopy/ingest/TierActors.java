@@ -15,10 +15,10 @@ import org.apache.pekko.actor.typed.ActorRef;
  */
 public final class TierActors<C> {
 
-    /** Builds the aggregator's "your block closed" message. */
+    /** Builds the aggregator's "your block closed" message; {@code pass} is 1, or 2 for a gated release's second. */
     @FunctionalInterface
     public interface ClosedMessage<C> {
-        C closed(RoundPlan plan, IngestBlock block, QuorumOutcome outcome, long closedAfterNs);
+        C closed(RoundPlan plan, int pass, IngestBlock block, QuorumOutcome outcome, long closedAfterNs);
     }
 
     private final AtomicReferenceArray<ActorRef<C>> actors;
@@ -113,10 +113,14 @@ public final class TierActors<C> {
                          java.util.function.Consumer<IngestBlock> release) {
         ActorRef<C> actor = actors.get(group);
         RoundPlan plan = current;
-        if (actor == null || plan == null || plan.roundId() != round) {
+        // A closed ingest round is the plan's round (leaves to clusters) or its data round of pass 1 or 2 between
+        // tiers (all the same id for a one-pass release; 2r − 1 and 2r for a gated one, never r's for r ≥ 2).
+        int pass = plan == null ? 0 : plan.release().gated() && plan.dataRound(2) == round ? 2
+            : plan.roundId() == round || plan.dataRound(1) == round ? 1 : 0;
+        if (actor == null || pass == 0) {
             release.accept(block);
             return;
         }
-        actor.tell(message.closed(plan, block, outcome, closedAfterNs));
+        actor.tell(message.closed(plan, pass, block, outcome, closedAfterNs));
     }
 }

@@ -303,7 +303,7 @@ public final class TierIngest implements FrameHandler {
             block.reject(IngestRejection.UNKNOWN_SENDER);
             return null;
         }
-        int offset = block.reserve(frame.roundId(), frame.senderId(), now);
+        int offset = block.reserve(frame.roundId(), frame.senderId(), frame.inputCount(), now);
         if (offset < 0) {
             if (block.isClosed()) {
                 active.remove(group);

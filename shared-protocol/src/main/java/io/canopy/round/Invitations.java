@@ -38,7 +38,10 @@ public final class Invitations {
     /** The policy of a cluster with {@code invited} invitations: it expects invited / over-selection, at least 1. */
     public static QuorumPolicy clusterPolicy(RoundPlan plan, int invited) {
         QuorumPolicy template = plan.cluster().policy();
-        int expected = (int) Math.max(1, Math.min(invited, Math.round(invited / template.overSelection())));
+        // A gated release closes on time only, or once every invited leaf is in: never at an arrival count that
+        // one leaf's presence could move (which would let that leaf decide whether others are counted).
+        int expected = plan.release().gated() ? Math.max(1, invited)
+            : (int) Math.max(1, Math.min(invited, Math.round(invited / template.overSelection())));
         return template.withExpectedCount(expected);
     }
 }

@@ -20,6 +20,7 @@ import io.canopy.topology.FleetLayout;
  * @param global        tier 3
  * @param secureNoise   true for the secure sampler; false only in simulations, with {@code noiseSeed}
  * @param noiseSeed     the fast sampler's seed (ignored by the secure one)
+ * @param release       how the global update is released ({@link ReleaseSpec})
  */
 public record RoundPlan(
     long roundId,
@@ -33,7 +34,24 @@ public record RoundPlan(
     TierSpec continental,
     TierSpec global,
     boolean secureNoise,
-    long noiseSeed) implements ControlMessage {
+    long noiseSeed,
+    ReleaseSpec release) implements ControlMessage {
+
+    /** A plan with the first wave's release ({@link ReleaseSpec#MULTIKRUM}). */
+    public RoundPlan(long roundId, long modelVersion, int dimension, double samplingRate, float clipNorm, CodecId codec,
+                     FleetLayout layout, TierSpec cluster, TierSpec continental, TierSpec global, boolean secureNoise,
+                     long noiseSeed) {
+        this(roundId, modelVersion, dimension, samplingRate, clipNorm, codec, layout, cluster, continental, global,
+            secureNoise, noiseSeed, ReleaseSpec.MULTIKRUM);
+    }
+
+    /**
+     * The data-plane round id of pass {@code pass} (1 or 2) between tiers: the round id itself for a one-pass
+     * release; 2r − 1 and 2r for the gated release, so that each pass opens, fills and closes its own ingest.
+     */
+    public long dataRound(int pass) {
+        return release.gated() ? 2 * roundId - 2 + pass : roundId;
+    }
 
     public RoundPlan {
         if (dimension < 1) {
@@ -47,6 +65,13 @@ public record RoundPlan(
         }
         if (codec == null || layout == null || cluster == null || continental == null || global == null) {
             throw new IllegalArgumentException("codec, layout and the three tier specs must all be given");
+        }
+        if (release == null) {
+            release = ReleaseSpec.MULTIKRUM;
+        }
+        if (release.gated() && 2 * release.trim() >= layout.clustersPerContinent()) {
+            throw new IllegalArgumentException("the gated release trims " + release.trim() + " of each end of "
+                + layout.clustersPerContinent() + " clusters per continent: nothing would remain");
         }
     }
 
@@ -63,12 +88,18 @@ public record RoundPlan(
     /** This plan as round {@code id} on model version {@code version} (a coordinator resuming from its ledger). */
     public RoundPlan at(long id, long version) {
         return new RoundPlan(id, version, dimension, samplingRate, clipNorm, codec, layout, cluster, continental, global,
-            secureNoise, noiseSeed);
+            secureNoise, noiseSeed, release);
     }
 
     /** The next round's plan: same configuration, next ids. */
     public RoundPlan next(long newModelVersion) {
         return new RoundPlan(roundId + 1, newModelVersion, dimension, samplingRate, clipNorm, codec, layout, cluster,
-            continental, global, secureNoise, noiseSeed);
+            continental, global, secureNoise, noiseSeed, release);
+    }
+
+    /** This plan with {@code spec} as its release. */
+    public RoundPlan withRelease(ReleaseSpec spec) {
+        return new RoundPlan(roundId, modelVersion, dimension, samplingRate, clipNorm, codec, layout, cluster, continental,
+            global, secureNoise, noiseSeed, spec);
     }
 }

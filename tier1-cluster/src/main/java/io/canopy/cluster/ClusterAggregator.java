@@ -25,7 +25,14 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.Command> {
 
     /** What the actor understands. */
-    public sealed interface Command permits Open, Closed, AwaitOpen, Collecting {
+    public sealed interface Command permits Open, Closed, AwaitOpen, Collecting, Centre {
+    }
+
+    /**
+     * A gated release's public centre v1 for {@code plan}'s round has been released: run pass 2 on the block kept
+     * from pass 1 and send it up (always, even with no leaf: then O2 = v1 and W = 0).
+     */
+    public record Centre(RoundPlan plan, float[] centre) implements Command, ControlMessage {
     }
 
     /** Round r starts: take part. */
@@ -37,7 +44,11 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
      * carries the plan too: on a large tree a cluster's leaves can all report before its own copy of the
      * plan has come down the actor tree.
      */
-    public record Closed(RoundPlan plan, IngestBlock block, QuorumOutcome outcome, long closedAfterNs) implements Command {
+    public record Closed(RoundPlan plan, int pass, IngestBlock block, QuorumOutcome outcome, long closedAfterNs)
+        implements Command {
+        public Closed(RoundPlan plan, IngestBlock block, QuorumOutcome outcome, long closedAfterNs) {
+            this(plan, 1, block, outcome, closedAfterNs);
+        }
     }
 
     /**
@@ -95,6 +106,14 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
     private final ReportSink<ClusterReport> reportTo;
     private RoundPlan plan;
     private long collecting = -1;
+    /**
+     * A gated release's accepted updates, copied out of the ingest block at pass 1 and kept for pass 2 (null when
+     * no leaf arrived). A copy, so the ingest's small block pool keeps serving other clusters meanwhile: the
+     * memory is the accepted rows × d of every cluster of the round (see the README on block sizes).
+     */
+    private io.canopy.aggregation.UpdateBlock held;
+    /** The round whose pass 1 was sent and whose pass 2 is due; −1 when none. */
+    private long secondPassDue = -1;
     private final java.util.List<AwaitOpen> waiting = new java.util.ArrayList<>();
 
     private ClusterAggregator(ActorContext<Command> context, int cluster, int continent, ClusterTier tier,
@@ -120,8 +139,10 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
             .onMessage(Open.class, this::onOpen)
             .onMessage(Closed.class, this::onClosed)
             .onMessage(AwaitOpen.class, this::onAwaitOpen)
+            .onMessage(Centre.class, this::onCentre)
             .onMessage(Collecting.class, this::onCollecting)
             .onSignal(PostStop.class, stop -> {
+                releaseHeld();
                 tier.unregister(cluster, getContext().getSelf());
                 return this;
             })
@@ -135,12 +156,66 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
             return this;
         }
         plan = open.plan();
+        releaseHeld(); // a pass 2 that never came (its round ended without a centre)
         tier.openRound(plan, tier.nowNs());
         tier.host(cluster, plan.roundId());
         long round = plan.roundId();
         ActorRef<Command> self = getContext().getSelf();
         tier.afterQueued(() -> self.tell(new Collecting(round)));
         return this;
+    }
+
+    /**
+     * Pass 1 of the gated release: Multi-Krum runs on the block as a detector only (its selection goes to the
+     * report, never into the release), the centred, clipped sum over the planned count goes up, and the block is
+     * kept for pass 2.
+     */
+    private Behavior<Command> onGatedClosed(Closed closed) {
+        IngestBlock block = closed.block();
+        ClusterAggregation.Release detected = AGGREGATION.get().release(plan, cluster, continent, block,
+            closed.outcome(), closed.closedAfterNs(), tier.invited(cluster, plan));
+        float[] centre = new float[plan.dimension()];
+        io.canopy.aggregation.CentredClipping.centre(block == null ? null : block.accepted(), null, plan.clipNorm(),
+            plan.release().plannedCount(), centre, new double[plan.dimension()]);
+        PublishResult sent = tier.publish(plan, 1, cluster, continent, block == null ? 0 : block.acceptedCount(), centre);
+        if (sent != PublishResult.SENT) {
+            getContext().getLog().error("cluster {} round {}: pass-1 aggregate not sent ({})", cluster, plan.roundId(), sent);
+        }
+        held = null;
+        if (block != null && block.acceptedCount() > 0) {
+            io.canopy.aggregation.UpdateBlock rows = block.accepted();
+            held = new io.canopy.aggregation.UpdateBlock(
+                java.util.Arrays.copyOf(rows.data(), rows.rows() * rows.dim()), rows.rows(), rows.dim());
+        }
+        tier.release(block);
+        secondPassDue = plan.roundId();
+        reportTo.send(detected.report());
+        getContext().getSystem().eventStream().tell(new EventStream.Publish<>(detected.report()));
+        return this;
+    }
+
+    /** Pass 2 of the gated release, around the released centre. */
+    private Behavior<Command> onCentre(Centre c) {
+        if (c.plan().roundId() != secondPassDue || c.centre().length != c.plan().dimension()) {
+            getContext().getLog().warn("cluster {}: a centre for round {} arrived, but pass 2 is due for round {}; ignored",
+                cluster, c.plan().roundId(), secondPassDue);
+            return this;
+        }
+        RoundPlan p = c.plan();
+        float[] out = new float[p.dimension()];
+        int inside = io.canopy.aggregation.CentredClipping.gated(held, c.centre(),
+            p.release().gateRadius(), p.release().plannedCount(), out, new double[p.dimension()]);
+        PublishResult sent = tier.publish(p, 2, cluster, continent, inside, out);
+        if (sent != PublishResult.SENT) {
+            getContext().getLog().error("cluster {} round {}: pass-2 aggregate not sent ({})", cluster, p.roundId(), sent);
+        }
+        secondPassDue = -1;
+        releaseHeld();
+        return this;
+    }
+
+    private void releaseHeld() {
+        held = null;
     }
 
     private Behavior<Command> onAwaitOpen(AwaitOpen ask) {
@@ -177,6 +252,9 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
             return this;
         }
         plan = closed.plan();
+        if (plan.release().gated()) {
+            return onGatedClosed(closed);
+        }
         ClusterAggregation.Release release;
         try {
             release = AGGREGATION.get().release(plan, cluster, continent, closed.block(), closed.outcome(),

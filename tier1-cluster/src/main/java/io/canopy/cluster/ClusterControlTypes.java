@@ -9,5 +9,6 @@ public final class ClusterControlTypes implements ControlTypes {
         registrar.register(300, ClusterAggregator.Open.class);
         registrar.register(301, ClusterAggregator.AwaitOpen.class);
         registrar.register(302, ClusterAggregator.Opened.class);
+        registrar.register(303, ClusterAggregator.Centre.class);
     }
 }

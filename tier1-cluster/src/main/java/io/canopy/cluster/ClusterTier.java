@@ -119,7 +119,12 @@ public final class ClusterTier {
 
     /** Sends a cluster aggregate to its continent. */
     public PublishResult publish(RoundPlan plan, int cluster, int continent, int inputs, float[] aggregate) {
-        return runtime.publish(plan.roundId(), cluster, continent, inputs, 0, aggregate, plan.dimension());
+        return publish(plan, 1, cluster, continent, inputs, aggregate);
+    }
+
+    /** Sends pass {@code pass}'s aggregate (a gated pass 2 carries its gated count W_c as {@code inputs}). */
+    public PublishResult publish(RoundPlan plan, int pass, int cluster, int continent, int inputs, float[] aggregate) {
+        return runtime.publish(plan.dataRound(pass), cluster, continent, inputs, 0, aggregate, plan.dimension());
     }
 
     /** Returns a block to the pool once its aggregate is out. */

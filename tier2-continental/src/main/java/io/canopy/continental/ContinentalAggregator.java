@@ -43,7 +43,14 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  */
 public final class ContinentalAggregator extends AbstractBehavior<ContinentalAggregator.Command> {
 
-    public sealed interface Command permits Open, Reported, Closed, GraceOver {
+    public sealed interface Command permits Open, Reported, Closed, GraceOver, Centre {
+    }
+
+    /**
+     * A gated release's centre v1 for {@code plan}'s round: open pass 2 here, then pass it down to the clusters
+     * (only once this continent's ingest collects pass 2, so no pass-2 aggregate can arrive before).
+     */
+    public record Centre(RoundPlan plan, float[] centre) implements Command, ControlMessage {
     }
 
     /** How long a closed continent waits for the reports of the clusters it aggregated before it reports. */
@@ -58,7 +65,11 @@ public final class ContinentalAggregator extends AbstractBehavior<ContinentalAgg
     }
 
     /** The continent's block closed on the ingest thread (local only); it carries the round's plan. */
-    public record Closed(RoundPlan plan, IngestBlock block, QuorumOutcome outcome, long closedAfterNs) implements Command {
+    public record Closed(RoundPlan plan, int pass, IngestBlock block, QuorumOutcome outcome, long closedAfterNs)
+        implements Command {
+        public Closed(RoundPlan plan, IngestBlock block, QuorumOutcome outcome, long closedAfterNs) {
+            this(plan, 1, block, outcome, closedAfterNs);
+        }
     }
 
     /** The wait for round {@code round}'s cluster reports is over (local only). */
@@ -78,6 +89,8 @@ public final class ContinentalAggregator extends AbstractBehavior<ContinentalAgg
     /** This round's report, held until the clusters in {@link #heldFor} have reported; null when none is held. */
     private ContinentReport held;
     private long[] heldFor;
+    /** The gated release's centre of the current round, once released (the fill for a missing pass-2 input). */
+    private float[] centre;
 
     private ContinentalAggregator(ActorContext<Command> context, TimerScheduler<Command> timers, int continent,
                                   ContinentalTier tier, List<? extends RecipientRef<ClusterAggregator.Command>> clusters,
@@ -112,6 +125,7 @@ public final class ContinentalAggregator extends AbstractBehavior<ContinentalAgg
             .onMessage(Reported.class, this::onReported)
             .onMessage(Closed.class, this::onClosed)
             .onMessage(GraceOver.class, this::onGraceOver)
+            .onMessage(Centre.class, this::onCentre)
             .onSignal(PostStop.class, stop -> {
                 tier.unregister(continent, getContext().getSelf());
                 return this;
@@ -175,7 +189,11 @@ public final class ContinentalAggregator extends AbstractBehavior<ContinentalAgg
         }
         if (!report.outcome().releases()) {
             clustersFailed++;
-            tier.withdraw(plan.roundId(), continent, tier.nowNs());
+            // A gated release closes on time only: a cluster's own quorum (which one leaf can flip) never decides
+            // when the continent closes; the cluster sends its centre-only aggregate anyway.
+            if (!plan.release().gated()) {
+                tier.withdraw(plan.roundId(), continent, tier.nowNs());
+            }
         }
         if (held != null && reports.allReported(heldFor)) {
             sendReport(null);
@@ -204,8 +222,86 @@ public final class ContinentalAggregator extends AbstractBehavior<ContinentalAgg
         getContext().getSystem().eventStream().tell(new EventStream.Publish<>(report));
     }
 
+    private Behavior<Command> onCentre(Centre c) {
+        if (plan == null || c.plan().roundId() != plan.roundId() || !plan.release().gated()) {
+            getContext().getLog().warn("continent {}: a centre for round {} arrived at round {}; ignored", continent,
+                c.plan().roundId(), plan == null ? "none" : plan.roundId());
+            return this;
+        }
+        centre = c.centre();
+        tier.openSecondPass(plan, tier.nowNs());
+        ClusterAggregator.Centre down = new ClusterAggregator.Centre(plan, c.centre());
+        List<RecipientRef<ClusterAggregator.Command>> to = clusters;
+        tier.afterQueued(() -> {
+            for (RecipientRef<ClusterAggregator.Command> cluster : to) {
+                cluster.tell(down);
+            }
+        });
+        return this;
+    }
+
+    /** The continent's clusters, in layout order: the fixed inputs of its gated trimmed mean. */
+    private long[] expectedClusters() {
+        long[] ids = new long[tier.layout().continentSizeOf(continent)];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = tier.layout().clusterOf(continent, i);
+        }
+        return ids;
+    }
+
+    /**
+     * A gated pass: the trimmed mean with the plan's fixed k over exactly this continent's K clusters (a missing
+     * one counts as the pass's public centre), sent up; pass 2 carries ΣW of its clusters as the input count.
+     * Trimming k of each end of a fixed set of K is 1/(K − 2k)-Lipschitz in each input (sorting is non-expansive
+     * per coordinate), whatever arrived.
+     */
+    private float[] gatedAggregate(IngestBlock block, int pass) {
+        long[] expected = expectedClusters();
+        float[] fill = pass == 2 ? centre : null;
+        float[] rows = new float[expected.length * plan.dimension()];
+        io.canopy.aggregation.UpdateBlock inputs = block == null
+            ? filled(expected.length, fill, rows) : block.completed(expected, fill, rows);
+        return TrimmedMean.ofTrimCount(plan.release().trim()).aggregate(inputs).aggregate();
+    }
+
+    private io.canopy.aggregation.UpdateBlock filled(int n, float[] fill, float[] rows) {
+        int d = plan.dimension();
+        for (int i = 0; fill != null && i < n; i++) {
+            System.arraycopy(fill, 0, rows, i * d, d);
+        }
+        return new io.canopy.aggregation.UpdateBlock(rows, n, d);
+    }
+
+    private Behavior<Command> onSecondPassClosed(Closed closed) {
+        IngestBlock block = closed.block();
+        try {
+            if (centre == null) {
+                getContext().getLog().error("continent {} round {}: pass 2 closed without a centre; nothing sent",
+                    continent, plan.roundId());
+                return this;
+            }
+            float[] aggregate = gatedAggregate(block, 2);
+            long w = block == null ? 0 : block.inputCountSum();
+            PublishResult sent = tier.publish(plan, 2, continent, (int) Math.min(Integer.MAX_VALUE, w), aggregate);
+            if (sent != PublishResult.SENT) {
+                getContext().getLog().error("continent {} round {}: pass-2 aggregate not sent ({})", continent,
+                    plan.roundId(), sent);
+            }
+        } finally {
+            tier.release(block);
+        }
+        return this;
+    }
+
     private Behavior<Command> onClosed(Closed closed) {
         IngestBlock block = closed.block();
+        if (closed.pass() == 2) {
+            if (plan == null || closed.plan().roundId() != plan.roundId()) {
+                tier.release(block);
+                return this;
+            }
+            return onSecondPassClosed(closed);
+        }
         if (closed.plan().roundId() != tier.currentRound() || (plan != null && closed.plan().roundId() < plan.roundId())) {
             getContext().getLog().warn("continent {}: a block for round {} closed, but the tier's round is {}; dropped",
                 continent, closed.plan().roundId(), tier.currentRound());
@@ -225,7 +321,19 @@ public final class ContinentalAggregator extends AbstractBehavior<ContinentalAgg
         long aggregateNanos = 0;
         long noiseNanos = 0;
         try {
-            if (outcome.releases()) {
+            if (plan.release().gated()) {
+                // Pass 1 always goes up, whatever arrived: presence above the clusters never depends on a leaf.
+                long t0 = System.nanoTime();
+                centre = null;
+                float[] aggregate = gatedAggregate(block, 1);
+                aggregateNanos = System.nanoTime() - t0;
+                trimmed = 2 * plan.release().trim();
+                PublishResult sent = tier.publish(plan, 1, continent, accepted, aggregate);
+                if (sent != PublishResult.SENT) {
+                    getContext().getLog().error("continent {} round {}: pass-1 aggregate not sent ({})", continent,
+                        plan.roundId(), sent);
+                }
+            } else if (outcome.releases()) {
                 long t0 = System.nanoTime();
                 AggregationResult result = TrimmedMean.ofBeta(spec.ruleParameter()).aggregate(block.accepted());
                 trimmed = ((AggregationResult.TrimmedMeanResult) result).trimmed();

@@ -7,6 +7,7 @@ public final class ContinentalControlTypes implements ControlTypes {
     @Override
     public void register(Registrar registrar) {
         registrar.register(400, ContinentalAggregator.Open.class);
+        registrar.register(402, ContinentalAggregator.Centre.class);
         registrar.register(401, ContinentalAggregator.Reported.class);
     }
 }

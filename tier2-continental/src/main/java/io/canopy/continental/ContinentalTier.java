@@ -65,6 +65,16 @@ public final class ContinentalTier {
         }
     }
 
+    /** {@link #host} for pass {@code pass} of {@code plan}. */
+    public void host(int continent, RoundPlan plan, int pass) {
+        host(continent, plan.dataRound(pass));
+    }
+
+    /** Runs {@code then} on the ingest agent once everything asked of it so far (a pass opening) is applied. */
+    public void afterQueued(Runnable then) {
+        runtime.ingest().afterQueued(then);
+    }
+
     /** Whether every served continent's actor is bound. */
     public boolean ready() {
         return actors.ready();
@@ -75,6 +85,20 @@ public final class ContinentalTier {
         if (!actors.advanceTo(plan)) {
             return;
         }
+        openPass(plan, 1, openedAtNs);
+    }
+
+    /**
+     * Opens pass 2 of a gated release (the centre v1 has come down): the same continents collect their clusters'
+     * second aggregates in the plan's second data round. The first call does it.
+     */
+    public synchronized void openSecondPass(RoundPlan plan, long openedAtNs) {
+        if (plan.release().gated() && actors.currentRound() == plan.roundId() && !runtime.isOpen(plan.dataRound(2))) {
+            openPass(plan, 2, openedAtNs);
+        }
+    }
+
+    private void openPass(RoundPlan plan, int pass, long openedAtNs) {
         int[] served = actors.served();
         QuorumPolicy template = plan.continental().policy();
         TierIngest.Groups groups = new TierIngest.Groups() {
@@ -93,8 +117,10 @@ public final class ContinentalTier {
                 return cluster >= 0 && cluster < layout.clusters() && layout.continentOf((int) cluster) == continent;
             }
         };
-        runtime.openRound(plan.roundId(), AggregateFrame.limits(plan.roundId(), FrameLimits.ANY_GROUP, plan.dimension()),
-            groups, plan.continental().inputNormBound(), true, openedAtNs);
+        long dataRound = plan.dataRound(pass);
+        runtime.openRound(dataRound, AggregateFrame.limits(dataRound, FrameLimits.ANY_GROUP, plan.dimension()),
+            groups, plan.release().gated() ? Double.POSITIVE_INFINITY : plan.continental().inputNormBound(), true,
+            openedAtNs);
     }
 
     /** The round this node's tier has opened last, or −1 before the first. */
@@ -107,7 +133,12 @@ public final class ContinentalTier {
     }
 
     public PublishResult publish(RoundPlan plan, int continent, int inputs, float[] aggregate) {
-        return runtime.publish(plan.roundId(), continent, 0, inputs, 0, aggregate, plan.dimension());
+        return publish(plan, 1, continent, inputs, aggregate);
+    }
+
+    /** Sends pass {@code pass}'s aggregate; a gated pass 2 carries its gated count as {@code inputs}. */
+    public PublishResult publish(RoundPlan plan, int pass, int continent, int inputs, float[] aggregate) {
+        return runtime.publish(plan.dataRound(pass), continent, 0, inputs, 0, aggregate, plan.dimension());
     }
 
     public void release(IngestBlock block) {

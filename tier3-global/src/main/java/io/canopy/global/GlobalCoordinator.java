@@ -151,6 +151,8 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
     private long modelCrc32c;
     private int unprotectedRounds;
     private ClosingRound closing;
+    /** A gated release's centre v1 of the open round, once pass 1 has been released; null before. */
+    private float[] centre;
     /** The last round's journal writes are in flight: nothing opens until they are done. */
     private boolean recording;
     private String journalProblem;
@@ -285,6 +287,7 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
 
     private void open(RoundPlan next) {
         plan = next;
+        centre = null;
         continentsFailed = 0;
         slowestContinentNs = 0;
         reports.begin(plan.roundId());
@@ -315,7 +318,9 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
         slowestContinentNs = Math.max(slowestContinentNs, report.closedAfterNs());
         if (!report.outcome().releases()) {
             continentsFailed++;
-            setup.tier().withdraw(plan.roundId(), setup.tier().nowNs());
+            if (!plan.release().gated()) { // a gated release closes on time only
+                setup.tier().withdraw(plan.roundId(), setup.tier().nowNs());
+            }
         }
         if (closing != null && reports.allReported(closing.senders())) {
             finish(null);
@@ -325,11 +330,16 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
 
     private Behavior<Command> onClosed(Closed closed) {
         IngestBlock block = closed.block();
-        if (plan == null || closed.round() != plan.roundId() || closing != null) {
+        int pass = plan == null ? 0 : !plan.release().gated() ? (closed.round() == plan.roundId() ? 1 : 0)
+            : closed.round() == plan.dataRound(1) && centre == null ? 1 : closed.round() == plan.dataRound(2) ? 2 : 0;
+        if (pass == 0 || closing != null) {
             getContext().getLog().warn("global: a block for round {} closed, but the open round is {}; dropped",
                 closed.round(), plan == null ? "none" : plan.roundId());
             setup.tier().release(block);
             return this;
+        }
+        if (plan.release().gated() && pass == 1) {
+            return onCentreReleased(block);
         }
         TierSpec spec = plan.global();
         int accepted = block == null ? 0 : block.acceptedCount();
@@ -341,9 +351,28 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
         int trimmed = 0;
         long aggregateNanos = 0;
         long noiseNanos = 0;
+        long gatedCount = -1;
+        double gatedNoisyCount = Double.NaN;
         String sampler = plan.secureNoise() ? RoundRecord.SAMPLER_SECURE : RoundRecord.SAMPLER_FAST;
         try {
-            if (outcome.releases()) {
+            if (plan.release().gated()) {
+                long t0 = System.nanoTime();
+                GatedRelease.Published published = GatedRelease.second(plan, block, centre);
+                noiseNanos = System.nanoTime() - t0;
+                robust = published.beforeNoise();
+                update = published.update();
+                outcome = !published.publish() ? QuorumOutcome.FAILED_NO_QUORUM
+                    : accepted == plan.layout().continents() ? QuorumOutcome.COMPLETE : QuorumOutcome.QUORUM_AT_DEADLINE;
+                gatedCount = published.count();
+                gatedNoisyCount = published.noisyCount();
+                if (update != null) {
+                    setup.optimizer().apply(model, update);
+                    modelVersion++;
+                }
+                if (spec.noiseMultiplier() > 0) {
+                    sampler = plan.secureNoise() ? "secure" : RoundRecord.SAMPLER_FAST;
+                }
+            } else if (outcome.releases()) {
                 long t0 = System.nanoTime();
                 AggregationResult result = TrimmedMean.ofBeta(spec.ruleParameter()).aggregate(block.accepted());
                 trimmed = ((AggregationResult.TrimmedMeanResult) result).trimmed();
@@ -365,6 +394,10 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
         } finally {
             setup.tier().release(block);
         }
+        if (gatedCount >= 0) {
+            getContext().getLog().info("global round {}: gated release, W = {} leaves inside the gate, noisy W = {}, {}",
+                plan.roundId(), gatedCount, gatedNoisyCount, update == null ? "not published (below W_min)" : "published");
+        }
         // Accounted whether or not this round released: every invited leaf was sampled. Without tier-3
         // noise the published model has no guarantee at all, and ε is reported as infinite from then on.
         double[] rdp;
@@ -383,6 +416,27 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
         } else {
             timers.startSingleTimer(plan.roundId(), new GraceOver(plan.roundId()), REPORT_GRACE);
         }
+        return this;
+    }
+
+    /**
+     * Pass 1 of a gated release closed: release the centre v1, open pass 2 here, and once this ingest collects
+     * it, send v1 down to the continents.
+     */
+    private Behavior<Command> onCentreReleased(IngestBlock block) {
+        try {
+            centre = GatedRelease.centre(plan, block);
+        } finally {
+            setup.tier().release(block);
+        }
+        setup.tier().openRound(plan, 2, setup.tier().nowNs());
+        ContinentalAggregator.Centre down = new ContinentalAggregator.Centre(plan, centre);
+        List<RecipientRef<ContinentalAggregator.Command>> to = continents;
+        setup.tier().afterQueued(() -> {
+            for (RecipientRef<ContinentalAggregator.Command> continent : to) {
+                continent.tell(down);
+            }
+        });
         return this;
     }
 

@@ -27,6 +27,11 @@ public final class GlobalTier {
     }
 
     void openRound(RoundPlan plan, long openedAtNs) {
+        openRound(plan, 1, openedAtNs);
+    }
+
+    /** Opens pass {@code pass}'s data round of {@code plan} (pass 2 only for a gated release). */
+    void openRound(RoundPlan plan, int pass, long openedAtNs) {
         int continents = plan.layout().continents();
         QuorumPolicy policy = plan.global().policy().withExpectedCount(continents);
         TierIngest.Groups groups = new TierIngest.Groups() {
@@ -47,8 +52,14 @@ public final class GlobalTier {
                 return continent >= 0 && continent < continents;
             }
         };
-        runtime.openRound(plan.roundId(), AggregateFrame.limits(plan.roundId(), 0, plan.dimension()), groups,
-            plan.global().inputNormBound(), true, openedAtNs);
+        long dataRound = plan.dataRound(pass);
+        runtime.openRound(dataRound, AggregateFrame.limits(dataRound, 0, plan.dimension()), groups,
+            plan.release().gated() ? Double.POSITIVE_INFINITY : plan.global().inputNormBound(), true, openedAtNs);
+    }
+
+    /** Runs {@code then} on the ingest agent once everything asked of it so far (a pass opening) is applied. */
+    void afterQueued(Runnable then) {
+        runtime.ingest().afterQueued(then);
     }
 
     boolean isOpen(long round) {

@@ -6,6 +6,7 @@ import io.canopy.codec.CodecId;
 import io.canopy.privacy.plan.PrivacyPlan;
 import io.canopy.privacy.plan.TierPlan;
 import io.canopy.privacy.plan.TreeShape;
+import io.canopy.round.ReleaseSpec;
 import io.canopy.round.RoundPlan;
 import io.canopy.round.TierSpec;
 import io.canopy.straggler.QuorumPolicy;
@@ -58,6 +59,39 @@ public record RoundDesign(long leaves, int clusterSize, int clustersPerContinent
         int f = Math.max(0, Math.min((int) Math.floor(krumShare * atQuorum), (atQuorum - 3) / 2));
         return new TreeShape(leaves, samplingRate, clusterSize, clustersPerContinent, continents(), CLIP, f, beta, beta,
             QUORUM, rounds, epsilon, delta, dimension, Set.of("continental", "global"));
+    }
+
+    /** The gate radius of the gated release as a multiple of C (a plan-time constant: heuristic, see the README). */
+    public static final float GATE_FACTOR = 0.7f;
+
+    /**
+     * {@code first} with the gated release (two-pass gated centred clipping, {@link ReleaseSpec}): planned counts
+     * m_c = q·cluster size, a fixed trim k = ⌊β·K⌋ per continent, ρ = {@link #GATE_FACTOR}·C, the tier-3 z split
+     * into z1 = 3z and z2 = z/√(8/9), W_min = 10% of the planned total; every tier closes on time only (or once all
+     * its inputs are in), and only the coordinator adds noise.
+     */
+    public RoundPlan gated(RoundPlan first) {
+        double z = first.global().noiseMultiplier();
+        double[] split = ReleaseSpec.split(z);
+        int k = io.canopy.aggregation.TrimmedMean.trimCount(beta, clustersPerContinent);
+        double planned = samplingRate * clusterSize;
+        double plannedTotal = planned * first.layout().clusters();
+        ReleaseSpec spec = new ReleaseSpec(ReleaseSpec.Rule.GATED, planned, k, GATE_FACTOR * CLIP, split[0], split[1],
+            0.1 * plannedTotal, "plan constant " + GATE_FACTOR + " x C");
+        double lambda = spec.lambda(clustersPerContinent, continents());
+        double secondSensitivity = spec.gateRadius() * lambda * Math.sqrt(1 + ReleaseSpec.COUNT_SCALE * ReleaseSpec.COUNT_SCALE);
+        return new RoundPlan(first.roundId(), first.modelVersion(), dimension, samplingRate, CLIP, codec, first.layout(),
+            new TierSpec(timeOnly(first.cluster().policy()), krumShare, 0, 0, CLIP),
+            new TierSpec(timeOnly(first.continental().policy()), beta, 0, 0, first.continental().inputNormBound()),
+            new TierSpec(timeOnly(first.global().policy()), beta, z, z > 0 ? secondSensitivity : 0,
+                first.global().inputNormBound()),
+            secureNoise, seed, spec);
+    }
+
+    /** The policy closing only when every input is in or at the hard deadline: no early close on a count. */
+    private static QuorumPolicy timeOnly(QuorumPolicy p) {
+        return new QuorumPolicy(p.expectedCount(), p.quorumFraction(), p.hardDeadline(), p.hardDeadline(),
+            p.hardDeadline(), 1.0);
     }
 
     public PrivacyPlan privacyPlan() {

@@ -1,0 +1,68 @@
+package io.canopy.round;
+
+import io.canopy.control.ControlMessage;
+
+/**
+ * How a round's global update is released (PRIVACY-AT-SCALE.md), public and fixed before the round opens.
+ *
+ * <p>{@link Rule#MULTIKRUM}: each cluster releases its Multi-Krum average, continents and the coordinator take
+ * trimmed means at realized counts (the first wave's path; its sensitivity is Θ(C) per cluster).
+ *
+ * <p>{@link Rule#GATED}: two-pass gated centred clipping. Pass 1, each cluster releases
+ * O1 = v0 + (1/m_c)·Σ clip_C(x_i − v0); continents take a trimmed mean over exactly K inputs with a fixed k
+ * (a missing input is replaced by the public centre), the coordinator the mean over M and releases
+ * v1 = A1 + N(0, σ1²), σ1 = z1·C·λ with λ = 1/(m_c·(K − 2k)·M). Pass 2 around v1, on the same cluster block:
+ * φ_i = 1[‖x_i − v1‖ ≤ ρ]·(x_i − v1), O2 = v1 + (1/m_c)·Σ φ_i and W_c = Σ 1[·]; the same trimmed mean and mean;
+ * the coordinator releases A2 and the count W (scaled by s = {@link #COUNT_SCALE}·ρ·λ so one Gaussian covers both)
+ * with σ2 = z2·ρ·λ·√(1 + {@code COUNT_SCALE}²), publishes iff W̃ ≥ {@link #minCount} and applies
+ * v1 + (Ã2 − v1)·m_tot/W̃. Every leaf's term depends only on its own update and public values (v0, v1, ρ, C,
+ * planned m_c), so one leaf moves pass 1 by at most C·λ and pass 2 by at most ρ·λ√(1 + s²) (Lemma G of the
+ * note: the other leaves' terms do not change, the leaf's own term has norm ≤ C, resp. ≤ ρ).
+ *
+ * @param rule          which release
+ * @param plannedCount  m_c, the planned (public) inputs per cluster: q·cluster size
+ * @param trim          k, fixed per continent from the planned K (not from what arrives)
+ * @param gateRadius    ρ; its source is {@code gateSource}
+ * @param z1            noise multiplier of pass 1
+ * @param z2            noise multiplier of pass 2; 1/z1² + 1/z2² = 1/z_eff², the accountant's one step per round
+ * @param minCount      W_min: publish only if the noisy count of gated leaves reaches it
+ * @param gateSource    where ρ came from, for the plan and the report
+ */
+public record ReleaseSpec(Rule rule, double plannedCount, int trim, float gateRadius, double z1, double z2,
+                          double minCount, String gateSource) implements ControlMessage {
+
+    /** The release rules. */
+    public enum Rule { MULTIKRUM, GATED }
+
+    /** The count coordinate's scale, relative to ρ·λ (the note's 0.1). */
+    public static final double COUNT_SCALE = 0.1;
+
+    /** The first wave's release. */
+    public static final ReleaseSpec MULTIKRUM = new ReleaseSpec(Rule.MULTIKRUM, 0, 0, 0f, 0, 0, 0, "");
+
+    public ReleaseSpec {
+        if (rule == null) {
+            throw new IllegalArgumentException("a release needs a rule");
+        }
+        if (rule == Rule.GATED && !(plannedCount > 0 && gateRadius > 0 && trim >= 0 && z1 >= 0 && z2 >= 0)) {
+            throw new IllegalArgumentException("a gated release needs plannedCount > 0, gateRadius > 0, trim >= 0 and"
+                + " z1, z2 >= 0; got m=" + plannedCount + ", rho=" + gateRadius + ", k=" + trim + ", z1=" + z1 + ", z2=" + z2);
+        }
+        gateSource = gateSource == null ? "" : gateSource;
+    }
+
+    /** The z split of the note: z1 = 3·z, z2 = z/√(1 − 1/9), so that 1/z1² + 1/z2² = 1/z². */
+    public static double[] split(double z) {
+        return new double[] {3 * z, z / Math.sqrt(1 - 1.0 / 9)};
+    }
+
+    /** λ = 1/(m_c·(K − 2k)·M): how far one leaf's unit change moves the released mean. */
+    public double lambda(int clustersPerContinent, int continents) {
+        return 1.0 / (plannedCount * (clustersPerContinent - 2 * trim) * continents);
+    }
+
+    /** Whether this is the gated release. */
+    public boolean gated() {
+        return rule == Rule.GATED;
+    }
+}
