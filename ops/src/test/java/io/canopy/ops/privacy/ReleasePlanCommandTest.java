@@ -121,4 +121,14 @@ class ReleasePlanCommandTest {
         assertTrue(refused.err().startsWith("canopy privacy replay: " + bad + ": round 7: field z_eff: passes compose to z_eff="),
             refused.err());
     }
+
+    @Test
+    void the_audit_prints_an_empirical_lower_bound_no_larger_than_the_accountants_epsilon() {
+        final Run r = cli("privacy", "audit", "--runs", "200", "--json");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(number(r.out(), "epsilon_lower_bound") <= number(r.out(), "epsilon_accountant"), r.out());
+        assertTrue(r.out().contains("\"sampler\":\"secure\""), r.out());
+        assertEquals("canopy privacy: --runs must be even, got 201", cli("privacy", "audit", "--runs", "201").err().lines()
+            .findFirst().orElseThrow());
+    }
 }
