@@ -19,7 +19,8 @@ import java.util.Arrays;
  * <p>Numerics: ‖x_i − v‖ is a Vector API float reduction over chunks of {@value #CHUNK} coordinates summed in
  * double (relative error below 2^−19 for any d); the clip factor is min(1, c·(1 − 2^−18)/‖x_i − v‖), so the
  * exact norm of each clipped contribution stays ≤ c despite that error. Contributions are summed in double in
- * the caller's scratch; the output is rounded once to float. No allocation: the caller owns every array.
+ * the caller's scratch; the output is rounded once to float. A row whose distance is not finite (NaN or
+ * infinite values, or squares beyond float range) contributes nothing and fails the gate. No allocation: the caller owns every array.
  * Stateless and thread-safe (given distinct scratch arrays).
  */
 public final class ClusterPasses {
@@ -51,6 +52,11 @@ public final class ClusterPasses {
         int clipped = 0;
         for (int i = 0, off = 0; i < rows; i++, off += d) {
             final double dist = Math.sqrt(distanceSquared(block, off, v0, d));
+            // Written so that NaN fails: a row without a finite distance contributes nothing (norm 0 <= C).
+            if (!(dist < Double.POSITIVE_INFINITY)) {
+                clipped++;
+                continue;
+            }
             final double s = dist > guarded ? guarded / dist : 1.0;
             clipped += dist > guarded ? 1 : 0;
             accumulate(block, off, v0, d, s, acc);
@@ -81,7 +87,7 @@ public final class ClusterPasses {
         int passed = 0;
         for (int i = 0, off = 0; i < rows; i++, off += d) {
             final double dist2 = distanceSquared(block, off, v1, d);
-            // Written so that a NaN distance fails the gate.
+            // Written so that a NaN distance fails the gate (an infinite one fails it too).
             if (!(dist2 <= rho2)) {
                 continue;
             }

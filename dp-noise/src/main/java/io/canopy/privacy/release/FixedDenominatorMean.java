@@ -1,5 +1,6 @@
 package io.canopy.privacy.release;
 
+import io.canopy.kernel.VectorKernels;
 import java.util.Arrays;
 
 /**
@@ -30,9 +31,13 @@ public final class FixedDenominatorMean {
         for (int i = 0, off = 0; i < rows; i++, off += d) {
             double n2 = 0;
             for (int from = 0; from < d; from += ClusterPasses.CHUNK) {
-                n2 += io.canopy.kernel.VectorKernels.squaredNorm(block, off + from, Math.min(ClusterPasses.CHUNK, d - from));
+                n2 += VectorKernels.squaredNorm(block, off + from, Math.min(ClusterPasses.CHUNK, d - from));
             }
             final double norm = Math.sqrt(n2);
+            // Written so that NaN fails: a row without a finite norm contributes nothing.
+            if (!(norm < Double.POSITIVE_INFINITY)) {
+                continue;
+            }
             final double s = norm > guarded ? guarded / norm : 1.0;
             for (int j = 0; j < d; j++) {
                 acc[j] += s * block[off + j];

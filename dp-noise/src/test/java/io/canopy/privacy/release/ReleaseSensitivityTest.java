@@ -114,6 +114,21 @@ class ReleaseSensitivityTest {
     }
 
     @Test
+    void a_row_that_is_not_finite_contributes_nothing_to_either_pass() {
+        final float[] v = {0f, 0f};
+        final float[] block = {0.1f, 0.2f, Float.NaN, 1f, Float.POSITIVE_INFINITY, 0f};
+        final float[] out = new float[2];
+        final double[] acc = new double[2];
+        assertEquals(2, ClusterPasses.centre(block, 3, 2, v, C, 1, acc, out));
+        assertArrayEquals(new float[] {0.1f, 0.2f}, out);
+        assertEquals(1, ClusterPasses.gated(block, 3, 2, v, RHO, RHO, 1, acc, out));
+        assertArrayEquals(new float[] {0.1f, 0.2f}, out);
+        FixedDenominatorMean.reset(acc, 2);
+        FixedDenominatorMean.accumulate(block, 3, 2, C, acc);
+        assertEquals(0.1f, acc[0], 0.0);
+    }
+
+    @Test
     void varying_another_clusters_arrival_count_never_moves_the_release_further_than_claimed() {
         final float[] v0 = {0.25f, -0.5f, 0f, 1f};
         final float[][] base = ladder(v0, 0.3);

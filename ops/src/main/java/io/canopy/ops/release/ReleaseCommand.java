@@ -75,6 +75,14 @@ public final class ReleaseCommand implements CliCommand {
                 written. Without 'seed' the secure sampler adds the noise; with it the seeded simulation sampler (no
                 privacy). sigma is rounded up, W~ as computed.
 
+                Example plan.yaml (two continents of four clusters, 5 planned leaves per cluster):
+                  clip: 1.0
+                  z: 2.0
+                  planned-per-cluster: 5
+                  beta2: 0.25
+                  continent.0: 0,1,2,3
+                  continent.1: 4,5,6,7
+
                 plan.yaml keys:
                 """ + keys.toString().stripTrailing(), SPECS);
     }
