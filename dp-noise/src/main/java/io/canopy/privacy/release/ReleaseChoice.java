@@ -13,8 +13,9 @@ import java.math.RoundingMode;
  * ‖N‖ ≥ ρ the gate shuts on every honest leaf. We take two-pass iff z1·C·λ·√d ≤ {@value #MAX_CENTRE_NOISE}·ρ,
  * which keeps every honest leaf within ρ·√(1 − 0.5²) ≈ 0.87·ρ of the mean inside the gate. The threshold is a
  * heuristic about accuracy, not privacy: both regimes are private. Example: 10^4 leaves, q = 0.1, d = 5·10^4,
- * clusters of 100 (m_c = 10, K = M = 10, k2 = 1): z1·C·λ·√d ≈ C, so the fixed-denominator mean; the default
- * 10^7 plan (d = 10^6): 0.026·C against ρ = 0.7·C, so two-pass.
+ * clusters of 100 (m_c = 10, K = M = 10, k2 = 1, λ = 1/800): z1·C·λ·√d = 3z·C·√(5·10^4)/800 ≈ 0.84·z·C, about C
+ * already at z = 1.2, so the fixed-denominator mean; the default 10^7 plan (z = 6.8871, λ = 1.25·10^−6,
+ * d = 10^6): 0.026·C against ρ = 0.7·C, so two-pass.
  *
  * @param regime        the choice
  * @param reason        one sentence with the numbers the decision used
