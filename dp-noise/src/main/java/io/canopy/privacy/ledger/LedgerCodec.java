@@ -4,14 +4,17 @@ import io.canopy.ledger.LogForm;
 import io.canopy.ledger.RecordCodec;
 import io.canopy.ledger.WireValues;
 import java.nio.charset.StandardCharsets;
+import net.openhft.chronicle.wire.ValueIn;
 import net.openhft.chronicle.wire.WireIn;
 import net.openhft.chronicle.wire.WireOut;
 
 /**
  * Encodes one {@link LedgerEntry} with Chronicle Wire, field by field, so the same code writes the
  * human-readable YAML form and the compact binary form. Field names are the wire schema (version 1):
- * round, q, sampler, z, sensitivity, rdp. Doubles go through {@link WireValues} so a replayed ledger
- * reproduces ε bit for bit.
+ * round, q, sampler, z, sensitivity, rdp, then, only for entries with release passes, release, z_eff,
+ * pass_names, pass_z, pass_sensitivity, pass_sigma. Records without the optional fields (every ledger written
+ * before release rules) read as legacy entries; readers that predate them skip the extra fields. Doubles go
+ * through {@link WireValues} so a replayed ledger reproduces ε bit for bit.
  */
 final class LedgerCodec implements RecordCodec<LedgerEntry> {
 
@@ -46,6 +49,14 @@ final class LedgerCodec implements RecordCodec<LedgerEntry> {
         WireValues.float64s(w, "z", e.z(), form);
         WireValues.float64s(w, "sensitivity", e.sensitivity(), form);
         WireValues.float64s(w, "rdp", e.rdp(), form);
+        if (e.hasPasses()) {
+            w.write("release").text(e.rule());
+            WireValues.float64(w.write("z_eff"), e.zEff(), form);
+            w.write("pass_names").text(e.passNames());
+            WireValues.float64s(w, "pass_z", e.passZ(), form);
+            WireValues.float64s(w, "pass_sensitivity", e.passSensitivity(), form);
+            WireValues.float64s(w, "pass_sigma", e.passSigma(), form);
+        }
     }
 
     @Override
@@ -53,7 +64,18 @@ final class LedgerCodec implements RecordCodec<LedgerEntry> {
         final long round = WireValues.required(w, "round").int64();
         final double q = WireValues.float64(WireValues.required(w, "q"), form);
         final String sampler = WireValues.required(w, "sampler").text();
-        return new LedgerEntry(round, q, sampler, WireValues.float64s(w, "z", form),
-            WireValues.float64s(w, "sensitivity", form), WireValues.float64s(w, "rdp", form));
+        final double[] z = WireValues.float64s(w, "z", form);
+        final double[] sensitivity = WireValues.float64s(w, "sensitivity", form);
+        final double[] rdp = WireValues.float64s(w, "rdp", form);
+        final ValueIn release = w.read("release");
+        if (!release.isPresent()) {
+            return new LedgerEntry(round, q, sampler, z, sensitivity, rdp);
+        }
+        final String rule = release.text();
+        final double zEff = WireValues.float64(WireValues.required(w, "z_eff"), form);
+        final String names = WireValues.required(w, "pass_names").text();
+        return new LedgerEntry(round, q, sampler, z, sensitivity, rdp, rule, zEff, names == null ? "" : names,
+            WireValues.float64s(w, "pass_z", form), WireValues.float64s(w, "pass_sensitivity", form),
+            WireValues.float64s(w, "pass_sigma", form));
     }
 }

@@ -71,13 +71,34 @@ public final class PrivacyLedger implements Closeable {
         return new Contents(c.records(), c.problem(), c.validBytes());
     }
 
-    /** Recomputes ε of the published release from scratch: the RDP of each round from its (q, z₃), composed. */
+    /**
+     * Recomputes ε of the published release from scratch: one subsampled-Gaussian step per round at (q, z), z being
+     * z_eff for entries with release passes (never one step per pass: see ReleasePasses) and z₃ for legacy ones.
+     *
+     * @throws IllegalArgumentException naming the round and field when an entry's passes do not compose to its
+     *                                  z_eff ({@link LedgerEntry#passProblem()})
+     */
     public static PrivacySpent replay(final List<LedgerEntry> entries, final double delta) {
+        final String problem = firstPassProblem(entries);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
         final RdpAccountant acc = new RdpAccountant();
         for (final LedgerEntry e : entries) {
             acc.compose(e.q(), e.publishedZ(), 1);
         }
         return acc.spent(delta);
+    }
+
+    /** "round N: field F: …" for the first entry whose passes are inconsistent, or null. */
+    public static String firstPassProblem(final List<LedgerEntry> entries) {
+        for (final LedgerEntry e : entries) {
+            final String p = e.passProblem();
+            if (p != null) {
+                return "round " + e.round() + ": " + p;
+            }
+        }
+        return null;
     }
 
     @Override

@@ -50,13 +50,26 @@ public final class Sensitivity {
 
     /**
      * The L2 norm of a coordinate-wise trimmed mean of n inputs of norm at most r, trimming k ≥ 0 per
-     * end. k = 0: it is a mean, so ≤ r. k ≥ 1: each output coordinate lies between the k-th smallest
-     * and k-th largest input values; where the k-th smallest L_c is negative at least k inputs lie at or
-     * below it, so k·Σ_c L_c² ≤ Σ_i ‖x_i‖² ≤ n·r² (likewise for the other order statistic and for
-     * positive values, with at least n − k + 1 ≥ k inputs), hence ‖out‖² ≤ ‖L‖² + ‖U‖² ≤ 2n·r²/k; and
-     * trivially ‖out‖² ≤ Σ_c max_i x_ic² ≤ n·r².
+     * end: at most r·√(n/(n − k)). Proof, per coordinate c with out_c ≥ 0 (the other sign is symmetric,
+     * with the bottom values): the k values trimmed from the top are each at least every kept value, so the
+     * mean of the top n − k values is at least the mean of the kept ones, out_c; the square of a mean is at
+     * most the mean of the squares, so out_c² ≤ Σ_{top n−k} x_ic²/(n − k) ≤ Σ_i x_ic²/(n − k). Summing over
+     * c, ‖out‖² ≤ Σ_i ‖x_i‖²/(n − k) ≤ n·r²/(n − k). (The previous bound r·√(2n/k) came from the k-th order
+     * statistics alone; this one is never above it and equals r for the mean, k = 0.) Attained exactly: d = n,
+     * input i is 0 in coordinates i … i + k − 1 (cyclically) and r/√(n − k) in the other n − k, so every
+     * coordinate keeps only r/√(n − k) values (SensitivityTest builds it).
      */
     public static double trimmedMeanNorm(final double r, final int n, final int k) {
+        requireNonNegative(r, "r");
+        requireTrim(n, k);
+        return r * Math.sqrt((double) n / (n - k));
+    }
+
+    /**
+     * The norm bound {@link #trimmedMeanNorm} used before the tightening: r·√(n·min(1, 2/k)) (order
+     * statistics: k·‖L‖² ≤ n·r²). Kept only so tests can show the new bound is never looser.
+     */
+    static double trimmedMeanNormOrderStatistics(final double r, final int n, final int k) {
         requireNonNegative(r, "r");
         requireTrim(n, k);
         return k == 0 ? r : r * Math.sqrt(n * Math.min(1.0, 2.0 / k));
@@ -69,9 +82,9 @@ public final class Sensitivity {
      * <ul>
      *   <li>Same k: the kept set of n + 1 values is the old kept set plus w_c = y_c clamped to
      *       [x_(k), x_(n−k+1)], so out' − out = (w − out)/(m + 1) with m = n − 2k. Clamping to an interval
-     *       that contains out_c is non-expansive, so ‖w − out‖ ≤ ‖y − out‖ ≤ r + ‖out‖ (norm bound
-     *       above); also ‖w − out‖ ≤ ‖U − L‖ ≤ 2r·√(n/k) by the order-statistic argument of
-     *       {@link #trimmedMeanNorm}. The smaller is used.</li>
+     *       that contains out_c is non-expansive, so ‖w − out‖ ≤ ‖y − out‖ ≤ r + ‖out‖ ≤ r·(1 + √(n/(n − k)))
+     *       ({@link #trimmedMeanNorm}); also ‖w − out‖ ≤ ‖U − L‖ ≤ 2r·√(n/k) (k·‖L‖² ≤ n·r² for the k-th
+     *       order statistics L, U). The smaller is used.</li>
      *   <li>k grows by one: removing y from the n + 1 values and trimming k instead of k + 1 adds one value
      *       v_c ∈ [x'_(k+1), x'_(n−k+1)] to the m − 1 kept ones, so out − out' = (v − out')/m and
      *       ‖v − out'‖ ≤ 2r·√((n+1)/(k+1)).</li>

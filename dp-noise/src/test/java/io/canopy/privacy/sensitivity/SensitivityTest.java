@@ -133,6 +133,39 @@ class SensitivityTest {
     }
 
     @Test
+    void trimmed_mean_norm_is_at_most_r_sqrt_n_over_n_minus_k_is_attained_and_never_looser_than_before() {
+        for (int n = 3; n <= 40; n++) {
+            for (int k = 0; 2 * k < n; k++) {
+                final double r = 1.5;
+                // Input i is 0 in coordinates i .. i+k-1 (cyclically) and r/sqrt(n-k) elsewhere: every coordinate keeps
+                // only the value r/sqrt(n-k), so the output has norm r*sqrt(n/(n-k)) exactly.
+                final float[][] rows = new float[n][n];
+                final float a = (float) (r / Math.sqrt(n - k));
+                for (int i = 0; i < n; i++) {
+                    Arrays.fill(rows[i], a);
+                    for (int j = 0; j < k; j++) {
+                        rows[i][(i + j) % n] = 0;
+                    }
+                }
+                final double bound = Sensitivity.trimmedMeanNorm(r, n, k);
+                final double attained = norm(aggregate(TrimmedMean.ofTrimCount(k), rows));
+                assertEquals(bound, attained, 1e-5 * bound, "n=" + n + " k=" + k);
+                assertTrue(bound <= Sensitivity.trimmedMeanNormOrderStatistics(r, n, k) * (1 + 1e-15), "n=" + n + " k=" + k);
+            }
+        }
+        for (int trial = 0; trial < 500; trial++) {
+            final int n = 3 + rnd.nextInt(30);
+            final int k = rnd.nextInt((n - 1) / 2 + 1);
+            final float[][] rows = new float[n][];
+            for (int i = 0; i < n; i++) {
+                rows[i] = trial % 3 == 0 ? signVector(1.0) : trial % 3 == 1 ? onSphere(1.0) : inBall(1.0);
+            }
+            assertTrue(norm(aggregate(TrimmedMean.ofTrimCount(k), rows)) <= Sensitivity.trimmedMeanNorm(1.0, n, k) * SLACK,
+                "n=" + n + " k=" + k);
+        }
+    }
+
+    @Test
     void rejects_trims_that_keep_nothing() {
         assertEquals("a trimmed mean needs n - 2k >= 1, got n=4 k=2",
             assertThrows(IllegalArgumentException.class, () -> Sensitivity.trimmedMean(1, 4, 2)).getMessage());

@@ -13,6 +13,9 @@ import io.canopy.privacy.ledger.PrivacyLedger;
 import io.canopy.privacy.plan.PrivacyPlan;
 import io.canopy.privacy.plan.TierPlan;
 import io.canopy.privacy.plan.TreeShape;
+import io.canopy.privacy.release.ReleaseOptions;
+import io.canopy.privacy.release.ReleasePasses;
+import io.canopy.privacy.release.ReleasePlan;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Reader;
@@ -34,6 +37,8 @@ final class PlanCommand {
             + " else binary), for ./canopy privacy replay"),
         Spec.value("sampler", "S", "with --write-ledger: the Gaussian sampler the rounds record, secure (default) or"
             + " fast (simulations and load tests only)"),
+        Spec.value("rule", "R", "with --write-ledger: the release rule the rounds record, tiered (default: per-tier"
+            + " noise as before), gated (two passes, one accountant step at z_eff) or fixed"),
         Spec.flag("json", "print one JSON object instead of the table"));
 
     private PlanCommand() {
@@ -41,7 +46,9 @@ final class PlanCommand {
 
     static String help() {
         final StringBuilder keys = new StringBuilder("Config keys (all optional):\n");
-        for (final Map.Entry<String, String> e : TreeShape.KEYS.entrySet()) {
+        final Map<String, String> all = new java.util.LinkedHashMap<>(TreeShape.KEYS);
+        all.putAll(ReleaseOptions.KEYS);
+        for (final Map.Entry<String, String> e : all.entrySet()) {
             keys.append("  ").append(e.getKey()).append(" ".repeat(Math.max(2, 24 - e.getKey().length())))
                 .append(e.getValue()).append('\n');
         }
@@ -52,7 +59,13 @@ final class PlanCommand {
                 the noise multiplier z and sigma = z*sensitivity, and the guarantee each tier's own noise gives
                 against the tier that receives its release; then the (epsilon, delta) of the published global
                 model after T rounds, counting tier-3 noise only. A tier whose receiver is trusted adds no noise.
-                Figures are rounded up.""", SPECS) + "\n" + keys;
+
+                Then the release regimes of PRIVACY-AT-SCALE.md at the same z (one accountant step per round):
+                sigma per coordinate on the published update of the two-pass gated release (centre pass z1, update
+                pass z2, 1/z^2 = 1/z1^2 + 1/z2^2; lambda = 1/(m_c (K - 2 k2) M) with planned counts), of the
+                fixed-denominator mean, of the Multi-Krum option, and DP-FedAvg's z*C/(qN) for the same (q, N, T,
+                epsilon, delta) with the ratios; which regime the plan would choose and why; rho and its source.
+                Figures (sigma, epsilon, ratios) are rounded up.""", SPECS) + "\n" + keys;
     }
 
     static int run(final List<String> args, final PrintStream out, final PrintStream err) throws UsageException {
@@ -65,18 +78,39 @@ final class PlanCommand {
         if (o.has("sampler") && !o.has("write-ledger")) {
             throw new UsageException("--sampler applies only with --write-ledger");
         }
-        final TreeShape shape = o.has("config") ? load(Path.of(o.get("config"))) : TreeShape.defaults();
+        final String rule = o.has("rule") ? o.get("rule") : LedgerEntry.LEGACY_RULE;
+        if (!List.of(LedgerEntry.LEGACY_RULE, "gated", "fixed").contains(rule)) {
+            throw new UsageException("--rule must be tiered, gated or fixed, got '" + rule + "'");
+        }
+        if (o.has("rule") && !o.has("write-ledger")) {
+            throw new UsageException("--rule applies only with --write-ledger");
+        }
+        final Properties props = o.has("config") ? properties(Path.of(o.get("config"))) : new Properties();
+        final TreeShape shape = o.has("config") ? load(Path.of(o.get("config")), props) : TreeShape.defaults();
+        final ReleaseOptions options;
+        try {
+            options = ReleaseOptions.fromProperties(props);
+        } catch (final IllegalArgumentException e) {
+            throw new UsageException(o.get("config") + ": " + e.getMessage());
+        }
         final PrivacyPlan plan = PrivacyPlan.of(shape);
+        final ReleasePlan release;
+        try {
+            release = ReleasePlan.of(shape, options);
+        } catch (final IllegalArgumentException e) {
+            throw new UsageException((o.has("config") ? o.get("config") + ": " : "") + e.getMessage());
+        }
         if (o.has("json")) {
-            out.println(json(plan));
+            out.println(json(plan, release));
         } else {
             text(plan, out);
+            ReleaseText.print(release, out);
         }
         plan.endToEnd().warnings().forEach(w -> err.println("warning: " + w));
         if (o.has("write-ledger")) {
             final Path file = Path.of(o.get("write-ledger"));
             try {
-                writeLedger(plan, file, sampler);
+                writeLedger(plan, release, file, sampler, rule);
             } catch (final IOException e) {
                 throw new UsageException(file + ": cannot write: " + e.getMessage());
             }
@@ -90,12 +124,24 @@ final class PlanCommand {
     }
 
     static TreeShape load(final Path file) throws UsageException {
+        return load(file, properties(file));
+    }
+
+    static Properties properties(final Path file) throws UsageException {
         final Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             p.load(r);
         } catch (final IOException e) {
             throw new UsageException(file + ": cannot read: " + e.getMessage());
         }
+        return p;
+    }
+
+    /** The tree from {@code all}, ignoring the release keys ({@link ReleaseOptions#KEYS}). */
+    static TreeShape load(final Path file, final Properties all) throws UsageException {
+        final Properties p = new Properties();
+        all.stringPropertyNames().stream().filter(k -> !ReleaseOptions.KEYS.containsKey(k))
+            .forEach(k -> p.setProperty(k, all.getProperty(k)));
         try {
             return TreeShape.fromProperties(p);
         } catch (final IllegalArgumentException e) {
@@ -103,17 +149,24 @@ final class PlanCommand {
         }
     }
 
-    private static void writeLedger(final PrivacyPlan plan, final Path file, final String sampler) throws IOException {
+    private static void writeLedger(final PrivacyPlan plan, final ReleasePlan release, final Path file,
+                                    final String sampler, final String rule) throws IOException {
         if (Files.exists(file)) {
             throw new IOException("exists; refusing to append a plan to an existing ledger");
         }
         final double[] z = plan.tiers().stream().mapToDouble(TierPlan::z).toArray();
         final double[] sens = plan.tiers().stream().mapToDouble(TierPlan::sensitivity).toArray();
         final double q = plan.shape().samplingRate();
-        final double[] rdp = new RdpAccountant().stepRdp(q, z[2]);
+        final ReleasePasses passes = switch (rule) {
+            case "gated" -> release.twoPass().passes();
+            case "fixed" -> ReleasePasses.onePass("mean", release.z(), release.fixedSensitivity());
+            default -> null;
+        };
+        final double[] rdp = new RdpAccountant().stepRdp(q, passes == null ? z[2] : passes.zEff());
         try (PrivacyLedger ledger = PrivacyLedger.open(file)) {
             for (long r = 1; r <= plan.shape().rounds(); r++) {
-                ledger.append(new LedgerEntry(r, q, sampler, z, sens, rdp));
+                ledger.append(passes == null ? new LedgerEntry(r, q, sampler, z, sens, rdp)
+                    : LedgerEntry.withPasses(r, q, sampler, new double[3], new double[3], rdp, rule, passes));
             }
         }
     }
@@ -144,7 +197,7 @@ final class PlanCommand {
         out.println("is conditional on each round's publication outcome. Receivers project inputs onto the R ball.");
     }
 
-    private static String json(final PrivacyPlan plan) {
+    private static String json(final PrivacyPlan plan, final ReleasePlan release) {
         final TreeShape s = plan.shape();
         final JsonWriter j = new JsonWriter().beginObject()
             .name("config").beginObject()
@@ -170,6 +223,8 @@ final class PlanCommand {
         }
         j.endArray().name("end_to_end").beginObject().field("delta", plan.endToEnd().delta());
         PrivacyCommand.spentJson(j, plan.endToEnd());
-        return j.endObject().endObject().toString();
+        j.endObject();
+        ReleaseText.json(release, j);
+        return j.endObject().toString();
     }
 }

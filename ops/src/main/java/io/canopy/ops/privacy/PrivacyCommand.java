@@ -43,7 +43,8 @@ public final class PrivacyCommand implements CliCommand {
 
     @Override
     public String summary() {
-        return "differential privacy: spend (eps of a run), calibrate (z for a target), plan (per tier), replay (a ledger)";
+        return "differential privacy: spend (eps of a run), calibrate (z for a target), plan (per tier and release),"
+            + " replay (a ledger), audit (empirical eps)";
     }
 
     @Override
@@ -56,6 +57,7 @@ public final class PrivacyCommand implements CliCommand {
               calibrate  the smallest noise multiplier z meeting a target (epsilon, delta) after T rounds
               plan       noise multiplier, sensitivity and sigma per tier, and the end-to-end guarantee
               replay     epsilon recomputed from scratch from a privacy ledger
+              audit      empirical epsilon lower bound of the two-pass release next to the accountant's
 
             """ + ADJACENCY + "\n"
             + "Accountant: Renyi DP of the subsampled Gaussian (Mironov, Talwar, Zhang 2019), orders 1.25 ... 4.5,\n"
@@ -78,6 +80,7 @@ public final class PrivacyCommand implements CliCommand {
                     + ADJACENCY, CALIBRATE);
             case "plan" -> PlanCommand.help();
             case "replay" -> ReplayCommand.help();
+            case "audit" -> AuditCommand.help();
             default -> help();
         };
     }
@@ -85,7 +88,7 @@ public final class PrivacyCommand implements CliCommand {
     @Override
     public int run(final List<String> args, final PrintStream out, final PrintStream err) throws Exception {
         if (args.isEmpty()) {
-            throw new UsageException("missing subcommand (spend, calibrate, plan or replay)");
+            throw new UsageException("missing subcommand (spend, calibrate, plan, replay or audit)");
         }
         final List<String> rest = args.subList(1, args.size());
         return switch (args.get(0)) {
@@ -93,8 +96,9 @@ public final class PrivacyCommand implements CliCommand {
             case "calibrate" -> calibrate(Options.parse(CALIBRATE, rest), out);
             case "plan" -> PlanCommand.run(rest, out, err);
             case "replay" -> ReplayCommand.run(rest, out, err);
+            case "audit" -> AuditCommand.run(rest, out);
             default -> throw new UsageException("unknown subcommand '" + args.get(0)
-                + "' (expected spend, calibrate, plan or replay)");
+                + "' (expected spend, calibrate, plan, replay or audit)");
         };
     }
 

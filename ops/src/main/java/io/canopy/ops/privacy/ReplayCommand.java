@@ -31,8 +31,10 @@ final class ReplayCommand {
         return Options.help("./canopy privacy replay LEDGER [--delta D] [--json]",
             """
                 Reads a privacy ledger (.yaml: YAML form, else binary), recomputes each round's Renyi DP of the
-                published release from its recorded (q, z of tier 3), composes them and prints epsilon by both
-                conversions. It also checks the RDP vectors stored in the ledger against the recomputation and
+                published release from its recorded (q, z of tier 3; or z_eff for rounds released in passes, one
+                accountant step per round, never one per pass), composes them and prints epsilon by both
+                conversions. A round whose passes do not compose to its z_eff (sum of z_p^-2 = z_eff^-2 to 1e-12
+                relative, sigma_p = z_p*Delta_p) is refused: one line naming the round and field, exit code 2. It also checks the RDP vectors stored in the ledger against the recomputation and
                 reports rounds that used the fast (simulation-only) sampler. A torn or corrupt last record (a
                 crash mid-write) is reported on stderr and the intact records before it are replayed.""", SPECS);
     }
@@ -56,6 +58,12 @@ final class ReplayCommand {
         if (c.entries().isEmpty()) {
             throw new UsageException(file + ": " + (c.problem() != null ? c.problem() : "no rounds recorded"));
         }
+        final String passProblem = PrivacyLedger.firstPassProblem(c.entries());
+        if (passProblem != null) {
+            // One line, exit 2: a ledger whose passes do not compose to its z_eff cannot be replayed honestly.
+            err.println("canopy privacy replay: " + file + ": " + passProblem);
+            return CliCommand.USAGE;
+        }
         final PrivacySpent s;
         try {
             s = PrivacyLedger.replay(c.entries(), delta);
@@ -64,6 +72,8 @@ final class ReplayCommand {
         }
         final double mismatch = storedMismatch(c.entries());
         final long fast = c.entries().stream().filter(e -> !e.sampler().equals("secure")).count();
+        final java.util.Map<String, Long> rules = new java.util.TreeMap<>();
+        c.entries().forEach(e -> rules.merge(e.rule(), 1L, Long::sum));
         final long first = c.entries().getFirst().round();
         final long last = c.entries().getLast().round();
         if (o.has("json")) {
@@ -72,13 +82,18 @@ final class ReplayCommand {
                 .field("delta", delta);
             PrivacyCommand.spentJson(j, s);
             j.field("stored_rdp_max_relative_difference", mismatch).field("fast_sampler_rounds", fast)
-                .field("problem", c.problem());
+                .field("problem", c.problem()).name("rules").beginObject();
+            rules.forEach(j::field);
+            j.endObject();
             out.println(j.endObject());
         } else {
             out.printf("%d rounds (%d .. %d) replayed from %s, delta=%s:%n", c.entries().size(), first, last, file,
                 Figures.exact(delta));
             PrivacyCommand.spentText(out, s);
             out.printf("  stored RDP vectors match the recomputation to a relative %s%n", Figures.up(mismatch));
+            final StringBuilder r = new StringBuilder();
+            rules.forEach((k, v) -> r.append(r.isEmpty() ? "" : ", ").append(k).append(" x").append(v));
+            out.printf("  release rules: %s (one accountant step per round, at z_eff for rounds released in passes)%n", r);
         }
         if (c.problem() != null) {
             err.println("warning: " + c.problem());

@@ -98,7 +98,7 @@ class PrivacyCommandTest {
         "spend --q 0.1 --sigma x --steps 1 --delta 1e-5|--sigma must be a number, got 'x'",
         "calibrate --epsilon 0 --delta 1e-5 --q 0.1 --steps 10|--epsilon must be > 0, got 0",
         "calibrate --epsilon 1 --delta 1.5 --q 0.1 --steps 10|--delta must be in (0, 1), got 1.5",
-        "spent --q 0.1|unknown subcommand 'spent' (expected spend, calibrate, plan or replay)",
+        "spent --q 0.1|unknown subcommand 'spent' (expected spend, calibrate, plan, replay or audit)",
         "replay|missing LEDGER file"})
     void bad_arguments_give_one_line_naming_the_argument_and_exit_code_two(final String args, final String message) {
         final String[] argv = ("privacy " + args).split(" ");
