@@ -54,7 +54,7 @@ public final class DemoCommand implements CliCommand {
             + " for a simulation only)"),
         Spec.value("release", "RULE", "how the global update is released: multikrum (Multi-Krum, then trimmed means at"
             + " realized counts; noise sized to its Θ(C) sensitivity) or gated (two-pass gated centred clipping with"
-            + " planned counts; Multi-Krum runs as a detector only) (default multikrum)"),
+            + " planned counts; Multi-Krum runs as a detector only) (default gated)"),
         Spec.value("json", "FILE", "also write every figure as JSON to FILE"));
 
     @Override
@@ -119,7 +119,7 @@ public final class DemoCommand implements CliCommand {
                 (float) o.doubleValue("server-lr", "fedadam".equals(o.get("server-optimizer")) ? 0.1 : 1.0),
                 ledger(o),
                 o.intValue("metrics-port", 9400, -1, 65_535),
-                o.has("release") ? o.get("release") : "multikrum");
+                o.has("release") ? o.get("release") : "gated");
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

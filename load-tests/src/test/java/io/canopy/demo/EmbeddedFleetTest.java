@@ -159,6 +159,105 @@ class EmbeddedFleetTest {
     }
 
     /** The composition computed from scratch with the scalar reference rules. */
+    @Test
+    void without_noise_the_gated_release_through_the_tiers_equals_a_plain_two_pass_reference_on_the_same_updates()
+        throws Exception {
+        QuorumPolicy everyone = new QuorumPolicy(20, 0.6, Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(10), 1.0);
+        float rho = 0.7f;
+        int k = 0; // floor(0.25 x 3)
+        double minCount = 24;
+        RoundPlan plan = plan(everyone).withRelease(new io.canopy.round.ReleaseSpec(io.canopy.round.ReleaseSpec.Rule.GATED,
+            20, k, rho, 0, 0, minCount, "test"));
+        SwarmSpec spec = new SwarmSpec(3L, D, 1.0, 0.5, 0.5, 0.1, Attack.SIGN_FLIP, Double.NaN, 20, 0.0, 100.0, 0.3);
+        List<RoundStats> stats = new ArrayList<>();
+        RoundResult result = runOneRound(plan, spec, stats);
+
+        assertEquals(QuorumOutcome.COMPLETE, result.outcome());
+        assertEquals(240, stats.get(0).accepted);
+        // Multi-Krum still ran in every cluster, as a detector: its rejections are reported, not released.
+        assertTrue(stats.get(0).truePositives + stats.get(0).falsePositives > 0);
+        SyntheticSwarm swarm = new SyntheticSwarm(spec);
+        float[][][] rows = new float[layout.clusters()][][];
+        for (int c = 0; c < layout.clusters(); c++) {
+            rows[c] = new float[layout.clusterSizeOf(c)][D];
+            for (int l = 0; l < rows[c].length; l++) {
+                swarm.update(plan.roundId(), layout.leafAt(c, l), rows[c][l], 0);
+                VectorKernels.clipToNorm(rows[c][l], 0, D, plan.clipNorm());
+            }
+        }
+        double m = 20;
+        // Pass 1 around v0 = 0: every row is within C already, so O1 = (1/m) Σ x_i.
+        double[] v1 = twoTierMean(rows, null, Double.POSITIVE_INFINITY, m, k, new long[1]);
+        long[] w = new long[1];
+        double[] a2 = twoTierMean(rows, v1, rho, m, k, w);
+        double total = m * layout.clusters();
+        double factor = total / Math.max(w[0], minCount);
+        float[] actual = result.update();
+        for (int j = 0; j < D; j++) {
+            assertEquals(v1[j] + (a2[j] - v1[j]) * factor, actual[j], 2e-5, "coordinate " + j + " (W = " + w[0] + ")");
+        }
+        // The gate is what removes the attack: no sign-flipped update lies within rho of the centre.
+        long byzantineInside = 0;
+        for (int c = 0; c < layout.clusters(); c++) {
+            for (int l = 0; l < rows[c].length; l++) {
+                if (swarm.isByzantine(layout.leafAt(c, l)) && VectorKernels.squaredDistance(rows[c][l], 0,
+                    toFloats(v1), 0, D) <= rho * rho) {
+                    byzantineInside++;
+                }
+            }
+        }
+        assertEquals(0, byzantineInside, "sign-flipped leaves inside the gate");
+        assertTrue(w[0] > 0 && w[0] < 240, "W = " + w[0]);
+    }
+
+    private static float[] toFloats(double[] x) {
+        float[] f = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            f[i] = (float) x[i];
+        }
+        return f;
+    }
+
+    /**
+     * The plain reference of one gated pass: per cluster c + (1/m)·Σ_{‖x − c‖ ≤ radius} (x − c) (c = 0 when null),
+     * per continent the trimmed mean (k per end) over its clusters, then the mean over the continents; W counts the
+     * rows inside the gate.
+     */
+    private double[] twoTierMean(float[][][] rows, double[] centre, double radius, double m, int k, long[] w) {
+        float[][] continents = new float[layout.continents()][];
+        for (int j = 0; j < layout.continents(); j++) {
+            float[][] outputs = new float[layout.continentSizeOf(j)][D];
+            for (int i = 0; i < outputs.length; i++) {
+                int c = layout.clusterOf(j, i);
+                double[] sum = new double[D];
+                for (float[] x : rows[c]) {
+                    double d2 = 0;
+                    for (int t = 0; t < D; t++) {
+                        double diff = x[t] - (centre == null ? 0 : centre[t]);
+                        d2 += diff * diff;
+                    }
+                    if (Math.sqrt(d2) <= radius) {
+                        w[0]++;
+                        for (int t = 0; t < D; t++) {
+                            sum[t] += x[t] - (centre == null ? 0 : centre[t]);
+                        }
+                    }
+                }
+                for (int t = 0; t < D; t++) {
+                    outputs[i][t] = (float) ((centre == null ? 0 : centre[t]) + sum[t] / m);
+                }
+            }
+            continents[j] = ReferenceTrimmedMean.aggregate(UpdateBlock.of(outputs), k);
+        }
+        double[] mean = new double[D];
+        for (float[] c : continents) {
+            for (int t = 0; t < D; t++) {
+                mean[t] += c[t] / (double) continents.length;
+            }
+        }
+        return mean;
+    }
+
     private float[] reference(RoundPlan plan, SyntheticSwarm swarm) {
         float[][] continental = new float[layout.continents()][];
         for (int j = 0; j < layout.continents(); j++) {

@@ -51,11 +51,6 @@ public record ReleaseSpec(Rule rule, double plannedCount, int trim, float gateRa
         gateSource = gateSource == null ? "" : gateSource;
     }
 
-    /** The z split of the note: z1 = 3·z, z2 = z/√(1 − 1/9), so that 1/z1² + 1/z2² = 1/z². */
-    public static double[] split(double z) {
-        return new double[] {3 * z, z / Math.sqrt(1 - 1.0 / 9)};
-    }
-
     /** λ = 1/(m_c·(K − 2k)·M): how far one leaf's unit change moves the released mean. */
     public double lambda(int clustersPerContinent, int continents) {
         return 1.0 / (plannedCount * (clustersPerContinent - 2 * trim) * continents);

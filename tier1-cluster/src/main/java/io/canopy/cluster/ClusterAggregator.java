@@ -1,6 +1,7 @@
 package io.canopy.cluster;
 
 import io.canopy.control.ControlMessage;
+import io.canopy.privacy.release.ClusterPasses;
 import io.canopy.ingest.IngestBlock;
 import io.canopy.round.ClusterReport;
 import io.canopy.round.ReportSink;
@@ -174,18 +175,21 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
         IngestBlock block = closed.block();
         ClusterAggregation.Release detected = AGGREGATION.get().release(plan, cluster, continent, block,
             closed.outcome(), closed.closedAfterNs(), tier.invited(cluster, plan));
-        float[] centre = new float[plan.dimension()];
-        io.canopy.aggregation.CentredClipping.centre(block == null ? null : block.accepted(), null, plan.clipNorm(),
-            plan.release().plannedCount(), centre, new double[plan.dimension()]);
+        int d = plan.dimension();
+        float[] centre = new float[d];
+        int rows = block == null ? 0 : block.acceptedCount();
+        // v0 = 0: the centre of pass 1 is public and fixed (the last published update is a variant for later).
+        ClusterPasses.centre(rows == 0 ? new float[0] : block.rows(), rows, d, new float[d], plan.clipNorm(),
+            plan.release().plannedCount(), new double[d], centre);
         PublishResult sent = tier.publish(plan, 1, cluster, continent, block == null ? 0 : block.acceptedCount(), centre);
         if (sent != PublishResult.SENT) {
             getContext().getLog().error("cluster {} round {}: pass-1 aggregate not sent ({})", cluster, plan.roundId(), sent);
         }
         held = null;
         if (block != null && block.acceptedCount() > 0) {
-            io.canopy.aggregation.UpdateBlock rows = block.accepted();
+            io.canopy.aggregation.UpdateBlock accepted = block.accepted();
             held = new io.canopy.aggregation.UpdateBlock(
-                java.util.Arrays.copyOf(rows.data(), rows.rows() * rows.dim()), rows.rows(), rows.dim());
+                java.util.Arrays.copyOf(accepted.data(), accepted.rows() * accepted.dim()), accepted.rows(), accepted.dim());
         }
         tier.release(block);
         secondPassDue = plan.roundId();
@@ -203,8 +207,9 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
         }
         RoundPlan p = c.plan();
         float[] out = new float[p.dimension()];
-        int inside = io.canopy.aggregation.CentredClipping.gated(held, c.centre(),
-            p.release().gateRadius(), p.release().plannedCount(), out, new double[p.dimension()]);
+        int inside = ClusterPasses.gated(held == null ? new float[0] : held.data(), held == null ? 0 : held.rows(),
+            p.dimension(), c.centre(), p.release().gateRadius(), p.release().gateRadius(), p.release().plannedCount(),
+            new double[p.dimension()], out);
         PublishResult sent = tier.publish(p, 2, cluster, continent, inside, out);
         if (sent != PublishResult.SENT) {
             getContext().getLog().error("cluster {} round {}: pass-2 aggregate not sent ({})", cluster, p.roundId(), sent);

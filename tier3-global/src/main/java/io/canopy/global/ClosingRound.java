@@ -44,6 +44,16 @@ record ClosingRound(RoundPlan plan, long openedAtEpochMs, long openedAtNs, Quoru
             z[t] = tiers[t].noiseMultiplier();
             sensitivity[t] = tiers[t].sensitivity();
         }
+        if (plan.release().gated() && plan.global().noiseMultiplier() > 0) {
+            // One accountant step at z_eff for the round; the ledger keeps both passes so a replay can check
+            // that 1/z1² + 1/z2² = 1/z_eff².
+            return LedgerEntry.withPasses(plan.roundId(), plan.samplingRate(), sampler, z, sensitivity, rdp, "gated",
+                new io.canopy.privacy.release.ReleasePasses(plan.global().noiseMultiplier(), java.util.List.of(
+                    new io.canopy.privacy.release.ReleasePasses.Pass("centre", plan.release().z1(),
+                        GatedRelease.firstSensitivity(plan)),
+                    new io.canopy.privacy.release.ReleasePasses.Pass("update", plan.release().z2(),
+                        GatedRelease.secondSensitivity(plan)))));
+        }
         return new LedgerEntry(plan.roundId(), plan.samplingRate(), sampler, z, sensitivity, rdp);
     }
 }

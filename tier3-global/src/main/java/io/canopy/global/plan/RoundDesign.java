@@ -72,14 +72,17 @@ public record RoundDesign(long leaves, int clusterSize, int clustersPerContinent
      */
     public RoundPlan gated(RoundPlan first) {
         double z = first.global().noiseMultiplier();
-        double[] split = ReleaseSpec.split(z);
         int k = io.canopy.aggregation.TrimmedMean.trimCount(beta, clustersPerContinent);
         double planned = samplingRate * clusterSize;
         double plannedTotal = planned * first.layout().clusters();
-        ReleaseSpec spec = new ReleaseSpec(ReleaseSpec.Rule.GATED, planned, k, GATE_FACTOR * CLIP, split[0], split[1],
+        double lambda = 1.0 / (planned * (clustersPerContinent - 2 * k) * continents());
+        double secondSensitivity = GATE_FACTOR * CLIP * lambda * Math.sqrt(1 + ReleaseSpec.COUNT_SCALE * ReleaseSpec.COUNT_SCALE);
+        // The note's split: 1/9 of 1/z² to the centre (z1 = 3z), the rest to the update (z2 = z/√(8/9)).
+        io.canopy.privacy.release.ReleasePasses passes = z > 0 ? io.canopy.privacy.release.ReleasePasses.twoPass(z,
+            io.canopy.privacy.release.ReleasePasses.DEFAULT_CENTRE_SHARE, CLIP * lambda, secondSensitivity) : null;
+        ReleaseSpec spec = new ReleaseSpec(ReleaseSpec.Rule.GATED, planned, k, GATE_FACTOR * CLIP,
+            passes == null ? 0 : passes.passes().get(0).z(), passes == null ? 0 : passes.passes().get(1).z(),
             0.1 * plannedTotal, "plan constant " + GATE_FACTOR + " x C");
-        double lambda = spec.lambda(clustersPerContinent, continents());
-        double secondSensitivity = spec.gateRadius() * lambda * Math.sqrt(1 + ReleaseSpec.COUNT_SCALE * ReleaseSpec.COUNT_SCALE);
         return new RoundPlan(first.roundId(), first.modelVersion(), dimension, samplingRate, CLIP, codec, first.layout(),
             new TierSpec(timeOnly(first.cluster().policy()), krumShare, 0, 0, CLIP),
             new TierSpec(timeOnly(first.continental().policy()), beta, 0, 0, first.continental().inputNormBound()),
