@@ -2,7 +2,7 @@ package io.canopy.leaf.train;
 
 import io.canopy.kernel.VectorKernels;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -10,12 +10,24 @@ import jdk.incubator.vector.VectorSpecies;
  * explicit offsets: the affine map of a batch (matrix × several vectors) and the batched rank-1 update
  * of the weight gradient. Vector API with register blocking, because C2 does not vectorize float
  * reductions (PERF-NOTES: ~2.5 vs ~33 GFLOP/s in L1) and one weight load serves two examples.
+ *
+ * <p>Bit-reproducible, unlike {@link VectorKernels}: a leaf's update must be the same on every node and
+ * at every stage of JIT compilation. So the species is fixed at 256 bits rather than the preferred one
+ * (an AVX2 and an AVX-512 machine then sum in the same order; Zen 4 double-pumps 512-bit FMAs, so
+ * 256 bits lose nothing there, PERF-NOTES), and lanes are summed by a fixed tree instead of
+ * {@code reduceLanes(ADD)}, whose order for floats "may even vary over time" (its javadoc) — measured:
+ * the same leaf trained before and after C2 compiled the kernels differed in the last bit.
  * Stateless, thread-safe, allocation-free.
  */
 final class DenseKernels {
     // A static final species: passed as a value, the same loops run 20-100x slower (PERF-NOTES).
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
     private static final int L = S.length();
+    /** Scratch floats {@link #affine} needs. */
+    static final int LANES_SCRATCH = 8 * 8;
+    private static final VectorShuffle<Float> ROTATE4 = VectorShuffle.fromOp(S, i -> (i + 4) % L);
+    private static final VectorShuffle<Float> ROTATE2 = VectorShuffle.fromOp(S, i -> (i + 2) % L);
+    private static final VectorShuffle<Float> ROTATE1 = VectorShuffle.fromOp(S, i -> (i + 1) % L);
 
     private DenseKernels() {
     }
@@ -25,25 +37,27 @@ final class DenseKernels {
      * examples e in [0, count): z = W·x + b for each example, with W stored row by row (one output's
      * weights contiguous). Blocks of 4 rows × 2 examples keep 8 accumulators in registers and load
      * each weight vector once per two examples.
+     *
+     * @param lanes scratch of at least {@link #LANES_SCRATCH} floats
      */
     static void affine(float[] w, int wo, float[] b, int bo, int rows, int n, float[] x, int xo, int count,
-                       float[] out, int oo, int os) {
+                       float[] out, int oo, int os, float[] lanes) {
         int e = 0;
         for (; e + 2 <= count; e += 2) {
             int x0 = xo + e * n;
             int x1 = x0 + n;
             int r = 0;
             for (; r + 4 <= rows; r += 4) {
-                dots4x2(w, wo + r * n, n, x, x0, x1, out, oo + e * os + r, oo + (e + 1) * os + r);
+                dots4x2(w, wo + r * n, n, x, x0, x1, out, oo + e * os + r, oo + (e + 1) * os + r, lanes);
             }
             for (; r < rows; r++) {
-                out[oo + e * os + r] = VectorKernels.dot(w, wo + r * n, x, x0, n);
-                out[oo + (e + 1) * os + r] = VectorKernels.dot(w, wo + r * n, x, x1, n);
+                out[oo + e * os + r] = dot(w, wo + r * n, x, x0, n);
+                out[oo + (e + 1) * os + r] = dot(w, wo + r * n, x, x1, n);
             }
         }
         for (; e < count; e++) {
             for (int r = 0; r < rows; r++) {
-                out[oo + e * os + r] = VectorKernels.dot(w, wo + r * n, x, xo + e * n, n);
+                out[oo + e * os + r] = dot(w, wo + r * n, x, xo + e * n, n);
             }
         }
         for (e = 0; e < count; e++) {
@@ -53,7 +67,55 @@ final class DenseKernels {
         }
     }
 
-    private static void dots4x2(float[] w, int w0, int n, float[] x, int x0, int x1, float[] out, int o0, int o1) {
+    /** The sum of the 8 lanes by a fixed tree: ((l0+l4)+(l2+l6))+((l1+l5)+(l3+l7)). */
+    static float sumLanes(FloatVector v) {
+        FloatVector t = v.add(v.rearrange(ROTATE4));
+        t = t.add(t.rearrange(ROTATE2));
+        t = t.add(t.rearrange(ROTATE1));
+        return t.lane(0);
+    }
+
+    /** Σ a[ao+i]·b[bo+i] for i in [0, n), in a fixed order: two accumulators, then {@link #sumLanes}. */
+    static float dot(float[] a, int ao, float[] b, int bo, int n) {
+        FloatVector s0 = FloatVector.zero(S);
+        FloatVector s1 = FloatVector.zero(S);
+        int i = 0;
+        for (int bound = n - 2 * L; i <= bound; i += 2 * L) {
+            s0 = FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), s0);
+            s1 = FloatVector.fromArray(S, a, ao + i + L).fma(FloatVector.fromArray(S, b, bo + i + L), s1);
+        }
+        for (int bound = n - L; i <= bound; i += L) {
+            s0 = FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), s0);
+        }
+        float sum = sumLanes(s0.add(s1));
+        for (; i < n; i++) {
+            sum = Math.fma(a[ao + i], b[bo + i], sum);
+        }
+        return sum;
+    }
+
+    /**
+     * Scales x[xo .. xo+n) to L2 norm at most c, x ← x·min(1, c/‖x‖) (DP-SGD's clipping, Abadi et al.
+     * 2016), with the same scale factor as {@link VectorKernels#clipToNorm} but a norm summed in a fixed
+     * order; a vector inside the ball is left bit-for-bit unchanged.
+     *
+     * @return the norm before clipping
+     */
+    static float clipToNorm(float[] x, int xo, int n, float c) {
+        float norm = (float) Math.sqrt(dot(x, xo, x, xo, n));
+        if (norm > c) {
+            VectorKernels.scale((float) ((double) c / norm), x, xo, n);
+        }
+        return norm;
+    }
+
+    /** The same fixed tree as {@link #sumLanes}, over 8 floats in memory. */
+    private static float sum8(float[] v, int o) {
+        return ((v[o] + v[o + 4]) + (v[o + 2] + v[o + 6])) + ((v[o + 1] + v[o + 5]) + (v[o + 3] + v[o + 7]));
+    }
+
+    private static void dots4x2(float[] w, int w0, int n, float[] x, int x0, int x1, float[] out, int o0, int o1,
+                                float[] lanes) {
         FloatVector a00 = FloatVector.zero(S);
         FloatVector a01 = FloatVector.zero(S);
         FloatVector a10 = FloatVector.zero(S);
@@ -79,14 +141,24 @@ final class DenseKernels {
             a30 = w3v.fma(v0, a30);
             a31 = w3v.fma(v1, a31);
         }
-        float s00 = a00.reduceLanes(VectorOperators.ADD);
-        float s01 = a01.reduceLanes(VectorOperators.ADD);
-        float s10 = a10.reduceLanes(VectorOperators.ADD);
-        float s11 = a11.reduceLanes(VectorOperators.ADD);
-        float s20 = a20.reduceLanes(VectorOperators.ADD);
-        float s21 = a21.reduceLanes(VectorOperators.ADD);
-        float s30 = a30.reduceLanes(VectorOperators.ADD);
-        float s31 = a31.reduceLanes(VectorOperators.ADD);
+        // Through memory, not sumLanes(v): this method is too big for C2 to inline a callee taking a
+        // vector, and a vector passed to a call that is not inlined is boxed (measured: 64 B per call).
+        a00.intoArray(lanes, 0);
+        a01.intoArray(lanes, L);
+        a10.intoArray(lanes, 2 * L);
+        a11.intoArray(lanes, 3 * L);
+        a20.intoArray(lanes, 4 * L);
+        a21.intoArray(lanes, 5 * L);
+        a30.intoArray(lanes, 6 * L);
+        a31.intoArray(lanes, 7 * L);
+        float s00 = sum8(lanes, 0);
+        float s01 = sum8(lanes, L);
+        float s10 = sum8(lanes, 2 * L);
+        float s11 = sum8(lanes, 3 * L);
+        float s20 = sum8(lanes, 4 * L);
+        float s21 = sum8(lanes, 5 * L);
+        float s30 = sum8(lanes, 6 * L);
+        float s31 = sum8(lanes, 7 * L);
         for (; i < n; i++) {
             float v0 = x[x0 + i];
             float v1 = x[x1 + i];

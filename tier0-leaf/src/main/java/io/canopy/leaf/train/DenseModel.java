@@ -1,6 +1,5 @@
 package io.canopy.leaf.train;
 
-import io.canopy.kernel.VectorKernels;
 import io.canopy.leaf.data.BackdoorTrigger;
 import io.canopy.leaf.data.LabelledImages;
 import io.canopy.leaf.data.Shard;
@@ -30,6 +29,8 @@ public abstract sealed class DenseModel implements LocalTrainer permits SoftmaxR
     private int[] order = new int[0];
     private float[] batch = new float[0];
     private int[] batchLabels = new int[0];
+    /** Scratch for {@link DenseKernels#affine}. */
+    final float[] lanes = new float[DenseKernels.LANES_SCRATCH];
     /** n×10 logits of the last forward pass, then the logit gradient G. */
     float[] logits = new float[0];
 
@@ -137,10 +138,8 @@ public abstract sealed class DenseModel implements LocalTrainer permits SoftmaxR
         for (int i = 0; i < d; i++) {
             out[offset + i] = local[i] - global[i];
         }
-        if (config.clipNorm() == Float.POSITIVE_INFINITY) {
-            return VectorKernels.norm(out, offset, d);
-        }
-        return VectorKernels.clipToNorm(out, offset, d, config.clipNorm());
+        // Not VectorKernels.clipToNorm: its norm's summation order is not reproducible (DenseKernels).
+        return DenseKernels.clipToNorm(out, offset, d, config.clipNorm());
     }
 
     private void fillBatch(Shard shard, int start, int n) {

@@ -5,7 +5,8 @@ import io.canopy.leaf.data.Shard;
 /**
  * A leaf's local training: from the global parameters, E epochs of minibatch SGD on the leaf's shard,
  * and the update Δ = w_local − w_global clipped to L2 norm C (x ← x·min(1, C/‖x‖), DP-SGD's clipping,
- * Abadi et al. 2016, through {@link io.canopy.kernel.VectorKernels#clipToNorm}), ready for
+ * Abadi et al. 2016, with the scale factor of {@link io.canopy.kernel.VectorKernels#clipToNorm} and a
+ * reproducibly summed norm), ready for
  * {@link io.canopy.leaf.LeafClient#send}. FedAvg's client step (McMahan et al. 2017).
  *
  * <p>Deterministic: the result is a function of (global, shard, config, round, leaf id). Implementations

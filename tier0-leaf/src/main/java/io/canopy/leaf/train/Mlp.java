@@ -93,11 +93,11 @@ public final class Mlp extends DenseModel {
     @Override
     void forward(float[] w, float[] x, int xo, int n) {
         int h = hidden;
-        DenseKernels.affine(w, 0, w, b1, h, IN, x, xo, n, pre, 0, h);
+        DenseKernels.affine(w, 0, w, b1, h, IN, x, xo, n, pre, 0, h, lanes);
         for (int i = 0; i < n * h; i++) {
             act[i] = Math.max(pre[i], 0f);
         }
-        DenseKernels.affine(w, w2, w, b2, OUT, h, act, 0, n, logits, 0, OUT);
+        DenseKernels.affine(w, w2, w, b2, OUT, h, act, 0, n, logits, 0, OUT, lanes);
     }
 
     @Override

@@ -36,7 +36,7 @@ public final class SoftmaxRegression extends DenseModel {
 
     @Override
     void forward(float[] w, float[] x, int xo, int n) {
-        DenseKernels.affine(w, 0, w, BIAS, OUT, IN, x, xo, n, logits, 0, OUT);
+        DenseKernels.affine(w, 0, w, BIAS, OUT, IN, x, xo, n, logits, 0, OUT, lanes);
     }
 
     @Override
