@@ -42,27 +42,39 @@ final class DenseKernels {
      */
     static void affine(float[] w, int wo, float[] b, int bo, int rows, int n, float[] x, int xo, int count,
                        float[] out, int oo, int os, float[] lanes) {
+        int full = rows & ~3;
         int e = 0;
         for (; e + 2 <= count; e += 2) {
             int x0 = xo + e * n;
-            int x1 = x0 + n;
-            int r = 0;
-            for (; r + 4 <= rows; r += 4) {
-                dots4x2(w, wo + r * n, n, x, x0, x1, out, oo + e * os + r, oo + (e + 1) * os + r, lanes);
-            }
-            for (; r < rows; r++) {
-                out[oo + e * os + r] = dot(w, wo + r * n, x, x0, n);
-                out[oo + (e + 1) * os + r] = dot(w, wo + r * n, x, x1, n);
+            for (int r = 0; r < full; r += 4) {
+                dots4x2(w, wo + r * n, n, x, x0, x0 + n, out, oo + e * os + r, oo + (e + 1) * os + r, lanes);
             }
         }
         for (; e < count; e++) {
-            for (int r = 0; r < rows; r++) {
+            for (int r = 0; r < full; r++) {
+                out[oo + e * os + r] = dot(w, wo + r * n, x, xo + e * n, n);
+            }
+        }
+        // The 1-3 rows left (softmax has 10): pairs of rows against 4 examples, still 8 accumulators.
+        int r = full;
+        for (; r + 2 <= rows; r += 2) {
+            e = 0;
+            for (; e + 4 <= count; e += 4) {
+                dots2x4(w, wo + r * n, n, x, xo + e * n, out, oo + e * os + r, os, lanes);
+            }
+            for (; e < count; e++) {
+                out[oo + e * os + r] = dot(w, wo + r * n, x, xo + e * n, n);
+                out[oo + e * os + r + 1] = dot(w, wo + (r + 1) * n, x, xo + e * n, n);
+            }
+        }
+        for (; r < rows; r++) {
+            for (e = 0; e < count; e++) {
                 out[oo + e * os + r] = dot(w, wo + r * n, x, xo + e * n, n);
             }
         }
         for (e = 0; e < count; e++) {
-            for (int r = 0; r < rows; r++) {
-                out[oo + e * os + r] += b[bo + r];
+            for (int k = 0; k < rows; k++) {
+                out[oo + e * os + k] += b[bo + k];
             }
         }
     }
@@ -107,6 +119,54 @@ final class DenseKernels {
             VectorKernels.scale((float) ((double) c / norm), x, xo, n);
         }
         return norm;
+    }
+
+    /** out[o + e·os + k] = W[w0 + k·n ..]·X[x0 + e·n ..] for rows k &lt; 2 and examples e &lt; 4. */
+    private static void dots2x4(float[] w, int w0, int n, float[] x, int x0, float[] out, int o, int os,
+                                float[] lanes) {
+        FloatVector a00 = FloatVector.zero(S);
+        FloatVector a01 = FloatVector.zero(S);
+        FloatVector a02 = FloatVector.zero(S);
+        FloatVector a03 = FloatVector.zero(S);
+        FloatVector a10 = FloatVector.zero(S);
+        FloatVector a11 = FloatVector.zero(S);
+        FloatVector a12 = FloatVector.zero(S);
+        FloatVector a13 = FloatVector.zero(S);
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector u = FloatVector.fromArray(S, w, w0 + i);
+            FloatVector v = FloatVector.fromArray(S, w, w0 + n + i);
+            FloatVector x0v = FloatVector.fromArray(S, x, x0 + i);
+            a00 = u.fma(x0v, a00);
+            a10 = v.fma(x0v, a10);
+            FloatVector x1v = FloatVector.fromArray(S, x, x0 + n + i);
+            a01 = u.fma(x1v, a01);
+            a11 = v.fma(x1v, a11);
+            FloatVector x2v = FloatVector.fromArray(S, x, x0 + 2 * n + i);
+            a02 = u.fma(x2v, a02);
+            a12 = v.fma(x2v, a12);
+            FloatVector x3v = FloatVector.fromArray(S, x, x0 + 3 * n + i);
+            a03 = u.fma(x3v, a03);
+            a13 = v.fma(x3v, a13);
+        }
+        a00.intoArray(lanes, 0);
+        a10.intoArray(lanes, L);
+        a01.intoArray(lanes, 2 * L);
+        a11.intoArray(lanes, 3 * L);
+        a02.intoArray(lanes, 4 * L);
+        a12.intoArray(lanes, 5 * L);
+        a03.intoArray(lanes, 6 * L);
+        a13.intoArray(lanes, 7 * L);
+        for (int e = 0; e < 4; e++) {
+            float s0 = sum8(lanes, 2 * e * L);
+            float s1 = sum8(lanes, (2 * e + 1) * L);
+            for (int k = i; k < n; k++) {
+                s0 = Math.fma(w[w0 + k], x[x0 + e * n + k], s0);
+                s1 = Math.fma(w[w0 + n + k], x[x0 + e * n + k], s1);
+            }
+            out[o + e * os] = s0;
+            out[o + e * os + 1] = s1;
+        }
     }
 
     /** The same fixed tree as {@link #sumLanes}, over 8 floats in memory. */
@@ -203,6 +263,28 @@ final class DenseKernels {
             int t0 = to + r * n;
             int t1 = t0 + n;
             int i = 0;
+            // Two vectors per row at a time: four FMA chains rather than two (latency-bound otherwise).
+            for (int bound = n - 2 * L; i <= bound; i += 2 * L) {
+                FloatVector p0 = FloatVector.fromArray(S, t, t0 + i);
+                FloatVector q0 = FloatVector.fromArray(S, t, t0 + i + L);
+                FloatVector p1 = FloatVector.fromArray(S, t, t1 + i);
+                FloatVector q1 = FloatVector.fromArray(S, t, t1 + i + L);
+                for (int e = 0; e < count; e++) {
+                    FloatVector u = FloatVector.fromArray(S, x, xo + e * n + i);
+                    FloatVector v = FloatVector.fromArray(S, x, xo + e * n + i + L);
+                    int c = ao + e * as + r;
+                    FloatVector c0 = FloatVector.broadcast(S, scale * a[c]);
+                    FloatVector c1 = FloatVector.broadcast(S, scale * a[c + 1]);
+                    p0 = u.fma(c0, p0);
+                    q0 = v.fma(c0, q0);
+                    p1 = u.fma(c1, p1);
+                    q1 = v.fma(c1, q1);
+                }
+                p0.intoArray(t, t0 + i);
+                q0.intoArray(t, t0 + i + L);
+                p1.intoArray(t, t1 + i);
+                q1.intoArray(t, t1 + i + L);
+            }
             for (int bound = S.loopBound(n); i < bound; i += L) {
                 FloatVector acc0 = FloatVector.fromArray(S, t, t0 + i);
                 FloatVector acc1 = FloatVector.fromArray(S, t, t1 + i);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 
 import io.canopy.kernel.ScalarKernels;
 import io.canopy.leaf.data.ClassIndex;
@@ -15,6 +16,7 @@ import io.canopy.leaf.data.DataPoison;
 import io.canopy.leaf.data.LabelledImages;
 import io.canopy.leaf.data.Shard;
 import io.canopy.leaf.data.ShardSampler;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -139,6 +141,7 @@ class LocalTrainerTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"softmax", "mlp:16"})
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void steadyStateSamplingPoisoningAndTrainingAllocateNothing(String name) {
         LabelledImages data = separable(1000, 4);
         ModelSpec spec = spec(name);
@@ -149,9 +152,11 @@ class LocalTrainerTest {
         Shard shard = new Shard(32);
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long leaf = 0;
-        // C2 compiles in the background; until it has, Vector API calls box. Wait for a clean window.
+        // C2 compiles in the background; until it has, Vector API calls box. Wait for a clean window
+        // (up to 30 s: on a loaded machine the compiler threads get little time).
         long allocated = -1;
-        for (int window = 0; window < 60 && allocated != 0; window++) {
+        long giveUp = System.nanoTime() + 30_000_000_000L;
+        while (allocated != 0 && System.nanoTime() < giveUp) {
             long before = threads.getCurrentThreadAllocatedBytes();
             for (int k = 0; k < 200; k++, leaf++) {
                 sampler.sample(leaf, shard);
