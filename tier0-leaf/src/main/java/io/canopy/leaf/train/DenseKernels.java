@@ -244,8 +244,9 @@ final class DenseKernels {
     /**
      * T[to + r·n + i] += scale · Σ_e A[ao + e·as + r] · X[xo + e·n + i] for rows r in [0, rows): the
      * weight gradient of a dense layer summed over a batch (Σ_e δ_e x_eᵀ), added into T scaled. Each
-     * row vector of T is loaded and stored once per batch, not once per example; two rows share each
-     * load of X. A row whose coefficients are all zero (a dead ReLU unit) is skipped.
+     * row vector of T is loaded and stored once per batch, not once per example; four rows (two for
+     * the last ones) share each load of X. A block whose coefficients are all zero (dead ReLU units)
+     * is skipped. Each element's sum runs over e in order, so the result is reproducible.
      */
     static void rankUpdate(float[] t, int to, int rows, int n, float[] a, int ao, int as, float[] x, int xo,
                            int count, float scale) {
