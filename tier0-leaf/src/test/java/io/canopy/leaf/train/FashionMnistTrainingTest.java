@@ -45,7 +45,7 @@ class FashionMnistTrainingTest {
     }
 
     @Test
-    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void aFewHundredCentralisedSoftmaxStepsReachSeventyPercentTestAccuracy() throws IOException {
         FashionMnist data = FashionMnist.shared();
         int steps = 300;

@@ -141,7 +141,7 @@ class LocalTrainerTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"softmax", "mlp:16"})
-    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void steadyStateSamplingPoisoningAndTrainingAllocateNothing(String name) {
         LabelledImages data = separable(1000, 4);
         ModelSpec spec = spec(name);

@@ -70,7 +70,7 @@ class TrainedLeavesTest {
     }
 
     @Test
-    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void federatedAveragingOnNonIidShardsLearnsAndABackdoorPlantsItsTrigger() throws IOException {
         FashionMnist data = FashionMnist.shared();
         Evaluation evaluation = new Evaluation(ModelSpec.softmax(), data.test());
