@@ -87,21 +87,45 @@ final class DenseKernels {
         return t.lane(0);
     }
 
-    /** Σ a[ao+i]·b[bo+i] for i in [0, n), in a fixed order: two accumulators, then {@link #sumLanes}. */
+    /**
+     * Σ a[ao+i]·b[bo+i] for i in [0, n), in exactly the order of the blocked kernels (one accumulator
+     * over the vectors, {@link #sumLanes}, then the scalar tail), so that an example's logits do not
+     * depend on where in a batch it falls. One FMA chain is slow, but this only serves the odd rows and
+     * examples left over by the blocks.
+     */
     static float dot(float[] a, int ao, float[] b, int bo, int n) {
         FloatVector s0 = FloatVector.zero(S);
-        FloatVector s1 = FloatVector.zero(S);
         int i = 0;
-        for (int bound = n - 2 * L; i <= bound; i += 2 * L) {
-            s0 = FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), s0);
-            s1 = FloatVector.fromArray(S, a, ao + i + L).fma(FloatVector.fromArray(S, b, bo + i + L), s1);
-        }
-        for (int bound = n - L; i <= bound; i += L) {
+        for (int bound = S.loopBound(n); i < bound; i += L) {
             s0 = FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), s0);
         }
-        float sum = sumLanes(s0.add(s1));
+        float sum = sumLanes(s0);
         for (; i < n; i++) {
             sum = Math.fma(a[ao + i], b[bo + i], sum);
+        }
+        return sum;
+    }
+
+    /** Σ x[xo+i]² for i in [0, n) in a fixed order, with four accumulators to hide the FMA latency. */
+    static float squaredNorm(float[] x, int xo, int n) {
+        FloatVector s0 = FloatVector.zero(S);
+        FloatVector s1 = FloatVector.zero(S);
+        FloatVector s2 = FloatVector.zero(S);
+        FloatVector s3 = FloatVector.zero(S);
+        int i = 0;
+        for (int bound = n - 4 * L; i <= bound; i += 4 * L) {
+            FloatVector v0 = FloatVector.fromArray(S, x, xo + i);
+            FloatVector v1 = FloatVector.fromArray(S, x, xo + i + L);
+            FloatVector v2 = FloatVector.fromArray(S, x, xo + i + 2 * L);
+            FloatVector v3 = FloatVector.fromArray(S, x, xo + i + 3 * L);
+            s0 = v0.fma(v0, s0);
+            s1 = v1.fma(v1, s1);
+            s2 = v2.fma(v2, s2);
+            s3 = v3.fma(v3, s3);
+        }
+        float sum = sumLanes(s0.add(s1).add(s2.add(s3)));
+        for (; i < n; i++) {
+            sum = Math.fma(x[xo + i], x[xo + i], sum);
         }
         return sum;
     }
@@ -114,7 +138,7 @@ final class DenseKernels {
      * @return the norm before clipping
      */
     static float clipToNorm(float[] x, int xo, int n, float c) {
-        float norm = (float) Math.sqrt(dot(x, xo, x, xo, n));
+        float norm = (float) Math.sqrt(squaredNorm(x, xo, n));
         if (norm > c) {
             VectorKernels.scale((float) ((double) c / norm), x, xo, n);
         }

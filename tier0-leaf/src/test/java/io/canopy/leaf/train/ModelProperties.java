@@ -36,6 +36,23 @@ class ModelProperties {
         }
     }
 
+    @Property(tries = 40)
+    void anExamplesLogitsAreTheSameBitsWhereverItSitsInABatch(@ForAll @IntRange(min = 0, max = 9) int hidden,
+                                                             @ForAll @IntRange(min = 2, max = 9) int n,
+                                                             @ForAll long seed) {
+        DenseModel model = model(hidden);
+        float[] w = ReferenceModels.randomParameters(model.dimension(), 0.05, seed);
+        LabelledImages batch = ReferenceModels.randomImages(n, seed + 1);
+        float[] together = model.logits(w, batch.pixels(), 0, n).clone();
+        for (int e = 0; e < n; e++) {
+            float[] alone = model.logits(w, batch.pixels(), e * IN, 1);
+            for (int k = 0; k < 10; k++) {
+                assertEquals(Float.floatToIntBits(together[e * 10 + k]), Float.floatToIntBits(alone[k]),
+                    "example " + e + " of " + n + ", class " + k);
+            }
+        }
+    }
+
     @Property(tries = 60)
     void lossAndGradientEqualTheScalarReference(@ForAll @IntRange(min = 0, max = 9) int hidden,
                                                 @ForAll @IntRange(min = 1, max = 5) int n, @ForAll long seed) {
