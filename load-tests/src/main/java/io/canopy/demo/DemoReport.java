@@ -26,6 +26,7 @@ final class DemoReport {
             b.append(String.format(" %s z=%s sigma=%s;", t.name(), up(t.z(), 4), up(t.sigma(), 4)));
         }
         b.append(String.format(" target epsilon=%s, delta=%s over %d rounds%n", s.epsilon(), s.delta(), s.rounds()));
+        b.append(release(s, o));
         b.append(String.format("startup (driver, actors, %,d cluster actors): %.2f s%n%n", s.layout().clusters(),
             o.startupNanos() / 1e9));
         for (DemoRun.RoundFigures f : o.rounds()) {
@@ -77,6 +78,25 @@ final class DemoReport {
         return b.toString();
     }
 
+    /** The release rule, ρ and its source, σ per pass, and DP-FedAvg's σ for the same z (McMahan et al. 2018). */
+    static String release(DemoSettings s, DemoRun.Outcome o) {
+        io.canopy.round.RoundPlan plan = s.firstRound(o.privacy());
+        double z = plan.global().noiseMultiplier();
+        double fedAvg = z * plan.clipNorm() / (plan.samplingRate() * s.leaves());
+        if (!plan.release().gated()) {
+            return String.format("release: multikrum (Multi-Krum, then trimmed means; tier-3 sigma above); DP-FedAvg's"
+                + " z*C/(qN) for the same z: %s per coordinate%n", up(fedAvg, 4));
+        }
+        io.canopy.round.ReleaseSpec r = plan.release();
+        double s2 = io.canopy.global.GatedRelease.secondSigma(plan);
+        return String.format("release: gated (two-pass gated centred clipping; Multi-Krum runs as a detector only): rho=%s"
+                + " (%s), k=%d per continent, planned m_c=%s; pass 1 z1=%s sigma1=%s, pass 2 z2=%s sigma2=%s per"
+                + " coordinate (z_eff=%s); DP-FedAvg's z*C/(qN) for the same z: %s, ratio %s%n",
+            r.gateRadius(), r.gateSource(), r.trim(), r.plannedCount(), up(r.z1(), 4),
+            up(io.canopy.global.GatedRelease.firstSigma(plan), 4), up(r.z2(), 4), up(s2, 4), up(z, 4), up(fedAvg, 4),
+            fedAvg > 0 ? up(s2 / fedAvg, 4) : "n/a");
+    }
+
     static String json(DemoRun.Outcome o) {
         DemoSettings s = o.settings();
         JsonWriter w = new JsonWriter().beginObject()
@@ -84,6 +104,14 @@ final class DemoReport {
             .field("clustersPerContinent", (long) s.clustersPerContinent()).field("dimension", (long) s.dimension())
             .field("rounds", (long) s.rounds()).field("byzantine", s.byzantine()).field("attack", s.attack().cliName())
             .field("dropout", s.dropout()).field("codec", s.codec().label()).field("seed", s.seed())
+            .field("release", s.release());
+        io.canopy.round.RoundPlan plan = s.firstRound(o.privacy());
+        if (plan.release().gated()) {
+            w.field("rho", (double) plan.release().gateRadius()).field("rhoSource", plan.release().gateSource())
+                .field("sigmaPass1", io.canopy.global.GatedRelease.firstSigma(plan))
+                .field("sigmaPass2", io.canopy.global.GatedRelease.secondSigma(plan));
+        }
+        w.field("dpFedAvgSigma", plan.global().noiseMultiplier() * plan.clipNorm() / (plan.samplingRate() * s.leaves()))
             .field("ledger", o.rounds().isEmpty() || o.rounds().getLast().result().journal() == null ? null
                 : o.rounds().getLast().result().journal())
             .field("peakHeapBytes", o.peakHeapBytes()).field("startupSeconds", o.startupNanos() / 1e9);

@@ -103,7 +103,8 @@ public final class FrameValidator {
             return RejectReason.DIMENSION_MISMATCH;
         }
         final int inputs = frame.inputCount();
-        if (watermark ? inputs != 0 : lim.type() == FrameType.GRADIENT ? inputs != 1 : inputs < 1) {
+        // An aggregate may fold no input: a time-closed tier of the gated release always reports, empty or not.
+        if (watermark ? inputs != 0 : lim.type() == FrameType.GRADIENT ? inputs != 1 : inputs < 0) {
             return RejectReason.BAD_INPUT_COUNT;
         }
         final int parameter = frame.codecParameter();

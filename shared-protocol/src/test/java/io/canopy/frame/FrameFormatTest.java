@@ -93,4 +93,18 @@ class FrameFormatTest {
         assertEquals(RejectReason.WRONG_ROUND,
             new FrameValidator(FrameLimits.of(FrameType.AGGREGATE, 8, 3, 4)).check(buffer, 0, length));
     }
+
+    @Test
+    void an_aggregate_may_fold_no_input_but_never_a_negative_count() {
+        org.agrona.concurrent.UnsafeBuffer buf = new org.agrona.concurrent.UnsafeBuffer(new byte[FrameLayout.HEADER_LENGTH + 16]);
+        FrameEncoder encoder = new FrameEncoder();
+        int length = AggregateFrame.wrap(encoder, buf, 0, 5, 2, 1, 0).encode(io.canopy.codec.UpdateEncoder.fp32(),
+            new float[] {0, 0, 0, 0}, 0, 4);
+        FrameValidator validator = new FrameValidator(AggregateFrame.limits(5, 1, 4));
+        assertNull(validator.check(buf, 0, length), "a time-closed cluster with no leaf still reports");
+        assertEquals(0, validator.frame().inputCount());
+        buf.putInt(FrameLayout.INPUT_COUNT_OFFSET, -1, java.nio.ByteOrder.LITTLE_ENDIAN);
+        FrameEncoder.reseal(buf, 0);
+        assertEquals(RejectReason.BAD_INPUT_COUNT, validator.check(buf, 0, length));
+    }
 }

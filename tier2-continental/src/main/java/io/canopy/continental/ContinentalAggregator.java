@@ -158,6 +158,7 @@ public final class ContinentalAggregator extends AbstractBehavior<ContinentalAgg
             sendReport("round " + next.roundId() + " opened");
         }
         plan = next;
+        centre = null; // a new round's centre comes with its own pass 1 (a late pass-1 close must not clear it)
         clustersFailed = 0;
         reports.begin(plan.roundId());
         List<ClusterReport> replay = new ArrayList<>(early);
@@ -324,7 +325,6 @@ public final class ContinentalAggregator extends AbstractBehavior<ContinentalAgg
             if (plan.release().gated()) {
                 // Pass 1 always goes up, whatever arrived: presence above the clusters never depends on a leaf.
                 long t0 = System.nanoTime();
-                centre = null;
                 float[] aggregate = gatedAggregate(block, 1);
                 aggregateNanos = System.nanoTime() - t0;
                 trimmed = 2 * plan.release().trim();

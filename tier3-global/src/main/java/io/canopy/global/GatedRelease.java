@@ -17,7 +17,7 @@ import io.canopy.round.RoundPlan;
  * s·W with s = 0.1·ρ·λ: Δ2 = ρ·λ·√(1 + 0.1²). σ_p = z_p·Δ_p and 1/z1² + 1/z2² = 1/z², so the round is one
  * μ-GDP release with μ = 1/z (Dong, Roth, Su 2022), accounted as one subsampled-Gaussian step with z.
  */
-final class GatedRelease {
+public final class GatedRelease {
 
     private GatedRelease() {
     }
@@ -41,12 +41,12 @@ final class GatedRelease {
     }
 
     /** σ1 per coordinate (0 without noise). */
-    static double firstSigma(RoundPlan plan) {
+    public static double firstSigma(RoundPlan plan) {
         return noisy(plan) ? plan.release().z1() * firstSensitivity(plan) : 0;
     }
 
     /** σ2 per coordinate (0 without noise). */
-    static double secondSigma(RoundPlan plan) {
+    public static double secondSigma(RoundPlan plan) {
         return noisy(plan) ? plan.release().z2() * secondSensitivity(plan) : 0;
     }
 

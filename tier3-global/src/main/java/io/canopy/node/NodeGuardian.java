@@ -45,6 +45,7 @@ public final class NodeGuardian {
     /** Cluster aggregators as sharded entities, keyed by cluster id (a swarm reaches them through a proxy). */
     public static final EntityTypeKey<ClusterAggregator.Command> CLUSTER =
         EntityTypeKey.create(ClusterAggregator.Command.class, "cluster");
+    /** Continental aggregators as sharded entities, keyed by continent id. */
     static final EntityTypeKey<ContinentalAggregator.Command> CONTINENT =
         EntityTypeKey.create(ContinentalAggregator.Command.class, "continent");
 
@@ -168,8 +169,10 @@ public final class NodeGuardian {
             routes.tell(new RouteTable.Host(RouteTable.GLOBAL_KEY));
             say(out, "hosting the global coordinator (journal " + settings.journal() + ")");
             RoundPlan first = settings.firstRound();
-            context.scheduleOnce(settings.startAfter(), context.getSelf(),
-                new GlobalCoordinator.Start(first, settings.design().rounds(), results));
+            // Not a fixed delay alone: the first round waits until every tier member's shard region is registered.
+            context.spawn(RegionsReady.create(settings.startAfter(), java.time.Duration.ofSeconds(60), context.getSelf(),
+                (GlobalCoordinator.Command) new GlobalCoordinator.Start(first, settings.design().rounds(), results)),
+                "regions-ready");
             FleetLayout layout = settings.design().layout();
             return GlobalCoordinator.create(new GlobalCoordinator.Setup(tiers.global, new FedAvgStep(1f),
                     new float[settings.design().dimension()], settings.design().delta(), journal,
