@@ -52,9 +52,11 @@ public final class DemoCommand implements CliCommand {
             + " 0 turns it off, -1 picks a free port (default 9400)"),
         Spec.flag("secure-noise", "draw the DP noise from the secure sampler (default: the fast seeded sampler, right"
             + " for a simulation only)"),
-        Spec.value("release", "RULE", "how the global update is released: multikrum (Multi-Krum, then trimmed means at"
-            + " realized counts; noise sized to its Θ(C) sensitivity) or gated (two-pass gated centred clipping with"
-            + " planned counts; Multi-Krum runs as a detector only) (default gated)"),
+        Spec.value("release", "RULE", "how the global update is released: gated (two-pass gated centred clipping with"
+            + " planned counts; Multi-Krum runs as a detector only), fixed (DP-FedAvg's fixed-denominator clipped mean"
+            + " through the same tiers), auto (gated, or fixed when the centre's own noise would shut the gate: small"
+            + " fleets, big models; the report says why), or multikrum (the first wave's Multi-Krum then trimmed means,"
+            + " noise sized to its Θ(C) sensitivity) (default auto)"),
         Spec.value("json", "FILE", "also write every figure as JSON to FILE"));
 
     @Override
@@ -119,7 +121,7 @@ public final class DemoCommand implements CliCommand {
                 (float) o.doubleValue("server-lr", "fedadam".equals(o.get("server-optimizer")) ? 0.1 : 1.0),
                 ledger(o),
                 o.intValue("metrics-port", 9400, -1, 65_535),
-                o.has("release") ? o.get("release") : "gated");
+                o.has("release") ? o.get("release") : "auto");
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

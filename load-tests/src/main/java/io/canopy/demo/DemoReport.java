@@ -79,22 +79,36 @@ final class DemoReport {
     }
 
     /** The release rule, ρ and its source, σ per pass, and DP-FedAvg's σ for the same z (McMahan et al. 2018). */
+    /** Five significant digits, rounded up (a sigma is never printed smaller than it is). */
+    private static String sci(double x) {
+        return new java.math.BigDecimal(x).round(new java.math.MathContext(5, java.math.RoundingMode.CEILING))
+            .stripTrailingZeros().toString();
+    }
+
     static String release(DemoSettings s, DemoRun.Outcome o) {
         io.canopy.round.RoundPlan plan = s.firstRound(o.privacy());
         double z = plan.global().noiseMultiplier();
         double fedAvg = z * plan.clipNorm() / (plan.samplingRate() * s.leaves());
-        if (!plan.release().gated()) {
+        String why = s.release().equals("auto") ? "auto: " + s.design().choice(plan).reason() + "\n" : "";
+        if (plan.release().rule() == io.canopy.round.ReleaseSpec.Rule.MULTIKRUM) {
             return String.format("release: multikrum (Multi-Krum, then trimmed means; tier-3 sigma above); DP-FedAvg's"
-                + " z*C/(qN) for the same z: %s per coordinate%n", up(fedAvg, 4));
+                + " z*C/(qN) for the same z: %s per coordinate%n", sci(fedAvg));
+        }
+        if (!plan.release().gated()) {
+            double sigma = io.canopy.global.GatedRelease.firstSigma(plan);
+            return why + String.format("release: fixed (DP-FedAvg's fixed-denominator clipped mean through time-closed"
+                    + " tiers; Multi-Krum runs as a detector only): k=%d per continent, planned m_c=%s; z=%s sigma=%s per"
+                    + " coordinate; DP-FedAvg's z*C/(qN): %s, ratio %s%n", plan.release().trim(),
+                plan.release().plannedCount(), up(z, 4), sci(sigma), sci(fedAvg), fedAvg > 0 ? sci(sigma / fedAvg) : "n/a");
         }
         io.canopy.round.ReleaseSpec r = plan.release();
         double s2 = io.canopy.global.GatedRelease.secondSigma(plan);
-        return String.format("release: gated (two-pass gated centred clipping; Multi-Krum runs as a detector only): rho=%s"
+        return why + String.format("release: gated (two-pass gated centred clipping; Multi-Krum runs as a detector only): rho=%s"
                 + " (%s), k=%d per continent, planned m_c=%s; pass 1 z1=%s sigma1=%s, pass 2 z2=%s sigma2=%s per"
                 + " coordinate (z_eff=%s); DP-FedAvg's z*C/(qN) for the same z: %s, ratio %s%n",
             r.gateRadius(), r.gateSource(), r.trim(), r.plannedCount(), up(r.z1(), 4),
-            up(io.canopy.global.GatedRelease.firstSigma(plan), 4), up(r.z2(), 4), up(s2, 4), up(z, 4), up(fedAvg, 4),
-            fedAvg > 0 ? up(s2 / fedAvg, 4) : "n/a");
+            sci(io.canopy.global.GatedRelease.firstSigma(plan)), up(r.z2(), 4), sci(s2), up(z, 4), sci(fedAvg),
+            fedAvg > 0 ? sci(s2 / fedAvg) : "n/a");
     }
 
     static String json(DemoRun.Outcome o) {

@@ -49,8 +49,8 @@ record DemoSettings(long leaves, int clusterSize, int clustersPerContinent, int 
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--" + e.getMessage()); // its messages name the flags' keys
         }
-        if (!release.equals("multikrum") && !release.equals("gated")) {
-            throw new IllegalArgumentException("--release must be gated or multikrum, got '" + release + "'");
+        if (!RoundDesign.RELEASES.contains(release)) {
+            throw new IllegalArgumentException("--release must be one of auto, gated, fixed, multikrum; got '" + release + "'");
         }
         if (!serverOptimizer.equals("fedavg") && !serverOptimizer.equals("fedadam")) {
             throw new IllegalArgumentException("--server-optimizer must be fedavg or fedadam, got '" + serverOptimizer + "'");
@@ -104,6 +104,6 @@ record DemoSettings(long leaves, int clusterSize, int clustersPerContinent, int 
         QuorumPolicy upper = new QuorumPolicy(clustersPerContinent, QUORUM, Duration.ofMinutes(30), Duration.ofMinutes(60),
             Duration.ofMinutes(30), 1.0);
         RoundPlan first = design().firstRound(privacy, clusterPolicy, upper);
-        return release.equals("gated") ? design().gated(first) : first;
+        return design().release(first, release);
     }
 }

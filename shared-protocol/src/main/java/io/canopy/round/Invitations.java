@@ -40,7 +40,7 @@ public final class Invitations {
         QuorumPolicy template = plan.cluster().policy();
         // A gated release closes on time only, or once every invited leaf is in: never at an arrival count that
         // one leaf's presence could move (which would let that leaf decide whether others are counted).
-        int expected = plan.release().gated() ? Math.max(1, invited)
+        int expected = plan.release().planned() ? Math.max(1, invited)
             : (int) Math.max(1, Math.min(invited, Math.round(invited / template.overSelection())));
         return template.withExpectedCount(expected);
     }

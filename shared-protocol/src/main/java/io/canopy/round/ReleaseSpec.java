@@ -31,8 +31,12 @@ import io.canopy.control.ControlMessage;
 public record ReleaseSpec(Rule rule, double plannedCount, int trim, float gateRadius, double z1, double z2,
                           double minCount, String gateSource) implements ControlMessage {
 
-    /** The release rules. */
-    public enum Rule { MULTIKRUM, GATED }
+    /**
+     * The release rules. {@code FIXED} is DP-FedAvg's fixed-denominator clipped mean (McMahan et al. 2018) through
+     * the same time-closed tiers: pass 1 alone, O = (1/m_c)·Σ clip_C(x_i), released with σ = z·C·λ; for small
+     * fleets and big models, where the two-pass centre's own noise would shut the gate on honest leaves.
+     */
+    public enum Rule { MULTIKRUM, GATED, FIXED }
 
     /** The count coordinate's scale, relative to ρ·λ (the note's 0.1). */
     public static final double COUNT_SCALE = 0.1;
@@ -43,6 +47,10 @@ public record ReleaseSpec(Rule rule, double plannedCount, int trim, float gateRa
     public ReleaseSpec {
         if (rule == null) {
             throw new IllegalArgumentException("a release needs a rule");
+        }
+        if (rule == Rule.FIXED && !(plannedCount > 0 && trim >= 0 && z1 >= 0)) {
+            throw new IllegalArgumentException("a fixed-denominator release needs plannedCount > 0, trim >= 0, z1 >= 0;"
+                + " got m=" + plannedCount + ", k=" + trim + ", z1=" + z1);
         }
         if (rule == Rule.GATED && !(plannedCount > 0 && gateRadius > 0 && trim >= 0 && z1 >= 0 && z2 >= 0)) {
             throw new IllegalArgumentException("a gated release needs plannedCount > 0, gateRadius > 0, trim >= 0 and"
@@ -56,8 +64,16 @@ public record ReleaseSpec(Rule rule, double plannedCount, int trim, float gateRa
         return 1.0 / (plannedCount * (clustersPerContinent - 2 * trim) * continents);
     }
 
-    /** Whether this is the gated release. */
+    /** Whether this is the gated (two-pass) release. */
     public boolean gated() {
         return rule == Rule.GATED;
+    }
+
+    /**
+     * Whether the release uses planned counts and time-closed, always-reporting tiers (gated or fixed): no tier
+     * closes on a count one leaf could move, and no input's weight depends on how many arrived.
+     */
+    public boolean planned() {
+        return rule != Rule.MULTIKRUM;
     }
 }

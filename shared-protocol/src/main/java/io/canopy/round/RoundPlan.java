@@ -69,7 +69,7 @@ public record RoundPlan(
         if (release == null) {
             release = ReleaseSpec.MULTIKRUM;
         }
-        if (release.gated() && 2 * release.trim() >= layout.clustersPerContinent()) {
+        if (release.planned() && 2 * release.trim() >= layout.clustersPerContinent()) {
             throw new IllegalArgumentException("the gated release trims " + release.trim() + " of each end of "
                 + layout.clustersPerContinent() + " clusters per continent: nothing would remain");
         }

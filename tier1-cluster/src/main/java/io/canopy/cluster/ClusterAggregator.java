@@ -186,13 +186,13 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
             getContext().getLog().error("cluster {} round {}: pass-1 aggregate not sent ({})", cluster, plan.roundId(), sent);
         }
         held = null;
-        if (block != null && block.acceptedCount() > 0) {
+        if (plan.release().gated() && block != null && block.acceptedCount() > 0) {
             io.canopy.aggregation.UpdateBlock accepted = block.accepted();
             held = new io.canopy.aggregation.UpdateBlock(
                 java.util.Arrays.copyOf(accepted.data(), accepted.rows() * accepted.dim()), accepted.rows(), accepted.dim());
         }
         tier.release(block);
-        secondPassDue = plan.roundId();
+        secondPassDue = plan.release().gated() ? plan.roundId() : -1; // the fixed-denominator mean has no pass 2
         reportTo.send(detected.report());
         getContext().getSystem().eventStream().tell(new EventStream.Publish<>(detected.report()));
         return this;
@@ -257,7 +257,7 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
             return this;
         }
         plan = closed.plan();
-        if (plan.release().gated()) {
+        if (plan.release().planned()) {
             return onGatedClosed(closed);
         }
         ClusterAggregation.Release release;

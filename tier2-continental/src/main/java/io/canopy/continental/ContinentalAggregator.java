@@ -192,7 +192,7 @@ public final class ContinentalAggregator extends AbstractBehavior<ContinentalAgg
             clustersFailed++;
             // A gated release closes on time only: a cluster's own quorum (which one leaf can flip) never decides
             // when the continent closes; the cluster sends its centre-only aggregate anyway.
-            if (!plan.release().gated()) {
+            if (!plan.release().planned()) {
                 tier.withdraw(plan.roundId(), continent, tier.nowNs());
             }
         }
@@ -322,7 +322,7 @@ public final class ContinentalAggregator extends AbstractBehavior<ContinentalAgg
         long aggregateNanos = 0;
         long noiseNanos = 0;
         try {
-            if (plan.release().gated()) {
+            if (plan.release().planned()) {
                 // Pass 1 always goes up, whatever arrived: presence above the clusters never depends on a leaf.
                 long t0 = System.nanoTime();
                 float[] aggregate = gatedAggregate(block, 1);

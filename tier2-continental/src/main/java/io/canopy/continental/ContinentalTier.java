@@ -119,7 +119,7 @@ public final class ContinentalTier {
         };
         long dataRound = plan.dataRound(pass);
         runtime.openRound(dataRound, AggregateFrame.limits(dataRound, FrameLimits.ANY_GROUP, plan.dimension()),
-            groups, plan.release().gated() ? Double.POSITIVE_INFINITY : plan.continental().inputNormBound(), true,
+            groups, plan.release().planned() ? Double.POSITIVE_INFINITY : plan.continental().inputNormBound(), true,
             openedAtNs);
     }
 

@@ -44,6 +44,11 @@ record ClosingRound(RoundPlan plan, long openedAtEpochMs, long openedAtNs, Quoru
             z[t] = tiers[t].noiseMultiplier();
             sensitivity[t] = tiers[t].sensitivity();
         }
+        if (plan.release().rule() == io.canopy.round.ReleaseSpec.Rule.FIXED && plan.global().noiseMultiplier() > 0) {
+            return LedgerEntry.withPasses(plan.roundId(), plan.samplingRate(), sampler, z, sensitivity, rdp, "fixed",
+                io.canopy.privacy.release.ReleasePasses.onePass("mean", plan.global().noiseMultiplier(),
+                    GatedRelease.firstSensitivity(plan)));
+        }
         if (plan.release().gated() && plan.global().noiseMultiplier() > 0) {
             // One accountant step at z_eff for the round; the ledger keeps both passes so a replay can check
             // that 1/z1² + 1/z2² = 1/z_eff².

@@ -54,6 +54,21 @@ public final class GatedRelease {
         return plan.global().noiseMultiplier() > 0;
     }
 
+    /**
+     * The fixed-denominator mean (DP-FedAvg's estimator through the time-closed tiers): the mean over the M
+     * continents (missing ones count as 0) + N(0, σ²) with σ = z·C·λ; always published. Returns {before noise,
+     * released}.
+     */
+    static float[][] fixed(RoundPlan plan, IngestBlock block) {
+        float[] mean = mean(plan, block, null);
+        float[] released = mean.clone();
+        if (noisy(plan)) {
+            TierNoise.forRelease(plan.secureNoise(), plan.global().noiseMultiplier(), firstSensitivity(plan),
+                plan.dimension(), plan.noiseSeed(), plan.roundId(), 3, 1).apply(released);
+        }
+        return new float[][] {mean, released};
+    }
+
     /** Pass 1: v1 = mean over the M continents (missing ones count as v0 = 0) + N(0, σ1²). */
     static float[] centre(RoundPlan plan, IngestBlock block) {
         float[] v1 = mean(plan, block, null);

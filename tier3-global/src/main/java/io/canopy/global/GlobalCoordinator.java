@@ -318,7 +318,7 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
         slowestContinentNs = Math.max(slowestContinentNs, report.closedAfterNs());
         if (!report.outcome().releases()) {
             continentsFailed++;
-            if (!plan.release().gated()) { // a gated release closes on time only
+            if (!plan.release().planned()) { // a planned release closes on time only
                 setup.tier().withdraw(plan.roundId(), setup.tier().nowNs());
             }
         }
@@ -355,7 +355,19 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
         double gatedNoisyCount = Double.NaN;
         String sampler = plan.secureNoise() ? RoundRecord.SAMPLER_SECURE : RoundRecord.SAMPLER_FAST;
         try {
-            if (plan.release().gated()) {
+            if (plan.release().rule() == io.canopy.round.ReleaseSpec.Rule.FIXED) {
+                long t0 = System.nanoTime();
+                float[][] released = GatedRelease.fixed(plan, block);
+                noiseNanos = System.nanoTime() - t0;
+                robust = released[0];
+                update = released[1];
+                outcome = accepted == plan.layout().continents() ? QuorumOutcome.COMPLETE : QuorumOutcome.QUORUM_AT_DEADLINE;
+                setup.optimizer().apply(model, update);
+                modelVersion++;
+                if (spec.noiseMultiplier() > 0) {
+                    sampler = plan.secureNoise() ? "secure" : RoundRecord.SAMPLER_FAST;
+                }
+            } else if (plan.release().gated()) {
                 long t0 = System.nanoTime();
                 GatedRelease.Published published = GatedRelease.second(plan, block, centre);
                 noiseNanos = System.nanoTime() - t0;

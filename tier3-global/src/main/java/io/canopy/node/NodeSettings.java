@@ -31,7 +31,7 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
                            int aeronPort, Path aeronDir, Path journal, int metricsPort, Duration downAfter,
                            RoundDesign design, Duration clusterDeadline, Duration upperDeadline, int minMembers,
                            double overSelection, Duration startAfter, boolean faultDropData,
-                           long faultCrashAfterPrivacy, Duration heartbeatPause, int clientPort, boolean gated) {
+                           long faultCrashAfterPrivacy, Duration heartbeatPause, int clientPort, String release) {
 
     /** The roles a member may have. */
     public static final Set<String> ROLES = Set.of("cluster", "continental", "global");
@@ -76,8 +76,9 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
             + " privacy entry is written, before its round record (0: never)"),
         new Key("start-after", "2s", "global role: how long the coordinator waits after it starts before it opens a"
             + " round (so that members' subscriptions have spread)"),
-        new Key("release", "gated", "global role: how the global update is released: gated (two-pass gated centred"
-            + " clipping, planned counts, Multi-Krum as a detector only) or multikrum (Multi-Krum, then trimmed means)"),
+        new Key("release", "auto", "global role: how the global update is released: auto (gated, or fixed when the"
+            + " centre's own noise would shut the gate), gated (two-pass gated centred clipping, planned counts,"
+            + " Multi-Krum as a detector only), fixed (DP-FedAvg's fixed-denominator mean) or multikrum"),
         new Key("over-selection", "1.3", "global role: invitations per update a cluster waits for (1 waits for all)"),
         new Key("cluster-deadline", "4s", "global role: a cluster's hard deadline (its soft deadline is half)"),
         new Key("upper-deadline", "30s", "global role: a continent's and the global tier's hard deadline (soft: half)"));
@@ -164,12 +165,12 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
         return new String[] {value.substring(0, colon), value.substring(colon + 1)};
     }
 
-    private static boolean release(LayeredConfig config) throws UsageException {
+    private static String release(LayeredConfig config) throws UsageException {
         String v = config.get("release");
-        if (!v.equals("gated") && !v.equals("multikrum")) {
-            throw new UsageException(config.where("release") + " must be gated or multikrum, got '" + v + "'");
+        if (!RoundDesign.RELEASES.contains(v)) {
+            throw new UsageException(config.where("release") + " must be one of auto, gated, fixed, multikrum; got '" + v + "'");
         }
-        return v.equals("gated");
+        return v;
     }
 
     private static boolean onOff(LayeredConfig config, String key) throws UsageException {
@@ -211,7 +212,7 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
         QuorumPolicy upper = new QuorumPolicy(design.clustersPerContinent(), RoundDesign.QUORUM, upperDeadline.dividedBy(2),
             upperDeadline, upperDeadline.dividedBy(2), 1.0);
         io.canopy.round.RoundPlan first = design.firstRound(design.privacyPlan(), clusters, upper);
-        return gated ? design.gated(first) : first;
+        return design.release(first, release);
     }
 
     /** This member's address as Pekko writes it. */

@@ -64,29 +64,65 @@ public record RoundDesign(long leaves, int clusterSize, int clustersPerContinent
     /** The gate radius of the gated release as a multiple of C (a plan-time constant: heuristic, see the README). */
     public static final float GATE_FACTOR = 0.7f;
 
+    /** The release rules a run may name: auto chooses gated or fixed from public parameters ({@link #choice}). */
+    public static final java.util.List<String> RELEASES = java.util.List.of("auto", "gated", "fixed", "multikrum");
+
     /**
-     * {@code first} with the gated release (two-pass gated centred clipping, {@link ReleaseSpec}): planned counts
-     * m_c = q·cluster size, a fixed trim k = ⌊β·K⌋ per continent, ρ = {@link #GATE_FACTOR}·C, the tier-3 z split
-     * into z1 = 3z and z2 = z/√(8/9), W_min = 10% of the planned total; every tier closes on time only (or once all
-     * its inputs are in), and only the coordinator adds noise.
+     * {@code first} released by {@code rule} (one of {@link #RELEASES}); multikrum leaves it as it is.
+     *
+     * <p>gated: two-pass gated centred clipping ({@link ReleaseSpec}): planned counts m_c = q·cluster size, a fixed
+     * trim k = ⌊β·K⌋ per continent, ρ = {@link #GATE_FACTOR}·C, the tier-3 z split into z1 = 3z and z2 = z/√(8/9),
+     * W_min = 10% of the planned total. fixed: pass 1 alone, released with z (DP-FedAvg's estimator). Both close
+     * every tier on time only (or once all its inputs are in), and only the coordinator adds noise.
      */
+    public RoundPlan release(RoundPlan first, String rule) {
+        return switch (rule) {
+            case "multikrum" -> first;
+            case "gated" -> planned(first, ReleaseSpec.Rule.GATED);
+            case "fixed" -> planned(first, ReleaseSpec.Rule.FIXED);
+            case "auto" -> planned(first, choice(first).regime() == io.canopy.privacy.release.ReleaseChoice.Regime.TWO_PASS
+                ? ReleaseSpec.Rule.GATED : ReleaseSpec.Rule.FIXED);
+            default -> throw new IllegalArgumentException("release must be one of " + RELEASES + ", got '" + rule + "'");
+        };
+    }
+
+    /** Which regime the public parameters call for, and why (the centre's predicted noise against ρ). */
+    public io.canopy.privacy.release.ReleaseChoice choice(RoundPlan first) {
+        return io.canopy.privacy.release.ReleaseChoice.decide(dimension, first.global().noiseMultiplier(),
+            io.canopy.privacy.release.ReleasePasses.DEFAULT_CENTRE_SHARE, CLIP, GATE_FACTOR * CLIP,
+            io.canopy.privacy.release.TreeScale.of(samplingRate * clusterSize, clustersPerContinent, beta, continents()));
+    }
+
+    /** {@code first} with the gated release (kept for callers that name it). */
     public RoundPlan gated(RoundPlan first) {
+        return planned(first, ReleaseSpec.Rule.GATED);
+    }
+
+    private RoundPlan planned(RoundPlan first, ReleaseSpec.Rule rule) {
         double z = first.global().noiseMultiplier();
         int k = io.canopy.aggregation.TrimmedMean.trimCount(beta, clustersPerContinent);
         double planned = samplingRate * clusterSize;
         double plannedTotal = planned * first.layout().clusters();
         double lambda = 1.0 / (planned * (clustersPerContinent - 2 * k) * continents());
         double secondSensitivity = GATE_FACTOR * CLIP * lambda * Math.sqrt(1 + ReleaseSpec.COUNT_SCALE * ReleaseSpec.COUNT_SCALE);
-        // The note's split: 1/9 of 1/z² to the centre (z1 = 3z), the rest to the update (z2 = z/√(8/9)).
-        io.canopy.privacy.release.ReleasePasses passes = z > 0 ? io.canopy.privacy.release.ReleasePasses.twoPass(z,
-            io.canopy.privacy.release.ReleasePasses.DEFAULT_CENTRE_SHARE, CLIP * lambda, secondSensitivity) : null;
-        ReleaseSpec spec = new ReleaseSpec(ReleaseSpec.Rule.GATED, planned, k, GATE_FACTOR * CLIP,
-            passes == null ? 0 : passes.passes().get(0).z(), passes == null ? 0 : passes.passes().get(1).z(),
-            0.1 * plannedTotal, "plan constant " + GATE_FACTOR + " x C");
+        ReleaseSpec spec;
+        double sensitivity;
+        if (rule == ReleaseSpec.Rule.FIXED) {
+            spec = new ReleaseSpec(rule, planned, k, GATE_FACTOR * CLIP, z, 0, 0, "unused: no gate");
+            sensitivity = CLIP * lambda;
+        } else {
+            // The note's split: 1/9 of 1/z² to the centre (z1 = 3z), the rest to the update (z2 = z/√(8/9)).
+            io.canopy.privacy.release.ReleasePasses passes = z > 0 ? io.canopy.privacy.release.ReleasePasses.twoPass(z,
+                io.canopy.privacy.release.ReleasePasses.DEFAULT_CENTRE_SHARE, CLIP * lambda, secondSensitivity) : null;
+            spec = new ReleaseSpec(rule, planned, k, GATE_FACTOR * CLIP,
+                passes == null ? 0 : passes.passes().get(0).z(), passes == null ? 0 : passes.passes().get(1).z(),
+                0.1 * plannedTotal, "plan constant " + GATE_FACTOR + " x C");
+            sensitivity = secondSensitivity;
+        }
         return new RoundPlan(first.roundId(), first.modelVersion(), dimension, samplingRate, CLIP, codec, first.layout(),
             new TierSpec(timeOnly(first.cluster().policy()), krumShare, 0, 0, CLIP),
             new TierSpec(timeOnly(first.continental().policy()), beta, 0, 0, first.continental().inputNormBound()),
-            new TierSpec(timeOnly(first.global().policy()), beta, z, z > 0 ? secondSensitivity : 0,
+            new TierSpec(timeOnly(first.global().policy()), beta, z, z > 0 ? sensitivity : 0,
                 first.global().inputNormBound()),
             secureNoise, seed, spec);
     }
