@@ -53,8 +53,10 @@ final class DemoReport {
                 b.append(String.format("  robustness: every cluster within Multi-Krum's bound (at most %,d Byzantine"
                     + " updates in one cluster, f=%d)%n", st.mostByzantineInOneCluster, st.krumF));
             }
-            b.append(String.format("  global update vs honest mean: relative L2 error %s before tier-3 noise, %s as published%n",
-                up(f.robustError(), 4), up(f.relativeError(), 4)));
+            b.append(String.format("  global update vs honest mean: relative L2 error %s before tier-3 noise, %s%n",
+                up(f.robustError(), 4), Double.isNaN(f.relativeError())
+                    ? "not published (the round released no update: below its quorum or its noisy count W_min)"
+                    : up(f.relativeError(), 4) + " as published"));
             b.append(String.format("  epsilon spent so far: %s (Balle et al. 2020; classic %s) at delta=%s, noise: %s%n",
                 up(r.epsilon(), 4), up(r.epsilonClassic(), 4), r.delta(), r.sampler()));
             b.append(String.format("  wall %.3f s; Multi-Krum %.3f s CPU over all clusters (%s of the compute threads' time);"
