@@ -21,11 +21,14 @@ final class DemoReport {
             s.leaves(), s.layout().clusters(), s.clusterSize(), s.continents(), s.dimension(), s.rounds()));
         b.append(String.format("swarm: %s of leaves Byzantine (%s), dropout %s, codec %s, sampling rate %s, seed %d%n",
             s.byzantine(), s.attack().cliName(), s.dropout(), s.codec().label(), s.samplingRate(), s.seed()));
-        b.append("privacy plan (tier: z, sigma):");
+        b.append(s.firstRound(o.privacy()).release().planned()
+            ? "accountant (one subsampled-Gaussian step per round at the global z; the multikrum path's tier sigmas, not used here:"
+            : "privacy plan (tier: z, sigma):");
         for (TierPlan t : o.privacy().tiers()) {
             b.append(String.format(" %s z=%s sigma=%s;", t.name(), up(t.z(), 4), up(t.sigma(), 4)));
         }
-        b.append(String.format(" target epsilon=%s, delta=%s over %d rounds%n", s.epsilon(), s.delta(), s.rounds()));
+        b.append(String.format(" target epsilon=%s, delta=%s over %d rounds%s%n", s.epsilon(), s.delta(), s.rounds(),
+            s.firstRound(o.privacy()).release().planned() ? ")" : ""));
         b.append(release(s, o));
         b.append(String.format("startup (driver, actors, %,d cluster actors): %.2f s%n%n", s.layout().clusters(),
             o.startupNanos() / 1e9));
