@@ -15,6 +15,7 @@ import java.util.List;
 
 import io.canopy.codec.CodecId;
 import io.canopy.leaf.synthetic.Attack;
+import io.canopy.global.plan.RoundDesign;
 import io.canopy.ops.cli.CliCommand;
 import io.canopy.ops.cli.Options;
 import io.canopy.ops.cli.Options.Spec;
@@ -57,6 +58,8 @@ public final class DemoCommand implements CliCommand {
             + " through the same tiers), auto (gated, or fixed when the centre's own noise would shut the gate: small"
             + " fleets, big models; the report says why), or multikrum (the first wave's Multi-Krum then trimmed means,"
             + " noise sized to its Θ(C) sensitivity) (default auto)"),
+        Spec.value("rho", "FACTOR", "the gated release's gate radius as a multiple of the clip norm C (a heuristic plan"
+            + " constant; see README, Privacy) (default " + RoundDesign.GATE_FACTOR + ")"),
         Spec.value("json", "FILE", "also write every figure as JSON to FILE"));
 
     @Override
@@ -121,7 +124,8 @@ public final class DemoCommand implements CliCommand {
                 (float) o.doubleValue("server-lr", "fedadam".equals(o.get("server-optimizer")) ? 0.1 : 1.0),
                 ledger(o),
                 o.intValue("metrics-port", 9400, -1, 65_535),
-                o.has("release") ? o.get("release") : "auto");
+                o.has("release") ? o.get("release") : "auto",
+                o.doubleValue("rho", RoundDesign.GATE_FACTOR));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

@@ -94,7 +94,7 @@ final class DemoReport {
         io.canopy.round.RoundPlan plan = s.firstRound(o.privacy());
         double z = plan.global().noiseMultiplier();
         double fedAvg = z * plan.clipNorm() / (plan.samplingRate() * s.leaves());
-        String why = s.release().equals("auto") ? "auto: " + s.design().choice(plan).reason() + "\n" : "";
+        String why = s.release().equals("auto") ? "auto: " + s.design().choice(plan, s.gateFactor()).reason() + "\n" : "";
         if (plan.release().rule() == io.canopy.round.ReleaseSpec.Rule.MULTIKRUM) {
             return String.format("release: multikrum (Multi-Krum, then trimmed means; tier-3 sigma above); DP-FedAvg's"
                 + " z*C/(qN) for the same z: %s per coordinate%n", sci(fedAvg));

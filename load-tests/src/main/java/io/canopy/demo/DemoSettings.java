@@ -27,7 +27,17 @@ record DemoSettings(long leaves, int clusterSize, int clustersPerContinent, int 
                     double samplingRate, double byzantine, Attack attack, double dropout, CodecId codec,
                     double epsilon, double delta, long seed, double krumShare, double beta, boolean secureNoise,
                     int window, int threads, String serverOptimizer, float serverLearningRate, Path ledger,
-                    int metricsPort, String release) {
+                    int metricsPort, String release, double gateFactor) {
+
+    /** Settings with the default gate radius (ρ = {@link RoundDesign#GATE_FACTOR}·C). */
+    DemoSettings(long leaves, int clusterSize, int clustersPerContinent, int dimension, int rounds, double samplingRate,
+                 double byzantine, Attack attack, double dropout, CodecId codec, double epsilon, double delta, long seed,
+                 double krumShare, double beta, boolean secureNoise, int window, int threads, String serverOptimizer,
+                 float serverLearningRate, Path ledger, int metricsPort, String release) {
+        this(leaves, clusterSize, clustersPerContinent, dimension, rounds, samplingRate, byzantine, attack, dropout, codec,
+            epsilon, delta, seed, krumShare, beta, secureNoise, window, threads, serverOptimizer, serverLearningRate,
+            ledger, metricsPort, release, RoundDesign.GATE_FACTOR);
+    }
 
     /** The first wave's settings, released by Multi-Krum and trimmed means. */
     DemoSettings(long leaves, int clusterSize, int clustersPerContinent, int dimension, int rounds, double samplingRate,
@@ -48,6 +58,9 @@ record DemoSettings(long leaves, int clusterSize, int clustersPerContinent, int 
                 delta, seed, krumShare, beta, secureNoise, true);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--" + e.getMessage()); // its messages name the flags' keys
+        }
+        if (!(gateFactor > 0) || Double.isInfinite(gateFactor)) {
+            throw new IllegalArgumentException("--rho must be a positive multiple of C, got " + gateFactor);
         }
         if (!RoundDesign.RELEASES.contains(release)) {
             throw new IllegalArgumentException("--release must be one of auto, gated, fixed, multikrum; got '" + release + "'");
@@ -104,6 +117,6 @@ record DemoSettings(long leaves, int clusterSize, int clustersPerContinent, int 
         QuorumPolicy upper = new QuorumPolicy(clustersPerContinent, QUORUM, Duration.ofMinutes(30), Duration.ofMinutes(60),
             Duration.ofMinutes(30), 1.0);
         RoundPlan first = design().firstRound(privacy, clusterPolicy, upper);
-        return design().release(first, release);
+        return design().release(first, release, gateFactor);
     }
 }

@@ -49,6 +49,9 @@ public final class SwarmCommand implements CliCommand {
         Spec.value("seed", "S", "seed of the synthetic updates (default 42)")))
         .toList();
 
+    /** Serializes whole lines to stdout and stderr. */
+    private static final Object PRINT = new Object();
+
     /** How long the swarm waits for a round to open before it gives up. */
     private static final Duration ROUND_WAIT = Duration.ofMinutes(10);
 
@@ -138,17 +141,29 @@ public final class SwarmCommand implements CliCommand {
                     th.setDaemon(true);
                     return th;
                 });
-                ticker.scheduleAtFixedRate(() -> err.printf("swarm progress, round %d: sent %,d, dropped out %,d, clusters reported %d/%d%n",
-                    round.round, round.sent.get(), round.dropped.get(), round.clustersReported(),
-                    round.plan().layout().clusters()), 1, 1, TimeUnit.SECONDS);
+                // Progress (stderr) and the round's report (stdout) often share one pipe: each is written whole,
+                // under one lock, so a reader never sees one line cut into another.
+                ticker.scheduleAtFixedRate(() -> {
+                    String line = String.format("swarm progress, round %d: sent %,d, dropped out %,d, clusters reported %d/%d%n",
+                        round.round, round.sent.get(), round.dropped.get(), round.clustersReported(),
+                        round.plan().layout().clusters());
+                    synchronized (PRINT) {
+                        err.print(line);
+                        err.flush();
+                    }
+                }, 1, 1, TimeUnit.SECONDS);
                 try {
                     round.send(transport, readiness(fleet, plan, err), swarm, clients, publishers, rate, deadlineNs);
                     awaitReports(fleet, round);
                 } finally {
                     ticker.shutdownNow();
+                    ticker.awaitTermination(5, TimeUnit.SECONDS);
                 }
-                out.print(report(round));
-                out.flush();
+                String report = report(round);
+                synchronized (PRINT) {
+                    out.print(report);
+                    out.flush();
+                }
             }
             return OK;
         } finally {

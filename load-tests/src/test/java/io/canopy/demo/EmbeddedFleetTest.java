@@ -77,6 +77,16 @@ class EmbeddedFleetTest {
     /** One round; {@code started} sees the fleet before the round opens (to attach meters, say). */
     private static RoundResult runOneRound(RoundPlan plan, SwarmSpec spec, List<RoundStats> stats, RoundJournal journal,
                                            java.util.function.Consumer<EmbeddedFleet> started) throws Exception {
+        return runOneRound(plan, spec, stats, journal, started, () -> true);
+    }
+
+    /**
+     * One round; before the fleet closes, polls {@code settled} (every 20 ms, at most 30 s): what watches the fleet
+     * asynchronously (a metrics bridge) has caught up.
+     */
+    private static RoundResult runOneRound(RoundPlan plan, SwarmSpec spec, List<RoundStats> stats, RoundJournal journal,
+                                           java.util.function.Consumer<EmbeddedFleet> started,
+                                           java.util.function.BooleanSupplier settled) throws Exception {
         try (EmbeddedFleet fleet = new EmbeddedFleet(plan.layout(), plan.dimension(), 4, 2, new FedAvgStep(1f), new float[D], 1e-5,
                  journal);
              SwarmDriver driver = new SwarmDriver(fleet, new SyntheticSwarm(spec), 2, 3)) {
@@ -90,7 +100,12 @@ class EmbeddedFleetTest {
             started.accept(fleet);
             fleet.system().tell(new GlobalCoordinator.Start(plan, 1, collector));
             stats.add(driver.run(plan, 60_000));
-            return result.get(60, TimeUnit.SECONDS);
+            RoundResult r = result.get(60, TimeUnit.SECONDS);
+            long until = System.nanoTime() + 30_000_000_000L;
+            while (!settled.getAsBoolean() && System.nanoTime() < until) {
+                Thread.sleep(20);
+            }
+            return r;
         }
     }
 
@@ -324,10 +339,22 @@ class EmbeddedFleetTest {
         SwarmSpec spec = new SwarmSpec(3L, D, 1.0, 0.5, 0.5, 0.1, Attack.SIGN_FLIP, Double.NaN, 20, 0.0, 100.0, 0.3);
         List<RoundStats> stats = new ArrayList<>();
         try (NodeMetrics metrics = NodeMetrics.start(new MetricsSettings("127.0.0.1", io.canopy.ops.metrics.MetricsEndpoint.PORT_ANY), 0)) {
+            // The bridge reads reports and results from the event stream: the fleet closes only once it has them all.
+            java.util.function.BooleanSupplier bridged = () -> {
+                try {
+                    String now = java.net.http.HttpClient.newHttpClient().send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(metrics.url())).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                    return now.contains("canopy_quorum_outcomes_total{continent=\"all\",outcome=\"complete\",tier=\"global\"} 1.0")
+                        && now.contains("canopy_quorum_outcomes_total{continent=\"all\",outcome=\"complete\",tier=\"cluster\"} 12.0");
+                } catch (java.io.IOException | InterruptedException e) {
+                    return false;
+                }
+            };
             RoundResult result = runOneRound(plan(everyone), spec, stats, RoundJournal.none(), fleet ->
                 fleet.system().systemActorOf(TierMetricsBridge.create(metrics.meters(), new TierMetricsBridge.Sources(
                         fleet.clusterTier().runtime(), fleet.continentalTier().runtime(), fleet.globalTier().runtime()),
-                    2.0, 1e-5), "metrics-bridge", org.apache.pekko.actor.typed.Props.empty()));
+                    2.0, 1e-5), "metrics-bridge", org.apache.pekko.actor.typed.Props.empty()), bridged);
             assertEquals(QuorumOutcome.COMPLETE, result.outcome());
             // The fleet has stopped: the bridge copied the subscribers' frame counters at the round's result and as it stopped.
             String scrape = java.net.http.HttpClient.newHttpClient().send(

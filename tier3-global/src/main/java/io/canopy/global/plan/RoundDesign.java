@@ -76,47 +76,62 @@ public record RoundDesign(long leaves, int clusterSize, int clustersPerContinent
      * every tier on time only (or once all its inputs are in), and only the coordinator adds noise.
      */
     public RoundPlan release(RoundPlan first, String rule) {
+        return release(first, rule, GATE_FACTOR);
+    }
+
+    /** {@link #release(RoundPlan, String)} with the gate radius ρ = {@code gateFactor}·C. */
+    public RoundPlan release(RoundPlan first, String rule, double gateFactor) {
+        if (!(gateFactor > 0) || Double.isInfinite(gateFactor)) {
+            throw new IllegalArgumentException("the gate radius factor must be positive and finite, got " + gateFactor);
+        }
         return switch (rule) {
             case "multikrum" -> first;
-            case "gated" -> planned(first, ReleaseSpec.Rule.GATED);
-            case "fixed" -> planned(first, ReleaseSpec.Rule.FIXED);
-            case "auto" -> planned(first, choice(first).regime() == io.canopy.privacy.release.ReleaseChoice.Regime.TWO_PASS
-                ? ReleaseSpec.Rule.GATED : ReleaseSpec.Rule.FIXED);
+            case "gated" -> planned(first, ReleaseSpec.Rule.GATED, gateFactor);
+            case "fixed" -> planned(first, ReleaseSpec.Rule.FIXED, gateFactor);
+            case "auto" -> planned(first, choice(first, gateFactor).regime()
+                == io.canopy.privacy.release.ReleaseChoice.Regime.TWO_PASS ? ReleaseSpec.Rule.GATED : ReleaseSpec.Rule.FIXED,
+                gateFactor);
             default -> throw new IllegalArgumentException("release must be one of " + RELEASES + ", got '" + rule + "'");
         };
     }
 
     /** Which regime the public parameters call for, and why (the centre's predicted noise against ρ). */
     public io.canopy.privacy.release.ReleaseChoice choice(RoundPlan first) {
+        return choice(first, GATE_FACTOR);
+    }
+
+    /** {@link #choice(RoundPlan)} for ρ = {@code gateFactor}·C. */
+    public io.canopy.privacy.release.ReleaseChoice choice(RoundPlan first, double gateFactor) {
         return io.canopy.privacy.release.ReleaseChoice.decide(dimension, first.global().noiseMultiplier(),
-            io.canopy.privacy.release.ReleasePasses.DEFAULT_CENTRE_SHARE, CLIP, GATE_FACTOR * CLIP,
+            io.canopy.privacy.release.ReleasePasses.DEFAULT_CENTRE_SHARE, CLIP, gateFactor * CLIP,
             io.canopy.privacy.release.TreeScale.of(samplingRate * clusterSize, clustersPerContinent, beta, continents()));
     }
 
     /** {@code first} with the gated release (kept for callers that name it). */
     public RoundPlan gated(RoundPlan first) {
-        return planned(first, ReleaseSpec.Rule.GATED);
+        return planned(first, ReleaseSpec.Rule.GATED, GATE_FACTOR);
     }
 
-    private RoundPlan planned(RoundPlan first, ReleaseSpec.Rule rule) {
+    private RoundPlan planned(RoundPlan first, ReleaseSpec.Rule rule, double gateFactor) {
+        float rho = (float) (gateFactor * CLIP);
         double z = first.global().noiseMultiplier();
         int k = io.canopy.aggregation.TrimmedMean.trimCount(beta, clustersPerContinent);
         double planned = samplingRate * clusterSize;
         double plannedTotal = planned * first.layout().clusters();
         double lambda = 1.0 / (planned * (clustersPerContinent - 2 * k) * continents());
-        double secondSensitivity = GATE_FACTOR * CLIP * lambda * Math.sqrt(1 + ReleaseSpec.COUNT_SCALE * ReleaseSpec.COUNT_SCALE);
+        double secondSensitivity = rho * lambda * Math.sqrt(1 + ReleaseSpec.COUNT_SCALE * ReleaseSpec.COUNT_SCALE);
         ReleaseSpec spec;
         double sensitivity;
         if (rule == ReleaseSpec.Rule.FIXED) {
-            spec = new ReleaseSpec(rule, planned, k, GATE_FACTOR * CLIP, z, 0, 0, "unused: no gate");
+            spec = new ReleaseSpec(rule, planned, k, rho, z, 0, 0, "unused: no gate");
             sensitivity = CLIP * lambda;
         } else {
             // The note's split: 1/9 of 1/z² to the centre (z1 = 3z), the rest to the update (z2 = z/√(8/9)).
             io.canopy.privacy.release.ReleasePasses passes = z > 0 ? io.canopy.privacy.release.ReleasePasses.twoPass(z,
                 io.canopy.privacy.release.ReleasePasses.DEFAULT_CENTRE_SHARE, CLIP * lambda, secondSensitivity) : null;
-            spec = new ReleaseSpec(rule, planned, k, GATE_FACTOR * CLIP,
+            spec = new ReleaseSpec(rule, planned, k, rho,
                 passes == null ? 0 : passes.passes().get(0).z(), passes == null ? 0 : passes.passes().get(1).z(),
-                0.1 * plannedTotal, "plan constant " + GATE_FACTOR + " x C");
+                0.1 * plannedTotal, "plan constant " + (float) gateFactor + " x C");
             sensitivity = secondSensitivity;
         }
         return new RoundPlan(first.roundId(), first.modelVersion(), dimension, samplingRate, CLIP, codec, first.layout(),
