@@ -66,19 +66,24 @@ public final class MemberProcess implements AutoCloseable {
             "--journal", dir.resolve("journal").toString());
     }
 
-    /** {@link #memberArgs(int, int, String, java.nio.file.Path)} with any free client port (no client asks it). */
+    /** {@link #memberArgs(int, int, String, java.nio.file.Path)} with the client gateway off (no client asks it). */
     public static List<String> memberArgs(int port, String seeds, java.nio.file.Path dir) throws IOException {
-        return memberArgs(port, freePort(), seeds, dir);
+        return memberArgs(port, 0, seeds, dir);
     }
 
     /**
      * A port free on loopback for TCP and UDP right now, below Linux's ephemeral range (32768 and up): a port
      * from that range can be taken by some process's outgoing connection before the member binds it.
      */
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     public static int freePort() throws IOException {
         java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
         for (int attempt = 0; attempt < 1000; attempt++) {
             int port = random.nextInt(20_000, 32_000);
+            if (!HANDED_OUT.add(port)) {
+                continue; // never the same port twice in one test JVM: two members would race for it
+            }
             try (ServerSocket tcp = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress());
                  java.net.DatagramSocket udp = new java.net.DatagramSocket(port, java.net.InetAddress.getLoopbackAddress())) {
                 return port;
