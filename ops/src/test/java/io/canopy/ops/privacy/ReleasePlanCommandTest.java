@@ -3,7 +3,6 @@ package io.canopy.ops.privacy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.canopy.ops.cli.CanopyCli;
 import io.canopy.ops.format.Figures;
 import io.canopy.privacy.accounting.RdpAccountant;
 import io.canopy.privacy.ledger.LedgerEntry;
@@ -11,14 +10,12 @@ import io.canopy.privacy.ledger.PrivacyLedger;
 import io.canopy.privacy.plan.TreeShape;
 import io.canopy.privacy.release.ReleaseOptions;
 import io.canopy.privacy.release.ReleasePlan;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import io.canopy.ops.cli.CliRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,15 +25,8 @@ class ReleasePlanCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run cli(final String... args) {
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        final ByteArrayOutputStream err = new ByteArrayOutputStream();
-        final int exit = CanopyCli.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CliRun cli(final String... args) {
+        return CliRun.of(args);
     }
 
     private static double number(final String json, final String key) {
@@ -48,13 +38,13 @@ class ReleasePlanCommandTest {
     @Test
     void the_default_plan_prints_two_pass_within_one_and_a_half_of_dp_fedavg_and_chooses_it() {
         final ReleasePlan p = ReleasePlan.of(TreeShape.defaults(), ReleaseOptions.defaults());
-        final Run t = cli("privacy", "plan");
+        final CliRun t = cli("privacy", "plan");
         assertEquals(0, t.exit(), t.err());
         assertTrue(t.out().contains("  ratio to DP-FedAvg: two-pass " + Figures.up(p.twoPassUpdateSigma() / p.dpFedAvgSigma())
             + ", fixed-denominator 1, multi-krum "), t.out());
         assertTrue(t.out().contains("Release choice: TWO_PASS: the centre's predicted noise norm"), t.out());
         assertTrue(t.out().contains("gate radius rho = 0.7 (plan-time constant 0.7·C (heuristic))"), t.out());
-        final Run j = cli("privacy", "plan", "--json");
+        final CliRun j = cli("privacy", "plan", "--json");
         final double ratio = number(j.out(), "ratio_two_pass");
         assertTrue(ratio <= 1.5 && ratio >= 0.93, "ratio " + ratio);
         assertEquals(p.dpFedAvgSigma(), number(j.out(), "dp_fedavg_sigma"), 0.0);
@@ -73,12 +63,12 @@ class ReleasePlanCommandTest {
             dimension: 50000
             rho: 1.0
             """);
-        final Run r = cli("privacy", "plan", "--config", cfg.toString());
+        final CliRun r = cli("privacy", "plan", "--config", cfg.toString());
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("Release choice: FIXED_DENOMINATOR:"), r.out());
         assertTrue(r.out().contains("gate radius rho = 1 (plan-time constant 1.0·C (heuristic))"), r.out());
         Files.writeString(cfg, "rho: -1\n");
-        final Run bad = cli("privacy", "plan", "--config", cfg.toString());
+        final CliRun bad = cli("privacy", "plan", "--config", cfg.toString());
         assertEquals(2, bad.exit());
         assertEquals("canopy privacy: " + cfg + ": rho must be finite and > 0 (a fraction of C), got -1.0",
             bad.err().lines().findFirst().orElseThrow());
@@ -92,7 +82,7 @@ class ReleasePlanCommandTest {
         final Path ledger = dir.resolve("gated.yaml");
         assertEquals(0, cli("privacy", "plan", "--config", cfg.toString(), "--write-ledger", ledger.toString(), "--rule",
             "gated").exit());
-        final Run r = cli("privacy", "replay", ledger.toString(), "--json");
+        final CliRun r = cli("privacy", "replay", ledger.toString(), "--json");
         assertEquals(0, r.exit(), r.err());
         final List<LedgerEntry> entries = PrivacyLedger.read(ledger).entries();
         assertEquals("gated", entries.getFirst().rule());
@@ -114,7 +104,7 @@ class ReleasePlanCommandTest {
                     e.passNames(), pz, e.passSensitivity(), sg));
             }
         }
-        final Run refused = cli("privacy", "replay", bad.toString());
+        final CliRun refused = cli("privacy", "replay", bad.toString());
         assertEquals(2, refused.exit());
         assertEquals("", refused.out());
         assertEquals(1, refused.err().lines().count(), refused.err());
@@ -124,7 +114,7 @@ class ReleasePlanCommandTest {
 
     @Test
     void the_audit_prints_an_empirical_lower_bound_no_larger_than_the_accountants_epsilon() {
-        final Run r = cli("privacy", "audit", "--runs", "200", "--json");
+        final CliRun r = cli("privacy", "audit", "--runs", "200", "--json");
         assertEquals(0, r.exit(), r.err());
         assertTrue(number(r.out(), "epsilon_lower_bound") <= number(r.out(), "epsilon_accountant"), r.out());
         assertTrue(r.out().contains("\"sampler\":\"secure\""), r.out());

@@ -5,11 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.canopy.io.NpyFormat;
-import io.canopy.ops.cli.CanopyCli;
 import io.canopy.privacy.release.TwoPassRelease;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -21,6 +18,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
+import io.canopy.ops.cli.CliRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,15 +40,8 @@ class ReleaseCommandTest {
         continent.1: 4,5,6,7
         """;
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run cli(final String... args) {
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        final ByteArrayOutputStream err = new ByteArrayOutputStream();
-        final int exit = CanopyCli.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CliRun cli(final String... args) {
+        return CliRun.of(args);
     }
 
     private static void npy(final Path file, final float[] v, final int... shape) throws IOException {
@@ -89,7 +80,7 @@ class ReleaseCommandTest {
         }
     }
 
-    private String only(final Run r) {
+    private String only(final CliRun r) {
         assertEquals(2, r.exit(), r.out() + r.err());
         assertEquals("", r.out());
         assertEquals(1, r.err().lines().count(), r.err());
@@ -165,14 +156,14 @@ class ReleaseCommandTest {
             }
             npy(in.resolve(String.format("cluster-%04d.npy", c)), b, 3, D);
         }
-        final Run before = cli("release", "--in", in.toString(), "--noise", "off", "--out", tmp.resolve("a.npy").toString());
+        final CliRun before = cli("release", "--in", in.toString(), "--noise", "off", "--out", tmp.resolve("a.npy").toString());
         assertEquals(0, before.exit(), before.err());
         final float[] grown = java.util.Arrays.copyOf(NpyFormat.read(in.resolve("cluster-0001.npy"), 2).data(), 4 * D);
         for (int j = 0; j < D; j++) {
             grown[3 * D + j] = (float) (v1[j] + 0.999 * 0.7 / Math.sqrt(D) * (j % 2 == 0 ? 1 : -1));
         }
         npy(in.resolve("cluster-0001.npy"), grown, 4, D);
-        final Run after = cli("release", "--in", in.toString(), "--noise", "off", "--out", tmp.resolve("b.npy").toString());
+        final CliRun after = cli("release", "--in", in.toString(), "--noise", "off", "--out", tmp.resolve("b.npy").toString());
         assertEquals(0, after.exit(), after.err());
         final float[] x = NpyFormat.read(tmp.resolve("a.pass2.npy"), 1).data();
         final float[] y = NpyFormat.read(tmp.resolve("b.pass2.npy"), 1).data();
@@ -191,12 +182,12 @@ class ReleaseCommandTest {
 
     @Test
     void the_three_rules_run_and_print_their_claimed_sensitivities() {
-        final Run g = cli("release", "--in", in.toString(), "--noise", "off");
+        final CliRun g = cli("release", "--in", in.toString(), "--noise", "off");
         assertEquals(0, g.exit(), g.err());
         assertTrue(g.out().contains("pass 1 (centre): Delta = 0.0625, z = 6, sigma = 0.375;"), g.out());
-        final Run m = cli("release", "--in", in.toString(), "--rule", "multikrum", "--noise", "off");
+        final CliRun m = cli("release", "--in", in.toString(), "--rule", "multikrum", "--noise", "off");
         assertTrue(m.out().contains("pass 1 (mean): Delta = 0.5, z = 2, sigma = 1;"), m.out());
-        final Run f = cli("release", "--in", in.toString(), "--rule", "fixed", "--json");
+        final CliRun f = cli("release", "--in", in.toString(), "--rule", "fixed", "--json");
         assertTrue(f.out().contains("\"sensitivity\":0.03125,\"z\":2,\"sigma\":0.0625"), f.out());
         assertFalse(f.out().contains("\"w\":"));
     }
