@@ -208,16 +208,26 @@ public final class IngestBlock {
      * aggregates a fixed set of inputs, so that whether an input arrived can never change the others' weight.
      */
     public io.canopy.aggregation.UpdateBlock completed(long[] expected, float[] fill, float[] into) {
+        return completed(this, expected, fill, into, dimension);
+    }
+
+    /**
+     * {@link #completed(long[], float[], float[])} for a block that may be null (no input arrived at all): then
+     * every row is {@code fill} (zeros when null).
+     */
+    public static io.canopy.aggregation.UpdateBlock completed(IngestBlock block, long[] expected, float[] fill,
+                                                              float[] into, int dimension) {
+        int count = block == null ? 0 : block.count;
         for (int e = 0; e < expected.length; e++) {
             int found = -1;
             for (int i = 0; i < count; i++) {
-                if (senders[i] == expected[e]) {
+                if (block.senders[i] == expected[e]) {
                     found = i;
                     break;
                 }
             }
             if (found >= 0) {
-                System.arraycopy(rows, found * dimension, into, e * dimension, dimension);
+                System.arraycopy(block.rows, found * dimension, into, e * dimension, dimension);
             } else if (fill == null) {
                 java.util.Arrays.fill(into, e * dimension, (e + 1) * dimension, 0f);
             } else {

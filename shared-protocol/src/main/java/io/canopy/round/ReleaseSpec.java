@@ -64,6 +64,16 @@ public record ReleaseSpec(Rule rule, double plannedCount, int trim, float gateRa
         return 1.0 / (plannedCount * (clustersPerContinent - 2 * trim) * continents);
     }
 
+    /** Δ1 = C·λ: pass 1 (and the fixed-denominator mean), one leaf's clipped term of norm ≤ C. */
+    public double centreSensitivity(double clip, int clustersPerContinent, int continents) {
+        return clip * lambda(clustersPerContinent, continents);
+    }
+
+    /** Δ2 = ρ·λ·√(1 + s²): pass 2 with the count coordinate scaled by s = {@link #COUNT_SCALE}·ρ·λ. */
+    public double updateSensitivity(int clustersPerContinent, int continents) {
+        return gateRadius * lambda(clustersPerContinent, continents) * Math.sqrt(1 + COUNT_SCALE * COUNT_SCALE);
+    }
+
     /** Whether this is the gated (two-pass) release. */
     public boolean gated() {
         return rule == Rule.GATED;

@@ -258,19 +258,13 @@ public final class ContinentalAggregator extends AbstractBehavior<ContinentalAgg
      */
     private float[] gatedAggregate(IngestBlock block, int pass) {
         long[] expected = expectedClusters();
-        float[] fill = pass == 2 ? centre : null;
-        float[] rows = new float[expected.length * plan.dimension()];
-        io.canopy.aggregation.UpdateBlock inputs = block == null
-            ? filled(expected.length, fill, rows) : block.completed(expected, fill, rows);
-        return TrimmedMean.ofTrimCount(plan.release().trim()).aggregate(inputs).aggregate();
-    }
-
-    private io.canopy.aggregation.UpdateBlock filled(int n, float[] fill, float[] rows) {
         int d = plan.dimension();
-        for (int i = 0; fill != null && i < n; i++) {
-            System.arraycopy(fill, 0, rows, i * d, d);
-        }
-        return new io.canopy.aggregation.UpdateBlock(rows, n, d);
+        float[] rows = new float[expected.length * d];
+        IngestBlock.completed(block, expected, pass == 2 ? centre : null, rows, d);
+        float[] out = new float[d];
+        // The audit command's step: one code path for what the tiers release and what a reviewer recomputes.
+        io.canopy.privacy.release.UpperTiers.continent(rows, expected.length, d, plan.release().trim(), out);
+        return out;
     }
 
     private Behavior<Command> onSecondPassClosed(Closed closed) {

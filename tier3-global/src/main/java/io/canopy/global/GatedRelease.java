@@ -1,9 +1,9 @@
 package io.canopy.global;
 
-import io.canopy.aggregation.UpdateBlock;
 import io.canopy.ingest.IngestBlock;
 import io.canopy.privacy.noise.GaussianMechanism;
 import io.canopy.privacy.noise.TierNoise;
+import io.canopy.privacy.release.UpperTiers;
 import io.canopy.round.ReleaseSpec;
 import io.canopy.round.RoundPlan;
 
@@ -30,14 +30,15 @@ public final class GatedRelease {
         return plan.release().lambda(plan.layout().clustersPerContinent(), plan.layout().continents());
     }
 
-    /** Δ1 = C·λ. */
+    /** Δ1 = C·λ ({@link ReleaseSpec#centreSensitivity}). */
     static double firstSensitivity(RoundPlan plan) {
-        return plan.clipNorm() * lambda(plan);
+        return plan.release().centreSensitivity(plan.clipNorm(), plan.layout().clustersPerContinent(),
+            plan.layout().continents());
     }
 
-    /** Δ2 = ρ·λ·√(1 + s²), with the count coordinate scaled by s = {@link ReleaseSpec#COUNT_SCALE}·ρ·λ. */
+    /** Δ2 = ρ·λ·√(1 + s²) ({@link ReleaseSpec#updateSensitivity}). */
     static double secondSensitivity(RoundPlan plan) {
-        return plan.release().gateRadius() * lambda(plan) * Math.sqrt(1 + ReleaseSpec.COUNT_SCALE * ReleaseSpec.COUNT_SCALE);
+        return plan.release().updateSensitivity(plan.layout().clustersPerContinent(), plan.layout().continents());
     }
 
     /** σ1 per coordinate (0 without noise). */
@@ -113,7 +114,10 @@ public final class GatedRelease {
         return out;
     }
 
-    /** The mean over exactly the M continents, {@code fill} (null: 0) for any that sent nothing. */
+    /**
+     * The mean over exactly the M continents, {@code fill} (null: 0) for any that sent nothing: the same
+     * {@link UpperTiers#global} the audit command runs.
+     */
     private static float[] mean(RoundPlan plan, IngestBlock block, float[] fill) {
         int m = plan.layout().continents();
         int d = plan.dimension();
@@ -122,21 +126,9 @@ public final class GatedRelease {
             expected[k] = k;
         }
         float[] rows = new float[m * d];
-        UpdateBlock all;
-        if (block == null) {
-            for (int k = 0; fill != null && k < m; k++) {
-                System.arraycopy(fill, 0, rows, k * d, d);
-            }
-            all = new UpdateBlock(rows, m, d);
-        } else {
-            all = block.completed(expected, fill, rows);
-        }
-        double[] acc = new double[d];
-        for (int k = 0; k < m; k++) {
-            io.canopy.kernel.VectorKernels.addIntoDouble(acc, 0, all.data(), all.rowOffset(k), d);
-        }
+        IngestBlock.completed(block, expected, fill, rows, d);
         float[] out = new float[d];
-        io.canopy.kernel.VectorKernels.scaleToFloat(acc, 0, 1.0 / m, out, 0, d);
+        UpperTiers.global(rows, m, d, new double[d], out);
         return out;
     }
 }

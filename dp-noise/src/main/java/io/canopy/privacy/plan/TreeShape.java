@@ -37,20 +37,20 @@ public record TreeShape(long leaves, double samplingRate, int clusterSize, int c
 
     public TreeShape {
         trusted = Set.copyOf(trusted);
-        require(leaves >= 1, "leaves", leaves, ">= 1");
-        require(samplingRate > 0 && samplingRate <= 1, "q", samplingRate, "in (0, 1]");
-        require(clusterSize >= 1, "cluster-size", clusterSize, ">= 1");
-        require(clustersPerContinent >= 1, "clusters-per-continent", clustersPerContinent, ">= 1");
-        require(continents >= 1, "continents", continents, ">= 1");
-        require(clip > 0 && Double.isFinite(clip), "clip", clip, "finite and > 0");
-        require(multiKrumF >= 0, "multikrum-f", multiKrumF, ">= 0");
-        require(beta2 >= 0 && beta2 < 0.5, "beta2", beta2, "in [0, 0.5)");
-        require(beta3 >= 0 && beta3 < 0.5, "beta3", beta3, "in [0, 0.5)");
-        require(quorum > 0 && quorum <= 1, "quorum", quorum, "in (0, 1]");
-        require(rounds >= 1, "rounds", rounds, ">= 1");
-        require(epsilon > 0 && Double.isFinite(epsilon), "epsilon", epsilon, "finite and > 0");
-        require(delta > 0 && delta < 1, "delta", delta, "in (0, 1)");
-        require(dimension >= 1, "dimension", dimension, ">= 1");
+        PlanProperties.require(leaves >= 1, "leaves", leaves, ">= 1");
+        PlanProperties.require(samplingRate > 0 && samplingRate <= 1, "q", samplingRate, "in (0, 1]");
+        PlanProperties.require(clusterSize >= 1, "cluster-size", clusterSize, ">= 1");
+        PlanProperties.require(clustersPerContinent >= 1, "clusters-per-continent", clustersPerContinent, ">= 1");
+        PlanProperties.require(continents >= 1, "continents", continents, ">= 1");
+        PlanProperties.require(clip > 0 && Double.isFinite(clip), "clip", clip, "finite and > 0");
+        PlanProperties.require(multiKrumF >= 0, "multikrum-f", multiKrumF, ">= 0");
+        PlanProperties.require(beta2 >= 0 && beta2 < 0.5, "beta2", beta2, "in [0, 0.5)");
+        PlanProperties.require(beta3 >= 0 && beta3 < 0.5, "beta3", beta3, "in [0, 0.5)");
+        PlanProperties.require(quorum > 0 && quorum <= 1, "quorum", quorum, "in (0, 1]");
+        PlanProperties.require(rounds >= 1, "rounds", rounds, ">= 1");
+        PlanProperties.require(epsilon > 0 && Double.isFinite(epsilon), "epsilon", epsilon, "finite and > 0");
+        PlanProperties.require(delta > 0 && delta < 1, "delta", delta, "in (0, 1)");
+        PlanProperties.require(dimension >= 1, "dimension", dimension, ">= 1");
         for (final String t : trusted) {
             if (!t.equals("continental") && !t.equals("global")) {
                 throw new IllegalArgumentException("trusted must list only continental and/or global (or none), got " + t);
@@ -104,11 +104,11 @@ public record TreeShape(long leaves, double samplingRate, int clusterSize, int c
         final Set<String> trusted = trustedText == null ? d.trusted()
             : trustedText.isBlank() || trustedText.trim().equalsIgnoreCase("none") ? Set.of()
             : Set.of(trustedText.toLowerCase(Locale.ROOT).replace(" ", "").split(","));
-        return new TreeShape(lng(p, "leaves", d.leaves()), dbl(p, "q", d.samplingRate()),
+        return new TreeShape(lng(p, "leaves", d.leaves()), PlanProperties.number(p, "q", d.samplingRate()),
             (int) lng(p, "cluster-size", d.clusterSize()), (int) lng(p, "clusters-per-continent", d.clustersPerContinent()),
-            (int) lng(p, "continents", d.continents()), dbl(p, "clip", d.clip()), (int) lng(p, "multikrum-f", d.multiKrumF()),
-            dbl(p, "beta2", d.beta2()), dbl(p, "beta3", d.beta3()), dbl(p, "quorum", d.quorum()),
-            lng(p, "rounds", d.rounds()), dbl(p, "epsilon", d.epsilon()), dbl(p, "delta", d.delta()),
+            (int) lng(p, "continents", d.continents()), PlanProperties.number(p, "clip", d.clip()), (int) lng(p, "multikrum-f", d.multiKrumF()),
+            PlanProperties.number(p, "beta2", d.beta2()), PlanProperties.number(p, "beta3", d.beta3()), PlanProperties.number(p, "quorum", d.quorum()),
+            lng(p, "rounds", d.rounds()), PlanProperties.number(p, "epsilon", d.epsilon()), PlanProperties.number(p, "delta", d.delta()),
             lng(p, "dimension", d.dimension()), trusted);
     }
 
@@ -128,23 +128,7 @@ public record TreeShape(long leaves, double samplingRate, int clusterSize, int c
         }
     }
 
-    private static double dbl(final Properties p, final String key, final double dflt) {
-        final String v = p.getProperty(key);
-        if (v == null) {
-            return dflt;
-        }
-        try {
-            return Double.parseDouble(v.trim());
-        } catch (final NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be a number, got '" + v.trim() + "'");
-        }
-    }
 
-    private static void require(final boolean ok, final String key, final Object value, final String what) {
-        if (!ok) {
-            throw new IllegalArgumentException(key + " must be " + what + ", got " + value);
-        }
-    }
 
     private static Map<String, String> keys() {
         final Map<String, String> m = new LinkedHashMap<>();

@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 
+import io.canopy.privacy.plan.PlanProperties;
+
 /**
  * The release's public parameters beyond the tree ({@code io.canopy.privacy.plan.TreeShape}): gate radius, pass-2
  * clip, dropout, z split, count scale, W_min. Read from the same flat {@code key: value} file as the tree.
@@ -23,12 +25,12 @@ public record ReleaseOptions(double rhoOverClip, double tauOverRho, double dropo
     public static final Map<String, String> KEYS = keys();
 
     public ReleaseOptions {
-        require(rhoOverClip > 0 && Double.isFinite(rhoOverClip), "rho", rhoOverClip, "finite and > 0 (a fraction of C)");
-        require(tauOverRho > 0 && tauOverRho <= 1, "tau", tauOverRho, "in (0, 1] (a fraction of rho)");
-        require(dropout >= 0 && dropout < 1, "dropout", dropout, "in [0, 1)");
-        require(centreShare > 0 && centreShare < 1, "centre-share", centreShare, "in (0, 1)");
-        require(countScale > 0 && Double.isFinite(countScale), "count-scale", countScale, "finite and > 0");
-        require(minCountFraction > 0 && minCountFraction <= 1, "min-count", minCountFraction, "in (0, 1]");
+        PlanProperties.require(rhoOverClip > 0 && Double.isFinite(rhoOverClip), "rho", rhoOverClip, "finite and > 0 (a fraction of C)");
+        PlanProperties.require(tauOverRho > 0 && tauOverRho <= 1, "tau", tauOverRho, "in (0, 1] (a fraction of rho)");
+        PlanProperties.require(dropout >= 0 && dropout < 1, "dropout", dropout, "in [0, 1)");
+        PlanProperties.require(centreShare > 0 && centreShare < 1, "centre-share", centreShare, "in (0, 1)");
+        PlanProperties.require(countScale > 0 && Double.isFinite(countScale), "count-scale", countScale, "finite and > 0");
+        PlanProperties.require(minCountFraction > 0 && minCountFraction <= 1, "min-count", minCountFraction, "in (0, 1]");
     }
 
     public static ReleaseOptions defaults() {
@@ -39,27 +41,11 @@ public record ReleaseOptions(double rhoOverClip, double tauOverRho, double dropo
     /** Reads the keys of {@link #KEYS} present in {@code p} (others are ignored: they belong to the tree). */
     public static ReleaseOptions fromProperties(final Properties p) {
         final ReleaseOptions d = defaults();
-        return new ReleaseOptions(dbl(p, "rho", d.rhoOverClip), dbl(p, "tau", d.tauOverRho), dbl(p, "dropout", d.dropout),
-            dbl(p, "centre-share", d.centreShare), dbl(p, "count-scale", d.countScale), dbl(p, "min-count", d.minCountFraction));
+        return new ReleaseOptions(PlanProperties.number(p, "rho", d.rhoOverClip), PlanProperties.number(p, "tau", d.tauOverRho), PlanProperties.number(p, "dropout", d.dropout),
+            PlanProperties.number(p, "centre-share", d.centreShare), PlanProperties.number(p, "count-scale", d.countScale), PlanProperties.number(p, "min-count", d.minCountFraction));
     }
 
-    private static double dbl(final Properties p, final String key, final double dflt) {
-        final String v = p.getProperty(key);
-        if (v == null) {
-            return dflt;
-        }
-        try {
-            return Double.parseDouble(v.trim());
-        } catch (final NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be a number, got '" + v.trim() + "'");
-        }
-    }
 
-    private static void require(final boolean ok, final String key, final double value, final String what) {
-        if (!ok) {
-            throw new IllegalArgumentException(key + " must be " + what + ", got " + value);
-        }
-    }
 
     private static Map<String, String> keys() {
         final Map<String, String> m = new LinkedHashMap<>();

@@ -118,22 +118,18 @@ public record RoundDesign(long leaves, int clusterSize, int clustersPerContinent
         int k = io.canopy.aggregation.TrimmedMean.trimCount(beta, clustersPerContinent);
         double planned = samplingRate * clusterSize;
         double plannedTotal = planned * first.layout().clusters();
-        double lambda = 1.0 / (planned * (clustersPerContinent - 2 * k) * continents());
-        double secondSensitivity = rho * lambda * Math.sqrt(1 + ReleaseSpec.COUNT_SCALE * ReleaseSpec.COUNT_SCALE);
         ReleaseSpec spec;
-        double sensitivity;
         if (rule == ReleaseSpec.Rule.FIXED) {
             spec = new ReleaseSpec(rule, planned, k, rho, z, 0, 0, "unused: no gate");
-            sensitivity = CLIP * lambda;
         } else {
             // The note's split: 1/9 of 1/z² to the centre (z1 = 3z), the rest to the update (z2 = z/√(8/9)).
-            io.canopy.privacy.release.ReleasePasses passes = z > 0 ? io.canopy.privacy.release.ReleasePasses.twoPass(z,
-                io.canopy.privacy.release.ReleasePasses.DEFAULT_CENTRE_SHARE, CLIP * lambda, secondSensitivity) : null;
-            spec = new ReleaseSpec(rule, planned, k, rho,
-                passes == null ? 0 : passes.passes().get(0).z(), passes == null ? 0 : passes.passes().get(1).z(),
+            double share = io.canopy.privacy.release.ReleasePasses.DEFAULT_CENTRE_SHARE;
+            spec = new ReleaseSpec(rule, planned, k, rho, z / Math.sqrt(share), z / Math.sqrt(1 - share),
                 0.1 * plannedTotal, "plan constant " + (float) gateFactor + " x C");
-            sensitivity = secondSensitivity;
         }
+        // The sensitivity the last release of the round answers for (ReleaseSpec holds the one formula).
+        double sensitivity = rule == ReleaseSpec.Rule.FIXED ? spec.centreSensitivity(CLIP, clustersPerContinent, continents())
+            : spec.updateSensitivity(clustersPerContinent, continents());
         return new RoundPlan(first.roundId(), first.modelVersion(), dimension, samplingRate, CLIP, codec, first.layout(),
             new TierSpec(timeOnly(first.cluster().policy()), krumShare, 0, 0, CLIP),
             new TierSpec(timeOnly(first.continental().policy()), beta, 0, 0, first.continental().inputNormBound()),
