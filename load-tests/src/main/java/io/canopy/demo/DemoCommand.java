@@ -102,19 +102,19 @@ public final class DemoCommand implements CliCommand {
         DemoSettings settings;
         try {
             settings = new DemoSettings(
-                longValue(o, "leaves", 100_000L, 1, 10_000_000L),
+                RunOptions.longValue(o, "leaves", 100_000L, 1, 10_000_000L),
                 o.intValue("cluster-size", 1000, 3, 100_000),
                 o.intValue("clusters-per-continent", 10, 1, 100_000),
                 o.intValue("dim", 1000, 1, 1_000_000),
                 o.intValue("rounds", 3, 1, 100_000),
-                probability(o, "sampling-rate", 1.0, false),
-                fraction(o, "byzantine", 0.1),
+                RunOptions.probability(o, "sampling-rate", 1.0, false),
+                RunOptions.fraction(o, "byzantine", 0.1),
                 attack(o),
-                fraction(o, "dropout", 0.1),
-                codec(o),
-                positive(o, "epsilon", 2.0),
-                delta(o),
-                longValue(o, "seed", 42L, Long.MIN_VALUE, Long.MAX_VALUE),
+                RunOptions.fraction(o, "dropout", 0.1),
+                RunOptions.codec(o),
+                RunOptions.positive(o, "epsilon", 2.0),
+                RunOptions.delta(o),
+                RunOptions.longValue(o, "seed", 42L, Long.MIN_VALUE, Long.MAX_VALUE),
                 o.doubleValue("krum-f", 0.25),
                 o.doubleValue("beta", 0.1),
                 o.has("secure-noise"),
@@ -161,55 +161,6 @@ public final class DemoCommand implements CliCommand {
         return dir;
     }
 
-    private static long longValue(Options o, String name, long dflt, long min, long max) throws UsageException {
-        String v = o.get(name);
-        if (v == null) {
-            return dflt;
-        }
-        long x;
-        try {
-            x = Long.parseLong(v.trim().replace("_", ""));
-        } catch (NumberFormatException e) {
-            throw new UsageException("--" + name + " must be an integer, got '" + v + "'");
-        }
-        if (x < min || x > max) {
-            throw new UsageException("--" + name + " must be in " + min + ".." + max + ", got " + x);
-        }
-        return x;
-    }
-
-    private static double probability(Options o, String name, double dflt, boolean zeroAllowed) throws UsageException {
-        double x = o.doubleValue(name, dflt);
-        if (!(zeroAllowed ? x >= 0 : x > 0) || x > 1) {
-            throw new UsageException("--" + name + " must be in " + (zeroAllowed ? "[0, 1]" : "(0, 1]") + ", got " + x);
-        }
-        return x;
-    }
-
-    private static double fraction(Options o, String name, double dflt) throws UsageException {
-        double x = o.doubleValue(name, dflt);
-        if (!(x >= 0 && x < 1)) {
-            throw new UsageException("--" + name + " must be in [0, 1), got " + x);
-        }
-        return x;
-    }
-
-    private static double positive(Options o, String name, double dflt) throws UsageException {
-        double x = o.doubleValue(name, dflt);
-        if (!(x > 0)) {
-            throw new UsageException("--" + name + " must be positive, got " + x);
-        }
-        return x;
-    }
-
-    private static double delta(Options o) throws UsageException {
-        double x = o.doubleValue("delta", 1e-5);
-        if (!(x > 0 && x < 1)) {
-            throw new UsageException("--delta must be in (0, 1), got " + x);
-        }
-        return x;
-    }
-
     private static Attack attack(Options o) throws UsageException {
         try {
             return o.has("attack") ? Attack.parse(o.get("attack")) : Attack.SIGN_FLIP;
@@ -218,14 +169,4 @@ public final class DemoCommand implements CliCommand {
         }
     }
 
-    private static CodecId codec(Options o) throws UsageException {
-        if (!o.has("codec")) {
-            return CodecId.FP32;
-        }
-        CodecId codec = CodecId.fromLabel(o.get("codec"));
-        if (codec == null) {
-            throw new UsageException("--codec must be one of fp32, fp16, bf16, int8, topk; got '" + o.get("codec") + "'");
-        }
-        return codec;
-    }
 }

@@ -69,38 +69,8 @@ final class DemoRun {
             fleet.system().systemActorOf(TierMetricsBridge.create(metrics.meters(), new TierMetricsBridge.Sources(
                     fleet.clusterTier().runtime(), fleet.continentalTier().runtime(), fleet.globalTier().runtime()),
                 s.epsilon(), s.delta()), "metrics-bridge", Props.empty());
-            List<CompletableFuture<RoundResult>> results = new ArrayList<>();
-            for (int r = 0; r < s.rounds(); r++) {
-                results.add(new CompletableFuture<>());
-            }
-            List<CompletableFuture<RoundPlan>> opened = new ArrayList<>();
-            for (int r = 0; r < s.rounds(); r++) {
-                opened.add(new CompletableFuture<>());
-            }
-            ActorRef<RoundResult> collector = fleet.system().systemActorOf(Behaviors.receive(RoundResult.class)
-                .onMessage(RoundResult.class, result -> {
-                    int index = (int) (result.roundId() - first.roundId());
-                    if (index >= 0 && index < results.size()) {
-                        results.get(index).complete(result);
-                    }
-                    return Behaviors.same();
-                }).build(), "demo-results", Props.empty());
-            fleet.system().systemActorOf(Behaviors.<GlobalCoordinator.RoundOpened>setup(context -> {
-                context.getSystem().eventStream().tell(new EventStream.Subscribe<>(GlobalCoordinator.RoundOpened.class,
-                    context.getSelf()));
-                return Behaviors.receive(GlobalCoordinator.RoundOpened.class)
-                    .onMessage(GlobalCoordinator.RoundOpened.class, o -> {
-                        int index = (int) (o.plan().roundId() - first.roundId());
-                        if (index >= 0 && index < opened.size()) {
-                            opened.get(index).complete(o.plan());
-                        }
-                        return Behaviors.same();
-                    }).build();
-            }), "demo-rounds", Props.empty());
             fleet.awaitReady(TimeUnit.MINUTES.toMillis(5));
-            Thread.sleep(200); // let both listeners subscribe before the first round opens
-
-            fleet.system().tell(new GlobalCoordinator.Start(first, s.rounds(), collector));
+            RoundFeed feed = RoundFeed.start(fleet, first, s.rounds());
             List<RoundFigures> figures = new ArrayList<>();
             ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "canopy-progress");
@@ -111,7 +81,7 @@ final class DemoRun {
             int clusters = first.layout().clusters();
             try {
                 for (int r = 0; r < s.rounds(); r++) {
-                    RoundPlan plan = opened.get(r).get(60, TimeUnit.SECONDS);
+                    RoundPlan plan = feed.opened(r, 60, TimeUnit.SECONDS);
                     long roundStart = System.nanoTime();
                     long sentBefore = swarm.leavesSent.get();
                     long lateBefore = fleet.clusterTier().runtime().ingest().lateAfterClose();
@@ -133,7 +103,7 @@ final class DemoRun {
                     RoundResult result;
                     try {
                         stats = swarm.run(plan, TimeUnit.MINUTES.toMillis(60));
-                        result = results.get(r).get(60, TimeUnit.MINUTES);
+                        result = feed.result(r, 60, TimeUnit.MINUTES);
                     } finally {
                         tick.cancel(false);
                     }

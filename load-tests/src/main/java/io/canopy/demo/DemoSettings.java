@@ -5,7 +5,6 @@ import io.canopy.global.plan.RoundDesign;
 import io.canopy.global.optimizer.FedAvgStep;
 import io.canopy.global.optimizer.ServerOptimizer;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Set;
 
 import io.canopy.codec.CodecId;
@@ -16,7 +15,6 @@ import io.canopy.privacy.plan.TierPlan;
 import io.canopy.privacy.plan.TreeShape;
 import io.canopy.round.RoundPlan;
 import io.canopy.round.TierSpec;
-import io.canopy.straggler.QuorumPolicy;
 import io.canopy.topology.FleetLayout;
 
 /**
@@ -105,18 +103,8 @@ record DemoSettings(long leaves, int clusterSize, int clustersPerContinent, int 
         return new SwarmSpec(seed, dimension, 1.0, 0.5, 0.5, byzantine, attack, Double.NaN, clusterSize, dropout, 200.0, 0.5);
     }
 
-    /**
-     * The first round. Clusters live on the swarm's simulated clock: soft 2 s, hard 4 s, 0.5 s of grace,
-     * over-selection 1.3. Continents and the global tier run on the wall clock with deadlines long enough
-     * for a whole simulated round to stream through one JVM; they close as soon as every input is in or
-     * withdrawn.
-     */
+    /** The first round, with the embedded fleet's clocks ({@link EmbeddedFleet#firstRound}). */
     RoundPlan firstRound(PrivacyPlan privacy) {
-        QuorumPolicy clusterPolicy = new QuorumPolicy(clusterSize, QUORUM, Duration.ofSeconds(2), Duration.ofSeconds(4),
-            Duration.ofMillis(500), QuorumPolicy.DEFAULT_OVER_SELECTION);
-        QuorumPolicy upper = new QuorumPolicy(clustersPerContinent, QUORUM, Duration.ofMinutes(30), Duration.ofMinutes(60),
-            Duration.ofMinutes(30), 1.0);
-        RoundPlan first = design().firstRound(privacy, clusterPolicy, upper);
-        return design().release(first, release, gateFactor);
+        return EmbeddedFleet.firstRound(design(), privacy, release, gateFactor);
     }
 }

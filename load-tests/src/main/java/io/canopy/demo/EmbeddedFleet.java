@@ -1,5 +1,6 @@
 package io.canopy.demo;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,6 +15,10 @@ import io.canopy.frame.GradientFrame;
 import io.canopy.global.GlobalCoordinator;
 import io.canopy.global.ledger.RoundJournal;
 import io.canopy.global.GlobalTier;
+import io.canopy.global.plan.RoundDesign;
+import io.canopy.privacy.plan.PrivacyPlan;
+import io.canopy.round.RoundPlan;
+import io.canopy.straggler.QuorumPolicy;
 import io.canopy.global.optimizer.ServerOptimizer;
 import io.canopy.straggler.NanoClock;
 import io.canopy.topology.FleetLayout;
@@ -92,6 +97,20 @@ public final class EmbeddedFleet implements AutoCloseable {
             transport.close();
             throw e;
         }
+    }
+
+    /**
+     * The first round of a run on this fleet, released by {@code release} with gate radius {@code gateFactor}·C.
+     * Clusters live on the swarm's simulated clock: soft 2 s, hard 4 s, 0.5 s of grace, over-selection 1.3.
+     * Continents and the global tier run on the wall clock with deadlines long enough for a whole simulated
+     * round to stream through one JVM; they close as soon as every input is in or withdrawn.
+     */
+    public static RoundPlan firstRound(RoundDesign design, PrivacyPlan privacy, String release, double gateFactor) {
+        QuorumPolicy clusterPolicy = new QuorumPolicy(design.clusterSize(), RoundDesign.QUORUM, Duration.ofSeconds(2),
+            Duration.ofSeconds(4), Duration.ofMillis(500), QuorumPolicy.DEFAULT_OVER_SELECTION);
+        QuorumPolicy upper = new QuorumPolicy(design.clustersPerContinent(), RoundDesign.QUORUM, Duration.ofMinutes(30),
+            Duration.ofMinutes(60), Duration.ofMinutes(30), 1.0);
+        return design.release(design.firstRound(privacy, clusterPolicy, upper), release, gateFactor);
     }
 
     /** Frame refusals so far at the three tiers' subscribers, by {@link io.canopy.frame.RejectReason} ordinal. */

@@ -1,7 +1,7 @@
 package io.canopy.demo;
 
 import io.canopy.ingest.IngestRejection;
-import io.canopy.leaf.synthetic.SyntheticSwarm;
+import java.util.function.LongPredicate;
 import io.canopy.round.ClusterReport;
 import io.canopy.round.ContinentReport;
 import io.canopy.straggler.QuorumOutcome;
@@ -11,7 +11,7 @@ import io.canopy.straggler.QuorumOutcome;
  * detections scored against the swarm's ground truth. Filled from many threads; every method is
  * synchronized (a few thousand calls a round).
  */
-final class RoundStats {
+public final class RoundStats {
     /** What the swarm knows about one cluster it sent: who was invited, dropped, and when its attackers arrived. */
     record ClusterTruth(int invited, int dropped, int sent, long[] byzantineLatencies) {
     }
@@ -50,7 +50,7 @@ final class RoundStats {
         this.honestSum = new double[dimension];
     }
 
-    synchronized void cluster(ClusterReport report, ClusterTruth truth, SyntheticSwarm swarm) {
+    synchronized void cluster(ClusterReport report, ClusterTruth truth, LongPredicate byzantine) {
         clustersReported++;
         invited += truth.invited();
         dropped += truth.dropped();
@@ -69,7 +69,7 @@ final class RoundStats {
         }
         int tp = 0;
         for (long leaf : report.krumRejected()) {
-            tp += swarm.isByzantine(leaf) ? 1 : 0;
+            tp += byzantine.test(leaf) ? 1 : 0;
         }
         int fp = report.krumRejected().length - tp;
         // An attacker's update reached Multi-Krum iff it arrived by the close (the swarm clips, so none is refused).
@@ -106,8 +106,23 @@ final class RoundStats {
         honestCount += count;
     }
 
+    /** Updates the clusters aggregated this round. */
+    public synchronized long accepted() {
+        return accepted;
+    }
+
+    /** Updates the swarm sent this round (invited leaves that did not drop out). */
+    public synchronized long sent() {
+        return sent;
+    }
+
+    /** Time the swarm's threads spent making updates (training them, for a training swarm), summed over threads. */
+    public synchronized long updateNanos() {
+        return swarmSynthNanos;
+    }
+
     /** ‖update − honest mean‖ / ‖honest mean‖; NaN without an update or honest leaves. */
-    synchronized double relativeError(float[] update) {
+    public synchronized double relativeError(float[] update) {
         if (update == null || honestCount == 0) {
             return Double.NaN;
         }
@@ -122,13 +137,13 @@ final class RoundStats {
     }
 
     /** Share of Multi-Krum's rejections that were attackers; NaN when it rejected nothing. */
-    synchronized double precision() {
+    public synchronized double precision() {
         long rejectedTotal = truePositives + falsePositives;
         return rejectedTotal == 0 ? Double.NaN : (double) truePositives / rejectedTotal;
     }
 
     /** Share of the attackers that reached Multi-Krum and were rejected; NaN when none reached it. */
-    synchronized double recall() {
+    public synchronized double recall() {
         long attackers = truePositives + falseNegatives;
         return attackers == 0 ? Double.NaN : (double) truePositives / attackers;
     }

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.canopy.leaf.LeafClient;
 import io.canopy.leaf.synthetic.SyntheticSwarm;
+import java.util.function.LongPredicate;
 import io.canopy.round.ClusterReport;
 import io.canopy.round.ContinentReport;
 import io.canopy.round.Invitations;
@@ -31,20 +32,21 @@ import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 
 /**
- * Streams a synthetic swarm into the embedded fleet, one cluster at a time per element of a Pekko
+ * Streams a swarm (synthetic or training, {@link LeafWork}) into the embedded fleet, one cluster at a time per element of a Pekko
  * Streams pipeline: {@code mapAsyncUnordered(window)} keeps at most {@code window} clusters between
  * "first frame sent" and "report received", so the fleet's block pool is never outrun and back pressure
  * reaches the source; within a cluster, Aeron's own back pressure paces the sends. Each cluster's
  * leaves go out in order of their simulated latency with those latencies as timestamps, then a
  * watermark, so the cluster's quorum clock sees the round as the leaves would have lived it.
  */
-final class SwarmDriver implements AutoCloseable {
+public final class SwarmDriver implements AutoCloseable {
     private static final int INDEX_BITS = 20;
     private static final long INDEX_MASK = (1L << INDEX_BITS) - 1;
 
     /** One sending thread's state: its publisher and scratch, and its share of the honest mean. */
     private static final class Sender {
         final LeafClient client;
+        final LeafWork.Worker worker;
         final float[] update;
         final double[] honestSum;
         long honestCount;
@@ -53,15 +55,17 @@ final class SwarmDriver implements AutoCloseable {
         long synthNanos;
         long sendNanos;
 
-        Sender(LeafClient client, int dimension) {
+        Sender(LeafClient client, LeafWork.Worker worker, int dimension) {
             this.client = client;
+            this.worker = worker;
             this.update = new float[dimension];
             this.honestSum = new double[dimension];
         }
     }
 
     private final EmbeddedFleet fleet;
-    private final SyntheticSwarm swarm;
+    private final LeafWork swarm;
+    private final LongPredicate byzantine;
     private final int window;
     private final BlockingQueue<Sender> senders;
     private final ExecutorService pool;
@@ -71,13 +75,19 @@ final class SwarmDriver implements AutoCloseable {
     final AtomicLong leavesSent = new AtomicLong();
 
     SwarmDriver(EmbeddedFleet fleet, SyntheticSwarm swarm, int threads, int window) {
+        this(fleet, LeafWork.synthetic(swarm), swarm.spec().dimension(), threads, window);
+    }
+
+    /** A driver for any swarm: {@code threads} senders, each with its own {@link LeafWork#worker()}. */
+    public SwarmDriver(EmbeddedFleet fleet, LeafWork swarm, int dimension, int threads, int window) {
         this.fleet = fleet;
         this.swarm = swarm;
+        this.byzantine = swarm::isByzantine;
         this.window = window;
         this.senders = new ArrayBlockingQueue<>(threads);
         for (int t = 0; t < threads; t++) {
-            senders.add(new Sender(new LeafClient(fleet.transport().publisher(Streams.LEAF_TO_CLUSTER)),
-                swarm.spec().dimension()));
+            senders.add(new Sender(new LeafClient(fleet.transport().publisher(Streams.LEAF_TO_CLUSTER)), swarm.worker(),
+                dimension));
         }
         this.pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "canopy-swarm");
@@ -116,12 +126,17 @@ final class SwarmDriver implements AutoCloseable {
         return pending.keySet().stream().limit(8).map(String::valueOf).collect(java.util.stream.Collectors.joining(",", "[", "]"));
     }
 
-    RoundStats stats() {
+    public RoundStats stats() {
         return current;
     }
 
+    /** Leaves sent so far, all rounds. */
+    public long leavesSent() {
+        return leavesSent.get();
+    }
+
     /** Sends round {@code plan}'s swarm; returns once every cluster has reported. */
-    RoundStats run(RoundPlan plan, long timeoutMs) throws Exception {
+    public RoundStats run(RoundPlan plan, long timeoutMs) throws Exception {
         long deadline = System.currentTimeMillis() + 30_000;
         while (!fleet.clusterTier().isOpen(plan.roundId())) {
             if (System.currentTimeMillis() > deadline) {
@@ -144,7 +159,7 @@ final class SwarmDriver implements AutoCloseable {
                 pending.put(cluster, report);
                 return CompletableFuture.supplyAsync(() -> sendCluster(plan, cluster), pool)
                     .thenCompose(truth -> report.thenApply(r -> {
-                        stats.cluster(r, truth, swarm);
+                        stats.cluster(r, truth, byzantine);
                         return Done.getInstance();
                     }));
             })
@@ -202,9 +217,9 @@ final class SwarmDriver implements AutoCloseable {
                 long latency = keys[j] >>> INDEX_BITS;
                 long leaf = layout.leafAt(cluster, (int) (keys[j] & INDEX_MASK));
                 long t0 = System.nanoTime();
-                swarm.update(round, leaf, update, 0);
+                long trainedOn = s.worker.update(plan, leaf, update);
                 long t1 = System.nanoTime();
-                PublishResult result = s.client.send(leaf, cluster, latency, update, 0);
+                PublishResult result = s.client.send(leaf, cluster, latency, trainedOn, update, 0);
                 long t2 = System.nanoTime();
                 s.synthNanos += t1 - t0;
                 s.sendNanos += t2 - t1;

@@ -73,7 +73,7 @@ public final class FrameChecksum {
         state = 0xFFFFFFFF;
         crc.reset();
         update(buffer, offset, FrameLayout.CHECKSUM_OFFSET);
-        update(buffer, offset + FrameLayout.RESERVED_OFFSET, FrameLayout.HEADER_LENGTH - FrameLayout.RESERVED_OFFSET);
+        update(buffer, offset + FrameLayout.MODEL_VERSION_OFFSET, FrameLayout.HEADER_LENGTH - FrameLayout.MODEL_VERSION_OFFSET);
     }
 
     /** Adds {@code buffer[index..+length)}; the same buffer as {@link #beginHeader}. */

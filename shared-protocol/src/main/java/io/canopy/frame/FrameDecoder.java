@@ -110,8 +110,9 @@ public final class FrameDecoder {
         return buffer.getLong(offset + FrameLayout.TIMESTAMP_OFFSET, java.nio.ByteOrder.LITTLE_ENDIAN);
     }
 
-    public int reserved() {
-        return buffer.getInt(offset + FrameLayout.RESERVED_OFFSET, LE);
+    /** The model version the sender computed on (unsigned 32-bit); 0 on a watermark. */
+    public long modelVersion() {
+        return buffer.getInt(offset + FrameLayout.MODEL_VERSION_OFFSET, LE) & 0xFFFF_FFFFL;
     }
 
     /** Buffer index of the first payload byte. */

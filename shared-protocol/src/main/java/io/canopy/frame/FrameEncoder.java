@@ -27,6 +27,7 @@ public final class FrameEncoder {
     private int groupId;
     private int inputCount = 1;
     private long timestampNs;
+    private int modelVersion;
 
     public FrameEncoder wrap(final MutableDirectBuffer buffer, final int offset) {
         this.buffer = buffer;
@@ -69,6 +70,18 @@ public final class FrameEncoder {
         return this;
     }
 
+    /**
+     * The global model version the values were computed on (a leaf: the version it trained on), in
+     * [0, 2^32); a cluster refuses a gradient on any version but its round plan's as {@link RejectReason#STALE_MODEL}.
+     */
+    public FrameEncoder modelVersion(final long modelVersion) {
+        if (modelVersion < 0 || modelVersion > 0xFFFF_FFFFL) {
+            throw new IllegalArgumentException("modelVersion=" + modelVersion + " must be in [0, 2^32)");
+        }
+        this.modelVersion = (int) modelVersion;
+        return this;
+    }
+
     /** Updates folded into this frame: 1 for a gradient. */
     public FrameEncoder inputCount(final int inputCount) {
         this.inputCount = inputCount;
@@ -104,7 +117,7 @@ public final class FrameEncoder {
         b.putInt(o + FrameLayout.PAYLOAD_LENGTH_OFFSET, payloadLength, LE);
         b.putInt(o + FrameLayout.INPUT_COUNT_OFFSET, inputCount, LE);
         b.putInt(o + FrameLayout.SIGNATURE_LENGTH_OFFSET, 0, LE);
-        b.putInt(o + FrameLayout.RESERVED_OFFSET, 0, LE);
+        b.putInt(o + FrameLayout.MODEL_VERSION_OFFSET, modelVersion, LE);
         b.putLong(o + FrameLayout.TIMESTAMP_OFFSET, timestampNs, LE);
         codec.encode(values, from, dimension, Segments.of(b), Segments.offset(b, o + FrameLayout.HEADER_LENGTH));
         b.putInt(o + FrameLayout.CHECKSUM_OFFSET, checksum.compute(b, o, payloadLength), LE);
@@ -136,7 +149,7 @@ public final class FrameEncoder {
         b.putInt(o + FrameLayout.PAYLOAD_LENGTH_OFFSET, 0, LE);
         b.putInt(o + FrameLayout.INPUT_COUNT_OFFSET, 0, LE);
         b.putInt(o + FrameLayout.SIGNATURE_LENGTH_OFFSET, 0, LE);
-        b.putInt(o + FrameLayout.RESERVED_OFFSET, 0, LE);
+        b.putInt(o + FrameLayout.MODEL_VERSION_OFFSET, 0, LE);
         b.putLong(o + FrameLayout.TIMESTAMP_OFFSET, timestampNs, LE);
         b.putInt(o + FrameLayout.CHECKSUM_OFFSET, checksum.compute(b, o, 0), LE);
         return FrameLayout.HEADER_LENGTH;

@@ -6,7 +6,7 @@ package io.canopy.frame;
  *
  * <pre>
  *   0  int32  magic            0x59504E43, the ASCII bytes "CNPY"
- *   4  uint8  version          1
+ *   4  uint8  version          2
  *   5  uint8  frame type       {@link FrameType}
  *   6  uint8  codec id         {@link io.canopy.codec.CodecId}
  *   7  uint8  signature scheme {@link SignatureScheme}; 0 = unsigned
@@ -19,7 +19,8 @@ package io.canopy.frame;
  *  40  int32  input count      updates folded into this frame: 1 for a gradient
  *  44  int32  signature length bytes of signature after the payload; 0 when unsigned
  *  48  int32  CRC32C           over bytes [0, 48) and [52, 64 + payload length)
- *  52  int32  reserved         0
+ *  52  uint32 model version    the global model version the update was computed on (gradient: the
+ *                              version the leaf trained on; aggregate: the round's); 0 on a watermark
  *  56  int64  timestamp        sender's time in ns since the round opened (simulations: the virtual
  *                              arrival time; otherwise informational, receivers keep their own clock)
  *  64  payload, then the signature
@@ -31,7 +32,7 @@ public final class FrameLayout {
 
     /** "CNPY" read as a little-endian int32. */
     public static final int MAGIC = 0x59504E43;
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
 
     public static final int MAGIC_OFFSET = 0;
     public static final int VERSION_OFFSET = 4;
@@ -47,7 +48,7 @@ public final class FrameLayout {
     public static final int INPUT_COUNT_OFFSET = 40;
     public static final int SIGNATURE_LENGTH_OFFSET = 44;
     public static final int CHECKSUM_OFFSET = 48;
-    public static final int RESERVED_OFFSET = 52;
+    public static final int MODEL_VERSION_OFFSET = 52;
     public static final int TIMESTAMP_OFFSET = 56;
     public static final int HEADER_LENGTH = 64;
 

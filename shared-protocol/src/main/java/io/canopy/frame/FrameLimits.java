@@ -12,11 +12,14 @@ import io.canopy.codec.CodecId;
  * @param dimension        values per update
  * @param maxPayloadLength longest payload accepted, bytes; {@link #of} allows fp32's 4·d
  * @param codecMask        OR of {@link CodecId#bit()} for each codec the plan allows
+ * @param modelVersion     the model version updates must be computed on, or {@link #ANY_MODEL}
  */
 public record FrameLimits(FrameType type, long roundId, int groupId, int dimension, int maxPayloadLength,
-                          int codecMask) {
+                          int codecMask, long modelVersion) {
 
     public static final int ANY_GROUP = -1;
+    /** No check of the frames' model version (aggregates, and receivers that predate a plan). */
+    public static final long ANY_MODEL = -1;
     /** Every codec allowed. */
     public static final int ALL_CODECS = (1 << CodecId.values().length) - 1;
 
@@ -36,6 +39,9 @@ public record FrameLimits(FrameType type, long roundId, int groupId, int dimensi
         if (maxPayloadLength <= 0) {
             throw new IllegalArgumentException("maxPayloadLength=" + maxPayloadLength + " must be > 0");
         }
+        if (modelVersion < ANY_MODEL || modelVersion > 0xFFFF_FFFFL) {
+            throw new IllegalArgumentException("modelVersion=" + modelVersion + " must be in [0, 2^32), or ANY_MODEL (-1)");
+        }
         if ((codecMask & ALL_CODECS) == 0 || (codecMask & ~ALL_CODECS) != 0) {
             throw new IllegalArgumentException("codecMask=" + Integer.toBinaryString(codecMask)
                 + " must name at least one codec and only known ones");
@@ -47,11 +53,11 @@ public record FrameLimits(FrameType type, long roundId, int groupId, int dimensi
         if (dimension <= 0 || dimension > Integer.MAX_VALUE / 4) {
             throw new IllegalArgumentException("dimension=" + dimension + " must be in 1.." + Integer.MAX_VALUE / 4);
         }
-        return new FrameLimits(type, roundId, groupId, dimension, 4 * dimension, ALL_CODECS);
+        return new FrameLimits(type, roundId, groupId, dimension, 4 * dimension, ALL_CODECS, ANY_MODEL);
     }
 
     public FrameLimits withRound(final long round) {
-        return new FrameLimits(type, round, groupId, dimension, maxPayloadLength, codecMask);
+        return new FrameLimits(type, round, groupId, dimension, maxPayloadLength, codecMask, modelVersion);
     }
 
     public FrameLimits withCodecs(final CodecId... codecs) {
@@ -59,7 +65,12 @@ public record FrameLimits(FrameType type, long roundId, int groupId, int dimensi
         for (final CodecId c : codecs) {
             mask |= c.bit();
         }
-        return new FrameLimits(type, roundId, groupId, dimension, maxPayloadLength, mask);
+        return new FrameLimits(type, roundId, groupId, dimension, maxPayloadLength, mask, modelVersion);
+    }
+
+    /** These limits, accepting only updates computed on model {@code version}. */
+    public FrameLimits withModelVersion(final long version) {
+        return new FrameLimits(type, roundId, groupId, dimension, maxPayloadLength, codecMask, version);
     }
 
     public boolean allows(final CodecId codec) {

@@ -12,7 +12,7 @@ import org.agrona.DirectBuffer;
  * Checks a received frame completely before anything in it is used, and counts the outcome.
  *
  * <p>{@link #check} validates every header field against the buffer and the {@link FrameLimits} —
- * magic, version, type, codec, reserved bits, signature fields, round, group, dimension, input
+ * magic, version, type, codec, a watermark's reserved bits, signature fields, round, group, model version, dimension, input
  * count, codec parameter, payload length against codec, limits and buffer — then the CRC32C over
  * header and payload, then the payload's content in its encoded form (finite values, top-k indices
  * in order and in range, int8 scales in range; {@link PayloadChecks}). It only reads: for the
@@ -85,7 +85,7 @@ public final class FrameValidator {
         if (codec == null || (watermark ? codec != CodecId.FP32 : !lim.allows(codec))) {
             return RejectReason.BAD_CODEC;
         }
-        if (frame.reserved() != 0) {
+        if (watermark && frame.modelVersion() != 0) {
             return RejectReason.BAD_RESERVED;
         }
         final SignatureScheme scheme = frame.signatureScheme();
@@ -97,6 +97,9 @@ public final class FrameValidator {
         }
         if (lim.groupId() != FrameLimits.ANY_GROUP && frame.groupId() != lim.groupId()) {
             return RejectReason.WRONG_GROUP;
+        }
+        if (!watermark && lim.modelVersion() != FrameLimits.ANY_MODEL && frame.modelVersion() != lim.modelVersion()) {
+            return RejectReason.STALE_MODEL;
         }
         final int d = frame.dimension();
         if (d != (watermark ? 0 : lim.dimension())) {

@@ -15,7 +15,7 @@ public enum RejectReason {
     BAD_TYPE,
     /** Unknown codec, or one the round plan does not allow. */
     BAD_CODEC,
-    /** The reserved header field is not zero. */
+    /** A watermark's model-version field (reserved on a header-only frame) is not zero. */
     BAD_RESERVED,
     /** Unknown signature scheme, or a signature length that disagrees with its scheme. */
     BAD_SIGNATURE_FIELDS,
@@ -44,7 +44,9 @@ public enum RejectReason {
     /** A value is NaN or infinite (read from its encoded bits, before decoding). */
     NON_FINITE,
     /** The frame was valid but the handler threw while taking it; counted, then dropped. */
-    HANDLER_ERROR;
+    HANDLER_ERROR,
+    /** The update was computed on a model version other than the one the round plan names (a stale model). */
+    STALE_MODEL;
 
     private static final RejectReason[] VALUES = values();
 

@@ -43,7 +43,8 @@ class FrameFormatTest {
         assertEquals(16, f.payloadLength());
         assertEquals(1, f.inputCount());
         assertEquals(0, f.signatureLength());
-        assertEquals(0x67F36C8C, f.checksum());
+        assertEquals(0xCE55509B, f.checksum());
+        assertEquals(3, f.modelVersion());
         assertEquals(250_000_000L, f.timestampNs());
         assertArrayEquals(new float[] {1.0f, -2.0f, 0.5f, 0.0f}, values);
         assertEquals(1, validator.accepted());
@@ -54,7 +55,7 @@ class FrameFormatTest {
         final byte[] expected = workedExample();
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[expected.length]);
         final int length = new FrameEncoder().wrap(buffer, 0).type(FrameType.GRADIENT).roundId(7).senderId(42)
-            .groupId(3).inputCount(1).timestampNs(250_000_000L).encode(UpdateEncoder.fp32(), new float[] {1.0f, -2.0f, 0.5f, 0.0f}, 0, 4);
+            .groupId(3).inputCount(1).timestampNs(250_000_000L).modelVersion(3).encode(UpdateEncoder.fp32(), new float[] {1.0f, -2.0f, 0.5f, 0.0f}, 0, 4);
 
         assertEquals(expected.length, length);
         assertArrayEquals(expected, buffer.byteArray());
@@ -63,8 +64,8 @@ class FrameFormatTest {
     @Test
     void shouldPlaceTheHeaderFieldsWhereTheLayoutSays() {
         assertEquals(64, FrameLayout.HEADER_LENGTH);
-        assertEquals(FrameLayout.RESERVED_OFFSET + 4, FrameLayout.TIMESTAMP_OFFSET);
-        assertEquals(FrameLayout.CHECKSUM_OFFSET + 4, FrameLayout.RESERVED_OFFSET);
+        assertEquals(FrameLayout.MODEL_VERSION_OFFSET + 4, FrameLayout.TIMESTAMP_OFFSET);
+        assertEquals(FrameLayout.CHECKSUM_OFFSET + 4, FrameLayout.MODEL_VERSION_OFFSET);
         assertEquals(0x59504E43, FrameLayout.MAGIC);
         assertArrayEquals("CNPY".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
             new byte[] {0x43, 0x4E, 0x50, 0x59});
@@ -75,9 +76,9 @@ class FrameFormatTest {
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[FrameLayout.HEADER_LENGTH]);
         final int length = new FrameEncoder().wrap(buffer, 0).roundId(7).senderId(42).groupId(3).timestampNs(900_000_000L)
             .encodeWatermark();
-        // Python: the same 64 bytes through a bitwise CRC32C (reflected 0x82F63B78) give 0x9DBD3BFF.
-        assertEquals("434e50590103000007000000000000002a000000000000000300000000000000"
-            + "00000000000000000000000000000000ff3bbd9d0000000000e9a43500000000", HexFormat.of().formatHex(buffer.byteArray()));
+        // Python: the same 64 bytes through a bitwise CRC32C (reflected 0x82F63B78) give 0x3A8E2B06.
+        assertEquals("434e50590203000007000000000000002a000000000000000300000000000000"
+            + "00000000000000000000000000000000062b8e3a0000000000e9a43500000000", HexFormat.of().formatHex(buffer.byteArray()));
         final FrameValidator validator = new FrameValidator(FrameLimits.of(FrameType.GRADIENT, 7, 3, 4));
         assertNull(validator.check(buffer, 0, length));
         assertEquals(FrameType.WATERMARK, validator.frame().type());

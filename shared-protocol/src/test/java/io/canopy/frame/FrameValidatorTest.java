@@ -84,7 +84,9 @@ class FrameValidatorTest {
         c.add(new Corruption("one byte short", fp32, x, b -> { }, -1, RejectReason.TRUNCATED));
         c.add(new Corruption("one byte too many", fp32, x, b -> { }, 1, RejectReason.TRAILING_BYTES));
         c.add(new Corruption("bad magic", fp32, x, b -> b.putByte(0, (byte) 'X'), 0, RejectReason.BAD_MAGIC));
-        c.add(new Corruption("version 2", fp32, x, b -> b.putByte(4, (byte) 2), 0, RejectReason.BAD_VERSION));
+        c.add(new Corruption("version 1 (before the model version field)", fp32, x, b -> b.putByte(4, (byte) 1), 0,
+            RejectReason.BAD_VERSION));
+        c.add(new Corruption("version 3", fp32, x, b -> b.putByte(4, (byte) 3), 0, RejectReason.BAD_VERSION));
         c.add(new Corruption("version 0", fp32, x, b -> b.putByte(4, (byte) 0), 0, RejectReason.BAD_VERSION));
         c.add(new Corruption("unknown type", fp32, x, b -> b.putByte(5, (byte) 9), 0, RejectReason.BAD_TYPE));
         c.add(new Corruption("type 0", fp32, x, b -> b.putByte(5, (byte) 0), 0, RejectReason.BAD_TYPE));
@@ -92,7 +94,8 @@ class FrameValidatorTest {
             RejectReason.BAD_TYPE));
         c.add(new Corruption("unknown codec", fp32, x, b -> b.putByte(6, (byte) 5), 0, RejectReason.BAD_CODEC));
         c.add(new Corruption("codec 255", fp32, x, b -> b.putByte(6, (byte) 0xFF), 0, RejectReason.BAD_CODEC));
-        c.add(new Corruption("reserved not zero", fp32, x, b -> b.putInt(52, 1, LE), 0, RejectReason.BAD_RESERVED));
+        c.add(new Corruption("model version edited without resealing", fp32, x, b -> b.putInt(52, 1, LE), 0,
+            RejectReason.BAD_CHECKSUM));
         c.add(new Corruption("unknown signature scheme", fp32, x, b -> b.putByte(7, (byte) 9), 0,
             RejectReason.BAD_SIGNATURE_FIELDS));
         c.add(new Corruption("unsigned frame claiming a signature", fp32, x, b -> b.putInt(44, 64, LE), 0,
@@ -203,6 +206,37 @@ class FrameValidatorTest {
         final UnsafeBuffer f = frame(UpdateEncoder.fp32(), values(3));
         assertEquals(RejectReason.BAD_CODEC, v.validate(f, 0, length(f), new float[D], 0));
         assertEquals(1, v.rejectedByReason()[RejectReason.BAD_CODEC.ordinal()]);
+    }
+
+    @Test
+    void shouldRefuseAGradientTrainedOnAnotherModelVersionAsStaleAndTakeTheRoundsOwn() {
+        final FrameValidator v = new FrameValidator(GradientFrame.limits(ROUND, CLUSTER, D).withModelVersion(41));
+        final float[] x = values(5);
+        final UnsafeBuffer b = new UnsafeBuffer(new byte[FrameLayout.HEADER_LENGTH + 4 * D]);
+        final float[] dst = new float[D];
+        for (final long version : new long[] {40, 42, 0, 0xFFFF_FFFFL}) {
+            GradientFrame.wrap(new FrameEncoder(), b, 0, ROUND, 99, CLUSTER).modelVersion(version)
+                .encode(UpdateEncoder.fp32(), x, 0, D);
+            assertEquals(RejectReason.STALE_MODEL, v.validate(b, 0, b.capacity(), dst, 0), "trained on v" + version);
+        }
+        assertEquals(4, v.rejectedByReason()[RejectReason.STALE_MODEL.ordinal()]);
+        assertArrayEquals(new float[D], dst, "a refused frame writes nothing");
+        GradientFrame.wrap(new FrameEncoder(), b, 0, ROUND, 99, CLUSTER).modelVersion(41).encode(UpdateEncoder.fp32(), x, 0, D);
+        assertNull(v.validate(b, 0, b.capacity(), dst, 0));
+        assertEquals(41, v.frame().modelVersion());
+        assertArrayEquals(x, dst);
+    }
+
+    @Test
+    void shouldRefuseAWatermarkWhoseModelVersionFieldIsNotZero() {
+        final FrameValidator v = new FrameValidator(GradientFrame.limits(ROUND, CLUSTER, D).withModelVersion(41));
+        final UnsafeBuffer b = new UnsafeBuffer(new byte[FrameLayout.HEADER_LENGTH]);
+        final FrameEncoder e = new FrameEncoder().wrap(b, 0).roundId(ROUND).senderId(-1).groupId(CLUSTER);
+        e.modelVersion(0).encodeWatermark();
+        assertNull(v.check(b, 0, b.capacity()));
+        b.putInt(FrameLayout.MODEL_VERSION_OFFSET, 41, LE);
+        FrameEncoder.reseal(b, 0);
+        assertEquals(RejectReason.BAD_RESERVED, v.check(b, 0, b.capacity()));
     }
 
     @Test

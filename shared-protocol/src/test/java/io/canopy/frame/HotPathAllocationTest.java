@@ -105,7 +105,7 @@ class HotPathAllocationTest {
         direct.putBytes(7, bytes);
         final java.util.zip.CRC32C reference = new java.util.zip.CRC32C();
         reference.update(bytes, 0, FrameLayout.CHECKSUM_OFFSET);
-        reference.update(bytes, FrameLayout.RESERVED_OFFSET, bytes.length - FrameLayout.RESERVED_OFFSET);
+        reference.update(bytes, FrameLayout.MODEL_VERSION_OFFSET, bytes.length - FrameLayout.MODEL_VERSION_OFFSET);
         final FrameChecksum checksum = new FrameChecksum();
         assertEquals((int) reference.getValue(), checksum.compute(heap, 0, 1000));
         assertEquals((int) reference.getValue(), checksum.compute(direct, 7, 1000));

@@ -38,19 +38,28 @@ public final class LeafClient {
      * @return what the transport did, e.g. {@link PublishResult#SENT} or a back-pressure timeout
      */
     public PublishResult send(long leafId, int cluster, long timestampNs, float[] update, int offset) {
+        return send(leafId, cluster, timestampNs, requirePlan().modelVersion(), update, offset);
+    }
+
+    /**
+     * As {@link #send(long, int, long, float[], int)}, for an update computed on model {@code trainedOn}; the
+     * frame says so, and a cluster refuses it unless that is the plan's version.
+     */
+    public PublishResult send(long leafId, int cluster, long timestampNs, long trainedOn, float[] update, int offset) {
         RoundPlan p = requirePlan();
         VectorKernels.clipToNorm(update, offset, p.dimension(), p.clipNorm());
         if (codec.topK() != null) {
             codec.topK().reset();
         }
-        GradientFrame.header(publisher.encoder(), p.roundId(), leafId, cluster).timestampNs(timestampNs);
+        GradientFrame.header(publisher.encoder(), p.roundId(), leafId, cluster).timestampNs(timestampNs)
+            .modelVersion(trainedOn);
         return publisher.send(codec, update, offset, p.dimension());
     }
 
     /** Tells {@code cluster} that nothing from this sender earlier than {@code timestampNs} follows. */
     public PublishResult watermark(long senderId, int cluster, long timestampNs) {
         RoundPlan p = requirePlan();
-        publisher.encoder().roundId(p.roundId()).senderId(senderId).groupId(cluster).timestampNs(timestampNs);
+        publisher.encoder().roundId(p.roundId()).senderId(senderId).groupId(cluster).timestampNs(timestampNs).modelVersion(0);
         return publisher.sendWatermark();
     }
 

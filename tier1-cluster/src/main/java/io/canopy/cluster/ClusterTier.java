@@ -97,7 +97,7 @@ public final class ClusterTier {
         }
         RoundGroups next = new RoundGroups(plan, actors.served());
         FrameLimits limits = GradientFrame.limits(plan.roundId(), FrameLimits.ANY_GROUP, plan.dimension())
-            .withCodecs(plan.codec());
+            .withCodecs(plan.codec()).withModelVersion(plan.modelVersion());
         // The plan is published (advanceTo) before the ingest can close anything, so every close finds it.
         runtime.openRound(plan.roundId(), limits, next, plan.clipNorm(), false, openedAtNs);
     }

@@ -5,7 +5,7 @@ package io.canopy.global.optimizer;
  * updates, a pseudo-gradient pointing the way clients moved) into a new model, in place.
  * Implementations keep their state in primitive arrays sized once.
  */
-public sealed interface ServerOptimizer permits FedAvgStep, FedAdam {
+public sealed interface ServerOptimizer permits FedAvgStep, FedAvgMomentum, FedAdam {
 
     /** Applies one round's update to {@code model} (both of length d). */
     void apply(float[] model, float[] update);

@@ -30,6 +30,26 @@ class ServerOptimizerTest {
     }
 
     @Test
+    void fedavgm_accumulates_a_velocity_and_steps_along_it() {
+        // By hand, η = 0.5, β = 0.9: Δ = 1 → v = 1, x = 0.5; Δ = 1 → v = 1.9, x = 1.45; Δ = −2 → v = −0.29, x = 1.305.
+        FedAvgMomentum m = new FedAvgMomentum(1, 0.5f, 0.9f);
+        float[] x = {0f};
+        m.apply(x, new float[] {1f});
+        assertEquals(0.5f, x[0], 1e-6f);
+        m.apply(x, new float[] {1f});
+        assertEquals(1.45f, x[0], 1e-6f);
+        m.apply(x, new float[] {-2f});
+        assertEquals(1.305f, x[0], 1e-6f);
+        float[] plain = {0f};
+        FedAvgMomentum none = new FedAvgMomentum(1, 0.5f, 0f);
+        none.apply(plain, new float[] {1f});
+        none.apply(plain, new float[] {1f});
+        assertEquals(1.0f, plain[0], 1e-6f, "β = 0 is FedAvg");
+        var e = assertThrows(IllegalArgumentException.class, () -> new FedAvgMomentum(1, 1f, 1f));
+        assertEquals("server momentum must be in [0, 1), was 1.0", e.getMessage());
+    }
+
+    @Test
     void a_mismatched_update_is_refused_with_both_lengths() {
         var e = assertThrows(IllegalArgumentException.class, () -> new FedAvgStep(1f).apply(new float[3], new float[2]));
         assertEquals("the update has 2 values, the model 3", e.getMessage());

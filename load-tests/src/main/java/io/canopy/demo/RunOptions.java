@@ -1,0 +1,72 @@
+package io.canopy.demo;
+
+import io.canopy.codec.CodecId;
+import io.canopy.ops.cli.Options;
+import io.canopy.ops.cli.UsageException;
+
+/** The range checks the run commands ({@code demo}, {@code train}, {@code experiment}) share for their flags. */
+public final class RunOptions {
+
+    private RunOptions() {
+    }
+
+    public static long longValue(Options o, String name, long dflt, long min, long max) throws UsageException {
+        String v = o.get(name);
+        if (v == null) {
+            return dflt;
+        }
+        long x;
+        try {
+            x = Long.parseLong(v.trim().replace("_", ""));
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + name + " must be an integer, got '" + v + "'");
+        }
+        if (x < min || x > max) {
+            throw new UsageException("--" + name + " must be in " + min + ".." + max + ", got " + x);
+        }
+        return x;
+    }
+
+    public static double probability(Options o, String name, double dflt, boolean zeroAllowed) throws UsageException {
+        double x = o.doubleValue(name, dflt);
+        if (!(zeroAllowed ? x >= 0 : x > 0) || x > 1) {
+            throw new UsageException("--" + name + " must be in " + (zeroAllowed ? "[0, 1]" : "(0, 1]") + ", got " + x);
+        }
+        return x;
+    }
+
+    public static double fraction(Options o, String name, double dflt) throws UsageException {
+        double x = o.doubleValue(name, dflt);
+        if (!(x >= 0 && x < 1)) {
+            throw new UsageException("--" + name + " must be in [0, 1), got " + x);
+        }
+        return x;
+    }
+
+    public static double positive(Options o, String name, double dflt) throws UsageException {
+        double x = o.doubleValue(name, dflt);
+        if (!(x > 0)) {
+            throw new UsageException("--" + name + " must be positive, got " + x);
+        }
+        return x;
+    }
+
+    public static double delta(Options o) throws UsageException {
+        double x = o.doubleValue("delta", 1e-5);
+        if (!(x > 0 && x < 1)) {
+            throw new UsageException("--delta must be in (0, 1), got " + x);
+        }
+        return x;
+    }
+
+    public static CodecId codec(Options o) throws UsageException {
+        if (!o.has("codec")) {
+            return CodecId.FP32;
+        }
+        CodecId codec = CodecId.fromLabel(o.get("codec"));
+        if (codec == null) {
+            throw new UsageException("--codec must be one of fp32, fp16, bf16, int8, topk; got '" + o.get("codec") + "'");
+        }
+        return codec;
+    }
+}
