@@ -29,10 +29,14 @@ public final class AccuracyExperiment {
     }
 
     /** A cell's outcome over its seeds. */
-    public record Result(Cell cell, double[] finalAccuracies, long[] roundsTo80, double seconds,
-                         List<TrainRun.Row> firstSeedRows) {
+    public record Result(Cell cell, double[] finalAccuracies, long[] roundsTo80, double[] finalAttackSuccess,
+                         double seconds, List<TrainRun.Row> firstSeedRows) {
         double median() {
-            double[] a = finalAccuracies.clone();
+            return medianOf(finalAccuracies);
+        }
+
+        static double medianOf(double[] values) {
+            double[] a = values.clone();
             Arrays.sort(a);
             int n = a.length;
             return n % 2 == 1 ? a[n / 2] : (a[n / 2 - 1] + a[n / 2]) / 2;
@@ -113,11 +117,15 @@ public final class AccuracyExperiment {
         for (Cell cell : design.cells()) {
             double[] accuracies = new double[design.seeds()];
             long[] to80 = new long[design.seeds()];
+            double[] asr = new double[design.seeds()];
             List<TrainRun.Row> first = null;
             long c0 = System.nanoTime();
             for (int k = 0; k < design.seeds(); k++) {
                 TrainSettings s = settings(design, cell, 42 + k);
-                TrainRun.Outcome o = TrainRun.run(s, log, row -> { }, (rule, sigma, initial) -> { });
+                // The run's own notes (shards drawn with replacement) would repeat once per run: the header says it once.
+                TrainRun.Outcome o = TrainRun.run(s, new PrintStream(java.io.OutputStream.nullOutputStream()), row -> { },
+                    (rule, sigma, initial) -> { });
+                asr[k] = o.rows().get(o.rows().size() - 1).attackSuccess();
                 accuracies[k] = o.finalAccuracy();
                 to80[k] = o.firstRoundReaching(0.80);
                 first = first == null ? o.rows() : first;
@@ -127,7 +135,7 @@ public final class AccuracyExperiment {
                         + " left%n", done, total, cell.label(), 42 + k, TrainReport.accuracy(o.finalAccuracy()),
                     to80[k] < 0 ? "never" : Long.toString(to80[k]), elapsed, elapsed / done * (total - done));
             }
-            results.add(new Result(cell, accuracies, to80, (System.nanoTime() - c0) / 1e9, first));
+            results.add(new Result(cell, accuracies, to80, asr, (System.nanoTime() - c0) / 1e9, first));
         }
         return results;
     }
@@ -157,22 +165,27 @@ public final class AccuracyExperiment {
     public static String markdown(Design design, List<Central> centralised, List<Result> results, double seconds) {
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "%,d leaves (cluster 100, 10 per continent), q = 0.1, %d rounds, %s; final test"
-                + " accuracy (median of %d seed%s, rounded down) and the first round at 80%%. Runtime %.0f s.%n%n",
+                + " accuracy (median of %d seed%s, rounded down), the first round at 80%% and, for the backdoor, the share"
+                + " of triggered non-target test images classified as the target. Shards of 32 are drawn with replacement"
+                + " when leaves x 32 > 60,000. Runtime %.0f s.%n%n",
             design.leaves(), design.rounds(), "local SGD E=1 B=8 lr=0.1, FedAvgM 0.9", design.seeds(),
             design.seeds() == 1 ? "" : "s", seconds));
-        b.append("| model | attack | share | placement | release | DP | final accuracy | 80% at round | cell time |\n");
-        b.append("|---|---|---:|---|---|---|---:|---:|---:|\n");
+        b.append("| model | attack | share | placement | release | DP | final accuracy | 80% at round | backdoor ASR | cell"
+            + " time |\n");
+        b.append("|---|---|---:|---|---|---|---:|---:|---:|---:|\n");
         for (Central c : centralised) {
             b.append(String.format(Locale.ROOT, "| %s | centralised: plain SGD on all 60,000 images, %d epochs, batch 8, lr"
-                + " 0.1 | | | | | %s | | %.0f s |%n", c.model(), c.epochs(), TrainReport.accuracy(c.accuracy()), c.seconds()));
+                + " 0.1 | | | | | %s | | | %.0f s |%n", c.model(), c.epochs(), TrainReport.accuracy(c.accuracy()), c.seconds()));
         }
         for (Result r : results) {
             Cell c = r.cell();
-            b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %.0f s |%n", c.model(),
+            b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %.0f s |%n", c.model(),
                 c.attack().cliName(), c.attack() == TrainAttack.NONE ? "0%" : (int) Math.round(c.share() * 100) + "%",
                 c.attack() == TrainAttack.NONE ? "" : c.placement().name().toLowerCase(Locale.ROOT),
                 c.release().equals("fixed") ? "clipped mean" : c.release(), c.dp() ? "ε = 2" : "off",
-                TrainReport.accuracy(r.median()), r.medianRoundTo80(), r.seconds()));
+                TrainReport.accuracy(r.median()), r.medianRoundTo80(),
+                c.attack() == TrainAttack.BACKDOOR ? TrainReport.accuracy(Result.medianOf(r.finalAttackSuccess())) : "",
+                r.seconds()));
         }
         return b.toString();
     }
@@ -192,7 +205,7 @@ public final class AccuracyExperiment {
             w.beginObject().field("model", c.model()).field("attack", c.attack().cliName()).field("share", c.share())
                 .field("placement", c.placement().name().toLowerCase(Locale.ROOT)).field("release", c.release())
                 .field("dp", c.dp()).field("medianAccuracy", r.median()).field("finalAccuracies", r.finalAccuracies())
-                .field("roundTo80", r.medianRoundTo80()).field("seconds", r.seconds()).endObject();
+                .field("roundTo80", r.medianRoundTo80()).field("finalAttackSuccess", r.finalAttackSuccess()).field("seconds", r.seconds()).endObject();
         }
         return w.endArray().endObject().toString() + "\n";
     }

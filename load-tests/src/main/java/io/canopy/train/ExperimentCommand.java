@@ -16,9 +16,9 @@ import io.canopy.ops.cli.UsageException;
 public final class ExperimentCommand implements CliCommand {
 
     private static final List<Spec> SPECS = List.of(
-        Spec.flag("quick", "softmax only, 20% attackers, one seed, 40 rounds: about 10 minutes on 2 cores"),
+        Spec.flag("quick", "softmax only, 20% attackers, one seed: about 5 minutes on 2 cores"),
         Spec.value("models", "LIST", "comma-separated models (default: softmax with --quick, softmax,mlp without)"),
-        Spec.value("rounds", "T", "rounds per run (default 40 with --quick, 100 without)"),
+        Spec.value("rounds", "T", "rounds per run (default 100)"),
         Spec.value("seeds", "N", "seeds per cell, the cell shows their median (default 1 with --quick, 3 without)"),
         Spec.value("leaves", "N", "fleet size of every run (default 10000)"),
         Spec.value("md", "FILE", "also write the table as Markdown to FILE"),
@@ -68,7 +68,7 @@ public final class ExperimentCommand implements CliCommand {
             }
         }
         AccuracyExperiment.Design design = AccuracyExperiment.design(quick, models,
-            o.intValue("rounds", quick ? 40 : 100, 1, 100_000), o.intValue("seeds", quick ? 1 : 3, 1, 100),
+            o.intValue("rounds", 100, 1, 100_000), o.intValue("seeds", quick ? 1 : 3, 1, 100),
             io.canopy.demo.RunOptions.longValue(o, "leaves", 10_000L, 1, 10_000_000L));
         Path md = TrainCommand.output(o, "md");
         Path json = TrainCommand.output(o, "json");
