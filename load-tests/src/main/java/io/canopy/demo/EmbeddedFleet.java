@@ -39,6 +39,8 @@ public final class EmbeddedFleet implements AutoCloseable {
     /** Where the cluster actors run their Multi-Krum: one thread per core. */
     public static final String COMPUTE_DISPATCHER = ClusterAggregator.COMPUTE_DISPATCHER;
 
+    private static final java.util.concurrent.atomic.AtomicInteger FLEETS = new java.util.concurrent.atomic.AtomicInteger();
+
     private final CanopyTransport transport;
     private final ClusterTier clusterTier;
     private final ContinentalTier continentalTier;
@@ -59,7 +61,10 @@ public final class EmbeddedFleet implements AutoCloseable {
      */
     public EmbeddedFleet(FleetLayout layout, int dimension, int clusterPool, int computeThreads, ServerOptimizer optimizer,
                          float[] initialModel, double delta, RoundJournal journal) {
+        // A directory of its own: a fleet never meets the files of one closed before it or running beside it.
         this.transport = CanopyTransport.start(new TransportContext()
+            .aeronDirectoryName(io.aeron.CommonContext.getAeronDirectoryName() + "-embedded-" + ProcessHandle.current().pid()
+                + "-" + FLEETS.incrementAndGet())
             .maxFrameLength(GradientFrame.limits(0, FrameLimits.ANY_GROUP, dimension).maxFrameLength()));
         try {
             NanoClock clock = NanoClock.SYSTEM;

@@ -106,6 +106,11 @@ public final class RoundStats {
         honestCount += count;
     }
 
+    /** Continental reports seen this round. */
+    public synchronized int continentsReported() {
+        return continentsReported;
+    }
+
     /** Updates the clusters aggregated this round. */
     public synchronized long accepted() {
         return accepted;

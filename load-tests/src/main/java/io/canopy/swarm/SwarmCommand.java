@@ -125,6 +125,7 @@ public final class SwarmCommand implements CliCommand {
             Map<String, LeafClient> clients = new ConcurrentHashMap<>();
             Map<String, io.canopy.transport.FramePublisher> publishers = new ConcurrentHashMap<>();
             RoundPlan plan = first;
+            long fetched = -1;
             for (int r = 0; r < rounds; r++) {
                 if (r > 0) {
                     plan = awaitRound(fleet, plan.roundId(), err);
@@ -134,6 +135,14 @@ public final class SwarmCommand implements CliCommand {
                     }
                 }
                 SwarmRound round = new SwarmRound(plan);
+                if (plan.modelVersion() != fetched) {
+                    String line = fetchModel(fleet, plan);
+                    fetched = plan.modelVersion();
+                    synchronized (PRINT) {
+                        out.print(line);
+                        out.flush();
+                    }
+                }
                 // A cluster that has not opened by its hard deadline never will this round (its member is gone).
                 long deadlineNs = System.nanoTime() + plan.cluster().policy().hardDeadline().toNanos();
                 var ticker = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(t -> {
@@ -192,6 +201,22 @@ public final class SwarmCommand implements CliCommand {
             Thread.sleep(50); // polling, bounded by ROUND_WAIT
         }
         return null;
+    }
+
+    /**
+     * Fetches the model version the round's plan names, as a leaf would before training on it, and says what arrived:
+     * its SHA-256 (checked against the gateway's) or why it did not. The synthetic updates do not depend on it, so a
+     * failed fetch is reported and the round goes on.
+     */
+    private static String fetchModel(FleetClient fleet, RoundPlan plan) {
+        try {
+            FleetClient.Model model = fleet.model(plan.modelVersion());
+            return String.format("swarm model, round %d: v%d sha256 %s (%,d bytes)%n", plan.roundId(), model.version(),
+                model.sha256(), model.npy().length);
+        } catch (IOException e) {
+            return String.format("swarm model, round %d: v%d not fetched: %s%n", plan.roundId(), plan.modelVersion(),
+                e.getMessage());
+        }
     }
 
     /** Routes and open clusters for {@code plan}'s round, as the gateway last said. */

@@ -30,7 +30,7 @@ public final class AccuracyExperiment {
 
     /** A cell's outcome over its seeds. */
     public record Result(Cell cell, double[] finalAccuracies, long[] roundsTo80, double[] finalAttackSuccess,
-                         double seconds, List<TrainRun.Row> firstSeedRows) {
+                         double seconds, List<TrainRun.Row> firstSeedRows, List<String> failures) {
         double median() {
             return medianOf(finalAccuracies);
         }
@@ -118,13 +118,26 @@ public final class AccuracyExperiment {
             double[] accuracies = new double[design.seeds()];
             long[] to80 = new long[design.seeds()];
             double[] asr = new double[design.seeds()];
+            List<String> failures = new ArrayList<>();
             List<TrainRun.Row> first = null;
             long c0 = System.nanoTime();
             for (int k = 0; k < design.seeds(); k++) {
                 TrainSettings s = settings(design, cell, 42 + k);
                 // The run's own notes (shards drawn with replacement) would repeat once per run: the header says it once.
-                TrainRun.Outcome o = TrainRun.run(s, new PrintStream(java.io.OutputStream.nullOutputStream()), row -> { },
-                    (rule, sigma, initial) -> { });
+                TrainRun.Outcome o;
+                try {
+                    o = TrainRun.run(s, new PrintStream(java.io.OutputStream.nullOutputStream()), row -> { },
+                        (rule, sigma, initial) -> { });
+                } catch (Exception e) {
+                    // One failed run must not cost the rest of the grid: it is reported in its cell and in the exit code.
+                    failures.add("seed " + (42 + k) + ": " + e.getMessage());
+                    log.printf(Locale.ROOT, "experiment: run %d/%d (%s, seed %d) FAILED: %s%n", ++done, total, cell.label(),
+                        42 + k, e.getMessage());
+                    accuracies[k] = Double.NaN;
+                    to80[k] = -1;
+                    asr[k] = Double.NaN;
+                    continue;
+                }
                 asr[k] = o.rows().get(o.rows().size() - 1).attackSuccess();
                 accuracies[k] = o.finalAccuracy();
                 to80[k] = o.firstRoundReaching(0.80);
@@ -135,7 +148,7 @@ public final class AccuracyExperiment {
                         + " left%n", done, total, cell.label(), 42 + k, TrainReport.accuracy(o.finalAccuracy()),
                     to80[k] < 0 ? "never" : Long.toString(to80[k]), elapsed, elapsed / done * (total - done));
             }
-            results.add(new Result(cell, accuracies, to80, asr, (System.nanoTime() - c0) / 1e9, first));
+            results.add(new Result(cell, accuracies, to80, asr, (System.nanoTime() - c0) / 1e9, first, failures));
         }
         return results;
     }
@@ -183,7 +196,8 @@ public final class AccuracyExperiment {
                 c.attack().cliName(), c.attack() == TrainAttack.NONE ? "0%" : (int) Math.round(c.share() * 100) + "%",
                 c.attack() == TrainAttack.NONE ? "" : c.placement().name().toLowerCase(Locale.ROOT),
                 c.release().equals("fixed") ? "clipped mean" : c.release(), c.dp() ? "ε = 2" : "off",
-                TrainReport.accuracy(r.median()), r.medianRoundTo80(),
+                r.failures().isEmpty() ? TrainReport.accuracy(r.median()) : "failed: " + String.join("; ", r.failures()),
+                r.medianRoundTo80(),
                 c.attack() == TrainAttack.BACKDOOR ? TrainReport.accuracy(Result.medianOf(r.finalAttackSuccess())) : "",
                 r.seconds()));
         }

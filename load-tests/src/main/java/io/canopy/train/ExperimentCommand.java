@@ -94,13 +94,18 @@ public final class ExperimentCommand implements CliCommand {
                 boolean clean = c.attack() == TrainAttack.NONE;
                 boolean alie = c.attack() == TrainAttack.ALIE && c.placement() == TrainingSwarm.Placement.RANDOM && !c.dp()
                     && c.share() == 0.2;
-                if (c.model().equals(models.get(0)) && (clean || alie)) {
+                if (c.model().equals(models.get(0)) && (clean || alie) && r.firstSeedRows() != null) {
                     series.add(new TrainChart.Series((c.release().equals("fixed") ? "clipped mean" : c.release())
                         + (clean ? "" : ", ALIE 20%") + (c.dp() ? ", eps 2" : ""), r.firstSeedRows()));
                 }
             }
             TrainCommand.write(chart, TrainChart.svg("Canopy on Fashion-MNIST (" + models.get(0) + ", "
                 + String.format(Locale.ROOT, "%,d", design.leaves()) + " leaves): test accuracy by round", series));
+        }
+        long failed = results.stream().filter(r -> !r.failures().isEmpty()).count();
+        if (failed > 0) {
+            err.printf(Locale.ROOT, "experiment: %d cell(s) had failed runs; see the table%n", failed);
+            return FAILURE;
         }
         return OK;
     }

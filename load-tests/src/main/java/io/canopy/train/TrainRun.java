@@ -76,6 +76,26 @@ public final class TrainRun {
     private TrainRun() {
     }
 
+    /** After every cluster has reported, the tiers above close as soon as all their inputs are in: seconds, not minutes. */
+    static final long RESULT_WAIT_SECONDS = 120;
+
+    /** The round's result; a round that hangs ends the run with what the tiers above have and have not seen. */
+    private static RoundResult awaitResult(RoundFeed feed, int index, RoundPlan plan, RoundStats stats, EmbeddedFleet fleet)
+        throws Exception {
+        try {
+            return feed.result(index, RESULT_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException(String.format(java.util.Locale.ROOT, "round %d: no result %d s after all %d"
+                    + " clusters reported; continents reported %d/%d; continental frames accepted %d, refused %d;"
+                    + " global frames accepted %d, refused %d", plan.roundId(), RESULT_WAIT_SECONDS,
+                plan.layout().clusters(), stats.continentsReported(), plan.layout().continents(),
+                fleet.continentalTier().runtime().subscriber().accepted(),
+                fleet.continentalTier().runtime().subscriber().rejectedTotal(),
+                fleet.globalTier().runtime().subscriber().accepted(),
+                fleet.globalTier().runtime().subscriber().rejectedTotal()), e);
+        }
+    }
+
     /** σ per coordinate of the noise on the published update (the gated release's second pass; 0 without DP). */
     static double publishedSigma(RoundPlan plan) {
         return switch (plan.release().rule()) {
@@ -120,7 +140,7 @@ public final class TrainRun {
                 RoundPlan plan = feed.opened(r, 5, TimeUnit.MINUTES);
                 long roundStart = System.nanoTime();
                 RoundStats stats = driver.run(plan, TimeUnit.MINUTES.toMillis(60));
-                RoundResult result = feed.result(r, 60, TimeUnit.MINUTES);
+                RoundResult result = awaitResult(feed, r, plan, stats, fleet);
                 if (result.journalProblem() != null) {
                     throw new IllegalStateException(result.journalProblem());
                 }

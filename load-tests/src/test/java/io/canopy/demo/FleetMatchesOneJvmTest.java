@@ -73,6 +73,7 @@ class FleetMatchesOneJvmTest {
         int gatewayPort = MemberProcess.freePort();
         String seeds = "127.0.0.1:" + seedPort;
         List<MemberProcess> members = new ArrayList<>();
+        List<String> swarmOutput = new ArrayList<>();
         try {
             List<String> seedArgs = new ArrayList<>(List.of("--config", config.toString(), "--roles", "global"));
             seedArgs.addAll(MemberProcess.memberArgs(seedPort, gatewayPort, seeds, dir));
@@ -87,6 +88,7 @@ class FleetMatchesOneJvmTest {
                 "--leaves", "600");
             members.add(swarm);
             assertEquals(0, swarm.awaitExit(Duration.ofSeconds(240)), () -> String.join("\n", swarm.output()));
+            swarmOutput.addAll(swarm.output());
             List<String> rounds = swarm.output().stream().filter(l -> l.startsWith("swarm round ")).toList(); // progress lines start "swarm progress"
             assertEquals(ROUNDS, rounds.size(), () -> String.join("\n", swarm.output()));
             for (String line : rounds) {
@@ -119,6 +121,14 @@ class FleetMatchesOneJvmTest {
             assertEquals(6, r.clustersReleased());
         }
         float[] fleetModel = ModelCheckpoint.read(dir.resolve("journal").resolve(ModelCheckpoint.fileName(ROUNDS)));
+        // Before each round the swarm fetched the version its plan names, and what it got is the coordinator's checkpoint.
+        for (int v = 0; v < ROUNDS; v++) {
+            String sha = java.util.HexFormat.of().formatHex(io.canopy.node.ClientGateway.sha256(
+                Files.readAllBytes(dir.resolve("journal").resolve(ModelCheckpoint.fileName(v)))));
+            String expected = "swarm model, round " + (v + 1) + ": v" + v + " sha256 " + sha + " (";
+            assertTrue(swarmOutput.stream().anyMatch(l -> l.startsWith(expected)),
+                () -> "no line starting '" + expected + "' in:\n" + String.join("\n", swarmOutput));
+        }
 
         NodeSettings settings = NodeSettings.from(LayeredConfig.resolve(NodeSettings.KEYS, config, Map.of(), Map.of()));
         float[] oneJvmModel = oneJvm(settings.firstRound(), new SwarmSpec(7, 16, 1.0, 0.5, 0.5, 0.1, Attack.SIGN_FLIP,

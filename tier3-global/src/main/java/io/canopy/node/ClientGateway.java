@@ -33,7 +33,10 @@ import io.canopy.round.RoundPlan;
  *   <li>{@code GET /v1/rounds/R/open}: the clusters whose ingest collects round R, comma-separated (asking is
  *       what makes the member find out: it asks the clusters, and again each second while clients ask);</li>
  *   <li>{@code GET /v1/rounds/R/reports}: the cluster reports of round R seen so far ({@link ControlCodec} body);</li>
- *   <li>{@code GET /v1/status}: the members and the coordinator's view, as {@code ./canopy status} prints it.</li>
+ *   <li>{@code GET /v1/status}: the members and the coordinator's view, as {@code ./canopy status} prints it;</li>
+ *   <li>{@code GET /v1/models/N}: model version N as the coordinator checkpointed it ({@code model-vNNNNNNNN.npy}
+ *       from the journal directory), with its SHA-256 in {@code X-Canopy-SHA256} and as the ETag; immutable per
+ *       version, so any cache may keep it; 404 when this member's journal directory does not hold it.</li>
  * </ul>
  * The state is written by {@link ClientGatewayActor} on the actor's thread and read by the HTTP threads.
  */
@@ -42,6 +45,9 @@ public final class ClientGateway implements AutoCloseable {
     public static final String ROUTES = "/v1/routes";
     public static final String ROUNDS = "/v1/rounds/";
     public static final String STATUS = "/v1/status";
+    public static final String MODELS = "/v1/models/";
+    /** The response header carrying a checkpoint's SHA-256 (lower-case hex of the file's bytes). */
+    public static final String SHA256_HEADER = "X-Canopy-SHA256";
     /** Rounds whose readiness and reports are kept (older ones are dropped). */
     static final int ROUNDS_KEPT = 4;
 
@@ -57,6 +63,7 @@ public final class ClientGateway implements AutoCloseable {
     private final ThreadLocal<ControlCodec> codec;
     private volatile RoundPlan plan;
     private volatile LongConsumer interest = r -> { };
+    private volatile java.nio.file.Path checkpoints;
     private volatile Supplier<StatusAnswer> status = () -> new StatusAnswer(false, "status not available yet\n");
     private HttpServer server;
     private ExecutorService executor;
@@ -92,6 +99,11 @@ public final class ClientGateway implements AutoCloseable {
     /** The port listened on. */
     int port() {
         return server.getAddress().getPort();
+    }
+
+    /** Serves model checkpoints from {@code journal} (the coordinator's journal directory, shared by global members). */
+    void checkpoints(java.nio.file.Path journal) {
+        this.checkpoints = journal;
     }
 
     void onInterest(LongConsumer asked) {
@@ -176,11 +188,13 @@ public final class ClientGateway implements AutoCloseable {
             } else if (path.equals(STATUS)) {
                 StatusAnswer answer = status.get();
                 send(exchange, answer.complete() ? 200 : 503, "text/plain; charset=utf-8", bytes(answer.text()));
+            } else if (path.startsWith(MODELS)) {
+                model(exchange, path.substring(MODELS.length()));
             } else if (path.startsWith(ROUNDS)) {
                 roundQuery(exchange, path.substring(ROUNDS.length()));
             } else {
                 send(exchange, 404, "text/plain; charset=utf-8", bytes("not found: " + path + " (see " + ROUND + ", "
-                    + ROUTES + ", " + ROUNDS + "R/open, " + ROUNDS + "R/reports, " + STATUS + ")\n"));
+                    + ROUTES + ", " + ROUNDS + "R/open, " + ROUNDS + "R/reports, " + STATUS + ", " + MODELS + "N)\n"));
             }
         } catch (RuntimeException e) {
             // A handler must answer: a client waiting on a dropped exchange would wait for its timeout.
@@ -219,6 +233,40 @@ public final class ClientGateway implements AutoCloseable {
             send(exchange, 200, ControlCodec.MEDIA_TYPE, codec.get().encodeAll(copy));
         } else {
             send(exchange, 404, "text/plain; charset=utf-8", bytes("a round has /open and /reports, not '" + what + "'\n"));
+        }
+    }
+
+    private void model(HttpExchange exchange, String rest) throws IOException {
+        long version;
+        try {
+            version = Long.parseLong(rest);
+        } catch (NumberFormatException e) {
+            send(exchange, 400, "text/plain; charset=utf-8", bytes("not a model version in " + MODELS + rest + "\n"));
+            return;
+        }
+        java.nio.file.Path dir = checkpoints;
+        java.nio.file.Path file = dir == null || version < 0 ? null
+            : dir.resolve(io.canopy.global.ledger.ModelCheckpoint.fileName(version));
+        if (file == null || !java.nio.file.Files.isRegularFile(file)) {
+            send(exchange, 404, "text/plain; charset=utf-8", bytes("model version " + version + " is not checkpointed"
+                + (dir == null ? " on this member (it keeps no journal)" : " in " + dir) + "\n"));
+            return;
+        }
+        // A checkpoint is written by an atomic rename and never rewritten: the bytes read are the version's.
+        byte[] body = java.nio.file.Files.readAllBytes(file);
+        String sha = java.util.HexFormat.of().formatHex(sha256(body));
+        exchange.getResponseHeaders().set(SHA256_HEADER, sha);
+        exchange.getResponseHeaders().set("ETag", "\"sha256:" + sha + "\"");
+        exchange.getResponseHeaders().set("Cache-Control", "public, max-age=31536000, immutable");
+        send(exchange, 200, "application/octet-stream", body);
+    }
+
+    /** SHA-256 of {@code bytes} (FIPS 180-4). */
+    public static byte[] sha256(byte[] bytes) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JDK has no SHA-256", e);
         }
     }
 

@@ -113,6 +113,29 @@ public final class FleetClient {
         return new Status(r.statusCode() == 200, new String(r.body(), StandardCharsets.UTF_8));
     }
 
+    /**
+     * Model version {@code version}: the checkpoint's bytes from the first gateway that holds it, refused unless their
+     * SHA-256 is the one the gateway states (a torn or altered transfer never reaches a leaf).
+     */
+    public synchronized Model model(long version) throws IOException {
+        HttpResponse<byte[]> r = get(ClientGateway.MODELS + version);
+        if (r.statusCode() != 200) {
+            throw new IOException(r.uri() + " answered HTTP " + r.statusCode() + " for model version " + version);
+        }
+        String stated = r.headers().firstValue(ClientGateway.SHA256_HEADER).orElseThrow(() -> new IOException(r.uri()
+            + " sent model version " + version + " without its " + ClientGateway.SHA256_HEADER + " header"));
+        String actual = java.util.HexFormat.of().formatHex(ClientGateway.sha256(r.body()));
+        if (!actual.equals(stated)) {
+            throw new IOException(r.uri() + ": model version " + version + " has SHA-256 " + actual + ", the gateway stated "
+                + stated);
+        }
+        return new Model(version, r.body(), actual);
+    }
+
+    /** A model checkpoint as fetched: its {@code .npy} bytes and their SHA-256 (hex). */
+    public record Model(long version, byte[] npy, String sha256) {
+    }
+
     /** What {@code GET /v1/status} answered. */
     public record Status(boolean complete, String text) {
     }

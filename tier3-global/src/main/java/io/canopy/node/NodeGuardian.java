@@ -118,6 +118,7 @@ public final class NodeGuardian {
             if (gateway != null) {
                 org.apache.pekko.actor.typed.ActorSystem<Void> system = context.getSystem();
                 gateway.status(() -> status(system, coordinator));
+                gateway.checkpoints(settings.journal());
                 context.spawn(ClientGatewayActor.create(gateway, sharding, coordinator, rounds, clusterReports),
                     "client-gateway");
                 say(out, "client gateway: http://" + settings.host() + ":" + gateway.port() + ClientGateway.STATUS);
