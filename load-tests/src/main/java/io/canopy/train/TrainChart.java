@@ -5,10 +5,11 @@ import java.util.Locale;
 
 /**
  * Test accuracy and ε against rounds as a self-contained SVG (no script, no external font), one accuracy
- * line per run on the left axis and the first run's ε on the right axis.
+ * line per run on the left axis and the ε of the first run with DP noise on the right axis (dashed).
  */
 public final class TrainChart {
-    private static final String[] COLOURS = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"};
+    private static final String[] COLOURS = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2",
+        "#7f7f7f", "#bcbd22", "#17becf"};
     private static final int WIDTH = 760;
     private static final int HEIGHT = 420;
     private static final int LEFT = 64;
@@ -31,8 +32,10 @@ public final class TrainChart {
         for (Series s : runs) {
             maxRound = Math.max(maxRound, s.rows().get(s.rows().size() - 1).round());
         }
+        Series privateRun = runs.stream().filter(s -> Double.isFinite(s.rows().get(s.rows().size() - 1).epsilon()))
+            .findFirst().orElse(runs.get(0));
         double maxEpsilon = 0;
-        for (TrainRun.Row r : runs.get(0).rows()) {
+        for (TrainRun.Row r : privateRun.rows()) {
             if (Double.isFinite(r.epsilon())) {
                 maxEpsilon = Math.max(maxEpsilon, r.epsilon());
             }
@@ -73,16 +76,17 @@ public final class TrainChart {
                     TOP + plotH * (1 - r.accuracy())));
             }
             b.append("\"/>\n");
-            double legendY = TOP + 16 + 16 * i;
+            // The legend sits in the band between 15% and 60% accuracy, which a learning curve crosses only early.
+            double legendY = TOP + plotH * 0.42 + 15 * i;
             b.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\""
-                + " stroke-width=\"2\"/>%n", LEFT + plotW - 250, LEFT + plotW - 230, legendY + 180, legendY + 180, colour));
+                + " stroke-width=\"2\"/>%n", LEFT + plotW - 280, LEFT + plotW - 260, legendY, legendY, colour));
             TrainRun.Row last = s.rows().get(s.rows().size() - 1);
-            b.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\">%s: %s</text>%n", LEFT + plotW - 224,
-                legendY + 184, escape(s.label()), TrainReport.accuracy(last.accuracy())));
+            b.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\">%s: %s</text>%n", LEFT + plotW - 254,
+                legendY + 4, escape(s.label()), TrainReport.accuracy(last.accuracy())));
         }
         if (maxEpsilon > 0) {
             b.append("<polyline fill=\"none\" stroke-width=\"1.5\" stroke-dasharray=\"5,4\" stroke=\"#333\" points=\"");
-            for (TrainRun.Row r : runs.get(0).rows()) {
+            for (TrainRun.Row r : privateRun.rows()) {
                 if (Double.isFinite(r.epsilon())) {
                     b.append(String.format(Locale.ROOT, "%.1f,%.1f ", LEFT + plotW * r.round() / maxRound,
                         TOP + plotH * (1 - r.epsilon() / maxEpsilon)));
@@ -95,7 +99,7 @@ public final class TrainChart {
                     maxEpsilon * k / 4));
             }
             b.append(String.format(Locale.ROOT, "<text transform=\"translate(%d,%.1f) rotate(90)\" text-anchor=\"middle\">"
-                + "epsilon spent (dashed, %s)</text>%n", WIDTH - 14, TOP + plotH / 2, escape(runs.get(0).label())));
+                + "epsilon spent (dashed, %s)</text>%n", WIDTH - 14, TOP + plotH / 2, escape(privateRun.label())));
         }
         return b.append("</svg>\n").toString();
     }
