@@ -93,7 +93,7 @@ public final class AccuracyExperiment {
                 }
             }
         }
-        return new Design(models, cells, rounds, seeds, leaves, quick ? 2 : 5);
+        return new Design(models, cells, rounds, seeds, leaves, 5);
     }
 
     /** The train flags of one cell and seed: the defaults of ./canopy train with the cell's choices. */

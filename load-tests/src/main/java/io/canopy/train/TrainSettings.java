@@ -36,7 +36,7 @@ public record TrainSettings(long leaves, int clusterSize, int clustersPerContine
         Spec.value("leaves", "N", "fleet size; a multiple of cluster-size x clusters-per-continent (default 10000)"),
         Spec.value("cluster-size", "C", "leaves per cluster (default 100)"),
         Spec.value("clusters-per-continent", "K", "clusters per continental aggregator (default 10)"),
-        Spec.value("rounds", "T", "rounds to train; also the T the privacy target covers (default 60)"),
+        Spec.value("rounds", "T", "rounds to train; also the T the privacy target covers (default 100)"),
         Spec.value("sampling-rate", "Q", "probability each leaf is invited per round, in (0, 1] (default 0.1)"),
         Spec.value("byzantine", "FRACTION", "share of leaves that attack, in [0, 1) (default 0)"),
         Spec.value("attack", "NAME", "what attackers do: none | sign-flip | label-flip | backdoor | alie |"
@@ -150,7 +150,7 @@ public record TrainSettings(long leaves, int clusterSize, int clustersPerContine
                 RunOptions.longValue(o, "leaves", 10_000L, 1, 10_000_000L),
                 o.intValue("cluster-size", 100, 3, 100_000),
                 o.intValue("clusters-per-continent", 10, 1, 100_000),
-                o.intValue("rounds", 60, 1, 100_000),
+                o.intValue("rounds", 100, 1, 100_000),
                 RunOptions.probability(o, "sampling-rate", 0.1, false),
                 RunOptions.fraction(o, "byzantine", 0.0),
                 o.has("attack") ? TrainAttack.parse(o.get("attack")) : TrainAttack.NONE,
