@@ -228,7 +228,7 @@ public final class RecordLog<T> implements Closeable {
         return parse(file, codec, readBounded(file, Files.size(file)), key).contents();
     }
 
-    /** A record's frame after the chain head {@code prev} (public for tests that forge or tear records). */
+    /** A record's frame after the chain head {@code prev}: what {@link #append} writes, and what tests tear. */
     static <T> byte[] frame(final T record, final RecordCodec<T> codec, final LogForm form, final RecordChain chain,
                             final byte[] prev) {
         final Bytes<?> bytes = Bytes.allocateElasticOnHeap(1024);

@@ -35,7 +35,7 @@ public final class LayeredConfig {
      * {@code CANOPY_*} variables that are not settings but are read elsewhere: by the launcher script (JVM options,
      * log level) and by the ledgers (the operator's HMAC key).
      */
-    public static final java.util.Set<String> PROCESS_VARIABLES = java.util.Set.of("CANOPY_JAVA_OPTS",
+    public static final List<String> PROCESS_VARIABLES = List.of("CANOPY_JAVA_OPTS",
         "CANOPY_LOG_LEVEL", "CANOPY_LEDGER_KEY");
 
     private final Map<String, Key> keys = new LinkedHashMap<>();
