@@ -17,15 +17,30 @@ import org.apache.pekko.serialization.JSerializer;
  * Kryo's record serializer (canonical constructor, so their validation runs on the receiver too).
  * Typed actor references travel as their serialization format and are resolved on arrival.
  *
+ * <p>Bounded reads: a message longer than {@link #maxMessageBytes()} (Pekko's own
+ * {@value #FRAME_SIZE_PATH}, which no remote message can exceed) is refused unread, and every array or string it
+ * declares must fit in the bytes it has left ({@link BoundedInput}) before anything is allocated for it. Whatever is
+ * wrong with a message surfaces as one {@link ControlFormatException} saying what; Pekko logs it and drops the
+ * message.
+ *
  * <p>Kryo instances are not thread-safe; a bounded pool lends one per call.
  */
 public final class ControlSerializer extends JSerializer {
     /** Pekko reserves 0–40; this id must be stable across releases. */
     public static final int IDENTIFIER = 4711;
 
+    /** Where Pekko's largest remote frame is configured. */
+    public static final String FRAME_SIZE_PATH = "pekko.remote.artery.advanced.maximum-frame-size";
+    /** Pekko's default of {@value #FRAME_SIZE_PATH}, used when a system has no remoting configured. */
+    public static final int MAX_MESSAGE_BYTES_DEFAULT = 256 * 1024;
+
     private final Pool<Kryo> pool;
+    private final int maxMessageBytes;
 
     public ControlSerializer(ExtendedActorSystem system) {
+        com.typesafe.config.Config config = system.settings().config();
+        this.maxMessageBytes = config.hasPath(FRAME_SIZE_PATH)
+            ? (int) Math.min(Integer.MAX_VALUE, config.getBytes(FRAME_SIZE_PATH)) : MAX_MESSAGE_BYTES_DEFAULT;
         ControlTypeRegistry registry = ControlTypeRegistry.load(system.dynamicAccess().classLoader());
         ActorRefResolver resolver = ActorRefResolver.get(Adapter.toTyped(system));
         this.pool = new Pool<>(true, false, 16) {
@@ -42,9 +57,39 @@ public final class ControlSerializer extends JSerializer {
         kryo.setReferences(false);
         kryo.addDefaultSerializer(ActorRef.class, new ActorRefSerializer(resolver));
         for (ControlTypeRegistry.Entry entry : registry.entries()) {
-            kryo.register(entry.type(), entry.id());
+            Class<?> type = entry.type();
+            if (type.isArray() && !type.getComponentType().isPrimitive()) {
+                kryo.register(type, new BoundedObjectArraySerializer(kryo, type), entry.id());
+            } else {
+                kryo.register(type, entry.id());
+            }
         }
         return kryo;
+    }
+
+    /**
+     * Reads one message of {@code bytes} with {@code kryo}, refusing it whole when it is longer than {@code max}.
+     *
+     * @throws ControlFormatException saying what is wrong with the message, whatever failed inside
+     */
+    static Object read(Kryo kryo, byte[] bytes, int max) {
+        if (bytes.length > max) {
+            throw new ControlFormatException("a control message of " + bytes.length + " bytes is longer than the "
+                + max + " allowed; refused unread");
+        }
+        try (Input input = new BoundedInput(bytes)) {
+            return kryo.readClassAndObject(input);
+        } catch (ControlFormatException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // Kryo, a record's own validation, Duration's range checks...: one documented exception for all.
+            throw new ControlFormatException("cannot read a control message of " + bytes.length + " bytes: " + e, e);
+        }
+    }
+
+    /** The longest message {@link #fromBinaryJava} reads. */
+    public int maxMessageBytes() {
+        return maxMessageBytes;
     }
 
     @Override
@@ -75,11 +120,8 @@ public final class ControlSerializer extends JSerializer {
     @Override
     public Object fromBinaryJava(byte[] bytes, Class<?> manifest) {
         Kryo kryo = pool.obtain();
-        try (Input input = new Input(bytes)) {
-            return kryo.readClassAndObject(input);
-        } catch (KryoException | IllegalArgumentException e) {
-            throw new IllegalArgumentException(
-                "cannot read a control message of " + bytes.length + " bytes: " + e.getMessage(), e);
+        try {
+            return read(kryo, bytes, maxMessageBytes);
         } finally {
             pool.free(kryo);
         }

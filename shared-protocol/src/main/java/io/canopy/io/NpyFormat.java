@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * little-endian (NumPy's {@code '<f4'}). Data is streamed through a small direct buffer, so a 400 MB file
  * costs no second 400 MB copy. Every refusal is a {@link FileFormatException} naming the file and the
  * problem; bytes after the data are refused too, since NumPy never writes them and they mean the file is
- * not what it claims.
+ * not what it claims. Nothing is allocated from a declared length before it is checked: the header length against
+ * the file (and 1 MiB), the shape's bytes against what the file holds after the header.
  */
 public final class NpyFormat {
 
@@ -136,9 +137,10 @@ public final class NpyFormat {
             throw new FileFormatException(file, "malformed .npy header: " + header.trim());
         }
         final String kind = d.group(2);
-        final int item = Integer.parseInt(d.group(3));
+        // Any digits match the pattern; only 4 and 8 are read, so a longer number is just another unsupported dtype.
+        final int item = d.group(3).length() > 2 ? -1 : Integer.parseInt(d.group(3));
         if (!kind.equals("f") || (item != 4 && item != 8)) {
-            throw new FileFormatException(file, "dtype '" + (d.group(1) == null ? "" : d.group(1)) + kind + item
+            throw new FileFormatException(file, "dtype '" + (d.group(1) == null ? "" : d.group(1)) + kind + d.group(3)
                 + "' is not supported; save the array as float32 or float64");
         }
         if (f.group(1).equals("True")) {

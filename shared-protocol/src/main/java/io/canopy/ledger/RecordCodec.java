@@ -19,10 +19,13 @@ public interface RecordCodec<T> {
     /** What the file holds, for messages: {@code "privacy ledger"}. */
     String name();
 
-    /** First bytes of the binary form, with a version; ends with {@code \n} so {@code head -c} shows it. */
+    /**
+     * First bytes of the binary form, ending with the format version's digits and {@code \n} (so {@code head -c}
+     * shows it, and a reader can name the version of a file it cannot read).
+     */
     byte[] binaryHeader();
 
-    /** First line of the YAML form, a comment with a version, ending with {@code \n}. */
+    /** First line of the YAML form, a comment ending with the format version's digits and {@code \n}. */
     String yamlHeader();
 
     void write(WireOut out, T record, LogForm form);
@@ -32,4 +35,13 @@ public interface RecordCodec<T> {
      * (the log turns it into a {@link io.canopy.io.FileFormatException} naming the record).
      */
     T read(WireIn in, LogForm form);
+
+    /**
+     * Null when {@code record} may follow {@code previous} (null for the first record), else why not, one
+     * phrase naming the field: {@code "round 3 repeats the round before it"}. Readers report a refused record
+     * as corruption (never a torn tail) and {@link RecordLog#append} refuses it; the default accepts any order.
+     */
+    default String sequenceProblem(T previous, T record) {
+        return null;
+    }
 }

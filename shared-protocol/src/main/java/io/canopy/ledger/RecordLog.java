@@ -13,38 +13,45 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.wire.BinaryWire;
-import net.openhft.chronicle.wire.Wire;
 import net.openhft.chronicle.wire.YamlWire;
 
 /**
- * An append-only, durable file of records, each written by a {@link RecordCodec} with Chronicle Wire in
- * the {@link LogForm} the file name chooses ({@code .yaml}/{@code .yml}: YAML, anything else: binary).
+ * An append-only, durable, hash-chained file of records, each written by a {@link RecordCodec} with Chronicle
+ * Wire in the {@link LogForm} the file name chooses ({@code .yaml}/{@code .yml}: YAML, anything else: binary).
  *
- * <p>Framing (version 1), so a crash mid-write is detected rather than misread:
+ * <p>Format version 2 (the codec's header names the version; version 1 had CRC-32 only and is refused with a
+ * message naming its version):
  * <ul>
- *   <li>binary: the codec's {@link RecordCodec#binaryHeader() header}, then per record a little-endian
- *       int32 payload length (&gt; 0), an int32 CRC-32 (IEEE, {@link CRC32}) of the payload, and the payload;</li>
- *   <li>YAML: the codec's {@link RecordCodec#yamlHeader() header line}, then per record a {@code ---}
- *       document followed by a line {@code # crc32 xxxxxxxx} (lower-case hex) over the document's UTF-8 bytes.</li>
+ *   <li>header: the codec's {@link RecordCodec#binaryHeader() header}, then a line naming the chain,
+ *       {@code chain sha256\n} or {@code chain hmac-sha256\n} (YAML: {@code # chain sha256\n});</li>
+ *   <li>binary record: little-endian int32 payload length (&gt; 0), int32 CRC-32 (IEEE, {@link CRC32}) of
+ *       everything after it, 32 bytes hᵢ₋₁, 32 bytes hᵢ, the payload;</li>
+ *   <li>YAML record: a {@code ---} document, a line {@code # prev <hᵢ₋₁ hex>}, a line {@code # sha256 <hᵢ hex>}
+ *       ({@code # hmac-sha256 ...}), and a line {@code # crc32 xxxxxxxx} over the UTF-8 bytes before it.</li>
  * </ul>
+ * The chain ({@link RecordChain}): h₀ = H(header), hᵢ = H(hᵢ₋₁ ‖ payloadᵢ), the payload of a YAML record being its
+ * document from {@code ---} on; H is SHA-256, or HMAC-SHA256 under the operator's {@link LedgerKey}.
  *
  * <p>Durability: {@link #append} writes the whole frame and forces it to the device (fsync) before it
  * returns, so a caller that acknowledges a record after {@code append} never acknowledges a lost one.
  *
  * <p>Recovery: {@link #read} returns every intact record up to the first damaged one and says what is
  * wrong ({@link Contents#problem()}). A crash can only tear the <em>last</em> frame (cut short, or a
- * zero-filled tail the file system allocated but never wrote), so damage that no intact record follows is
- * {@link Damage#TORN_TAIL}, and {@link #open} cuts it off before appending: that loses nothing that was
- * ever readable. Damage with an intact record after it (found by scanning on for a frame whose CRC holds),
- * and a bad header, are {@link Damage#CORRUPT}: not what a crash leaves, so {@link #open} refuses rather
- * than truncate records that were once durable. A frame that passes its CRC but that the codec cannot
- * decode is refused outright with a {@link FileFormatException}.
+ * zero-filled tail the file system allocated but never wrote), so a frame whose length or CRC fails with no
+ * intact frame after it is {@link Damage#TORN_TAIL}, and {@link #open} cuts it off before appending: that
+ * loses nothing that was ever readable. Everything else is {@link Damage#CORRUPT}, never truncated, and
+ * {@link #open} refuses it: a bad header, a bad frame with an intact one after it, a frame whose CRC holds but
+ * whose chain does not (edited, removed, inserted or reordered records), and a record the codec's
+ * {@link RecordCodec#sequenceProblem sequence rule} refuses (a duplicate or backward round id). A frame that
+ * passes every check but that the codec cannot decode is refused outright with a {@link FileFormatException}.
+ *
+ * <p>Bounds: a file over {@link #MAX_FILE_BYTES} is refused before it is read; every length a frame declares
+ * is checked against the bytes that remain before anything is allocated for it.
  *
  * <p>Not thread-safe; one writer per file, enforced with an OS file lock held while open.
  *
@@ -52,13 +59,16 @@ import net.openhft.chronicle.wire.YamlWire;
  */
 public final class RecordLog<T> implements Closeable {
 
+    /** The largest log read, 1 GiB: a round's record is ~1 KB, so this is a million rounds and far from any real one. */
+    public static final long MAX_FILE_BYTES = 1L << 30;
+
     /** What kind of damage, if any, a read found after the intact records. */
     public enum Damage {
         /** The file ends after an intact record. */
         NONE,
         /** Damage that no intact record follows: what a crash mid-append leaves; cutting it loses nothing. */
         TORN_TAIL,
-        /** Damage a crash cannot explain (a bad header, or an intact record after the damage): never truncated. */
+        /** Damage a crash cannot explain (see the class comment): an error, never truncated. */
         CORRUPT
     }
 
@@ -69,56 +79,73 @@ public final class RecordLog<T> implements Closeable {
         }
     }
 
-    private static final String CRC_MARK = "# crc32 ";
-    private static final int FRAME_HEADER_BYTES = 8;
-
     private final Path file;
     private final RecordCodec<T> codec;
     private final LogForm form;
     private final FileChannel channel;
     private final FileLock lock;
     private final Contents<T> recovered;
+    private final RecordChain chain;
+    private byte[] head;
+    private T last;
     private long size;
 
     private RecordLog(final Path file, final RecordCodec<T> codec, final FileChannel channel, final FileLock lock,
-                      final Contents<T> recovered) throws IOException {
+                      final RecordParser.Parsed<T> found) throws IOException {
         this.file = file;
         this.codec = codec;
         this.form = LogForm.of(file);
         this.channel = channel;
         this.lock = lock;
-        this.recovered = recovered;
+        this.recovered = found.contents();
+        this.chain = found.chain();
+        this.head = found.head();
+        this.last = found.last();
         this.size = channel.size();
+    }
+
+    /** {@link #open(Path, RecordCodec, LedgerKey)} with the key of {@link LedgerKey#fromEnvironment()}. */
+    public static <T> RecordLog<T> open(final Path file, final RecordCodec<T> codec) throws IOException {
+        return open(file, codec, LedgerKey.fromEnvironment());
     }
 
     /**
      * Opens (creating if needed) a log for appending. A torn tail left by a crash is cut off and the cut
-     * forced to the device; the records before it are in {@link #recovered()}.
+     * forced to the device; the records before it are in {@link #recovered()}. A new file is chained with
+     * HMAC-SHA256 when {@code key} is given, else SHA-256; an existing file keeps the chain it declares.
      *
-     * @throws FileFormatException if the file is corrupt beyond a torn tail, or is locked by another writer
+     * @throws FileFormatException if the file is corrupt beyond a torn tail, is chained with a key that is
+     *                             not given, or is locked by another writer
      */
-    public static <T> RecordLog<T> open(final Path file, final RecordCodec<T> codec) throws IOException {
+    public static <T> RecordLog<T> open(final Path file, final RecordCodec<T> codec, final LedgerKey key)
+        throws IOException {
         final boolean existed = Files.exists(file);
         final FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
             StandardOpenOption.WRITE);
         try {
             final FileLock lock = lock(file, ch);
-            final Contents<T> found = ch.size() == 0
-                ? new Contents<>(List.of(), null, 0, Damage.NONE) : parse(file, codec, Files.readAllBytes(file));
-            if (found.damage() == Damage.CORRUPT) {
-                throw new FileFormatException(file, found.problem() + "; not a torn tail, so nothing was truncated");
+            RecordParser.Parsed<T> found = parse(file, codec, ch.size() == 0 ? new byte[0] : readBounded(file, ch.size()),
+                key);
+            if (found.contents().damage() == Damage.CORRUPT) {
+                throw new FileFormatException(file, found.contents().problem()
+                    + "; not a torn tail, so nothing was truncated");
             }
-            if (found.damage() == Damage.TORN_TAIL) {
-                ch.truncate(found.validBytes());
+            if (found.contents().damage() == Damage.TORN_TAIL) {
+                ch.truncate(found.contents().validBytes());
                 ch.force(true);
             }
             if (ch.size() == 0) {
-                write(ch, 0, form(file) == LogForm.YAML
-                    ? codec.yamlHeader().getBytes(StandardCharsets.UTF_8) : codec.binaryHeader());
+                final RecordChain chain = RecordChain.forWriting(key);
+                final byte[] codecHeader = RecordParser.codecHeader(codec, LogForm.of(file));
+                final byte[] line = chain.headerLine(LogForm.of(file));
+                final byte[] header = Arrays.copyOf(codecHeader, codecHeader.length + line.length);
+                System.arraycopy(line, 0, header, codecHeader.length, line.length);
+                write(ch, 0, header);
                 ch.force(true);
                 if (!existed) {
                     AtomicFiles.forceDirectory(file.toAbsolutePath().getParent());
                 }
+                found = new RecordParser.Parsed<>(found.contents(), chain, chain.genesis(header), null);
             }
             return new RecordLog<>(file, codec, ch, lock, found);
         } catch (final IOException | RuntimeException e) {
@@ -145,9 +172,15 @@ public final class RecordLog<T> implements Closeable {
      * the file is cut back to its previous length and the exception propagates: the record is not in the
      * log and must not be acknowledged. The next append writes at that same offset, so even a failed cut
      * never leaves a torn frame before a later one.
+     *
+     * @throws IllegalArgumentException when the codec's sequence rule refuses the record after the last one
      */
     public void append(final T record) throws IOException {
-        final byte[] frame = frame(record, codec, form);
+        final String order = codec.sequenceProblem(last, record);
+        if (order != null) {
+            throw new IllegalArgumentException(file + ": refusing to append: " + order);
+        }
+        final byte[] frame = nextFrame(record);
         try {
             write(channel, size, frame);
             channel.force(true);
@@ -160,32 +193,78 @@ public final class RecordLog<T> implements Closeable {
             throw e;
         }
         size += frame.length;
+        head = chainedDigest(frame);
+        last = record;
     }
 
-    /** Reads every intact record of a log in either form; the file is not changed. */
+    /** The bytes {@link #append} would write for {@code record} now (tests use it to simulate torn writes). */
+    public byte[] nextFrame(final T record) {
+        return frame(record, codec, form, chain, head);
+    }
+
+    /**
+     * The bytes {@link #append} would write for {@code record} after the intact records of {@code file}, without
+     * opening it for append (tests in other packages use it to simulate torn and forged writes).
+     */
+    public static <T> byte[] nextFrame(final Path file, final T record, final RecordCodec<T> codec, final LedgerKey key)
+        throws IOException {
+        final RecordParser.Parsed<T> p = parse(file, codec, readBounded(file, Files.size(file)), key);
+        return frame(record, codec, LogForm.of(file), p.chain(), p.head());
+    }
+
+    /** {@link #read(Path, RecordCodec, LedgerKey)} with the key of {@link LedgerKey#fromEnvironment()}. */
     public static <T> Contents<T> read(final Path file, final RecordCodec<T> codec) throws IOException {
-        return parse(file, codec, Files.readAllBytes(file));
+        return read(file, codec, LedgerKey.fromEnvironment());
     }
 
-    /** The bytes {@link #append} writes for one record (public so tests can simulate torn writes). */
-    public static <T> byte[] frame(final T record, final RecordCodec<T> codec, final LogForm form) {
+    /**
+     * Reads and verifies every intact record of a log in either form; the file is not changed.
+     *
+     * @throws FileFormatException when the file exceeds {@link #MAX_FILE_BYTES}, is chained with a key that is
+     *                             not given, or holds a verified record the codec cannot decode
+     */
+    public static <T> Contents<T> read(final Path file, final RecordCodec<T> codec, final LedgerKey key)
+        throws IOException {
+        return parse(file, codec, readBounded(file, Files.size(file)), key).contents();
+    }
+
+    /** A record's frame after the chain head {@code prev}: what {@link #append} writes, and what tests tear. */
+    static <T> byte[] frame(final T record, final RecordCodec<T> codec, final LogForm form, final RecordChain chain,
+                            final byte[] prev) {
         final Bytes<?> bytes = Bytes.allocateElasticOnHeap(1024);
         try {
             if (form == LogForm.YAML) {
                 codec.write(new YamlWire(bytes), record, form);
-                final String doc = "---\n" + bytes.toString().stripTrailing() + "\n";
-                final byte[] docBytes = doc.getBytes(StandardCharsets.UTF_8);
-                return (doc + CRC_MARK + crcHex(docBytes, 0, docBytes.length) + "\n").getBytes(StandardCharsets.UTF_8);
+                final byte[] doc = ("---\n" + bytes.toString().stripTrailing() + "\n").getBytes(StandardCharsets.UTF_8);
+                final byte[] own = chain.next(prev, doc, 0, doc.length);
+                final String body = new String(doc, StandardCharsets.UTF_8) + RecordParser.PREV_MARK
+                    + RecordChain.hex(prev) + "\n# " + chain.mode().word + " " + RecordChain.hex(own) + "\n";
+                final byte[] bodyBytes = body.getBytes(StandardCharsets.UTF_8);
+                return (body + RecordParser.CRC_MARK + crcHex(bodyBytes, 0, bodyBytes.length) + "\n")
+                    .getBytes(StandardCharsets.UTF_8);
             }
             codec.write(new BinaryWire(bytes), record, form);
             final byte[] payload = bytes.toByteArray();
-            final ByteBuffer b = ByteBuffer.allocate(FRAME_HEADER_BYTES + payload.length)
+            final ByteBuffer b = ByteBuffer.allocate(RecordParser.FRAME_HEADER_BYTES + payload.length)
                 .order(ByteOrder.LITTLE_ENDIAN);
-            b.putInt(payload.length).putInt((int) crc(payload, 0, payload.length)).put(payload);
-            return b.array();
+            b.putInt(payload.length).putInt(0).put(prev).put(chain.next(prev, payload, 0, payload.length)).put(payload);
+            final byte[] frame = b.array();
+            b.putInt(4, (int) crc(frame, 8, frame.length - 8));
+            return frame;
         } finally {
             bytes.releaseLast();
         }
+    }
+
+    /** hᵢ of a frame this log just wrote. */
+    private byte[] chainedDigest(final byte[] frame) {
+        if (form == LogForm.BINARY) {
+            return Arrays.copyOfRange(frame, 8 + RecordChain.DIGEST_BYTES, 8 + 2 * RecordChain.DIGEST_BYTES);
+        }
+        final String text = new String(frame, StandardCharsets.UTF_8);
+        final int crcLine = text.lastIndexOf("\n" + RecordParser.CRC_MARK);
+        final int own = text.lastIndexOf(' ', crcLine);
+        return java.util.HexFormat.of().parseHex(text.substring(own + 1, crcLine));
     }
 
     @Override
@@ -195,6 +274,20 @@ public final class RecordLog<T> implements Closeable {
         } finally {
             channel.close();
         }
+    }
+
+    private static <T> RecordParser.Parsed<T> parse(final Path file, final RecordCodec<T> codec, final byte[] all,
+                                                    final LedgerKey key) throws FileFormatException {
+        return RecordParser.parse(file, codec, all, key);
+    }
+
+    /** The whole file, refused before any allocation when it is larger than {@link #MAX_FILE_BYTES}. */
+    private static byte[] readBounded(final Path file, final long size) throws IOException {
+        if (size > MAX_FILE_BYTES) {
+            throw new FileFormatException(file, size + " bytes is more than a ledger may hold (" + MAX_FILE_BYTES
+                + " bytes); refusing to read it");
+        }
+        return Files.readAllBytes(file);
     }
 
     /** OS locks are per process: within one JVM a second open shows up as an overlap, not as null. */
@@ -211,160 +304,13 @@ public final class RecordLog<T> implements Closeable {
         return lock;
     }
 
-    private static LogForm form(final Path file) {
-        return LogForm.of(file);
-    }
-
-    private static <T> Contents<T> parse(final Path file, final RecordCodec<T> codec, final byte[] all)
-        throws FileFormatException {
-        final LogForm form = form(file);
-        final byte[] header = form == LogForm.YAML ? codec.yamlHeader().getBytes(StandardCharsets.UTF_8)
-            : codec.binaryHeader();
-        final int prefix = Math.min(all.length, header.length);
-        if (!Arrays.equals(all, 0, prefix, header, 0, prefix)) {
-            return new Contents<>(List.of(), "not a " + form.name().toLowerCase(java.util.Locale.ROOT) + " "
-                + codec.name() + " (bad header)", 0, Damage.CORRUPT);
-        }
-        if (all.length < header.length) {
-            // The crash came while the header itself was being written: nothing was ever recorded.
-            return new Contents<>(List.of(), "the header is cut short at " + all.length + " bytes", 0,
-                Damage.TORN_TAIL);
-        }
-        return form == LogForm.YAML ? parseYaml(file, codec, all, header.length) : parseBinary(file, codec, all,
-            header.length);
-    }
-
-    private static <T> Contents<T> parseBinary(final Path file, final RecordCodec<T> codec, final byte[] all,
-                                               final int start) throws FileFormatException {
-        final List<T> out = new ArrayList<>();
-        final ByteBuffer b = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN).position(start);
-        while (b.hasRemaining()) {
-            final int at = b.position();
-            if (b.remaining() < FRAME_HEADER_BYTES) {
-                return damaged(out, at, "its 8-byte frame header is cut short", Damage.TORN_TAIL);
-            }
-            final int len = b.getInt();
-            final int crc = b.getInt();
-            if (len <= 0 || len > b.remaining()) {
-                return damaged(out, at, "it declares " + len + " bytes, " + b.remaining() + " remain",
-                    binaryFrameAfter(all, at + 1) ? Damage.CORRUPT : Damage.TORN_TAIL);
-            }
-            if ((int) crc(all, b.position(), len) != crc) {
-                return damaged(out, at, "its CRC-32 does not match",
-                    binaryFrameAfter(all, at + 1) ? Damage.CORRUPT : Damage.TORN_TAIL);
-            }
-            final Bytes<byte[]> bytes = Bytes.wrapForRead(Arrays.copyOfRange(all, b.position(), b.position() + len));
-            try {
-                out.add(decode(file, codec, new BinaryWire(bytes), LogForm.BINARY, out.size(), at));
-            } finally {
-                bytes.releaseLast();
-            }
-            b.position(b.position() + len);
-        }
-        return new Contents<>(out, null, all.length, Damage.NONE);
-    }
-
-    private static <T> Contents<T> parseYaml(final Path file, final RecordCodec<T> codec, final byte[] all,
-                                             final int start) throws FileFormatException {
-        final List<T> out = new ArrayList<>();
-        final byte[] mark = ("\n" + CRC_MARK).getBytes(StandardCharsets.US_ASCII);
-        int pos = start;
-        while (pos < all.length) {
-            final int markAt = indexOf(all, mark, pos);
-            final int lineEnd = markAt < 0 ? -1 : indexOf(all, new byte[] {'\n'}, markAt + 1);
-            if (markAt < 0 || lineEnd < 0) {
-                return damaged(out, pos, "it has no complete checksum line", Damage.TORN_TAIL);
-            }
-            final int docEnd = markAt + 1;
-            final String hex = new String(all, docEnd + CRC_MARK.length(), lineEnd - docEnd - CRC_MARK.length(),
-                StandardCharsets.US_ASCII);
-            if (!hex.equals(crcHex(all, pos, docEnd - pos))) {
-                return damaged(out, pos, "its CRC-32 does not match",
-                    yamlRecordAfter(all, pos + 1) ? Damage.CORRUPT : Damage.TORN_TAIL);
-            }
-            final String doc = new String(all, pos, docEnd - pos, StandardCharsets.UTF_8);
-            final Bytes<byte[]> bytes = Bytes.from(doc.substring(doc.indexOf('\n') + 1));
-            try {
-                out.add(decode(file, codec, new YamlWire(bytes), LogForm.YAML, out.size(), pos));
-            } finally {
-                bytes.releaseLast();
-            }
-            pos = lineEnd + 1;
-        }
-        return new Contents<>(out, null, all.length, Damage.NONE);
-    }
-
-    private static <T> T decode(final Path file, final RecordCodec<T> codec, final Wire wire, final LogForm form,
-                                final int index, final long offset) throws FileFormatException {
-        try {
-            return codec.read(wire, form);
-        } catch (final RuntimeException e) {
-            throw new FileFormatException(file, "record " + (index + 1) + " at byte " + offset
-                + " passes its CRC-32 but is not a " + codec.name() + " record (" + e.getMessage() + ")");
-        }
-    }
-
-    private static <T> Contents<T> damaged(final List<T> intact, final long offset, final String why,
-                                           final Damage damage) {
-        final int index = intact.size();
-        return new Contents<>(intact, "record " + (index + 1) + " at byte " + offset + " is torn or corrupt (" + why
-            + "); the " + index + " records before it are intact", offset, damage);
-    }
-
-    /** Whether an intact binary frame (positive length that fits, matching CRC) starts anywhere from {@code from}. */
-    private static boolean binaryFrameAfter(final byte[] all, final int from) {
-        final ByteBuffer b = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN);
-        for (int p = from; p <= all.length - FRAME_HEADER_BYTES; p++) {
-            final int len = b.getInt(p);
-            if (len > 0 && len <= all.length - p - FRAME_HEADER_BYTES
-                && (int) crc(all, p + FRAME_HEADER_BYTES, len) == b.getInt(p + 4)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Whether an intact YAML record (a {@code ---} document with a matching CRC line) starts from {@code from}. */
-    private static boolean yamlRecordAfter(final byte[] all, final int from) {
-        // Not anchored to a preceding newline: the damaged byte may be the very newline that ends the record
-        // before. A "---" that is not a record start simply fails its CRC.
-        final byte[] start = "---\n".getBytes(StandardCharsets.US_ASCII);
-        final byte[] mark = ("\n" + CRC_MARK).getBytes(StandardCharsets.US_ASCII);
-        for (int doc = indexOf(all, start, from); doc >= 0; doc = indexOf(all, start, doc + 1)) {
-            final int markAt = indexOf(all, mark, doc);
-            final int lineEnd = markAt < 0 ? -1 : indexOf(all, new byte[] {'\n'}, markAt + 1);
-            if (lineEnd < 0) {
-                return false;
-            }
-            final int hexAt = markAt + 1 + CRC_MARK.length();
-            if (new String(all, hexAt, lineEnd - hexAt, StandardCharsets.US_ASCII).equals(crcHex(all, doc,
-                markAt + 1 - doc))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static int indexOf(final byte[] all, final byte[] needle, final int from) {
-        outer:
-        for (int i = from; i <= all.length - needle.length; i++) {
-            for (int k = 0; k < needle.length; k++) {
-                if (all[i + k] != needle[k]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
-    }
-
-    private static long crc(final byte[] b, final int off, final int len) {
+    static long crc(final byte[] b, final int off, final int len) {
         final CRC32 c = new CRC32();
         c.update(b, off, len);
         return c.getValue();
     }
 
-    private static String crcHex(final byte[] b, final int off, final int len) {
+    static String crcHex(final byte[] b, final int off, final int len) {
         return String.format("%08x", crc(b, off, len));
     }
 

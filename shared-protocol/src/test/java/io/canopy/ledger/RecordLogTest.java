@@ -69,10 +69,21 @@ class RecordLogTest {
         }
     }
 
-    private static final SampleCodec CODEC = new SampleCodec();
+    static final SampleCodec CODEC = new SampleCodec();
 
     @TempDir
     Path dir;
+
+    /** A record's frame with a zero chain head: the right length, for offsets and torn writes. */
+    static byte[] frameOf(final Sample s, final LogForm form) {
+        return RecordLog.frame(s, CODEC, form, RecordChain.forWriting(null), new byte[RecordChain.DIGEST_BYTES]);
+    }
+
+    /** The codec's header and the chain line of a SHA-256 chained file. */
+    static int headerBytes(final LogForm form) {
+        return form == LogForm.YAML ? CODEC.yamlHeader().length() + "# chain sha256\n".length()
+            : CODEC.binaryHeader().length + "chain sha256\n".length();
+    }
 
     private static List<Sample> samples(final int n) {
         final List<Sample> out = new ArrayList<>();
@@ -107,7 +118,7 @@ class RecordLogTest {
         }
         if (name.endsWith(".yaml")) {
             final String text = Files.readString(file);
-            assertTrue(text.startsWith("# canopy sample log v1\n---\nid: 1\nnote: round 1\n"), text.substring(0, 80));
+            assertTrue(text.startsWith("# canopy sample log v1\n# chain sha256\n---\nid: 1\nnote: round 1\n"), text.substring(0, 80));
         }
     }
 
@@ -117,7 +128,7 @@ class RecordLogTest {
         final List<Sample> records = samples(4);
         final Path file = written(name, records.subList(0, 3));
         final byte[] intact = Files.readAllBytes(file);
-        final byte[] fourth = RecordLog.frame(records.get(3), CODEC, LogForm.of(file));
+        final byte[] fourth = frameOf(records.get(3), LogForm.of(file));
         for (int cut = 1; cut < fourth.length; cut++) {
             final byte[] torn = Arrays.copyOf(intact, intact.length + cut);
             System.arraycopy(fourth, 0, torn, intact.length, cut);
@@ -143,14 +154,13 @@ class RecordLogTest {
     void shouldNameTheCauseOfEachKindOfTornBinaryTail() throws Exception {
         final Path file = written("why.bin", samples(1));
         final long intact = Files.size(file);
-        final byte[] second = RecordLog.frame(samples(2).get(1), CODEC, LogForm.BINARY);
+        final byte[] second = frameOf(samples(2).get(1), LogForm.BINARY);
         Files.write(file, Arrays.copyOf(second, 5), java.nio.file.StandardOpenOption.APPEND);
-        assertEquals("record 2 at byte " + intact + " is torn or corrupt (its 8-byte frame header is cut short); the 1"
+        assertEquals("record 2 at byte " + intact + " is torn or corrupt (its 72-byte frame header is cut short); the 1"
             + " records before it are intact", RecordLog.read(file, CODEC).problem());
-        Files.write(file, Arrays.copyOf(Files.readAllBytes(file), (int) intact + 8 + 3));
         Files.write(file, Arrays.copyOf(Files.readAllBytes(file), (int) intact));
-        Files.write(file, Arrays.copyOf(second, 11), java.nio.file.StandardOpenOption.APPEND);
-        assertEquals("record 2 at byte " + intact + " is torn or corrupt (it declares " + (second.length - 8)
+        Files.write(file, Arrays.copyOf(second, 75), java.nio.file.StandardOpenOption.APPEND);
+        assertEquals("record 2 at byte " + intact + " is torn or corrupt (it declares " + (second.length - 72)
             + " bytes, 3 remain); the 1 records before it are intact", RecordLog.read(file, CODEC).problem());
     }
 
@@ -161,7 +171,7 @@ class RecordLogTest {
         Files.write(file, new byte[4096], java.nio.file.StandardOpenOption.APPEND);
         final RecordLog.Contents<Sample> c = RecordLog.read(file, CODEC);
         assertEquals(RecordLog.Damage.TORN_TAIL, c.damage());
-        assertEquals("record 3 at byte " + intact + " is torn or corrupt (it declares 0 bytes, 4088 remain); the 2"
+        assertEquals("record 3 at byte " + intact + " is torn or corrupt (it declares 0 bytes, 4024 remain); the 2"
             + " records before it are intact", c.problem());
         RecordLog.open(file, CODEC).close();
         assertEquals(intact, Files.size(file));
@@ -185,8 +195,8 @@ class RecordLogTest {
     @ValueSource(strings = {"middle.bin", "middle.yaml"})
     void shouldRefuseToTruncateDamageBeforeTheLastRecord(final String name) throws Exception {
         final Path file = written(name, samples(3));
-        final int header = LogForm.of(file) == LogForm.YAML ? CODEC.yamlHeader().length() : CODEC.binaryHeader().length;
-        final int first = RecordLog.frame(samples(1).get(0), CODEC, LogForm.of(file)).length;
+        final int header = headerBytes(LogForm.of(file));
+        final int first = frameOf(samples(1).get(0), LogForm.of(file)).length;
         final byte[] all = Files.readAllBytes(file);
         all[header + first + 12] ^= 0x01;
         Files.write(file, all);
@@ -210,11 +220,11 @@ class RecordLogTest {
         final Path file = written(name, records);
         final LogForm form = LogForm.of(file);
         final byte[] good = Files.readAllBytes(file);
-        final int header = form == LogForm.YAML ? CODEC.yamlHeader().length() : CODEC.binaryHeader().length;
+        final int header = headerBytes(form);
         final int[] frameStart = new int[records.size() + 1];
         frameStart[0] = header;
         for (int k = 0; k < records.size(); k++) {
-            frameStart[k + 1] = frameStart[k] + RecordLog.frame(records.get(k), CODEC, form).length;
+            frameStart[k + 1] = frameStart[k] + frameOf(records.get(k), form).length;
         }
         assertEquals(good.length, frameStart[records.size()]);
         for (int at = 0; at < good.length; at++) {
@@ -267,7 +277,7 @@ class RecordLogTest {
             log.append(samples(1).get(0));
         }
         final FileFormatException e = assertThrows(FileFormatException.class, () -> RecordLog.read(file, CODEC));
-        assertEquals(file + ": record 1 at byte 9 passes its CRC-32 but is not a sample log"
+        assertEquals(file + ": record 1 at byte 22 passes its CRC-32 and hash chain but is not a sample log"
             + " record (missing field 'x')", e.getMessage());
     }
 

@@ -260,7 +260,8 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
         try {
             first = plan == null ? resume(start.first().roundId()) : Math.max(start.first().roundId(), plan.roundId() + 1);
         } catch (IOException | RuntimeException e) {
-            journalProblem = "the journal in " + setup.journal().location() + " could not be taken over: " + e;
+            journalProblem = "the journal in " + setup.journal().location() + " could not be taken over: "
+                + (e instanceof IOException ? e.getMessage() : e);
             return refuse(start);
         }
         replyTo = start.replyTo();

@@ -53,7 +53,12 @@ public final class NodeCommand implements CliCommand {
             hosts the tiers its roles name. The split brain resolver keeps the majority side of a partition and
             downs the rest after down-after; a downed member exits, so a supervisor can start it afresh. Settings
             come from the defaults, then --config FILE, then CANOPY_<KEY> environment variables (CANOPY_SEED_NODES),
-            then the flags. Membership changes are printed one per line. Stop with SIGINT or SIGTERM: the member
+            then the flags. Refused at start, naming the key or line: a config file with a duplicate key or a
+            malformed line, a CANOPY_ variable that is not a setting (CANOPY_JAVA_OPTS, CANOPY_LOG_LEVEL and
+            CANOPY_LEDGER_KEY excepted), a zero or negative duration, a fleet shape the first round cannot be
+            planned for. Exit code 1 when the coordinator cannot open or take over its journal (a privacy ledger
+            that does not cover the recorded rounds, or replays to a lower epsilon) or cannot make a round
+            durable. Membership changes are printed one per line. Stop with SIGINT or SIGTERM: the member
             leaves the cluster before it exits.""", SPECS);
     }
 

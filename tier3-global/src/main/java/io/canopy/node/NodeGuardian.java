@@ -157,6 +157,7 @@ public final class NodeGuardian {
                 journal = DirectoryJournal.open(settings.journal());
             } catch (IOException e) {
                 context.getLog().error("global: cannot open the journal in {}: {}", settings.journal(), e.toString());
+                fatal(out, "the coordinator cannot open its journal in " + settings.journal() + ": " + e.getMessage());
                 return Behaviors.stopped();
             }
             if (settings.faultCrashAfterPrivacy() > 0) {
@@ -206,6 +207,19 @@ public final class NodeGuardian {
         }
     }
 
+    /**
+     * The coordinator cannot run: says why on stdout and stderr and ends the process with exit code 1. On its own
+     * thread, since {@code System.exit} waits for Pekko's shutdown hook (which leaves the cluster first), and that
+     * hook needs the actor threads one of which would be blocked here.
+     */
+    static void fatal(PrintStream out, String why) {
+        say(out, "canopy node: fatal: " + why);
+        System.err.println("canopy node: fatal: " + why);
+        Thread exit = new Thread(() -> System.exit(io.canopy.ops.cli.CliCommand.FAILURE), "canopy-fatal-exit");
+        exit.setDaemon(false);
+        exit.start();
+    }
+
     /** One line for the operator watching this member (entities start on actor threads: print whole lines). */
     private static void say(PrintStream out, String line) {
         synchronized (out) {
@@ -224,6 +238,11 @@ public final class NodeGuardian {
                     Double.isInfinite(r.epsilon()) ? "inf" : io.canopy.ops.format.Figures.up(r.epsilon(), 4),
                     r.journalProblem() == null ? "" : "; NOT DURABLE: " + r.journalProblem());
                 out.flush();
+                if (r.journalProblem() != null) {
+                    // The coordinator publishes nothing more after a journal problem: a member that stayed up would
+                    // look healthy while the fleet is stuck.
+                    fatal(out, r.journalProblem());
+                }
                 return Behaviors.same();
             }).build(), "round-results");
     }

@@ -140,13 +140,39 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        return new NodeSettings(Set.copyOf(roleList), host, port, seeds, aeronHost, aeronPort, aeronDir,
-            Path.of(config.get("journal")), config.intValue("metrics-port", -1, 65_535), downAfter, design,
+        NodeSettings settings = new NodeSettings(Set.copyOf(roleList), host, port, seeds, aeronHost, aeronPort,
+            aeronDir, Path.of(config.get("journal")), config.intValue("metrics-port", -1, 65_535), downAfter, design,
             duration(config, "cluster-deadline"), duration(config, "upper-deadline"),
             config.intValue("min-members", 1, 10_000), config.doubleValue("over-selection", 1, 100),
             duration(config, "start-after"), onOff(config, "fault-drop-data"),
             config.longValue("fault-crash-after-privacy", 0, Long.MAX_VALUE), duration(config, "heartbeat-pause"),
             clientPort, release(config));
+        feasible(config, settings);
+        return settings;
+    }
+
+    /** The keys that shape the tree and its first round, for messages. */
+    private static final List<String> SHAPE_KEYS = List.of("leaves", "cluster-size", "clusters-per-continent",
+        "sampling-rate", "krum-f", "beta", "rounds", "epsilon", "delta", "release", "over-selection");
+
+    /**
+     * Plans the first round now, as the coordinator will when it starts: a shape that cannot form the tree (nine
+     * leaves in clusters of three leave two updates per cluster at quorum, too few for Multi-Krum) once killed the
+     * coordinator after the member had joined, leaving the process up with no coordinator. Refused here instead,
+     * naming the keys and their values, on every member (the keys must be the same fleet-wide).
+     */
+    private static void feasible(LayeredConfig config, NodeSettings settings) throws UsageException {
+        try {
+            settings.firstRound();
+        } catch (IllegalArgumentException | IllegalStateException | ArithmeticException e) {
+            StringBuilder shape = new StringBuilder();
+            for (String key : SHAPE_KEYS) {
+                shape.append(shape.isEmpty() ? "" : ", ").append(key).append('=').append(config.get(key))
+                    .append(config.sourceOf(key) == LayeredConfig.Source.DEFAULT ? "" : " (" + config.where(key) + ")");
+            }
+            throw new UsageException("this fleet shape cannot form the tree: " + e.getMessage() + "; with " + shape
+                + ". Raise cluster-size or sampling-rate, or lower krum-f");
+        }
     }
 
     private static String[] hostPort(LayeredConfig config, String key, String value) throws UsageException {
@@ -181,23 +207,35 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
         return v.equals("on");
     }
 
-    /** "20s", "500ms", "2m". */
+    /** The longest duration any setting takes: a week; longer is a typo (or overflows Pekko's millisecond fields). */
+    static final Duration DURATION_MAX = Duration.ofDays(7);
+
+    /** "20s", "500ms", "2m": positive (a zero or negative wait or deadline is never meant) and at most a week. */
     private static Duration duration(LayeredConfig config, String key) throws UsageException {
         String v = config.get(key).trim();
+        Duration d = null;
         try {
             if (v.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2).trim()));
+                d = Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2).trim()));
+            } else if (v.endsWith("s")) {
+                d = Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1).trim()));
+            } else if (v.endsWith("m")) {
+                d = Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1).trim()));
             }
-            if (v.endsWith("s")) {
-                return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1).trim()));
-            }
-            if (v.endsWith("m")) {
-                return Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1).trim()));
-            }
-        } catch (NumberFormatException e) {
+        } catch (NumberFormatException | ArithmeticException e) {
             // fall through to the error below
         }
-        throw new UsageException(config.where(key) + " must be a duration like 500ms, 20s or 2m, got '" + v + "'");
+        if (d == null) {
+            throw new UsageException(config.where(key) + " must be a duration like 500ms, 20s or 2m, got '" + v + "'");
+        }
+        if (d.isNegative() || d.isZero()) {
+            throw new UsageException(config.where(key) + " must be a positive duration like 500ms, 20s or 2m, got '"
+                + v + "'");
+        }
+        if (d.compareTo(DURATION_MAX) > 0) {
+            throw new UsageException(config.where(key) + " must be at most 7 days, got '" + v + "'");
+        }
+        return d;
     }
 
     /** This member's UDP ingest endpoint, {@code host:port}. */

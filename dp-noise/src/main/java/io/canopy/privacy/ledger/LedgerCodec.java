@@ -10,7 +10,8 @@ import net.openhft.chronicle.wire.WireOut;
 
 /**
  * Encodes one {@link LedgerEntry} with Chronicle Wire, field by field, so the same code writes the
- * human-readable YAML form and the compact binary form. Field names are the wire schema (version 1):
+ * human-readable YAML form and the compact binary form. Field names are the wire schema (unchanged since
+ * version 1; version 2 is {@link io.canopy.ledger.RecordLog}'s hash-chained framing):
  * round, q, sampler, z, sensitivity, rdp, then, only for entries with release passes, release, z_eff,
  * pass_names, pass_z, pass_sensitivity, pass_sigma. Records without the optional fields (every ledger written
  * before release rules) read as legacy entries; readers that predate them skip the extra fields. Doubles go
@@ -20,8 +21,8 @@ final class LedgerCodec implements RecordCodec<LedgerEntry> {
 
     static final LedgerCodec INSTANCE = new LedgerCodec();
 
-    static final byte[] BINARY_HEADER = "CNPYPL1\n".getBytes(StandardCharsets.US_ASCII);
-    static final String YAML_HEADER = "# canopy privacy ledger v1\n";
+    static final byte[] BINARY_HEADER = "CNPYPL2\n".getBytes(StandardCharsets.US_ASCII);
+    static final String YAML_HEADER = "# canopy privacy ledger v2\n";
 
     private LedgerCodec() {
     }
@@ -57,6 +58,21 @@ final class LedgerCodec implements RecordCodec<LedgerEntry> {
             WireValues.float64s(w, "pass_sensitivity", e.passSensitivity(), form);
             WireValues.float64s(w, "pass_sigma", e.passSigma(), form);
         }
+    }
+
+    /** Round ids are {@code >= 0} and strictly increasing: a duplicate would be charged twice, a gap is fine. */
+    @Override
+    public String sequenceProblem(final LedgerEntry previous, final LedgerEntry e) {
+        if (e.round() < 0) {
+            return "round " + e.round() + " is negative";
+        }
+        if (previous != null && e.round() == previous.round()) {
+            return "round " + e.round() + " repeats the round before it (a duplicate entry)";
+        }
+        if (previous != null && e.round() < previous.round()) {
+            return "round " + e.round() + " comes after round " + previous.round() + " (out of order)";
+        }
+        return null;
     }
 
     @Override

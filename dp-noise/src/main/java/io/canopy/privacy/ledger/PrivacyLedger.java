@@ -14,18 +14,22 @@ import java.util.List;
  * replay. Two forms, chosen by the file name: {@code .yaml}/{@code .yml} for the human-readable YAML form,
  * anything else for the compact binary form; both are written with Chronicle Wire ({@link LedgerCodec}).
  *
- * <p>Framing, fsync and recovery are {@link RecordLog}'s (version 1): binary header {@code CNPYPL1\n}
- * then per record int32 length, int32 CRC-32, payload; YAML header {@code # canopy privacy ledger v1} then
- * per record a {@code ---} document and a {@code # crc32 xxxxxxxx} line. {@link #append} returns only once
- * the record is on the device: a round is closed only once its record is durable. Reading stops at the
- * first torn or corrupt record and reports it ({@link Contents#problem()}); every earlier record is
- * returned. Reopening for append truncates a torn tail first, and refuses damage a crash cannot explain.
- * Not thread-safe: one writer per file.
+ * <p>Framing, hash chain, fsync and recovery are {@link RecordLog}'s (format version 2): binary header
+ * {@code CNPYPL2\n}, YAML header {@code # canopy privacy ledger v2}, each followed by the chain line. Round
+ * ids are {@code >= 0} and strictly increasing ({@link LedgerCodec#sequenceProblem}): a duplicated, backward or
+ * negative one is corruption, since replaying it would charge a round twice or not at all. {@link #append}
+ * returns only once the record is on the device: a round is closed only once its record is durable. Reading
+ * stops at the first torn or corrupt record and reports it ({@link Contents#problem()}, and whether it is
+ * {@link Contents#corrupt()}); every earlier record is returned. Reopening for append truncates a torn tail
+ * first, and refuses damage a crash cannot explain. Not thread-safe: one writer per file.
  */
 public final class PrivacyLedger implements Closeable {
 
-    /** What a read found: the intact records, and a description of a torn or corrupt tail (null if none). */
-    public record Contents(List<LedgerEntry> entries, String problem, long validBytes) {
+    /**
+     * What a read found: the intact records, a description of a torn or corrupt tail (null if none), and whether
+     * the damage is corruption (an error: not what a crash leaves) rather than a torn last record (a warning).
+     */
+    public record Contents(List<LedgerEntry> entries, String problem, long validBytes, boolean corrupt) {
         public Contents {
             entries = List.copyOf(entries);
         }
@@ -60,15 +64,20 @@ public final class PrivacyLedger implements Closeable {
         lastRound = e.round();
     }
 
-    /** The bytes {@link #append} writes for one record (exposed to tests that simulate torn writes). */
-    static byte[] frame(final LedgerEntry e, final boolean yaml) {
-        return RecordLog.frame(e, LedgerCodec.INSTANCE, yaml ? LogForm.YAML : LogForm.BINARY);
+    /** The bytes {@link #append} would write for {@code e} now (exposed to tests that simulate torn writes). */
+    byte[] nextFrame(final LedgerEntry e) {
+        return log.nextFrame(e);
     }
 
-    /** Reads every intact record of a ledger in either form. */
+    /**
+     * Reads and verifies every intact record of a ledger in either form.
+     *
+     * @throws io.canopy.io.FileFormatException when a verified record does not decode, or the file is larger
+     *                                          than {@link RecordLog#MAX_FILE_BYTES}
+     */
     public static Contents read(final Path file) throws IOException {
         final RecordLog.Contents<LedgerEntry> c = RecordLog.read(file, LedgerCodec.INSTANCE);
-        return new Contents(c.records(), c.problem(), c.validBytes());
+        return new Contents(c.records(), c.problem(), c.validBytes(), c.damage() == RecordLog.Damage.CORRUPT);
     }
 
     /**

@@ -10,15 +10,14 @@ import java.util.Locale;
 import java.util.Map;
 
 import io.canopy.ops.cli.UsageException;
-import net.openhft.chronicle.bytes.Bytes;
-import net.openhft.chronicle.wire.YamlWire;
 
 /**
  * A process's configuration from four layers, each overriding the one before: the documented defaults, a YAML
- * file (a flat map read with Chronicle Wire), {@code CANOPY_*} environment variables ({@code seed-nodes} is
- * {@code CANOPY_SEED_NODES}) and command-line flags. Every key is declared once with its default and meaning;
- * an unknown key in the file is an error naming the file and the key, so a typo never silently falls back to
- * a default. {@link #describe()} prints the effective values and where each came from ({@code --print-config}).
+ * file (a flat map, read strictly by {@link FlatYaml}), {@code CANOPY_*} environment variables ({@code seed-nodes}
+ * is {@code CANOPY_SEED_NODES}) and command-line flags. Every key is declared once with its default and meaning;
+ * an unknown key in the file, a key given twice, a malformed line and an unknown {@code CANOPY_*} variable are
+ * errors naming the file, line, key or variable (and the nearest known name), so a typo never silently falls back
+ * to a default. {@link #describe()} prints the effective values and where each came from ({@code --print-config}).
  */
 public final class LayeredConfig {
 
@@ -31,6 +30,13 @@ public final class LayeredConfig {
 
     private record Value(String text, Source source) {
     }
+
+    /**
+     * {@code CANOPY_*} variables that are not settings but are read elsewhere: by the launcher script (JVM options,
+     * log level) and by the ledgers (the operator's HMAC key).
+     */
+    public static final List<String> PROCESS_VARIABLES = List.of("CANOPY_JAVA_OPTS",
+        "CANOPY_LOG_LEVEL", "CANOPY_LEDGER_KEY");
 
     private final Map<String, Key> keys = new LinkedHashMap<>();
     private final Map<String, Value> values = new LinkedHashMap<>();
@@ -47,11 +53,13 @@ public final class LayeredConfig {
     /**
      * Resolves {@code declared} keys from {@code file} (may be null), the environment and {@code flags}.
      *
-     * @throws UsageException for an unreadable or malformed file, or an unknown key in it
+     * @throws UsageException for an unreadable or malformed file (a duplicate key, a line that is not
+     *                        {@code key: value}), an unknown key in it, or an unknown {@code CANOPY_*} variable
      */
     public static LayeredConfig resolve(List<Key> declared, Path file, Map<String, String> environment,
                                         Map<String, String> flags) throws UsageException {
         LayeredConfig c = new LayeredConfig(declared);
+        c.checkEnvironment(environment);
         if (file != null) {
             c.readFile(file);
         }
@@ -81,36 +89,75 @@ public final class LayeredConfig {
         } catch (IOException e) {
             throw new UsageException("--config " + file + ": cannot read it (" + e.getMessage() + ")");
         }
-        Bytes<?> bytes = Bytes.from(text);
+        Map<String, FlatYaml.Entry> read;
         try {
-            YamlWire wire = new YamlWire(bytes);
-            while (wire.isNotEmptyAfterPadding()) {
-                String key = wire.readEvent(String.class);
-                if (key == null || key.isEmpty()) {
-                    throw new UsageException("--config " + file + ": expected a flat map of 'key: value' lines");
-                }
-                if (!keys.containsKey(key)) {
-                    throw new UsageException("--config " + file + ": unknown key '" + key + "'; the keys are "
-                        + String.join(", ", keys.keySet()));
-                }
-                Object value = wire.getValueIn().object();
-                String item;
-                if (value instanceof java.util.Collection<?> items) {
-                    // A YAML sequence, [a, b] or one "- a" per line: the same as the comma list "a,b".
-                    item = String.join(",", items.stream().map(String::valueOf).toList());
-                } else {
-                    item = value == null ? "" : String.valueOf(value);
-                }
-                values.put(key, new Value(item.trim(), Source.FILE));
-            }
-        } catch (UsageException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw new UsageException("--config " + file + ": not a flat YAML map of 'key: value' lines; write a list as"
-                + " [a, b] or \"a,b\" (" + e.getMessage() + ")");
-        } finally {
-            bytes.releaseLast();
+            read = FlatYaml.parse(text);
+        } catch (FlatYaml.Malformed e) {
+            throw new UsageException("--config " + file + ": " + e.getMessage() + "; write one 'key: value' per line,"
+                + " a list as [a, b] or \"a,b\"");
         }
+        for (Map.Entry<String, FlatYaml.Entry> e : read.entrySet()) {
+            if (!keys.containsKey(e.getKey())) {
+                throw new UsageException("--config " + file + ": line " + e.getValue().line() + ": unknown key '"
+                    + e.getKey() + "'" + suggestion(e.getKey(), keys.keySet()) + "; the keys are "
+                    + String.join(", ", keys.keySet()));
+            }
+            values.put(e.getKey(), new Value(e.getValue().value().trim(), Source.FILE));
+        }
+    }
+
+    /**
+     * Refuses a {@code CANOPY_*} variable that is neither a declared key's nor one of {@link #PROCESS_VARIABLES}: a
+     * misspelt {@code CANOPY_PORTT} would otherwise be ignored and the default used without a word.
+     */
+    private void checkEnvironment(Map<String, String> environment) throws UsageException {
+        Map<String, String> known = new LinkedHashMap<>();
+        for (String k : keys.keySet()) {
+            known.put(environmentName(k), k);
+        }
+        for (String name : new java.util.TreeSet<>(environment.keySet())) {
+            if (name.startsWith("CANOPY_") && !known.containsKey(name) && !PROCESS_VARIABLES.contains(name)) {
+                java.util.Set<String> all = new java.util.LinkedHashSet<>(known.keySet());
+                all.addAll(PROCESS_VARIABLES);
+                throw new UsageException("environment variable " + name + " is not a Canopy setting"
+                    + suggestion(name, all) + "; the CANOPY_ variables are " + String.join(", ", all)
+                    + " (unset it, or fix its name)");
+            }
+        }
+    }
+
+    /** {@code " (did you mean 'x'?)"} for the closest of {@code candidates} within a third of the name, else "". */
+    static String suggestion(String name, java.util.Collection<String> candidates) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String c : candidates) {
+            int d = distance(name, c);
+            if (d < bestDistance) {
+                best = c;
+                bestDistance = d;
+            }
+        }
+        return best != null && bestDistance <= Math.max(2, name.length() / 3) ? " (did you mean " + best + "?)" : "";
+    }
+
+    /** Levenshtein distance: insertions, deletions and substitutions of one character each cost 1. */
+    static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
     }
 
     /** The value of {@code key}, or null when it has no default and was not set. */

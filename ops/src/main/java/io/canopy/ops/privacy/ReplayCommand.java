@@ -35,8 +35,11 @@ final class ReplayCommand {
                 accountant step per round, never one per pass), composes them and prints epsilon by both
                 conversions. A round whose passes do not compose to its z_eff (sum of z_p^-2 = z_eff^-2 to 1e-12
                 relative, sigma_p = z_p*Delta_p) is refused: one line naming the round and field, exit code 2. It also checks the RDP vectors stored in the ledger against the recomputation and
-                reports rounds that used the fast (simulation-only) sampler. A torn or corrupt last record (a
-                crash mid-write) is reported on stderr and the intact records before it are replayed.""", SPECS);
+                reports rounds that used the fast (simulation-only) sampler. The ledger's hash chain and round order
+                are verified: damage a crash cannot leave (an edited, removed, reordered, duplicated or backward record,
+                or bad bytes with an intact record after them) is an error naming the file, the record and its byte
+                offset, exit code 2, and nothing is replayed. A torn last record (a crash mid-write) is a warning on
+                stderr and the intact records before it are replayed.""", SPECS);
     }
 
     static int run(final List<String> args, final PrintStream out, final PrintStream err) throws UsageException {
@@ -54,6 +57,12 @@ final class ReplayCommand {
             throw new UsageException(file + ": no such file");
         } catch (final IOException | RuntimeException e) {
             throw new UsageException(file + ": cannot read: " + e.getMessage());
+        }
+        if (c.corrupt()) {
+            // An ε from the records before the damage would understate what was spent: refuse, say where and why.
+            err.println("canopy privacy replay: error: " + file + ": " + c.problem() + (c.problem().startsWith("record ")
+                ? "; a damaged ledger cannot be replayed: restore it from a backup" : ""));
+            return CliCommand.USAGE;
         }
         if (c.entries().isEmpty()) {
             throw new UsageException(file + ": " + (c.problem() != null ? c.problem() : "no rounds recorded"));

@@ -28,7 +28,7 @@ class LayeredConfigTest {
             seed-nodes: "127.0.0.1:2600,127.0.0.1:2601"
             host: 10.0.0.1
             """);
-        LayeredConfig c = LayeredConfig.resolve(KEYS, file, Map.of("CANOPY_PORT", "2700", "CANOPY_OTHER", "x"),
+        LayeredConfig c = LayeredConfig.resolve(KEYS, file, Map.of("CANOPY_PORT", "2700", "CANOPY_JAVA_OPTS", "-Xmx1g"),
             Map.of("host", "127.0.0.2"));
         assertEquals(List.of("cluster", "continental"), c.listValue("roles"));
         assertEquals(Source.FILE, c.sourceOf("roles"));
@@ -63,7 +63,8 @@ class LayeredConfigTest {
     void an_unknown_key_or_a_bad_value_is_an_error_naming_it(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("typo.yaml"), "prot: 1\n");
         UsageException e = assertThrows(UsageException.class, () -> LayeredConfig.resolve(KEYS, file, Map.of(), Map.of()));
-        assertEquals("--config " + file + ": unknown key 'prot'; the keys are roles, port, seed-nodes, host", e.getMessage());
+        assertEquals("--config " + file + ": line 1: unknown key 'prot' (did you mean port?); the keys are roles, port,"
+            + " seed-nodes, host", e.getMessage());
         LayeredConfig c = LayeredConfig.resolve(KEYS, null, Map.of("CANOPY_PORT", "x1"), Map.of());
         e = assertThrows(UsageException.class, () -> c.intValue("port", 1, 65535));
         assertEquals("CANOPY_PORT must be an integer, got 'x1'", e.getMessage());

@@ -21,7 +21,8 @@ import io.canopy.ops.json.JsonWriter;
 
 /**
  * {@code ./canopy rounds}: the round ledger as a table (or JSON). Reads without taking the ledger's lock, so
- * it works while a coordinator appends; a torn last record (a crash mid-append) is reported and skipped.
+ * it works while a coordinator appends; a torn last record (a crash mid-append) is reported and skipped, any
+ * other damage (hash chain, round order, bad bytes before an intact record) is an error with exit code 2.
  */
 public final class RoundsCommand implements CliCommand {
 
@@ -47,7 +48,10 @@ public final class RoundsCommand implements CliCommand {
             force after the round, continents and clusters that released, leaves invited / accepted / late, leaf
             updates refused at ingest and frames refused by the validators, updates Multi-Krum left out, and the
             epsilon of the published model after the round (rounded up; inf when a round had no tier-3 noise).
-            The ledger is read, never locked or repaired: a torn last record is skipped with a warning.""", SPECS);
+            The ledger is read, never locked or repaired: a torn last record is skipped with a warning; damage a crash
+            cannot leave (a record edited, removed, reordered or duplicated, rounds going backwards, epsilon going
+            down, bad bytes with an intact record after them) is an error naming the file, the record and its byte
+            offset, exit code 2.""", SPECS);
     }
 
     @Override
@@ -72,6 +76,12 @@ public final class RoundsCommand implements CliCommand {
         } catch (IOException e) {
             throw new UsageException("--ledger " + dir + ": " + e.getMessage());
         }
+        if (contents.damage() == RecordLog.Damage.CORRUPT) {
+            // Showing the rounds before the damage would hide it: the table must never look complete.
+            err.println("canopy rounds: error: " + ledgerFile(dir) + ": " + contents.problem() + "; restore the round"
+                + " ledger from a backup");
+            return USAGE;
+        }
         List<RoundRecord> all = contents.records();
         List<RoundRecord> shown = all.subList(Math.max(0, all.size() - last), all.size());
         if (o.has("json")) {
@@ -83,6 +93,11 @@ public final class RoundsCommand implements CliCommand {
             err.println("warning: " + contents.problem());
         }
         return OK;
+    }
+
+    private static Path ledgerFile(Path dir) {
+        Path yaml = dir.resolve(RoundLedger.YAML_FILE);
+        return Files.exists(yaml) ? yaml : dir.resolve(RoundLedger.BINARY_FILE);
     }
 
     static String table(Path dir, List<RoundRecord> rounds, int total) {

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.canopy.io.FileFormatException;
 import io.canopy.privacy.ledger.LedgerEntry;
 import io.canopy.privacy.ledger.PrivacyLedger;
 
@@ -22,13 +23,18 @@ public final class DirectoryJournal implements RoundJournal {
     private final RoundLedger rounds;
     private final PrivacyLedger privacy;
     private final List<LedgerEntry> privacyEntries;
+    private final Path privacyFile;
+    private final boolean privacyExisted;
     private boolean closed;
     private volatile java.util.function.LongConsumer afterPrivacyEntry = round -> { };
 
-    private DirectoryJournal(RoundLedger rounds, PrivacyLedger privacy, List<LedgerEntry> privacyEntries) {
+    private DirectoryJournal(RoundLedger rounds, PrivacyLedger privacy, List<LedgerEntry> privacyEntries,
+                             Path privacyFile, boolean privacyExisted) {
         this.rounds = rounds;
         this.privacy = privacy;
         this.privacyEntries = privacyEntries;
+        this.privacyFile = privacyFile;
+        this.privacyExisted = privacyExisted;
     }
 
     /** Opens (creating it if missing) the journal in {@code directory}. */
@@ -36,8 +42,10 @@ public final class DirectoryJournal implements RoundJournal {
         RoundLedger rounds = RoundLedger.open(directory);
         try {
             Path privacyFile = directory.resolve(PRIVACY_FILE);
-            List<LedgerEntry> entries = Files.exists(privacyFile) ? PrivacyLedger.read(privacyFile).entries() : List.of();
-            return new DirectoryJournal(rounds, PrivacyLedger.open(privacyFile), new ArrayList<>(entries));
+            boolean existed = Files.exists(privacyFile);
+            List<LedgerEntry> entries = existed ? PrivacyLedger.read(privacyFile).entries() : List.of();
+            return new DirectoryJournal(rounds, PrivacyLedger.open(privacyFile), new ArrayList<>(entries), privacyFile,
+                existed);
         } catch (IOException | RuntimeException e) {
             rounds.close();
             throw e;
@@ -71,8 +79,19 @@ public final class DirectoryJournal implements RoundJournal {
         rounds.append(round);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws FileFormatException when the privacy ledger does not cover every recorded round or replays to a lower
+     *                             ε than one recorded ({@link JournalConsistency}): nothing is changed on disk
+     */
     @Override
     public Resume resume(long first) throws IOException {
+        String inconsistent = JournalConsistency.problem(rounds.records(), privacyEntries, rounds.file(), privacyFile,
+            privacyExisted);
+        if (inconsistent != null) {
+            throw new FileFormatException(privacyFile, inconsistent);
+        }
         long next = first;
         long version = 0;
         float[] model = null;

@@ -20,9 +20,9 @@ import java.util.Optional;
  * <p>Order of a round's writes, so the ledger never names a model that is not on disk: publish the
  * checkpoint ({@link #publish}, atomic and fsynced), then {@link #append} the round's record (fsynced).
  * A crash between the two leaves a checkpoint no record names; the next publish of that version replaces
- * it. Framing and recovery are {@link RecordLog}'s: {@link #open} reads what is there, cuts a torn last
- * record and reports it in {@link #problem()}, and refuses a ledger damaged in a way a crash cannot
- * explain. A restarted coordinator resumes from {@link #last()} and {@link #latestModel()}.
+ * it. Framing, hash chain and recovery are {@link RecordLog}'s: {@link #open} reads what is there, cuts a torn
+ * last record and reports it in {@link #problem()}, and refuses a ledger damaged in a way a crash cannot
+ * explain, including records out of sequence ({@link RoundRecordCodec#sequenceProblem}). A restarted coordinator resumes from {@link #last()} and {@link #latestModel()}.
  *
  * <p>Not thread-safe; one coordinator per directory, enforced by the ledger file's lock.
  */
@@ -72,7 +72,6 @@ public final class RoundLedger implements Closeable {
         }
         final RoundLedger ledger = new RoundLedger(directory, RecordLog.open(file, RoundRecordCodec.INSTANCE));
         try {
-            ledger.checkOrder();
             ledger.removeStaleTemporaryFiles();
         } catch (final IOException e) {
             ledger.close();
@@ -187,19 +186,6 @@ public final class RoundLedger implements Closeable {
         try (DirectoryStream<Path> stale = Files.newDirectoryStream(directory, ".model-v*.npy.*.tmp")) {
             for (final Path p : stale) {
                 Files.deleteIfExists(p);
-            }
-        }
-    }
-
-    /** A ledger whose rounds go backwards was not written by {@link #append}: refuse to resume from it. */
-    private void checkOrder() throws FileFormatException {
-        for (int i = 1; i < records.size(); i++) {
-            final RoundRecord prev = records.get(i - 1);
-            final RoundRecord cur = records.get(i);
-            if (cur.round() <= prev.round() || cur.modelVersion() < prev.modelVersion()) {
-                throw new FileFormatException(log.file(), "record " + (i + 1) + " (round " + cur.round()
-                    + ", model version " + cur.modelVersion() + ") does not follow round " + prev.round()
-                    + ", model version " + prev.modelVersion());
             }
         }
     }

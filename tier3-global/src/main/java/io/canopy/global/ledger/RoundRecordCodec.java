@@ -13,8 +13,9 @@ import net.openhft.chronicle.wire.WireIn;
 import net.openhft.chronicle.wire.WireOut;
 
 /**
- * Writes a {@link RoundRecord} field by field (schema version 1, binary header {@code CNPYRL1\n}, YAML
- * header {@code # canopy round ledger v1}). Fields in order: round, modelVersion, openedAtEpochMs,
+ * Writes a {@link RoundRecord} field by field (format version 2: binary header {@code CNPYRL2\n}, YAML
+ * header {@code # canopy round ledger v2}; the fields are version 1's, version 2 is
+ * {@link io.canopy.ledger.RecordLog}'s hash-chained framing). Fields in order: round, modelVersion, openedAtEpochMs,
  * closedAtEpochMs, outcome (the {@link QuorumOutcome} name), continentsExpected, continentsAccepted,
  * continentsFailed, clustersExpected, clustersReleased, clustersFailed, leavesInvited, leavesAccepted,
  * leavesLate, ingestRejections and frameRejections (maps from reason name to count, every reason written),
@@ -25,7 +26,7 @@ final class RoundRecordCodec implements RecordCodec<RoundRecord> {
 
     static final RoundRecordCodec INSTANCE = new RoundRecordCodec();
 
-    private static final byte[] BINARY_HEADER = "CNPYRL1\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] BINARY_HEADER = "CNPYRL2\n".getBytes(StandardCharsets.US_ASCII);
 
     private RoundRecordCodec() {
     }
@@ -42,7 +43,7 @@ final class RoundRecordCodec implements RecordCodec<RoundRecord> {
 
     @Override
     public String yamlHeader() {
-        return "# canopy round ledger v1\n";
+        return "# canopy round ledger v2\n";
     }
 
     @Override
@@ -72,6 +73,32 @@ final class RoundRecordCodec implements RecordCodec<RoundRecord> {
         w.write("tier1WallMs").int64(r.tier1WallMs());
         w.write("tier2WallMs").int64(r.tier2WallMs());
         w.write("tier3WallMs").int64(r.tier3WallMs());
+    }
+
+    /**
+     * Round ids strictly increase (the record's constructor has already refused negative ones), model versions
+     * never decrease, and ε never decreases while δ stays the same: the privacy spent only grows.
+     */
+    @Override
+    public String sequenceProblem(final RoundRecord previous, final RoundRecord r) {
+        if (previous == null) {
+            return null;
+        }
+        if (r.round() == previous.round()) {
+            return "round " + r.round() + " repeats the round before it (a duplicate record)";
+        }
+        if (r.round() < previous.round()) {
+            return "round " + r.round() + " comes after round " + previous.round() + " (out of order)";
+        }
+        if (r.modelVersion() < previous.modelVersion()) {
+            return "round " + r.round() + " has model version " + r.modelVersion() + ", below round "
+                + previous.round() + "'s " + previous.modelVersion();
+        }
+        if (r.delta() == previous.delta() && r.epsilon() < previous.epsilon()) {
+            return "round " + r.round() + " states epsilon=" + r.epsilon() + ", below round " + previous.round()
+                + "'s " + previous.epsilon() + " at the same delta: the privacy spent cannot go down";
+        }
+        return null;
     }
 
     @Override

@@ -74,7 +74,7 @@ class RoundLedgerTest {
             assertThrows(FileFormatException.class, () -> RoundLedger.read(tmp)).getMessage());
         if (form == LogForm.YAML) {
             final String text = Files.readString(ledgerFile(dir, form));
-            assertTrue(text.startsWith("# canopy round ledger v1\n---\nround: 0\nmodelVersion: 1\n"), text);
+            assertTrue(text.startsWith("# canopy round ledger v2\n# chain sha256\n---\nround: 0\nmodelVersion: 1\n"), text);
             assertTrue(text.contains("outcome: QUORUM_AT_DEADLINE\n"), text);
             assertTrue(text.contains("checkpoint: model-v00000008.npy\n"), text);
         }
@@ -92,7 +92,7 @@ class RoundLedgerTest {
         final byte[] intact = Files.readAllBytes(file);
         final long crc = ModelCheckpoint.write(dir.resolve(ModelCheckpoint.fileName(4)), model(4));
         final RoundRecord fourth = Rounds.record(3, 4, crc);
-        final byte[] frame = RecordLog.frame(fourth, RoundRecordCodec.INSTANCE, form);
+        final byte[] frame = RecordLog.nextFrame(file, fourth, RoundRecordCodec.INSTANCE, null);
         for (int cut = 1; cut < frame.length; cut++) {
             final byte[] torn = Arrays.copyOf(intact, intact.length + cut);
             System.arraycopy(frame, 0, torn, intact.length, cut);

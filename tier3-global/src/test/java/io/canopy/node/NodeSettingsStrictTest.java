@@ -1,0 +1,64 @@
+package io.canopy.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import io.canopy.ops.cli.UsageException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** {@code ./canopy node} refuses at start what it cannot honour, naming the key, instead of failing later. */
+class NodeSettingsStrictTest {
+
+    private static String refusal(String... args) {
+        PrintStream sink = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        List<String> all = new java.util.ArrayList<>(List.of(args));
+        all.add("--print-config");
+        return assertThrows(UsageException.class, () -> new NodeCommand().run(all, sink, sink)).getMessage();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"down-after", "heartbeat-pause", "cluster-deadline", "upper-deadline", "start-after"})
+    void shouldRefuseAZeroOrNegativeDurationNamingTheKey(String key) {
+        assertEquals("--" + key + " must be a positive duration like 500ms, 20s or 2m, got '-5s'",
+            refusal("--" + key, "-5s"));
+        assertEquals("--" + key + " must be a positive duration like 500ms, 20s or 2m, got '0ms'",
+            refusal("--" + key, "0ms"));
+        assertEquals("--" + key + " must be at most 7 days, got '99999999m'", refusal("--" + key, "99999999m"));
+    }
+
+    @Test
+    void shouldRefuseAFleetShapeThatCannotFormTheTreeNamingTheKeys() {
+        String why = refusal("--leaves", "9", "--cluster-size", "3");
+        assertEquals("this fleet shape cannot form the tree: multikrum-f=0 needs more than 2f+2 = 2 updates per cluster"
+            + " at quorum, but q*cluster-size*quorum gives 2; with leaves=9 (--leaves), cluster-size=3 (--cluster-size),"
+            + " clusters-per-continent=3, sampling-rate=1, krum-f=0.25, beta=0.1, rounds=3, epsilon=2, delta=1e-5,"
+            + " release=auto, over-selection=1.3. Raise cluster-size or sampling-rate, or lower krum-f", why);
+    }
+
+    @Test
+    void shouldStillAcceptTheDefaultsAndAFeasibleSmallFleet() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream p = new PrintStream(out, true, StandardCharsets.UTF_8);
+        assertEquals(0, new NodeCommand().run(List.of("--leaves", "18", "--cluster-size", "6", "--print-config"), p, p));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("leaves: 18    # flag:"), out.toString());
+    }
+
+    @Test
+    void statusExitsOneWhenNoGatewayAnswers() throws Exception {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream sink = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        int code = new StatusCommand().run(List.of("--connect", "127.0.0.1:1", "--timeout", "1"), sink,
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(1, code);
+        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("canopy status: no client gateway answered within 1 s"
+            + " (127.0.0.1:1"), err.toString(StandardCharsets.UTF_8));
+    }
+}
