@@ -48,7 +48,17 @@ final class DemoReport {
             b.append(String.format("  Multi-Krum vs ground truth: precision %s  recall %s  false-positive rate %s"
                     + "  (TP %,d FP %,d FN %,d TN %,d)%n", down(st.precision(), 4), down(st.recall(), 4),
                 up(st.falsePositiveRate(), 4), st.truePositives, st.falsePositives, st.falseNegatives, st.trueNegatives));
-            if (st.clustersOverKrumF > 0) {
+            io.canopy.round.ReleaseSpec release = s.firstRound(o.privacy()).release();
+            if (r.gatedCount() >= 0) {
+                b.append(String.format("  gated release: W = %,d leaves inside the gate (operator's view, not released),"
+                        + " W~ = %s released with the update, W_min = %s: %s%n", r.gatedCount(), up(r.gatedNoisyCount(), 1),
+                    up(release.minCount(), 1), r.gatedNoisyCount() >= release.minCount() ? "published" : "not published"));
+            }
+            if (release.rule() != io.canopy.round.ReleaseSpec.Rule.MULTIKRUM) {
+                b.append(String.format("  robustness: Multi-Krum ran as a detector only (the %s release does not use its"
+                    + " selection); %,d cluster(s) held more Byzantine updates than its f=%d%n",
+                    release.rule().name().toLowerCase(java.util.Locale.ROOT), st.clustersOverKrumF, Math.max(st.krumF, 0)));
+            } else if (st.clustersOverKrumF > 0) {
                 b.append(String.format("  robustness: NOT GUARANTEED this round: %,d cluster(s) took in more Byzantine updates"
                     + " than Multi-Krum's f=%d (up to %,d in one cluster); the bound below holds only where b <= f%n",
                     st.clustersOverKrumF, st.krumF, st.mostByzantineInOneCluster));
@@ -150,6 +160,7 @@ final class DemoReport {
                 .field("clustersOverKrumF", (long) st.clustersOverKrumF)
                 .field("mostByzantineInOneCluster", (long) st.mostByzantineInOneCluster)
                 .field("precision", st.precision()).field("recall", st.recall())
+                .field("gatedCount", r.gatedCount()).field("gatedNoisyCount", r.gatedNoisyCount())
                 .field("falsePositiveRate", st.falsePositiveRate()).field("relativeError", f.relativeError()).field("relativeErrorBeforeNoise", f.robustError())
                 .field("epsilon", r.epsilon()).field("epsilonClassic", r.epsilonClassic()).field("delta", r.delta())
                 .field("sampler", r.sampler()).field("wallSeconds", f.wallNanos() / 1e9)

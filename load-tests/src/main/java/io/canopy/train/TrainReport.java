@@ -91,6 +91,7 @@ public final class TrainReport {
                 .field("wallSeconds", r.wallSeconds()).field("trainSeconds", r.updateSeconds())
                 .field("accepted", r.accepted()).field("relativeError", r.relativeError())
                 .field("detectorPrecision", r.detectorPrecision()).field("detectorRecall", r.detectorRecall())
+                .field("gatedNoisyCount", r.gatedNoisyCount())
                 .endObject();
         }
         return w.endArray().endObject().toString() + "\n";

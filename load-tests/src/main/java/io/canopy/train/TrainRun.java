@@ -38,10 +38,11 @@ public final class TrainRun {
      * @param accuracy      test accuracy of the model in force after the round
      * @param attackSuccess for a backdoor: share of triggered non-target test images classified as the target; NaN otherwise
      * @param updateSeconds the swarm threads' time training (and attacking), summed over threads
+     * @param gatedNoisyCount the gated release's W̃ (released; the round publishes iff W̃ ≥ W_min), NaN otherwise
      */
     public record Row(long round, long modelVersion, boolean published, String outcome, double accuracy, double loss,
                       double attackSuccess, double epsilon, double wallSeconds, double updateSeconds, long accepted,
-                      double relativeError, double detectorPrecision, double detectorRecall) {
+                      double relativeError, double detectorPrecision, double detectorRecall, double gatedNoisyCount) {
     }
 
     /** The whole run: its settings, what the plan chose, and the rows. */
@@ -154,7 +155,8 @@ public final class TrainRun {
                     ? evaluation.attackSuccessRate(result.model(), BackdoorTrigger.TARGET_DEFAULT) : Double.NaN;
                 Row row = new Row(plan.roundId(), result.modelVersion(), published, result.outcome().name(),
                     score.accuracy(), score.loss(), asr, result.epsilon(), wall / 1e9, stats.updateNanos() / 1e9,
-                    stats.accepted(), stats.relativeError(result.update()), stats.precision(), stats.recall());
+                    stats.accepted(), stats.relativeError(result.update()), stats.precision(), stats.recall(),
+                    result.gatedNoisyCount());
                 rows.add(row);
                 progress.round(row);
             }

@@ -19,7 +19,8 @@ import io.canopy.straggler.QuorumOutcome;
  */
 record ClosingRound(RoundPlan plan, long openedAtEpochMs, long openedAtNs, QuorumOutcome outcome, CloseReason reason,
                     int accepted, int trimmed, float[] robust, float[] update, long modelVersion, String sampler,
-                    long aggregateNanos, long noiseNanos, long[] senders, double[] rdp) {
+                    long aggregateNanos, long noiseNanos, long[] senders, double[] rdp, long gatedCount,
+                    double gatedNoisyCount) {
 
     /** The round ledger's record of this round. */
     RoundRecord record(long modelCrc32c, int continentsFailed, LeafTally leaves, long[] frameRejections,

@@ -282,7 +282,7 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
         start.replyTo().tell(new RoundResult(first.roundId(), modelVersion, QuorumOutcome.FAILED_NO_QUORUM,
             CloseReason.HARD_DEADLINE, first.layout().continents(), 0, 0, 0, null, null, model.clone(),
             Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, setup.delta(), first.secureNoise() ? "secure" : "fast", 0, 0,
-            0, LeafTally.none(), setup.journal().location(), journalProblem));
+            0, LeafTally.none(), setup.journal().location(), journalProblem, -1, Double.NaN));
         return this;
     }
 
@@ -423,7 +423,7 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
             unprotectedRounds++;
         }
         closing = new ClosingRound(plan, openedAtEpochMs, openedAtNs, outcome, reason, accepted, trimmed, robust, update,
-            modelVersion, sampler, aggregateNanos, noiseNanos, senders, rdp);
+            modelVersion, sampler, aggregateNanos, noiseNanos, senders, rdp, gatedCount, gatedNoisyCount);
         if (reports.allReported(senders)) {
             finish(null);
         } else {
@@ -530,7 +530,8 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
             round.reason(), round.plan().layout().continents(), round.accepted(), continentsFailed, round.trimmed(),
             round.robust(), round.update(), model.clone(), done.epsilon(),
             spent == null ? Double.POSITIVE_INFINITY : spent.epsilonClassic(), setup.delta(), round.sampler(),
-            round.aggregateNanos(), round.noiseNanos(), done.wallNanos(), done.leaves(), setup.journal().location(), problem);
+            round.aggregateNanos(), round.noiseNanos(), done.wallNanos(), done.leaves(), setup.journal().location(), problem,
+            round.gatedCount(), round.gatedNoisyCount());
         replyTo.tell(result);
         getContext().getSystem().eventStream().tell(new EventStream.Publish<>(result));
         roundsLeft--;

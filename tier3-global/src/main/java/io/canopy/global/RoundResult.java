@@ -17,6 +17,10 @@ import io.canopy.straggler.QuorumOutcome;
  * @param leaves        the leaves under the tree, summed from the cluster reports that reached the global tier
  * @param journal       where the round was made durable (null when the coordinator keeps no journal)
  * @param journalProblem why the round could not be made durable (the run ends there), or null
+ * @param gatedCount    the gated release's W: leaves inside the gate, summed over the tree (the operator's view;
+ *                      not released), or −1 for other releases
+ * @param gatedNoisyCount W̃ = W + noise, released with the update; the round publishes iff W̃ ≥ W_min; NaN for
+ *                      other releases
  */
 public record RoundResult(
     long roundId,
@@ -39,5 +43,7 @@ public record RoundResult(
     long wallNanos,
     LeafTally leaves,
     String journal,
-    String journalProblem) {
+    String journalProblem,
+    long gatedCount,
+    double gatedNoisyCount) {
 }
