@@ -58,14 +58,32 @@ public final class KrumScores {
     private KrumScores() {
     }
 
-    /** Scratch grown on demand and then reused. Not thread-safe: one per concurrent caller. */
+    /**
+     * Scratch grown on demand and then reused. Not thread-safe: one per concurrent caller.
+     *
+     * <p>The lanes' state goes between the passes through arrays of L, so that each vector loop is a small
+     * method of its own. With the state kept in vectors across one large method, C2 sometimes (depending on
+     * which of its compilations came first, when a cold JVM's first calls were long) left the inner loop's
+     * vectors boxed: 20× slower for the rest of the run.
+     */
     public static final class Workspace {
         /** L rows' column entries, as {@code strip[j·L + lane]}: the bits of D[j][i + lane]. */
         private long[] strip = new long[0];
         /** One row for the fallback's quickselect. */
         private double[] row = new double[0];
-        /** Two vectors of lanes handed between the passes: bracket ends, then the thresholds. */
-        private final long[] lanes = new long[2 * L];
+        /** Bracket [lo, hi] per lane, then the threshold in {@code lo}. */
+        private final long[] lo = new long[L];
+        private final long[] hi = new long[L];
+        /** #{v < lo} and #{v ≤ hi} per lane, and b − a one pass earlier. */
+        private final long[] a = new long[L];
+        private final long[] b = new long[L];
+        private final long[] previous = new long[L];
+        /** One pass: its pivot, then #{v < p}, max{v < p} and min{v ≥ p}; the sum pass reuses count. */
+        private final long[] pivot = new long[L];
+        private final long[] count = new long[L];
+        private final long[] below = new long[L];
+        private final long[] above = new long[L];
+        private final double[] sum = new double[L];
 
         private void ensure(final int n) {
             if (row.length < n) {
@@ -99,9 +117,13 @@ public final class KrumScores {
             // The last block overlaps the one before rather than running partly empty: rows computed twice
             // come out the same.
             final int at = Math.min(from, n - L);
-            if (loadStrip(dist, n, at, ws.strip, ws.lanes)) {
-                thresholds(ws.strip, n, k, ws.lanes);
-                sumBelow(ws.strip, n, k, ws.lanes, out, at);
+            if (loadStrip(dist, n, at, ws.strip, ws.lo, ws.hi)) {
+                thresholds(n, k, ws);
+                sumPass(ws.strip, n, ws.lo, ws.sum, ws.count);
+                for (int lane = 0; lane < L; lane++) {
+                    // As the per-row path: the sum below t, then the ties at t the count still needs.
+                    out[at + lane] = ws.sum[lane] + (k - ws.count[lane]) * Double.longBitsToDouble(ws.lo[lane]);
+                }
             } else {
                 for (int i = at; i < at + L; i++) {
                     out[i] = quickselectScore(dist, n, k, i, ws.row);
@@ -148,12 +170,12 @@ public final class KrumScores {
 
     /**
      * Copies entry j of rows [at, at+L) to {@code strip[j·L]} with each lane's diagonal set to +∞ (never below a
-     * finite threshold, so never counted or summed); writes each lane's least and greatest off-diagonal bits to
-     * {@code lanes[0, L)} and {@code lanes[L, 2L)}. Returns false if some off-diagonal value is outside the
-     * domain (NaN, ±∞, negative or −0.0): as signed longs those are negative or at least {@code INF}.
+     * finite threshold, so never counted or summed), and each lane's least and greatest off-diagonal bits to
+     * {@code lo} and {@code hi}. Returns false if some off-diagonal value is outside the domain (NaN, ±∞,
+     * negative or −0.0): as signed longs those are negative or at least {@code INF}.
      */
     private static boolean loadStrip(final double[] dist, final int n, final int at, final long[] strip,
-                                     final long[] lanes) {
+                                     final long[] lo, final long[] hi) {
         LongVector min = LongVector.broadcast(S, Long.MAX_VALUE);
         LongVector max = LongVector.broadcast(S, Long.MIN_VALUE);
         for (int j = 0, o = 0; j < n; j++, o += L) {
@@ -169,102 +191,123 @@ public final class KrumScores {
             min = min.min(x);
             x.intoArray(strip, o);
         }
-        min.intoArray(lanes, 0);
-        max.intoArray(lanes, L);
+        min.intoArray(lo, 0);
+        max.intoArray(hi, 0);
         return min.compare(VectorOperators.GE, 0).allTrue() && max.compare(VectorOperators.LT, INF).allTrue();
     }
 
     /**
-     * Finds every lane's k-th smallest off-diagonal value (class comment) from the bracket {@link #loadStrip}
-     * left in {@code lanes}; writes it to {@code lanes[0, L)}.
+     * Narrows every lane's bracket, from [least, greatest] as {@link #loadStrip} left it, to its k-th smallest
+     * off-diagonal value (class comment), left in {@code ws.lo}.
      */
-    private static void thresholds(final long[] strip, final int n, final int k, final long[] lanes) {
-        LongVector lo = LongVector.fromArray(S, lanes, 0);
-        LongVector hi = LongVector.fromArray(S, lanes, L);
-        LongVector a = LongVector.zero(S);
-        LongVector b = LongVector.broadcast(S, n - 1);
-        final LongVector kv = LongVector.broadcast(S, k);
-        final LongVector kMinus1 = LongVector.broadcast(S, k - 1);
-        final DoubleVector target = DoubleVector.broadcast(D, k - 0.5);
-        // The window b − a a lane had one pass earlier; "halved since" decides between secant and bisection.
-        LongVector previous = LongVector.broadcast(S, Long.MAX_VALUE);
-        // With a = k − 1 the least value in [lo, hi] is the k-th: lo; with b = k the greatest is: hi.
-        hi = hi.blend(lo, a.compare(VectorOperators.EQ, kMinus1));
-        lo = lo.blend(hi, b.compare(VectorOperators.EQ, kv));
-        while (lo.compare(VectorOperators.NE, hi).anyTrue()) {
-            final LongVector window = b.sub(a);
-            final DoubleVector loD = lo.reinterpretAsDoubles();
-            // Aim between ranks k and k + 1 on the line from (a + 1, lo) to (b, hi). An open lane has
-            // a ≤ k − 2 and b ≥ k + 1, so the fraction is in (0, 1); a closed lane's p is clamped to hi below.
-            final DoubleVector frac = target.sub((DoubleVector) a.convert(VectorOperators.L2D, 0))
-                .div((DoubleVector) window.sub(1).convert(VectorOperators.L2D, 0));
-            final LongVector secant = loD.add(hi.reinterpretAsDoubles().sub(loD).mul(frac)).reinterpretAsLongs();
-            final LongVector bisect = lo.add(hi.sub(lo).add(1).lanewise(VectorOperators.LSHR, 1));
-            final VectorMask<Long> halved = window.add(window).compare(VectorOperators.LE, previous);
-            // Into (lo, hi] so that the pass splits the bracket; a closed lane (lo = hi) gets p = hi, a no-op.
-            final LongVector p = bisect.blend(secant, halved).max(lo.add(1)).min(hi);
-            previous = window;
-
-            // Two sets of accumulators, merged after the loop, so that each add, min and max waits on the one
-            // two iterations back rather than on the previous one.
-            LongVector c = LongVector.zero(S);
-            LongVector below = LongVector.broadcast(S, -1);
-            LongVector above = LongVector.broadcast(S, Long.MAX_VALUE);
-            LongVector c2 = c;
-            LongVector below2 = below;
-            LongVector above2 = above;
-            final int end = n * L;
-            int o = 0;
-            for (; o + L < end; o += 2 * L) {
-                final LongVector x = LongVector.fromArray(S, strip, o);
-                final LongVector y = LongVector.fromArray(S, strip, o + L);
-                final VectorMask<Long> ltx = x.compare(VectorOperators.LT, p);
-                final VectorMask<Long> lty = y.compare(VectorOperators.LT, p);
-                c = c.add(ONE, ltx);
-                c2 = c2.add(ONE, lty);
-                below = below.lanewise(VectorOperators.MAX, x, ltx);
-                below2 = below2.lanewise(VectorOperators.MAX, y, lty);
-                above = above.lanewise(VectorOperators.MIN, x, ltx.not());
-                above2 = above2.lanewise(VectorOperators.MIN, y, lty.not());
-            }
-            if (o < end) {
-                final LongVector x = LongVector.fromArray(S, strip, o);
-                final VectorMask<Long> ltx = x.compare(VectorOperators.LT, p);
-                c = c.add(ONE, ltx);
-                below = below.lanewise(VectorOperators.MAX, x, ltx);
-                above = above.lanewise(VectorOperators.MIN, x, ltx.not());
-            }
-            c = c.add(c2);
-            below = below.max(below2);
-            above = above.min(above2);
-            final VectorMask<Long> left = c.compare(VectorOperators.GE, kv);
-            hi = hi.blend(below, left);
-            b = b.blend(c, left);
-            lo = lo.blend(above, left.not());
-            a = a.blend(c, left.not());
-            hi = hi.blend(lo, a.compare(VectorOperators.EQ, kMinus1));
-            lo = lo.blend(hi, b.compare(VectorOperators.EQ, kv));
+    private static void thresholds(final int n, final int k, final Workspace ws) {
+        Arrays.fill(ws.a, 0);
+        Arrays.fill(ws.b, n - 1);
+        Arrays.fill(ws.previous, Long.MAX_VALUE);
+        // No pass yet: a count of −1 takes neither branch of step (c ≥ k moves hi, 0 ≤ c < k moves lo), so the
+        // first step only pins and picks pivots.
+        Arrays.fill(ws.count, -1);
+        while (step(k, ws)) {
+            countPass(ws.strip, n, ws.pivot, ws.count, ws.below, ws.above);
         }
-        lo.intoArray(lanes, 0);
     }
 
     /**
-     * score = Σ_{v < t} v in column order + (k − #{v < t})·t per lane, written to {@code out[at, at+L)}: the
-     * scalar expression evaluated lane-wise, so each lane's additions happen in the scalar order.
+     * Moves each lane's lo or hi to the values the last pass found next to its pivot, pins t where the counts
+     * allow, and chooses the next pivots: in (lo, hi] for an open bracket, hi (a no-op) for a closed one.
+     * Returns whether any bracket is still open.
      */
-    private static void sumBelow(final long[] strip, final int n, final int k, final long[] lanes,
-                                 final double[] out, final int at) {
-        final LongVector t = LongVector.fromArray(S, lanes, 0);
+    private static boolean step(final int k, final Workspace ws) {
+        final LongVector c = LongVector.fromArray(S, ws.count, 0);
+        final VectorMask<Long> left = c.compare(VectorOperators.GE, k);
+        final VectorMask<Long> right = c.compare(VectorOperators.GE, 0).andNot(left);
+        LongVector lo = LongVector.fromArray(S, ws.lo, 0).blend(LongVector.fromArray(S, ws.above, 0), right);
+        LongVector hi = LongVector.fromArray(S, ws.hi, 0).blend(LongVector.fromArray(S, ws.below, 0), left);
+        final LongVector a = LongVector.fromArray(S, ws.a, 0).blend(c, right);
+        final LongVector b = LongVector.fromArray(S, ws.b, 0).blend(c, left);
+        // With a = k − 1 the least value in [lo, hi] is the k-th: lo; with b = k the greatest is: hi.
+        hi = hi.blend(lo, a.compare(VectorOperators.EQ, k - 1));
+        lo = lo.blend(hi, b.compare(VectorOperators.EQ, k));
+        final VectorMask<Long> open = lo.compare(VectorOperators.NE, hi);
+
+        final LongVector window = b.sub(a);
+        // Aim between ranks k and k + 1 on the line from (a + 1, lo) to (b, hi). An open lane has a ≤ k − 2 and
+        // b ≥ k + 1, so window ≥ 3 and the fraction is in (0, 1); a closed lane's value is discarded by the clamp.
+        final DoubleVector loD = lo.reinterpretAsDoubles();
+        final DoubleVector frac = ((DoubleVector) a.convert(VectorOperators.L2D, 0)).neg().add(k - 0.5)
+            .div((DoubleVector) window.sub(1).convert(VectorOperators.L2D, 0));
+        final LongVector secant = loD.add(hi.reinterpretAsDoubles().sub(loD).mul(frac)).reinterpretAsLongs();
+        final LongVector bisect = lo.add(hi.sub(lo).add(1).lanewise(VectorOperators.LSHR, 1));
+        final LongVector previous = LongVector.fromArray(S, ws.previous, 0);
+        final VectorMask<Long> halved = window.add(window).compare(VectorOperators.LE, previous);
+        bisect.blend(secant, halved).max(lo.add(1)).min(hi).intoArray(ws.pivot, 0);
+
+        lo.intoArray(ws.lo, 0);
+        hi.intoArray(ws.hi, 0);
+        a.intoArray(ws.a, 0);
+        b.intoArray(ws.b, 0);
+        window.intoArray(ws.previous, 0);
+        return open.anyTrue();
+    }
+
+    /** Per lane: count = #{v < p}, below = max{v < p} (−1 if none), above = min{v ≥ p}. */
+    private static void countPass(final long[] strip, final int n, final long[] pivot, final long[] count,
+                                  final long[] below, final long[] above) {
+        final LongVector p = LongVector.fromArray(S, pivot, 0);
+        // Two sets of accumulators, merged after the loop, so that each add, min and max waits on the one two
+        // entries back rather than on the previous one.
+        LongVector c = LongVector.zero(S);
+        LongVector max = LongVector.broadcast(S, -1);
+        LongVector min = LongVector.broadcast(S, Long.MAX_VALUE);
+        LongVector c2 = c;
+        LongVector max2 = max;
+        LongVector min2 = min;
+        final int end = n * L;
+        int o = 0;
+        for (; o + L < end; o += 2 * L) {
+            final LongVector x = LongVector.fromArray(S, strip, o);
+            final LongVector y = LongVector.fromArray(S, strip, o + L);
+            final VectorMask<Long> ltx = x.compare(VectorOperators.LT, p);
+            final VectorMask<Long> lty = y.compare(VectorOperators.LT, p);
+            c = c.add(ONE, ltx);
+            c2 = c2.add(ONE, lty);
+            max = max.lanewise(VectorOperators.MAX, x, ltx);
+            max2 = max2.lanewise(VectorOperators.MAX, y, lty);
+            min = min.lanewise(VectorOperators.MIN, x, ltx.not());
+            min2 = min2.lanewise(VectorOperators.MIN, y, lty.not());
+        }
+        if (o < end) {
+            final LongVector x = LongVector.fromArray(S, strip, o);
+            final VectorMask<Long> ltx = x.compare(VectorOperators.LT, p);
+            c = c.add(ONE, ltx);
+            max = max.lanewise(VectorOperators.MAX, x, ltx);
+            min = min.lanewise(VectorOperators.MIN, x, ltx.not());
+        }
+        c = c.add(c2);
+        max = max.max(max2);
+        min = min.min(min2);
+        c.intoArray(count, 0);
+        max.intoArray(below, 0);
+        min.intoArray(above, 0);
+    }
+
+    /**
+     * Per lane: sum = Σ_{v < t} v in column order, count = #{v < t}. A value not below t is replaced by +0.0, and
+     * s + 0.0 = s for every s ≥ +0.0, so each lane's additions are exactly the per-row path's.
+     */
+    private static void sumPass(final long[] strip, final int n, final long[] t, final double[] sum,
+                                final long[] count) {
+        final LongVector tv = LongVector.fromArray(S, t, 0);
         DoubleVector s = DoubleVector.zero(D);
-        LongVector below = LongVector.zero(S);
+        LongVector c = LongVector.zero(S);
         for (int o = 0, end = n * L; o < end; o += L) {
             final LongVector x = LongVector.fromArray(S, strip, o);
-            final VectorMask<Long> lt = x.compare(VectorOperators.LT, t);
-            s = s.add(x.reinterpretAsDoubles(), lt.cast(D));
-            below = below.add(ONE, lt);
+            final VectorMask<Long> lt = x.compare(VectorOperators.LT, tv);
+            s = s.add(x.blend(0L, lt.not()).reinterpretAsDoubles());
+            c = c.add(ONE, lt);
         }
-        final DoubleVector missing = (DoubleVector) LongVector.broadcast(S, k).sub(below).convert(VectorOperators.L2D, 0);
-        s.add(missing.mul(t.reinterpretAsDoubles())).intoArray(out, at);
+        s.intoArray(sum, 0);
+        c.intoArray(count, 0);
     }
 
     private static void check(final double[] dist, final int n, final int k, final double[] out) {
