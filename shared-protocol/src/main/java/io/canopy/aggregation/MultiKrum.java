@@ -15,7 +15,8 @@ import java.util.Arrays;
  * n > 2f + 2.
  *
  * <p>Distances come from the centred blocked Gram matrix ({@link GramMatrix}), which stays exact
- * for near-duplicate updates with large norms (the ALIE case).
+ * for near-duplicate updates with large norms (the ALIE case); scores from {@link KrumScores}, which selects
+ * several rows at once with the Vector API and gives the per-row quickselect's scores bit for bit.
  */
 public final class MultiKrum implements AggregationRule {
 

@@ -45,7 +45,8 @@ class KrumScoresProperties {
         final double[] reference = referenceScores(dist, n, k);
         for (int i = 0; i < n; i++) {
             assertEquals(Double.doubleToRawLongBits(reference[i]), Double.doubleToRawLongBits(ours[i]),
-                () -> "n=" + n + " k=" + k + " " + values + ": " + Arrays.toString(ours) + " vs " + Arrays.toString(reference));
+                () -> "n=" + n + " k=" + k + " " + values + ": " + Arrays.toString(ours)
+                    + " vs " + Arrays.toString(reference));
         }
     }
 
@@ -131,7 +132,7 @@ class KrumScoresProperties {
         return scores;
     }
 
-    /** k = n − f − 2 with f a percentage of n, clamped into the kernel's range 0..n−1 (Multi-Krum's own f < n/2). */
+    /** k = n − f − 2 with f a percentage of n, clamped into the kernel's range 0..n−1. */
     static int neighbours(final int n, final int fPercent) {
         return Math.max(0, Math.min(n - 1, n - n * fPercent / 100 - 2));
     }
@@ -169,7 +170,9 @@ class KrumScoresProperties {
     private static double value(final Values values, final SplittableRandom random) {
         return switch (values) {
             case TIES -> new double[] {0.0, 1.0, 1.0, 2.0, 3.5}[random.nextInt(5)];
-            case WIDE -> random.nextInt(8) == 0 ? 0.0 : Math.scalb(1.0 + random.nextDouble(), random.nextInt(-1074, 1000));
+            case WIDE -> random.nextInt(8) == 0
+                ? 0.0
+                : Math.scalb(1.0 + random.nextDouble(), random.nextInt(-1074, 1000));
             case OUTLIERS -> random.nextInt(4) == 0 ? 1e30 * (1 + random.nextDouble()) : 1 + random.nextDouble();
             default -> throw new AssertionError(values + " is not drawn per entry");
         };
