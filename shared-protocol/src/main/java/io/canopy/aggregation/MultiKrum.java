@@ -1,8 +1,8 @@
 package io.canopy.aggregation;
 
 import io.canopy.kernel.GramMatrix;
+import io.canopy.kernel.KrumScores;
 import io.canopy.kernel.Parallel;
-import io.canopy.kernel.Quickselect;
 import java.util.Arrays;
 
 /**
@@ -15,7 +15,8 @@ import java.util.Arrays;
  * n > 2f + 2.
  *
  * <p>Distances come from the centred blocked Gram matrix ({@link GramMatrix}), which stays exact
- * for near-duplicate updates with large norms (the ALIE case).
+ * for near-duplicate updates with large norms (the ALIE case); scores from {@link KrumScores}, which selects
+ * several rows at once with the Vector API and gives the per-row quickselect's scores bit for bit.
  */
 public final class MultiKrum implements AggregationRule {
 
@@ -66,8 +67,8 @@ public final class MultiKrum implements AggregationRule {
      */
     public static final class Workspace {
         private final GramMatrix.Workspace gram;
+        private final KrumScores.Workspace scores = new KrumScores.Workspace();
         private double[] dist = new double[0];
-        private double[] row = new double[0];
 
         /** @param threads the most threads one aggregation may use; 1 when blocks run one per core */
         public Workspace(final int threads) {
@@ -77,7 +78,6 @@ public final class MultiKrum implements AggregationRule {
         private void ensure(final int n) {
             if (dist.length < n * n) {
                 dist = new double[n * n];
-                row = new double[n];
             }
         }
     }
@@ -105,7 +105,9 @@ public final class MultiKrum implements AggregationRule {
         final double[] dist = workspace.dist;
         GramMatrix.pairwiseSquaredDistances(block.data(), n, block.dim(), dist, workspace.gram);
         final int neighbours = n - f - 2;
-        final double[] scores = scores(dist, n, neighbours, workspace.row);
+        final double[] scores = new double[n];
+        // Σ of the n − f − 2 smallest distances per row; KrumScores gives the same bits as a quickselect per row.
+        KrumScores.scores(dist, n, neighbours, scores, workspace.scores);
         for (int i = 0; i < n; i++) {
             // The Gram kernel multiplies in float: squares past 3.4e38 overflow, and a ranking of
             // infinities would be arbitrary. Clipped updates never get near this; say so rather than guess.
@@ -121,41 +123,5 @@ public final class MultiKrum implements AggregationRule {
         Arrays.sort(rejected);
         final float[] aggregate = Mean.meanOfRows(block, selected, selectCount);
         return new AggregationResult.KrumResult(aggregate, n, f, selectCount, neighbours, scores, selected, rejected);
-    }
-
-    /**
-     * score(i) = Σ of the {@code neighbours} smallest dist(i, j), j ≠ i. The threshold value (the
-     * neighbours-th smallest) is found by quickselect in O(n) on average instead of sorting the row, which
-     * dominated the whole rule at small d (n² log n against the Gram matrix's n²d/2); the selected values are
-     * then summed in column order, so the result is deterministic and independent of the selection's path.
-     */
-    private static double[] scores(final double[] dist, final int n, final int neighbours, final double[] row) {
-        final double[] scores = new double[n];
-        for (int i = 0; i < n; i++) {
-            final int base = i * n;
-            int k = 0;
-            for (int j = 0; j < n; j++) {
-                if (j != i) {
-                    row[k++] = dist[base + j];
-                }
-            }
-            if (neighbours <= 0) {
-                scores[i] = 0.0;
-                continue;
-            }
-            final double threshold = Quickselect.kthSmallest(row, n - 1, neighbours - 1);
-            double s = 0;
-            int below = 0;
-            for (int j = 0; j < n; j++) {
-                final double v = dist[base + j];
-                if (j != i && v < threshold) {
-                    s += v;
-                    below++;
-                }
-            }
-            // Ties at the threshold: as many copies as the neighbour count still needs.
-            scores[i] = s + (neighbours - below) * threshold;
-        }
-        return scores;
     }
 }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.canopy.aggregation.reference.ReferenceKrum;
+import io.canopy.kernel.GramMatrix;
+import io.canopy.kernel.KrumScores;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import net.jqwik.api.Assume;
@@ -55,6 +57,35 @@ class MultiKrumTest extends AggregationRuleContract {
         for (int k = 0; k < d; k++) {
             assertEquals(mean[k], r.aggregate()[k], 1e-5, "coordinate " + k);
         }
+    }
+
+    /**
+     * The scores, and so the selection with its ties to the lower index, are those of the per-row quickselect
+     * Multi-Krum used before {@link KrumScores}, bit for bit, over the same distances.
+     */
+    @Property(tries = 100)
+    void scoresAreBitIdenticalToThePerRowQuickselectOverTheSameDistances(
+        @ForAll @IntRange(min = 0, max = 40) final int f, @ForAll @IntRange(min = 0, max = 60) final int extra,
+        @ForAll @IntRange(min = 1, max = 100) final int d, @ForAll final boolean duplicates, @ForAll final long seed) {
+        final int n = 2 * f + 3 + extra;
+        final UpdateBlock b = Blocks.gaussian(seed, n, d, 1);
+        if (duplicates) {
+            // Repeated rows tie in score: the lower index must still win.
+            final SplittableRandom rnd = new SplittableRandom(seed);
+            for (int i = 1; i < n; i += 3) {
+                System.arraycopy(b.data(), rnd.nextInt(i) * d, b.data(), i * d, d);
+            }
+        }
+        final double[] dist = new double[n * n];
+        GramMatrix.pairwiseSquaredDistances(b.data(), n, d, dist);
+        final double[] before = new double[n];
+        KrumScores.scoresByQuickselect(dist, n, n - f - 2, before, new KrumScores.Workspace());
+
+        final AggregationResult.KrumResult r = MultiKrum.withDefaultM(f).aggregate(b);
+        for (int i = 0; i < n; i++) {
+            assertEquals(Double.doubleToRawLongBits(before[i]), Double.doubleToRawLongBits(r.scores()[i]), "row " + i);
+        }
+        assertArrayEquals(Arrays.copyOf(IndexOrder.ascending(before), n - f), r.selected());
     }
 
     @Property(tries = 60)
