@@ -1,7 +1,7 @@
 package io.canopy.aggregation;
 
 /** Orders row indices by a double key without boxing. */
-final class IndexOrder {
+public final class IndexOrder {
 
     private IndexOrder() {
     }
@@ -10,7 +10,7 @@ final class IndexOrder {
      * Indices 0..n-1 sorted by ascending {@code keys[i]}, ties broken by the lower index (a stable
      * merge sort), so every selection is deterministic and independent of thread timing.
      */
-    static int[] ascending(final double[] keys) {
+    public static int[] ascending(final double[] keys) {
         final int n = keys.length;
         int[] a = new int[n];
         int[] b = new int[n];

@@ -64,6 +64,11 @@ public final class ClientGateway implements AutoCloseable {
     private volatile RoundPlan plan;
     private volatile LongConsumer interest = r -> { };
     private volatile java.nio.file.Path checkpoints;
+    /** Checkpoints served lately with their SHA-256: a version never changes, so every swarm gets the same bytes. */
+    private final ConcurrentHashMap<Long, Checkpoint> served = new ConcurrentHashMap<>();
+
+    private record Checkpoint(byte[] npy, String sha256) {
+    }
     private volatile Supplier<StatusAnswer> status = () -> new StatusAnswer(false, "status not available yet\n");
     private HttpServer server;
     private ExecutorService executor;
@@ -252,13 +257,19 @@ public final class ClientGateway implements AutoCloseable {
                 + (dir == null ? " on this member (it keeps no journal)" : " in " + dir) + "\n"));
             return;
         }
-        // A checkpoint is written by an atomic rename and never rewritten: the bytes read are the version's.
-        byte[] body = java.nio.file.Files.readAllBytes(file);
-        String sha = java.util.HexFormat.of().formatHex(sha256(body));
-        exchange.getResponseHeaders().set(SHA256_HEADER, sha);
-        exchange.getResponseHeaders().set("ETag", "\"sha256:" + sha + "\"");
+        // A checkpoint is written by an atomic rename and never rewritten: read and hashed once per version, however
+        // many swarms ask for it.
+        Checkpoint c = served.get(version);
+        if (c == null) {
+            byte[] body = java.nio.file.Files.readAllBytes(file);
+            c = new Checkpoint(body, java.util.HexFormat.of().formatHex(sha256(body)));
+            served.put(version, c);
+            served.keySet().removeIf(v -> v <= version - ROUNDS_KEPT);
+        }
+        exchange.getResponseHeaders().set(SHA256_HEADER, c.sha256());
+        exchange.getResponseHeaders().set("ETag", "\"sha256:" + c.sha256() + "\"");
         exchange.getResponseHeaders().set("Cache-Control", "public, max-age=31536000, immutable");
-        send(exchange, 200, "application/octet-stream", body);
+        send(exchange, 200, "application/octet-stream", c.npy());
     }
 
     /** SHA-256 of {@code bytes} (FIPS 180-4). */

@@ -80,6 +80,27 @@ class ClientGatewayTest {
     }
 
     @Test
+    void a_checkpoint_is_served_by_version_with_the_sha256_of_its_file_and_a_missing_one_is_refused(
+        @org.junit.jupiter.api.io.TempDir java.nio.file.Path journal) throws Exception {
+        float[] model = {1f, -2f, 0.5f};
+        io.canopy.global.ledger.ModelCheckpoint.write(journal.resolve(io.canopy.global.ledger.ModelCheckpoint.fileName(3)),
+            model);
+        byte[] file = java.nio.file.Files.readAllBytes(journal.resolve("model-v00000003.npy"));
+        gateway.checkpoints(journal);
+
+        for (int ask = 0; ask < 2; ask++) {
+            FleetClient.Model fetched = client.model(3);
+            assertEquals(3, fetched.version());
+            org.junit.jupiter.api.Assertions.assertArrayEquals(file, fetched.npy());
+            assertEquals(java.util.HexFormat.of().formatHex(
+                java.security.MessageDigest.getInstance("SHA-256").digest(file)), fetched.sha256());
+        }
+        IOException missing = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> client.model(4));
+        assertTrue(missing.getMessage().contains("model version 4 is not checkpointed in " + journal),
+            missing.getMessage());
+    }
+
+    @Test
     void only_the_last_rounds_are_kept() throws IOException {
         for (long r = 1; r <= 10; r++) {
             gateway.roundOpened(plan(r));

@@ -138,7 +138,7 @@ public class KrumScoresBenchmark {
         } else {
             KrumScores.scoresByQuickselect(b.dist, n, n - b.f - 2, scores, b.scores);
         }
-        final int[] order = ascending(scores);
+        final int[] order = io.canopy.aggregation.IndexOrder.ascending(scores);
         final double[] acc = new double[D];
         for (int r = 0; r < n - b.f; r++) {
             VectorKernels.addIntoDouble(acc, 0, b.block.data(), order[r] * D, D);
@@ -148,28 +148,6 @@ public class KrumScoresBenchmark {
         return mean;
     }
 
-    /** Indices by ascending key, ties to the lower index: the bottom-up merge sort MultiKrum's IndexOrder uses. */
-    private static int[] ascending(final double[] keys) {
-        final int n = keys.length;
-        int[] a = new int[n];
-        int[] t = new int[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = i;
-        }
-        for (int width = 1; width < n; width <<= 1) {
-            for (int lo = 0; lo < n; lo += width << 1) {
-                final int mid = Math.min(lo + width, n);
-                final int hi = Math.min(lo + (width << 1), n);
-                for (int i = lo, j = mid, o = lo; o < hi; o++) {
-                    t[o] = j >= hi || i < mid && keys[a[i]] <= keys[a[j]] ? a[i++] : a[j++];
-                }
-            }
-            final int[] swap = a;
-            a = t;
-            t = swap;
-        }
-        return a;
-    }
 
     static UpdateBlock gaussian(final int n) {
         final SplittableRandom random = new SplittableRandom(7);
