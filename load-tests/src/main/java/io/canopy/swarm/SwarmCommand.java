@@ -248,28 +248,33 @@ public final class SwarmCommand implements CliCommand {
         };
     }
 
+    /** How long the swarm still waits for reports once the next round has opened (a member lost its clusters). */
+    private static final long AFTER_NEXT_ROUND_NS = 10_000_000_000L;
+
     /**
-     * Until every cluster has reported, or the next round has opened (a cluster that never reports was lost with
-     * its member), or a minute has passed.
+     * Until every cluster's report is settled (the gateway holds it, or knows the cluster passed the round without
+     * one), or ten seconds after the next round opened (a cluster whose member was lost may never answer), or a
+     * minute has passed. The gateway fetches from the clusters whatever its topic missed while this asks.
      */
     private static void awaitReports(FleetClient fleet, SwarmRound round) throws InterruptedException {
-        long waitUntil = System.nanoTime() + 60_000_000_000L;
+        long now = System.nanoTime();
+        long waitUntil = now + 60_000_000_000L;
         int clusters = round.plan().layout().clusters();
-        while (System.nanoTime() < waitUntil) {
+        while (now < waitUntil) {
             try {
                 round.reports(fleet.reports(round.round));
-                if (round.clustersReported() >= clusters) {
+                if (round.clustersSettled() >= clusters) {
                     return;
                 }
                 java.util.Optional<RoundPlan> open = fleet.round();
                 if (open.isPresent() && open.get().roundId() > round.round) {
-                    round.reports(fleet.reports(round.round));
-                    return;
+                    waitUntil = Math.min(waitUntil, now + AFTER_NEXT_ROUND_NS);
                 }
             } catch (IOException e) {
                 // the next poll asks again (another gateway, if several were given)
             }
             Thread.sleep(100); // polling, bounded by waitUntil
+            now = System.nanoTime();
         }
     }
 
@@ -282,8 +287,8 @@ public final class SwarmCommand implements CliCommand {
         }
         double seconds = r.sendNanos / 1e9;
         return String.format("swarm round %d: sent %d, not sent %d, dropped out %d, acknowledged %d, late %d, rejected %s;"
-                + " %d of %d clusters reported, %d never opened; %.0f leaves/s over %.3f s%n", r.round, r.sent.get(), r.notSent.get(),
-            r.dropped.get(), r.acknowledged, r.late, rejected.isEmpty() ? "none" : rejected, r.clustersReported(),
-            r.plan().layout().clusters(), r.neverOpened, seconds > 0 ? Math.floor(r.sent.get() / seconds) : 0, seconds);
+                + " %d of %d clusters reported, %d ended the round without a report, %d never opened; %.0f leaves/s over %.3f s%n",
+            r.round, r.sent.get(), r.notSent.get(), r.dropped.get(), r.acknowledged, r.late, rejected.isEmpty() ? "none" : rejected,
+            r.clustersReported(), r.plan().layout().clusters(), r.unreported, r.neverOpened, seconds > 0 ? Math.floor(r.sent.get() / seconds) : 0, seconds);
     }
 }

@@ -58,6 +58,20 @@ final class SwarmRound {
         boolean open(int cluster);
     }
 
+    /** Clusters known to have passed the round without reporting it (their member lost the round). */
+    int unreported;
+
+    /** Counts the clusters' reports for this round, each cluster once, whatever was counted before. */
+    synchronized void reports(io.canopy.node.FleetClient.RoundReports answer) {
+        reports(answer.reports());
+        unreported = answer.unreported().cardinality();
+    }
+
+    /** Clusters whose report is settled: counted, or known never to come. */
+    synchronized int clustersSettled() {
+        return clustersReported + unreported;
+    }
+
     /** Counts the clusters' reports for this round, each cluster once, whatever was counted before. */
     synchronized void reports(List<ClusterReport> reports) {
         clustersReported = 0;

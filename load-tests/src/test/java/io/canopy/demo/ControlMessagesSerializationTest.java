@@ -53,12 +53,17 @@ class ControlMessagesSerializationTest {
         var swarmInbox = KIT.<ClusterAggregator.Opened>createTestProbe().ref();
         assertEquals(new ClusterAggregator.AwaitOpen(4, swarmInbox), roundTrip(new ClusterAggregator.AwaitOpen(4, swarmInbox)));
         assertEquals(new ClusterAggregator.Opened(4, 17), roundTrip(new ClusterAggregator.Opened(4, 17)));
+        var gatewayInbox = KIT.<ClusterAggregator.ReportOf>createTestProbe().ref();
+        assertEquals(new ClusterAggregator.AwaitReport(4, gatewayInbox), roundTrip(new ClusterAggregator.AwaitReport(4, gatewayInbox)));
+        assertEquals(new ClusterAggregator.ReportOf(4, 17, null), roundTrip(new ClusterAggregator.ReportOf(4, 17, null)),
+            "a cluster that passed the round without a report says so");
 
         long[] rejected = new long[IngestRejection.count()];
         rejected[IngestRejection.LATE.ordinal()] = 131;
         ClusterReport cluster = new ClusterReport(1, 17, 1, QuorumOutcome.COMPLETE, CloseReason.ALL_ARRIVED, 1000, 769, 131,
             rejected, new long[] {5, 9, 123_456_789L}, 192, 812_000_000L, 13_000_000L, 40_000L);
         ClusterReport back = roundTrip(cluster);
+        assertEquals(cluster.accepted(), roundTrip(new ClusterAggregator.ReportOf(1, 17, cluster)).report().accepted());
         assertEquals(cluster.outcome(), back.outcome());
         assertEquals(cluster.closedAfterNs(), back.closedAfterNs());
         assertArrayEquals(cluster.rejectedByReason(), back.rejectedByReason());

@@ -26,7 +26,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.Command> {
 
     /** What the actor understands. */
-    public sealed interface Command permits Open, Closed, AwaitOpen, Collecting, Centre {
+    public sealed interface Command permits Open, Closed, AwaitOpen, AwaitReport, Collecting, Centre {
     }
 
     /**
@@ -61,6 +61,18 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
 
     /** The answer to {@link AwaitOpen}: {@code cluster}'s ingest collects {@code round} from now on. */
     public record Opened(long round, int cluster) implements ControlMessage {
+    }
+
+    /**
+     * A reader (a member's client gateway) asks for this cluster's report of {@code round}: answered once with the
+     * report, or with none once the cluster has opened a later round without reporting it. The reports topic is
+     * the fast path; this is the one that cannot lose a report.
+     */
+    public record AwaitReport(long round, ActorRef<ReportOf> replyTo) implements Command, ControlMessage {
+    }
+
+    /** The answer to {@link AwaitReport}: {@code report} is null when {@code cluster} passed {@code round} without one. */
+    public record ReportOf(long round, int cluster, ClusterReport report) implements ControlMessage {
     }
 
     /** The ingest agent has applied this round's opening for this cluster (sent from the agent's thread). */
@@ -116,6 +128,7 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
     /** The round whose pass 1 was sent and whose pass 2 is due; −1 when none. */
     private long secondPassDue = -1;
     private final java.util.List<AwaitOpen> waiting = new java.util.ArrayList<>();
+    private final ReportBook reports;
 
     private ClusterAggregator(ActorContext<Command> context, int cluster, int continent, ClusterTier tier,
                               ReportSink<ClusterReport> reportTo) {
@@ -124,6 +137,7 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
         this.continent = continent;
         this.tier = tier;
         this.reportTo = reportTo;
+        this.reports = new ReportBook(cluster, (ask, answer) -> ask.replyTo().tell(answer));
     }
 
     public static Behavior<Command> create(int cluster, int continent, ClusterTier tier, ReportSink<ClusterReport> reportTo) {
@@ -140,6 +154,10 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
             .onMessage(Open.class, this::onOpen)
             .onMessage(Closed.class, this::onClosed)
             .onMessage(AwaitOpen.class, this::onAwaitOpen)
+            .onMessage(AwaitReport.class, ask -> {
+                reports.ask(ask);
+                return this;
+            })
             .onMessage(Centre.class, this::onCentre)
             .onMessage(Collecting.class, this::onCollecting)
             .onSignal(PostStop.class, stop -> {
@@ -157,6 +175,7 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
             return this;
         }
         plan = open.plan();
+        reports.opened(plan.roundId());
         releaseHeld(); // a pass 2 that never came (its round ended without a centre)
         tier.openRound(plan, tier.nowNs());
         tier.host(cluster, plan.roundId());
@@ -193,8 +212,7 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
         }
         tier.release(block);
         secondPassDue = plan.release().gated() ? plan.roundId() : -1; // the fixed-denominator mean has no pass 2
-        reportTo.send(detected.report());
-        getContext().getSystem().eventStream().tell(new EventStream.Publish<>(detected.report()));
+        report(detected.report());
         return this;
     }
 
@@ -217,6 +235,13 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
         secondPassDue = -1;
         releaseHeld();
         return this;
+    }
+
+    /** Up to the continent's member and the reports topic, to this node's event stream, and kept for readers. */
+    private void report(ClusterReport report) {
+        reportTo.send(report);
+        getContext().getSystem().eventStream().tell(new EventStream.Publish<>(report));
+        reports.reported(report);
     }
 
     private void releaseHeld() {
@@ -273,8 +298,7 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
         } finally {
             tier.release(closed.block());
         }
-        reportTo.send(release.report());
-        getContext().getSystem().eventStream().tell(new EventStream.Publish<>(release.report()));
+        report(release.report());
         return this;
     }
 }

@@ -10,5 +10,7 @@ public final class ClusterControlTypes implements ControlTypes {
         registrar.register(301, ClusterAggregator.AwaitOpen.class);
         registrar.register(302, ClusterAggregator.Opened.class);
         registrar.register(303, ClusterAggregator.Centre.class);
+        registrar.register(304, ClusterAggregator.AwaitReport.class);
+        registrar.register(305, ClusterAggregator.ReportOf.class);
     }
 }

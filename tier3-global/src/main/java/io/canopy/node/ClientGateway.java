@@ -32,7 +32,10 @@ import io.canopy.round.RoundPlan;
  *       hosted at;</li>
  *   <li>{@code GET /v1/rounds/R/open}: the clusters whose ingest collects round R, comma-separated (asking is
  *       what makes the member find out: it asks the clusters, and again each second while clients ask);</li>
- *   <li>{@code GET /v1/rounds/R/reports}: the cluster reports of round R seen so far ({@link ControlCodec} body);</li>
+ *   <li>{@code GET /v1/rounds/R/reports}: the cluster reports of round R seen so far ({@link ControlCodec} body, one
+ *       per cluster), and in {@code X-Canopy-Unreported} the clusters known to have passed round R without a report
+ *       (asking is what makes the member fetch the reports its topic missed: it asks the clusters, at most each
+ *       second while clients ask);</li>
  *   <li>{@code GET /v1/status}: the members and the coordinator's view, as {@code ./canopy status} prints it;</li>
  *   <li>{@code GET /v1/models/N}: model version N as the coordinator checkpointed it ({@code model-vNNNNNNNN.npy}
  *       from the journal directory), with its SHA-256 in {@code X-Canopy-SHA256} and as the ETag; immutable per
@@ -48,6 +51,8 @@ public final class ClientGateway implements AutoCloseable {
     public static final String MODELS = "/v1/models/";
     /** The response header carrying a checkpoint's SHA-256 (lower-case hex of the file's bytes). */
     public static final String SHA256_HEADER = "X-Canopy-SHA256";
+    /** The response header listing, comma-separated, the clusters that passed a round without reporting it. */
+    public static final String UNREPORTED_HEADER = "X-Canopy-Unreported";
     /** Rounds whose readiness and reports are kept (older ones are dropped). */
     static final int ROUNDS_KEPT = 4;
 
@@ -55,6 +60,10 @@ public final class ClientGateway implements AutoCloseable {
     static final class RoundView {
         final BitSet open = new BitSet();
         final List<ClusterReport> reports = new ArrayList<>();
+        /** Clusters whose report is in {@link #reports} (each is kept once, however it arrived). */
+        final BitSet reported = new BitSet();
+        /** Clusters that opened a later round without reporting this one. */
+        final BitSet unreported = new BitSet();
     }
 
     private final RouteTable routes;
@@ -63,6 +72,7 @@ public final class ClientGateway implements AutoCloseable {
     private final ThreadLocal<ControlCodec> codec;
     private volatile RoundPlan plan;
     private volatile LongConsumer interest = r -> { };
+    private volatile LongConsumer reportsInterest = r -> { };
     private volatile java.nio.file.Path checkpoints;
     /** Checkpoints served lately with their SHA-256: a version never changes, so every swarm gets the same bytes. */
     private final ConcurrentHashMap<Long, Checkpoint> served = new ConcurrentHashMap<>();
@@ -115,6 +125,11 @@ public final class ClientGateway implements AutoCloseable {
         this.interest = asked;
     }
 
+    /** Told the round whenever a client asks for its reports. */
+    void onReportsInterest(LongConsumer asked) {
+        this.reportsInterest = asked;
+    }
+
     /** The status page: {@code complete} false (served as 503) when the coordinator did not answer in time. */
     record StatusAnswer(boolean complete, String text) {
     }
@@ -157,12 +172,42 @@ public final class ClientGateway implements AutoCloseable {
         }
     }
 
+    /** A cluster's report of a followed round, kept once per cluster (the topic and an answer may both bring it). */
     void reported(ClusterReport report) {
         RoundView view = rounds.get(report.roundId());
-        if (view != null) {
+        if (view != null && report.clusterId() >= 0 && report.clusterId() < clusters) {
             synchronized (view) {
-                view.reports.add(report);
+                if (!view.reported.get(report.clusterId())) {
+                    view.reported.set(report.clusterId());
+                    view.unreported.clear(report.clusterId());
+                    view.reports.add(report);
+                }
             }
+        }
+    }
+
+    /** {@code cluster} opened a later round without reporting {@code round}. */
+    void unreported(long round, int cluster) {
+        RoundView view = rounds.get(round);
+        if (view != null && cluster >= 0 && cluster < clusters) {
+            synchronized (view) {
+                if (!view.reported.get(cluster)) {
+                    view.unreported.set(cluster);
+                }
+            }
+        }
+    }
+
+    /** The clusters whose report of {@code round} is settled: kept, or known never to come (a copy). */
+    BitSet settled(long round) {
+        RoundView view = rounds.get(round);
+        if (view == null) {
+            return new BitSet();
+        }
+        synchronized (view) {
+            BitSet settled = (BitSet) view.reported.clone();
+            settled.or(view.unreported);
+            return settled;
         }
     }
 
@@ -226,15 +271,21 @@ public final class ClientGateway implements AutoCloseable {
             }
             send(exchange, 200, "text/plain; charset=utf-8", bytes(text.append('\n').toString()));
         } else if (what.equals("reports")) {
+            reportsInterest.accept(round);
             RoundView view = rounds.get(round);
             List<ClusterReport> copy;
+            BitSet unreported;
             if (view == null) {
                 copy = List.of();
+                unreported = new BitSet();
             } else {
                 synchronized (view) {
                     copy = List.copyOf(view.reports);
+                    unreported = (BitSet) view.unreported.clone();
                 }
             }
+            exchange.getResponseHeaders().set(UNREPORTED_HEADER, unreported.stream().mapToObj(Integer::toString)
+                .collect(java.util.stream.Collectors.joining(",")));
             send(exchange, 200, ControlCodec.MEDIA_TYPE, codec.get().encodeAll(copy));
         } else {
             send(exchange, 404, "text/plain; charset=utf-8", bytes("a round has /open and /reports, not '" + what + "'\n"));

@@ -17,9 +17,11 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /**
  * Feeds a member's {@link ClientGateway}: the open round (from the rounds topic and by asking the coordinator, so a
- * round opened before this member subscribed is not missed), the cluster reports (topic), and which clusters
- * collect the round (asked of the cluster entities with {@link ClusterAggregator.AwaitOpen} once a client wants
- * to know, and asked again each second for those not open yet while clients keep asking).
+ * round opened before this member subscribed is not missed), the cluster reports (from the topic, and asked of the
+ * cluster entities with {@link ClusterAggregator.AwaitReport} while a client wants a round's reports: the topic drops
+ * what a member publishes before it has learned of this subscriber), and which clusters collect the round (asked of
+ * the cluster entities with {@link ClusterAggregator.AwaitOpen} once a client wants to know, and asked again each
+ * second for those not open yet while clients keep asking).
  */
 final class ClientGatewayActor {
 
@@ -35,6 +37,13 @@ final class ClientGatewayActor {
     private record Open(ClusterAggregator.Opened opened) implements Command {
     }
 
+    private record Answer(ClusterAggregator.ReportOf answer) implements Command {
+    }
+
+    /** A client asked for the reports of {@code round} (sent from an HTTP thread). */
+    private record ReportsInterest(long round, long atNanos) implements Command {
+    }
+
     /** A client asked which clusters collect {@code round} (sent from an HTTP thread). */
     private record Interest(long round, long atNanos) implements Command {
     }
@@ -48,14 +57,19 @@ final class ClientGatewayActor {
     private final ClientGateway gateway;
     private final ClusterSharding sharding;
     private final ActorRef<ClusterAggregator.Opened> openInbox;
+    private final ActorRef<ClusterAggregator.ReportOf> reportInbox;
     private long askedRound = -1;
     private long lastInterestNs;
+    /** The round whose reports were last asked of the clusters, and when (asked again at most each second). */
+    private long reportsAskedRound = -1;
+    private long reportsAskedNs;
 
     private ClientGatewayActor(ActorContext<Command> context, ClientGateway gateway, ClusterSharding sharding) {
         this.context = context;
         this.gateway = gateway;
         this.sharding = sharding;
         this.openInbox = context.messageAdapter(ClusterAggregator.Opened.class, Open::new);
+        this.reportInbox = context.messageAdapter(ClusterAggregator.ReportOf.class, Answer::new);
     }
 
     static Behavior<Command> create(ClientGateway gateway, ClusterSharding sharding,
@@ -69,6 +83,7 @@ final class ClientGatewayActor {
             reports.tell(Topic.subscribe(context.messageAdapter(ClusterReport.class, Report::new)));
             ActorRef<Command> self = context.getSelf();
             gateway.onInterest(round -> self.tell(new Interest(round, System.nanoTime())));
+            gateway.onReportsInterest(round -> self.tell(new ReportsInterest(round, System.nanoTime())));
             // The topic only carries rounds opened after the subscription spread; the coordinator answers for now.
             context.getSystem().scheduler().scheduleAtFixedRate(Duration.ofMillis(250), Duration.ofMillis(250),
                 () -> coordinator.tell(new GlobalCoordinator.CurrentRound(roundInbox)), context.getExecutionContext());
@@ -91,7 +106,16 @@ final class ClientGatewayActor {
                 gateway.clusterOpen(o.opened().round(), o.opened().cluster());
                 return Behaviors.same();
             })
+            .onMessage(Answer.class, a -> {
+                if (a.answer().report() != null) {
+                    gateway.reported(a.answer().report());
+                } else {
+                    gateway.unreported(a.answer().round(), a.answer().cluster());
+                }
+                return Behaviors.same();
+            })
             .onMessage(Interest.class, this::onInterest)
+            .onMessage(ReportsInterest.class, this::onReportsInterest)
             .onMessage(Tick.class, t -> {
                 RoundPlan plan = gateway.plan();
                 if (plan != null && askedRound == plan.roundId() && System.nanoTime() - lastInterestNs < INTEREST_NS) {
@@ -111,6 +135,26 @@ final class ClientGatewayActor {
         if (askedRound != plan.roundId()) {
             askedRound = plan.roundId();
             askUnopened(plan);
+        }
+        return Behaviors.same();
+    }
+
+    /**
+     * Asks every cluster whose report of the round is not settled yet; each answers once, with its report or with
+     * none once it has passed the round. Asked again at most each second (an entity restarted or moved forgets).
+     */
+    private Behavior<Command> onReportsInterest(ReportsInterest interest) {
+        RoundPlan plan = gateway.plan();
+        if (plan == null || interest.round() > plan.roundId() || interest.round() <= plan.roundId() - ClientGateway.ROUNDS_KEPT
+            || (interest.round() == reportsAskedRound && interest.atNanos() - reportsAskedNs < 1_000_000_000L)) {
+            return Behaviors.same();
+        }
+        reportsAskedRound = interest.round();
+        reportsAskedNs = interest.atNanos();
+        BitSet settled = gateway.settled(interest.round());
+        ClusterAggregator.AwaitReport ask = new ClusterAggregator.AwaitReport(interest.round(), reportInbox);
+        for (int c = settled.nextClearBit(0); c < plan.layout().clusters(); c = settled.nextClearBit(c + 1)) {
+            sharding.entityRefFor(NodeGuardian.CLUSTER, Integer.toString(c)).tell(ask);
         }
         return Behaviors.same();
     }

@@ -98,13 +98,37 @@ public final class FleetClient {
         return open;
     }
 
-    /** The cluster reports of {@code round} the gateway has seen. */
-    public synchronized List<ClusterReport> reports(long round) throws IOException {
+    /**
+     * What a gateway knows of a round's reports: those it holds (one per cluster), and the clusters that passed the
+     * round without reporting it (a report that will never come).
+     */
+    public record RoundReports(List<ClusterReport> reports, BitSet unreported) {
+        /** Clusters whose report is settled: held, or known never to come. */
+        public int settled() {
+            BitSet all = (BitSet) unreported.clone();
+            reports.forEach(r -> all.set(r.clusterId()));
+            return all.cardinality();
+        }
+    }
+
+    /** The cluster reports of {@code round} the gateway has, and the clusters it knows passed it without one. */
+    public synchronized RoundReports reports(long round) throws IOException {
+        HttpResponse<byte[]> r = get(ClientGateway.ROUNDS + round + "/reports");
         List<ClusterReport> reports = new ArrayList<>();
-        for (Object o : decodeAll(get(ClientGateway.ROUNDS + round + "/reports"))) {
+        for (Object o : decodeAll(r)) {
             reports.add((ClusterReport) o);
         }
-        return reports;
+        BitSet unreported = new BitSet();
+        for (String c : r.headers().firstValue(ClientGateway.UNREPORTED_HEADER).orElse("").split(",")) {
+            if (!c.isBlank()) {
+                try {
+                    unreported.set(Integer.parseInt(c.strip()));
+                } catch (NumberFormatException | IndexOutOfBoundsException e) {
+                    throw new IOException(r.uri() + ": " + ClientGateway.UNREPORTED_HEADER + " names '" + c + "', not a cluster id");
+                }
+            }
+        }
+        return new RoundReports(reports, unreported);
     }
 
     /** The status page and whether the coordinator answered (HTTP 200) or not (503). */

@@ -68,12 +68,21 @@ class ClientGatewayTest {
         expected.set(3);
         assertEquals(expected, client.open(2));
 
+        List<Long> reportsInterest = new ArrayList<>();
+        gateway.onReportsInterest(reportsInterest::add);
         gateway.reported(report(2, 1, 9));
         gateway.reported(report(2, 3, 7));
+        gateway.reported(report(2, 1, 9)); // the topic and a cluster's answer both brought it: kept once
         gateway.reported(report(5, 0, 1));
+        gateway.unreported(2, 2);
+        gateway.unreported(2, 3); // cluster 3 did report: an answer of "none" does not undo that
+        FleetClient.RoundReports round2 = client.reports(2);
         assertEquals(List.of(report(2, 1, 9).accepted(), report(2, 3, 7).accepted()),
-            client.reports(2).stream().map(ClusterReport::accepted).toList());
-        assertEquals(List.of(), client.reports(1), "round 1 was never followed");
+            round2.reports().stream().map(ClusterReport::accepted).toList());
+        assertEquals(BitSet.valueOf(new long[] {0b100}), round2.unreported(), "cluster 2 passed round 2 without a report");
+        assertEquals(3, round2.settled());
+        assertEquals(List.of(2L), reportsInterest, "asking for reports is what makes the member fetch missing ones");
+        assertEquals(List.of(), client.reports(1).reports(), "round 1 was never followed");
         String[] routes = client.routes(4);
         assertEquals(4, routes.length);
         assertEquals(null, routes[0], "no member has announced a route yet");
@@ -106,8 +115,8 @@ class ClientGatewayTest {
             gateway.roundOpened(plan(r));
             gateway.reported(report(r, 0, (int) r));
         }
-        assertEquals(List.of(), client.reports(10 - ClientGateway.ROUNDS_KEPT));
-        assertEquals(1, client.reports(10 - ClientGateway.ROUNDS_KEPT + 1).size());
+        assertEquals(List.of(), client.reports(10 - ClientGateway.ROUNDS_KEPT).reports());
+        assertEquals(1, client.reports(10 - ClientGateway.ROUNDS_KEPT + 1).reports().size());
     }
 
     @Test
