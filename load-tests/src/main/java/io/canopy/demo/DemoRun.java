@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import io.canopy.global.GlobalCoordinator;
 import io.canopy.global.RoundResult;
 import io.canopy.global.ledger.DirectoryJournal;
-import io.canopy.global.metrics.TierMetricsBridge;
+import io.canopy.node.metrics.TierMetricsBridge;
 import io.canopy.ops.metrics.MetricsSettings;
 import io.canopy.ops.metrics.NodeMetrics;
 import io.canopy.global.ledger.RoundJournal;

@@ -18,7 +18,7 @@ import io.canopy.aggregation.reference.ReferenceTrimmedMean;
 import io.canopy.codec.CodecId;
 import io.canopy.global.GlobalCoordinator;
 import io.canopy.global.RoundResult;
-import io.canopy.global.metrics.TierMetricsBridge;
+import io.canopy.node.metrics.TierMetricsBridge;
 import io.canopy.ops.metrics.MetricsSettings;
 import io.canopy.ops.metrics.NodeMetrics;
 import io.canopy.global.ledger.DirectoryJournal;

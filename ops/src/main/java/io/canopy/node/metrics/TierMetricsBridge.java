@@ -1,4 +1,4 @@
-package io.canopy.global.metrics;
+package io.canopy.node.metrics;
 
 import java.time.Duration;
 

@@ -10,7 +10,7 @@ import io.canopy.continental.ContinentalAggregator;
 import io.canopy.global.GlobalCoordinator;
 import io.canopy.global.RoundResult;
 import io.canopy.global.ledger.DirectoryJournal;
-import io.canopy.global.metrics.TierMetricsBridge;
+import io.canopy.node.metrics.TierMetricsBridge;
 import io.canopy.global.optimizer.FedAvgStep;
 import io.canopy.ops.metrics.MetricsSettings;
 import io.canopy.ops.metrics.NodeMetrics;

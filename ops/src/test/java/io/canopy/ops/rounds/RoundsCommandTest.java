@@ -1,4 +1,4 @@
-package io.canopy.global.cli;
+package io.canopy.ops.rounds;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

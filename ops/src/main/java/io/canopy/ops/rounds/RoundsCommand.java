@@ -1,4 +1,4 @@
-package io.canopy.global.cli;
+package io.canopy.ops.rounds;
 
 import java.io.IOException;
 import java.io.PrintStream;
