@@ -73,7 +73,7 @@ public final class ContinentalAggregator extends AbstractBehavior<ContinentalAgg
     }
 
     /** The wait for round {@code round}'s cluster reports is over (local only). */
-    public record GraceOver(long round) implements Command {
+    private record GraceOver(long round) implements Command {
     }
 
     private final int continent;

@@ -2,7 +2,7 @@ package io.canopy.continental;
 
 import io.canopy.frame.AggregateFrame;
 import io.canopy.frame.FrameLimits;
-import io.canopy.ingest.IngestBlock;
+import io.canopy.ingest.GroupTier;
 import io.canopy.ingest.TierActors;
 import io.canopy.ingest.TierIngest;
 import io.canopy.ingest.TierRuntime;
@@ -10,30 +10,24 @@ import io.canopy.ingest.Upstream;
 import io.canopy.round.RoundPlan;
 import io.canopy.round.Streams;
 import io.canopy.straggler.NanoClock;
-import io.canopy.straggler.QuorumOutcome;
 import io.canopy.straggler.QuorumPolicy;
 import io.canopy.topology.FleetLayout;
 import io.canopy.transport.CanopyTransport;
 import io.canopy.transport.PublishResult;
-import org.apache.pekko.actor.typed.ActorRef;
 
 /**
  * Tier 2 on one node: cluster aggregates arrive on their stream into one block per continent; a closed
  * block goes to its {@link ContinentalAggregator}. Deadlines run on this node's clock.
  */
-public final class ContinentalTier {
-    private final FleetLayout layout;
-    private final TierRuntime runtime;
-    private final TierActors<ContinentalAggregator.Command> actors;
+public final class ContinentalTier extends GroupTier<ContinentalAggregator.Command> {
 
     /** @param served the continents this node aggregates */
     public ContinentalTier(CanopyTransport transport, FleetLayout layout, int[] served, int dimension, int pool,
                            int publisherCount, NanoClock clock) {
-        this.layout = layout;
-        this.actors = new TierActors<>(layout.continents(), served, ContinentalAggregator.Closed::new);
-        this.runtime = new TierRuntime(transport, "canopy-continental-ingest",
-            AggregateFrame.limits(0, FrameLimits.ANY_GROUP, dimension), Streams.CLUSTER_TO_CONTINENT,
-            Streams.CONTINENT_TO_GLOBAL, pool, layout.clustersPerContinent(), publisherCount, false, clock, this::onClosed);
+        super(layout, new TierActors<>(layout.continents(), served, ContinentalAggregator.Closed::new),
+            sink -> new TierRuntime(transport, "canopy-continental-ingest",
+                AggregateFrame.limits(0, FrameLimits.ANY_GROUP, dimension), Streams.CLUSTER_TO_CONTINENT,
+                Streams.CONTINENT_TO_GLOBAL, pool, layout.clustersPerContinent(), publisherCount, false, clock, sink));
     }
 
     /**
@@ -42,42 +36,15 @@ public final class ContinentalTier {
      */
     public ContinentalTier(CanopyTransport transport, FleetLayout layout, int dimension, int pool, Upstream upstream,
                            NanoClock clock) {
-        this.layout = layout;
-        this.actors = TierActors.hosting(layout.continents(), ContinentalAggregator.Closed::new);
-        this.runtime = new TierRuntime(transport, "canopy-continental-ingest",
-            AggregateFrame.limits(0, FrameLimits.ANY_GROUP, dimension), Streams.CLUSTER_TO_CONTINENT, upstream, pool,
-            layout.clustersPerContinent(), false, clock, this::onClosed);
-    }
-
-    public void register(int continent, ActorRef<ContinentalAggregator.Command> actor) {
-        actors.register(continent, actor);
-    }
-
-    /** Unbinds a continent's actor that stopped (moved to another node). */
-    public void unregister(int continent, ActorRef<ContinentalAggregator.Command> actor) {
-        actors.unregister(continent, actor);
-    }
-
-    /** The continent's actor has its round's plan: on a fleet node its aggregates are collected from now on. */
-    public void host(int continent, long round) {
-        if (actors.isDynamic()) {
-            runtime.addGroup(round, continent);
-        }
+        super(layout, TierActors.hosting(layout.continents(), ContinentalAggregator.Closed::new),
+            sink -> new TierRuntime(transport, "canopy-continental-ingest",
+                AggregateFrame.limits(0, FrameLimits.ANY_GROUP, dimension), Streams.CLUSTER_TO_CONTINENT, upstream, pool,
+                layout.clustersPerContinent(), false, clock, sink));
     }
 
     /** {@link #host} for pass {@code pass} of {@code plan}. */
     public void host(int continent, RoundPlan plan, int pass) {
         host(continent, plan.dataRound(pass));
-    }
-
-    /** Runs {@code then} on the ingest agent once everything asked of it so far (a pass opening) is applied. */
-    public void afterQueued(Runnable then) {
-        runtime.ingest().afterQueued(then);
-    }
-
-    /** Whether every served continent's actor is bound. */
-    public boolean ready() {
-        return actors.ready();
     }
 
     /** Opens {@code plan}'s round for the continents this node serves; the first call per round does it. */
@@ -123,15 +90,6 @@ public final class ContinentalTier {
             openedAtNs);
     }
 
-    /** The round this node's tier has opened last, or −1 before the first. */
-    public long currentRound() {
-        return actors.currentRound();
-    }
-
-    public boolean isOpen(long round) {
-        return runtime.isOpen(round);
-    }
-
     public PublishResult publish(RoundPlan plan, int continent, int inputs, float[] aggregate) {
         return publish(plan, 1, continent, inputs, aggregate);
     }
@@ -141,28 +99,7 @@ public final class ContinentalTier {
         return runtime.publish(plan.dataRound(pass), continent, 0, inputs, 0, aggregate, plan.dimension());
     }
 
-    public void release(IngestBlock block) {
-        runtime.release(block);
-    }
-
     public void withdraw(long round, int continent, long nowNs) {
         runtime.withdraw(round, continent, nowNs);
-    }
-
-    public FleetLayout layout() {
-        return layout;
-    }
-
-    public TierRuntime runtime() {
-        return runtime;
-    }
-
-    private void onClosed(long round, int continent, IngestBlock block, QuorumOutcome outcome, long closedAfterNs) {
-        actors.onClosed(round, continent, block, outcome, closedAfterNs, this::release);
-    }
-
-    /** Now on the clock this tier's deadlines run on. */
-    public long nowNs() {
-        return runtime.nowNs();
     }
 }

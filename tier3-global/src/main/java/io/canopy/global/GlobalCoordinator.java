@@ -103,7 +103,7 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
     }
 
     /** The wait for round {@code round}'s continent reports is over (local only). */
-    public record GraceOver(long round) implements Command {
+    private record GraceOver(long round) implements Command {
     }
 
     /**
