@@ -59,7 +59,7 @@ public final class DemoCommand implements CliCommand {
             + " fleets, big models; the report says why), or multikrum (the first wave's Multi-Krum then trimmed means,"
             + " noise sized to its Θ(C) sensitivity) (default auto)"),
         Spec.value("rho", "FACTOR", "the gated release's gate radius as a multiple of the clip norm C (a heuristic plan"
-            + " constant; see README, Privacy) (default " + RoundDesign.GATE_FACTOR + ")"),
+            + " constant; see docs/privacy.md) (default " + RoundDesign.GATE_FACTOR + ")"),
         Spec.value("json", "FILE", "also write every figure as JSON to FILE"));
 
     @Override

@@ -12,7 +12,7 @@ import io.canopy.ops.cli.Options;
 import io.canopy.ops.cli.Options.Spec;
 import io.canopy.ops.cli.UsageException;
 
-/** {@code ./canopy experiment accuracy}: regenerates the README's accuracy table from scratch. */
+/** {@code ./canopy experiment accuracy}: regenerates the accuracy table of docs/training.md from scratch. */
 public final class ExperimentCommand implements CliCommand {
 
     private static final List<Spec> SPECS = List.of(
@@ -32,7 +32,7 @@ public final class ExperimentCommand implements CliCommand {
 
     @Override
     public String summary() {
-        return "regenerate the README's accuracy table (experiment accuracy [--quick]) through the real tiers";
+        return "regenerate the accuracy tables of docs/training.md (experiment accuracy [--quick]) through the real tiers";
     }
 
     @Override

@@ -122,7 +122,7 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
     /**
      * A gated release's accepted updates, copied out of the ingest block at pass 1 and kept for pass 2 (null when
      * no leaf arrived). A copy, so the ingest's small block pool keeps serving other clusters meanwhile: the
-     * memory is the accepted rows × d of every cluster of the round (see the README on block sizes).
+     * memory is the accepted rows × d of every cluster of the round (the planner counts it: docs/planner.md).
      */
     private io.canopy.aggregation.UpdateBlock held;
     /** The round whose pass 1 was sent and whose pass 2 is due; −1 when none. */

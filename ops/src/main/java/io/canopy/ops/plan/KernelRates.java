@@ -56,7 +56,7 @@ public record KernelRates(double gramNsPerFma, double krumNsPerPair, double trim
      * 60,164 updates/s at d = 1000 (one run), that is 20.2 and 33.2 µs of CPU an update on 2 cores; less this
      * model's Multi-Krum (14.5 and 24.5 µs an update for clusters of 769 of 900 answers), a + 100·b = 5.7 µs and
      * a + 1000·b = 8.7 µs, so a ≈ 5.4 µs a frame and b ≈ 3.3 ns a value. (An earlier fit to first-round 10^5
-     * throughputs, a = 19.8 µs, overestimated 10^6- and 10^7-leaf rounds by 2×; see the README's validation.)
+     * throughputs, a = 19.8 µs, overestimated 10^6- and 10^7-leaf rounds by 2×; see docs/planner.md, validation.)
      */
     public static KernelRates defaults() {
         final Map<CodecId, Double> decode = new EnumMap<>(CodecId.class);

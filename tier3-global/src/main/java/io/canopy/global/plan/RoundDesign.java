@@ -61,7 +61,7 @@ public record RoundDesign(long leaves, int clusterSize, int clustersPerContinent
             QUORUM, rounds, epsilon, delta, dimension, Set.of("continental", "global"));
     }
 
-    /** The gate radius of the gated release as a multiple of C (a plan-time constant: heuristic, see the README). */
+    /** The gate radius of the gated release as a multiple of C (a plan-time constant: heuristic, see docs/privacy.md). */
     public static final float GATE_FACTOR = 0.7f;
 
     /** The release rules a run may name: auto chooses gated or fixed from public parameters ({@link #choice}). */
