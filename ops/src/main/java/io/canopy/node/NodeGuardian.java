@@ -1,7 +1,7 @@
 package io.canopy.node;
 
-import java.io.IOException;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -60,6 +60,9 @@ public final class NodeGuardian {
     static Behavior<Void> create(NodeSettings settings, PrintStream out) {
         return Behaviors.setup(context -> {
             context.spawn(MembershipLog.create(out), "membership");
+            if (settings.faultPartitionFile() != null) {
+                context.spawn(PartitionFault.create(settings.faultPartitionFile(), out), "fault-partition");
+            }
             FleetLayout layout = settings.design().layout();
             RouteTable routes = new RouteTable(layout.clusters(), layout.continents(), settings.aeronEndpoint());
             ActorRef<RouteTable.Command> routeActor = context.spawn(routes.behavior(), "routes");
@@ -151,15 +154,8 @@ public final class NodeGuardian {
                                                                    ActorRef<RouteTable.Command> routes,
                                                                    ClusterSharding sharding,
                                                                    ActorRef<RoundResult> results, PrintStream out) {
-        return Behaviors.setup(context -> {
-            DirectoryJournal journal;
-            try {
-                journal = DirectoryJournal.open(settings.journal());
-            } catch (IOException e) {
-                context.getLog().error("global: cannot open the journal in {}: {}", settings.journal(), e.toString());
-                fatal(out, "the coordinator cannot open its journal in " + settings.journal() + ": " + e.getMessage());
-                return Behaviors.stopped();
-            }
+        return JournalTakeover.<GlobalCoordinator.Command>open(settings.journal(), JOURNAL_LOCK_WAIT, out,
+            (context, journal) -> {
             if (settings.faultCrashAfterPrivacy() > 0) {
                 journal.afterPrivacyEntry(round -> {
                     if (round == settings.faultCrashAfterPrivacy()) {
@@ -186,8 +182,11 @@ public final class NodeGuardian {
                     }
                     return continents;
                 });
-        });
+        }, why -> fatal(out, why));
     }
+
+    /** How long a coordinator waits for the journal's lock before it gives up (its predecessor exits well within). */
+    static final Duration JOURNAL_LOCK_WAIT = Duration.ofSeconds(90);
 
     /** The status page a client gateway serves: this member's view of the members, and the coordinator's. */
     private static ClientGateway.StatusAnswer status(org.apache.pekko.actor.typed.ActorSystem<Void> system,
@@ -221,7 +220,7 @@ public final class NodeGuardian {
     }
 
     /** One line for the operator watching this member (entities start on actor threads: print whole lines). */
-    private static void say(PrintStream out, String line) {
+    static void say(PrintStream out, String line) {
         synchronized (out) {
             out.println(line);
             out.flush();

@@ -31,7 +31,8 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
                            int aeronPort, Path aeronDir, Path journal, int metricsPort, Duration downAfter,
                            RoundDesign design, Duration clusterDeadline, Duration upperDeadline, int minMembers,
                            double overSelection, Duration startAfter, boolean faultDropData,
-                           long faultCrashAfterPrivacy, Duration heartbeatPause, int clientPort, String release) {
+                           long faultCrashAfterPrivacy, Duration heartbeatPause, int clientPort, String release,
+                           Path faultPartitionFile) {
 
     /** The roles a member may have. */
     public static final Set<String> ROLES = Set.of("cluster", "continental", "global");
@@ -74,6 +75,8 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
             + " network would (the control plane keeps working)"),
         new Key("fault-crash-after-privacy", "0", "test only: global role: halt this process right after round N's"
             + " privacy entry is written, before its round record (0: never)"),
+        new Key("fault-partition-file", null, "test only: once this file exists, drop every control-plane message to"
+            + " and from the members it lists (host:port per line), as a network partition would; both sides stay up"),
         new Key("start-after", "2s", "global role: how long the coordinator waits after it starts before it opens a"
             + " round (so that members' subscriptions have spread)"),
         new Key("release", "auto", "global role: how the global update is released: auto (gated, or fixed when the"
@@ -146,7 +149,8 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
             config.intValue("min-members", 1, 10_000), config.doubleValue("over-selection", 1, 100),
             duration(config, "start-after"), onOff(config, "fault-drop-data"),
             config.longValue("fault-crash-after-privacy", 0, Long.MAX_VALUE), duration(config, "heartbeat-pause"),
-            clientPort, release(config));
+            clientPort, release(config), config.get("fault-partition-file") == null ? null
+                : Path.of(config.get("fault-partition-file")));
         feasible(config, settings);
         return settings;
     }
@@ -263,6 +267,8 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
         return clusterConfig(host, port, seedNodes, roles, downAfter, minMembers)
             .withValue("pekko.cluster.failure-detector.acceptable-heartbeat-pause",
                 ConfigValueFactory.fromAnyRef(heartbeatPause.toMillis() + "ms"))
+            // Artery's blackhole (fault-partition-file) works only in its test mode: never on otherwise.
+            .withValue("pekko.remote.artery.advanced.test-mode", ConfigValueFactory.fromAnyRef(faultPartitionFile != null))
             // Cluster entities aggregate on their own dispatcher, as in the embedded demo: Multi-Krum never
             // holds the default dispatcher that heartbeats, sharding and the singleton run on.
             .withFallback(io.canopy.cluster.ClusterAggregator.computeDispatcher(

@@ -114,8 +114,9 @@ public final class RecordLog<T> implements Closeable {
      * forced to the device; the records before it are in {@link #recovered()}. A new file is chained with
      * HMAC-SHA256 when {@code key} is given, else SHA-256; an existing file keeps the chain it declares.
      *
-     * @throws FileFormatException if the file is corrupt beyond a torn tail, is chained with a key that is
-     *                             not given, or is locked by another writer
+     * @throws FileFormatException if the file is corrupt beyond a torn tail, or is chained with a key that is
+     *                             not given
+     * @throws io.canopy.io.FileLockedException if another writer holds it open
      */
     public static <T> RecordLog<T> open(final Path file, final RecordCodec<T> codec, final LedgerKey key)
         throws IOException {
@@ -299,7 +300,7 @@ public final class RecordLog<T> implements Closeable {
             lock = null;
         }
         if (lock == null) {
-            throw new FileFormatException(file, "locked by another writer");
+            throw new io.canopy.io.FileLockedException(file);
         }
         return lock;
     }

@@ -286,8 +286,10 @@ class RecordLogTest {
         final Path file = dir.resolve("locked.yaml");
         try (RecordLog<Sample> log = RecordLog.open(file, CODEC)) {
             log.append(samples(1).get(0));
-            final FileFormatException e = assertThrows(FileFormatException.class, () -> RecordLog.open(file, CODEC));
+            final io.canopy.io.FileLockedException e = assertThrows(io.canopy.io.FileLockedException.class,
+                () -> RecordLog.open(file, CODEC));
             assertEquals(file + ": locked by another writer", e.getMessage());
+            assertEquals(file, e.file());
         }
         assertEquals(1, RecordLog.read(file, CODEC).records().size());
     }
