@@ -152,6 +152,39 @@ class ReleaseSensitivityTest {
         }
     }
 
+    /**
+     * The old path's flip terms came from counts: one leaf could carry a cluster over its quorum (or its grace) and
+     * make it appear. Here the leaf's own cluster holds every count from empty to three times its planned count —
+     * including the count a 60% quorum of m_c would need, one below it and one past it — and adding the leaf never
+     * moves either release further than its Δ: counts are not in the release path.
+     */
+    @Test
+    void a_leaf_added_at_any_arrival_count_of_its_own_cluster_including_a_former_quorum_boundary_moves_at_most_delta() {
+        final float[] v0 = {0.25f, -0.5f, 0f, 1f};
+        final float[] v1 = {0.3f, -0.45f, 0.05f, 0.9f};
+        final float[][] base = ladder(v0, 0.3);
+        final SplittableRandom rnd = new SplittableRandom(11);
+        final float[] crowd = new float[(int) (3 * MC) * D];
+        for (int t = 0; t < crowd.length; t++) {
+            crowd[t] = (float) (v1[t % D] + rnd.nextGaussian() * 0.2);
+        }
+        final double delta1 = C * SCALE.lambda();
+        final double delta2 = TwoPassRelease.updateSensitivity(RHO, SCALE.lambda(), S);
+        final int quorum = io.canopy.straggler.QuorumPolicy.of((int) MC, java.time.Duration.ofSeconds(1),
+            java.time.Duration.ofSeconds(2), java.time.Duration.ZERO).quorumCount();
+        assertTrue(quorum > 1 && quorum < MC, "the sweep crosses a quorum boundary: " + quorum);
+        for (final float[] leaf : new float[][] {along(v0, 2 * C), along(v1, 0.999 * RHO)}) {
+            for (int rows = 0; rows <= 3 * MC; rows++) {
+                final float[][] b = base.clone();
+                b[2] = Arrays.copyOf(crowd, rows * D);
+                final NoiseFreeTree.Releases x = run(b, v0, v1);
+                final NoiseFreeTree.Releases y = run(withLeaf(b, 2, leaf), v0, v1);
+                assertTrue(NoiseFreeTree.distance(x.a1(), y.a1()) <= delta1 * SLACK, "rows=" + rows);
+                assertTrue(pass2Move(x, y, SCALE.lambda()) <= delta2 * SLACK, "rows=" + rows);
+            }
+        }
+    }
+
     @Property(tries = 200, seed = "20261202")
     void random_neighbouring_rounds_never_move_either_release_further_than_its_delta(
         @ForAll @IntRange(min = 1, max = 3) final int m, @ForAll @IntRange(min = 1, max = 6) final int k,
