@@ -35,6 +35,43 @@ public final class UpperTiers {
         CoordinateSelection.trimmedMean(clusterOutputs, plannedK, d, k2, out);
     }
 
+    /** One cluster's step in {@link #tree}: writes the cluster's output to {@code out[0, d)}. */
+    @FunctionalInterface
+    public interface ClusterStep {
+        void apply(float[] block, int rows, float[] out);
+    }
+
+    /**
+     * A whole round of a release rule, noise-free, through the real kernels: each cluster's {@code step}, each
+     * continent's trimmed mean over exactly its clusters (trimming {@code trims[j]} per end), the mean over the M
+     * continents. Shared by {@code ./canopy release} and the tests that attack the release's bounds.
+     *
+     * @param continents the cluster ids of each continent
+     * @param blocks     a cluster id's rows×d block, row-major (rows = length/d, may be 0)
+     * @param acc        scratch of length ≥ d
+     * @return the global output, length d
+     */
+    public static float[] tree(final int[][] continents, final java.util.function.IntFunction<float[]> blocks, final int d,
+                               final int[] trims, final ClusterStep step, final double[] acc) {
+        final int m = continents.length;
+        final float[] continentOutputs = new float[m * d];
+        final float[] out = new float[d];
+        for (int j = 0; j < m; j++) {
+            final int[] ids = continents[j];
+            final float[] clusters = new float[ids.length * d];
+            for (int i = 0; i < ids.length; i++) {
+                final float[] block = blocks.apply(ids[i]);
+                step.apply(block, block.length / d, out);
+                System.arraycopy(out, 0, clusters, i * d, d);
+            }
+            continent(clusters, ids.length, d, trims[j], out);
+            System.arraycopy(out, 0, continentOutputs, j * d, d);
+        }
+        final float[] global = new float[d];
+        global(continentOutputs, m, d, acc, global);
+        return global;
+    }
+
     /** The global output: the mean of {@code m} continent outputs (row-major, M×d), summed in double. */
     public static void global(final float[] continentOutputs, final int m, final int d, final double[] acc,
                               final float[] out) {

@@ -19,37 +19,22 @@ final class NoiseFreeTree {
      */
     static Releases run(final float[][] blocks, final int d, final int k, final int k2, final int m, final float[] v0,
                         final float[] v1, final double clip, final double rho, final double tau, final double mc) {
+        final int[][] continents = new int[m][k];
+        for (int j = 0; j < m; j++) {
+            for (int c = 0; c < k; c++) {
+                continents[j][c] = j * k + c;
+            }
+        }
+        final int[] trims = new int[m];
+        java.util.Arrays.fill(trims, k2);
         final double[] acc = new double[d];
-        final float[] clusters1 = new float[k * d];
-        final float[] clusters2 = new float[k * d];
-        final float[] continents1 = new float[m * d];
-        final float[] continents2 = new float[m * d];
-        final float[] out = new float[d];
-        for (int j = 0; j < m; j++) {
-            for (int c = 0; c < k; c++) {
-                final float[] b = blocks[j * k + c];
-                ClusterPasses.centre(b, b.length / d, d, v0, clip, mc, acc, out);
-                System.arraycopy(out, 0, clusters1, c * d, d);
-            }
-            UpperTiers.continent(clusters1, k, d, k2, out);
-            System.arraycopy(out, 0, continents1, j * d, d);
-        }
-        final float[] a1 = new float[d];
-        UpperTiers.global(continents1, m, d, acc, a1);
+        final float[] a1 = UpperTiers.tree(continents, c -> blocks[c], d, trims,
+            (block, rows, out) -> ClusterPasses.centre(block, rows, d, v0, clip, mc, acc, out), acc);
         final float[] centre = v1 != null ? v1 : a1;
-        long w = 0;
-        for (int j = 0; j < m; j++) {
-            for (int c = 0; c < k; c++) {
-                final float[] b = blocks[j * k + c];
-                w += ClusterPasses.gated(b, b.length / d, d, centre, rho, tau, mc, acc, out);
-                System.arraycopy(out, 0, clusters2, c * d, d);
-            }
-            UpperTiers.continent(clusters2, k, d, k2, out);
-            System.arraycopy(out, 0, continents2, j * d, d);
-        }
-        final float[] a2 = new float[d];
-        UpperTiers.global(continents2, m, d, acc, a2);
-        return new Releases(a1, a2, w);
+        final long[] w = {0};
+        final float[] a2 = UpperTiers.tree(continents, c -> blocks[c], d, trims,
+            (block, rows, out) -> w[0] += ClusterPasses.gated(block, rows, d, centre, rho, tau, mc, acc, out), acc);
+        return new Releases(a1, a2, w[0]);
     }
 
     static double distance(final float[] a, final float[] b) {

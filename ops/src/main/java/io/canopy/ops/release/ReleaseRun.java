@@ -123,7 +123,6 @@ final class ReleaseRun {
                 }
                 System.arraycopy(rule.aggregate(new UpdateBlock(clipped, rows, d)).aggregate(), 0, out, 0, d);
             }
-            return 0;
         }, acc);
         // 2C times the tree's factor above the cluster: lambda * m_c = max_j 1/((K_j - 2k_j) M).
         final ReleasePasses.Pass pass = ReleasePasses.onePass("mean", in.z(),
@@ -150,31 +149,9 @@ final class ReleaseRun {
             sampler);
     }
 
-    /** A cluster's step: writes its output to out[0, d), returns a count to add up. */
-    @FunctionalInterface
-    private interface ClusterStep {
-        long apply(float[] block, int rows, float[] out);
-    }
-
     /** Clusters, then each continent's trimmed mean over exactly its mapped clusters, then the mean over M. */
-    private float[] tree(final ClusterStep step, final double[] acc) {
-        final int m = in.continents().size();
-        final float[] continents = new float[m * d];
-        final float[] out = new float[d];
-        for (int j = 0; j < m; j++) {
-            final int[] ids = in.continents().get(j);
-            final float[] clusters = new float[ids.length * d];
-            for (int i = 0; i < ids.length; i++) {
-                final float[] block = in.blocks().get(ids[i]);
-                step.apply(block, block.length / d, out);
-                System.arraycopy(out, 0, clusters, i * d, d);
-            }
-            UpperTiers.continent(clusters, ids.length, d, trims[j], out);
-            System.arraycopy(out, 0, continents, j * d, d);
-        }
-        final float[] global = new float[d];
-        UpperTiers.global(continents, m, d, acc, global);
-        return global;
+    private float[] tree(final UpperTiers.ClusterStep step, final double[] acc) {
+        return UpperTiers.tree(in.continents().toArray(int[][]::new), id -> in.blocks().get(id), d, trims, step, acc);
     }
 
     /** Adds the pass's noise unless noise is off; returns the sampler's name ("off" when none). */
