@@ -32,7 +32,7 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
                            RoundDesign design, Duration clusterDeadline, Duration upperDeadline, int minMembers,
                            double overSelection, Duration startAfter, boolean faultDropData,
                            long faultCrashAfterPrivacy, Duration heartbeatPause, int clientPort, String release,
-                           Path faultPartitionFile) {
+                           Path faultPartitionFile, Path tls) {
 
     /** The roles a member may have. */
     public static final Set<String> ROLES = Set.of("cluster", "continental", "global");
@@ -51,6 +51,8 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
             + " privacy ledger, checkpoints); a shared mount when global members run on several hosts"),
         new Key("client-port", null, "the client gateway's HTTP port on host: swarms, leaf gateways and ./canopy status"
             + " connect here, never as cluster members; default: port + 1000; 0 turns it off"),
+        new Key("tls", null, "a member directory made by ./canopy fleet-ca (member.p12, fleet-ca.p12, password): members"
+            + " then speak TLS 1.3 with mutual authentication and accept only peers the fleet CA signed; default: plain TCP"),
         new Key("metrics-port", "0", "the Prometheus scrape port (GET /metrics on host); 0 turns it off, -1 picks a"
             + " free port; members on one host each need their own"),
         new Key("down-after", "20s", "the split brain resolver (keep-majority) downs the unreachable side after the"
@@ -150,9 +152,24 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
             duration(config, "start-after"), onOff(config, "fault-drop-data"),
             config.longValue("fault-crash-after-privacy", 0, Long.MAX_VALUE), duration(config, "heartbeat-pause"),
             clientPort, release(config), config.get("fault-partition-file") == null ? null
-                : Path.of(config.get("fault-partition-file")));
+                : Path.of(config.get("fault-partition-file")), tls(config));
         feasible(config, settings);
         return settings;
+    }
+
+    /** The member's TLS directory, checked now: a member that cannot speak TLS must not start in plain TCP. */
+    private static Path tls(LayeredConfig config) throws UsageException {
+        if (config.get("tls") == null) {
+            return null;
+        }
+        Path dir = Path.of(config.get("tls"));
+        for (String file : List.of("member.p12", "fleet-ca.p12", "password")) {
+            if (!Files.isRegularFile(dir.resolve(file))) {
+                throw new UsageException(config.where("tls") + " = " + dir + ": no " + file + " there; make the member's"
+                    + " directory with ./canopy fleet-ca --out DIR --members NAME (or --add NAME)");
+            }
+        }
+        return dir;
     }
 
     /** The keys that shape the tree and its first round, for messages. */
@@ -264,7 +281,8 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
 
     /** The Pekko configuration of this member: cluster provider, roles, seeds, keep-majority downing. */
     public Config pekkoConfig() {
-        return clusterConfig(host, port, seedNodes, roles, downAfter, minMembers)
+        // TLS settings first: clusterConfig already falls back on the reference defaults (plain tcp).
+        return tlsConfig().withFallback(clusterConfig(host, port, seedNodes, roles, downAfter, minMembers)
             .withValue("pekko.cluster.failure-detector.acceptable-heartbeat-pause",
                 ConfigValueFactory.fromAnyRef(heartbeatPause.toMillis() + "ms"))
             // Artery's blackhole (fault-partition-file) works only in its test mode: never on otherwise.
@@ -273,7 +291,30 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
             // holds the default dispatcher that heartbeats, sharding and the singleton run on.
             .withFallback(io.canopy.cluster.ClusterAggregator.computeDispatcher(
                 Math.max(1, Runtime.getRuntime().availableProcessors())))
-            .withFallback(ConfigFactory.load());
+            .withFallback(ConfigFactory.load()));
+    }
+
+    /** Artery over TLS 1.3 with mutual authentication when {@code tls} names a member directory; empty otherwise. */
+    Config tlsConfig() {
+        if (tls == null) {
+            return ConfigFactory.empty();
+        }
+        String password;
+        try {
+            password = Files.readString(tls.resolve("password"), java.nio.charset.StandardCharsets.UTF_8).strip();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("tls = " + tls + ": cannot read its password file (" + e.getMessage() + ")", e);
+        }
+        String engine = "pekko.remote.artery.ssl.config-ssl-engine.";
+        return ConfigFactory.empty()
+            .withValue("pekko.remote.artery.transport", ConfigValueFactory.fromAnyRef("tls-tcp"))
+            .withValue(engine + "key-store", ConfigValueFactory.fromAnyRef(tls.resolve("member.p12").toString()))
+            .withValue(engine + "trust-store", ConfigValueFactory.fromAnyRef(tls.resolve("fleet-ca.p12").toString()))
+            .withValue(engine + "key-store-password", ConfigValueFactory.fromAnyRef(password))
+            .withValue(engine + "key-password", ConfigValueFactory.fromAnyRef(password))
+            .withValue(engine + "trust-store-password", ConfigValueFactory.fromAnyRef(password))
+            .withValue(engine + "protocol", ConfigValueFactory.fromAnyRef("TLSv1.3"))
+            .withValue(engine + "require-mutual-authentication", ConfigValueFactory.fromAnyRef(true));
     }
 
     /**
