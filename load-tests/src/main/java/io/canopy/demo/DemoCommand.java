@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 
-import io.canopy.codec.CodecId;
 import io.canopy.leaf.synthetic.Attack;
 import io.canopy.global.plan.RoundDesign;
 import io.canopy.ops.cli.CliCommand;

@@ -6,12 +6,10 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import io.canopy.global.GlobalCoordinator;
 import io.canopy.global.RoundResult;
 import io.canopy.global.ledger.DirectoryJournal;
 import io.canopy.node.metrics.TierMetricsBridge;
@@ -21,10 +19,7 @@ import io.canopy.global.ledger.RoundJournal;
 import io.canopy.leaf.synthetic.SyntheticSwarm;
 import io.canopy.privacy.plan.PrivacyPlan;
 import io.canopy.round.RoundPlan;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Props;
-import org.apache.pekko.actor.typed.eventstream.EventStream;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /** Runs the demo: starts the embedded fleet, streams the swarm round after round, gathers the figures. */
 final class DemoRun {

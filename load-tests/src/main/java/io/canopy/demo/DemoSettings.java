@@ -5,16 +5,13 @@ import io.canopy.global.plan.RoundDesign;
 import io.canopy.global.optimizer.FedAvgStep;
 import io.canopy.global.optimizer.ServerOptimizer;
 import java.nio.file.Path;
-import java.util.Set;
 
 import io.canopy.codec.CodecId;
 import io.canopy.leaf.synthetic.Attack;
 import io.canopy.leaf.synthetic.SwarmSpec;
 import io.canopy.privacy.plan.PrivacyPlan;
-import io.canopy.privacy.plan.TierPlan;
 import io.canopy.privacy.plan.TreeShape;
 import io.canopy.round.RoundPlan;
-import io.canopy.round.TierSpec;
 import io.canopy.topology.FleetLayout;
 
 /**

@@ -9,7 +9,6 @@ import io.canopy.cluster.ClusterAggregator;
 import io.canopy.continental.ContinentalAggregator;
 import io.canopy.global.GlobalCoordinator;
 import io.canopy.global.RoundResult;
-import io.canopy.global.ledger.DirectoryJournal;
 import io.canopy.node.metrics.TierMetricsBridge;
 import io.canopy.global.optimizer.FedAvgStep;
 import io.canopy.ops.metrics.MetricsSettings;

@@ -12,7 +12,6 @@ import io.canopy.frame.FrameType;
 import io.canopy.frame.FrameValidator;
 import io.canopy.frame.RejectReason;
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.agrona.BufferUtil;

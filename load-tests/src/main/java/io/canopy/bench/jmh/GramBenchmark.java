@@ -9,7 +9,6 @@ import io.canopy.kernel.GramMatrix;
 import io.canopy.kernel.ScalarKernels;
 import io.canopy.kernel.VectorKernels;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
