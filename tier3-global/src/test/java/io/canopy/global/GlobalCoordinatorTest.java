@@ -200,6 +200,74 @@ class GlobalCoordinatorTest {
         }
     }
 
+    /** Where in round 2 the coordinator's process died (each step makes one more file durable). */
+    enum CrashStep { BEFORE_ROUND_2, AFTER_CHECKPOINT, AFTER_PRIVACY_ENTRY, AFTER_RECORD }
+
+    /**
+     * A crash at each step of a round, then a coordinator taking over the same journal: it resumes at the first
+     * round nobody spent, every round is spent once and recorded at most once, in order, ε is the replay of the
+     * privacy ledger and never below what was announced, and an unannounced checkpoint never becomes a model.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "crash {0}")
+    @org.junit.jupiter.params.provider.EnumSource(CrashStep.class)
+    void a_crash_at_any_step_of_a_round_resumes_at_the_first_unspent_round_with_each_round_spent_once(CrashStep step,
+        @TempDir Path ledger) throws Exception {
+        TestProbe<RoundResult> results = kit.createTestProbe();
+        RoundPlan first = plan(1.5);
+        double announced;
+        try (DirectoryJournal journal = DirectoryJournal.open(ledger)) {
+            answer(startRound(results, journal, first, 1), 4, first);
+            announced = results.receiveMessage(Duration.ofSeconds(10)).epsilon();
+            kit.stop(coordinator);
+        }
+        Path privacyFile = ledger.resolve(DirectoryJournal.PRIVACY_FILE);
+        if (step == CrashStep.AFTER_RECORD) {
+            try (DirectoryJournal journal = DirectoryJournal.open(ledger)) {
+                answer(startRound(results, journal, first, 2), 4, first.at(2, 1));
+                announced = results.receiveMessage(Duration.ofSeconds(10)).epsilon();
+                kit.stop(coordinator);
+            }
+        }
+        if (step == CrashStep.AFTER_CHECKPOINT || step == CrashStep.AFTER_PRIVACY_ENTRY) {
+            io.canopy.global.ledger.ModelCheckpoint.write(ledger.resolve(io.canopy.global.ledger.ModelCheckpoint.fileName(2)),
+                new float[] {9, 9, 9, 9});
+        }
+        if (step == CrashStep.AFTER_PRIVACY_ENTRY) {
+            LedgerEntry round1 = PrivacyLedger.read(privacyFile).entries().getFirst();
+            try (PrivacyLedger privacy = PrivacyLedger.open(privacyFile)) {
+                privacy.append(new LedgerEntry(2, round1.q(), round1.sampler(), round1.z(), round1.sensitivity(), round1.rdp()));
+            }
+        }
+        long resumeAt = step == CrashStep.AFTER_PRIVACY_ENTRY || step == CrashStep.AFTER_RECORD ? 3 : 2;
+        try (DirectoryJournal journal = DirectoryJournal.open(ledger)) {
+            RoundPlan next = first.at(resumeAt, 1);
+            answer(startRound(results, journal, first, resumeAt), 4, next);
+            RoundResult resumed = results.receiveMessage(Duration.ofSeconds(10));
+            assertEquals(resumeAt, resumed.roundId(), "resumed at the first round nobody spent");
+            List<LedgerEntry> entries = PrivacyLedger.read(privacyFile).entries();
+            List<Long> spent = entries.stream().map(LedgerEntry::round).toList();
+            java.util.List<Long> expected = new java.util.ArrayList<>();
+            for (long r = 1; r <= resumeAt; r++) {
+                expected.add(r);
+            }
+            assertEquals(expected, spent, "every round spent once, in order");
+            List<Long> recorded = RoundLedger.read(ledger).records().stream().map(RoundRecord::round).toList();
+            assertEquals(recorded.stream().distinct().sorted().toList(), recorded, "recorded at most once, in order");
+            assertEquals(resumeAt, (long) recorded.getLast());
+            assertEquals(PrivacyLedger.replay(entries, 1e-5).epsilonBalle(), resumed.epsilon(), 0.0, "epsilon is the replay");
+            org.junit.jupiter.api.Assertions.assertTrue(resumed.epsilon() > announced, "epsilon never goes down: "
+                + resumed.epsilon() + " after " + announced);
+            for (long v = 1; v <= resumed.modelVersion(); v++) {
+                float[] model = io.canopy.global.ledger.ModelCheckpoint.read(
+                    ledger.resolve(io.canopy.global.ledger.ModelCheckpoint.fileName(v)));
+                org.junit.jupiter.api.Assertions.assertFalse(java.util.Arrays.equals(new float[] {9, 9, 9, 9}, model),
+                    "the unannounced checkpoint became model version " + v);
+            }
+            assertEquals(step == CrashStep.AFTER_CHECKPOINT || step == CrashStep.AFTER_PRIVACY_ENTRY,
+                Files.exists(ledger.resolve("model-v00000002.npy.unannounced")), "an unannounced checkpoint is set aside");
+        }
+    }
+
     @Test
     void a_continent_that_never_answers_is_a_straggler_and_the_round_closes_at_the_soft_deadline_with_its_quorum(
         @TempDir Path ledger) throws Exception {
