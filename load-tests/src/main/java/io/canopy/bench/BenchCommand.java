@@ -156,9 +156,9 @@ public final class BenchCommand implements CliCommand {
         final Ceilings.Figures c = r.ceilings();
         sb.append(String.format("machine: %s%nmedian of %d runs each%s%n%n", machine(), runs,
             quick ? " (--quick: reduced sizes)" : ""));
-        sb.append(String.format("ceilings (fastest of >= 7 runs): FMA %.1f GFLOP/s (1 thread), %.1f GFLOP/s (%d threads); memory read %.1f GB/s"
-            + " (1 thread), %.1f GB/s (%d threads)%n%n", c.fma1(), c.fmaAll(), c.threads(), c.stream1(), c.streamAll(),
-            c.threads()));
+        sb.append(String.format("ceilings (fastest of >= 7 runs): FMA %.1f GFLOP/s (1 thread), %.1f GFLOP/s (%d threads);"
+            + " memory read %.1f GB/s (1 thread), %.1f GB/s (%d threads)%n%n", c.fma1(), c.fmaAll(), c.threads(), c.stream1(),
+            c.streamAll(), c.threads()));
         sb.append(String.format("%-14s %6s %9s %11s %11s %11s %10s  %s%n", "kernel", "n", "d", "median ms", "min ms",
             "max ms", "rate", "of ceiling"));
         for (final KernelBench.Case k : r.cases()) {

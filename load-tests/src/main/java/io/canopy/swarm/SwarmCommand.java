@@ -289,6 +289,7 @@ public final class SwarmCommand implements CliCommand {
         return String.format("swarm round %d: sent %d, not sent %d, dropped out %d, acknowledged %d, late %d, rejected %s;"
                 + " %d of %d clusters reported, %d ended the round without a report, %d never opened; %.0f leaves/s over %.3f s%n",
             r.round, r.sent.get(), r.notSent.get(), r.dropped.get(), r.acknowledged, r.late, rejected.isEmpty() ? "none" : rejected,
-            r.clustersReported(), r.plan().layout().clusters(), r.unreported, r.neverOpened, seconds > 0 ? Math.floor(r.sent.get() / seconds) : 0, seconds);
+            r.clustersReported(), r.plan().layout().clusters(), r.unreported, r.neverOpened,
+                seconds > 0 ? Math.floor(r.sent.get() / seconds) : 0, seconds);
     }
 }

@@ -219,7 +219,8 @@ public final class AccuracyExperiment {
             w.beginObject().field("model", c.model()).field("attack", c.attack().cliName()).field("share", c.share())
                 .field("placement", c.placement().name().toLowerCase(Locale.ROOT)).field("release", c.release())
                 .field("dp", c.dp()).field("medianAccuracy", r.median()).field("finalAccuracies", r.finalAccuracies())
-                .field("roundTo80", r.medianRoundTo80()).field("finalAttackSuccess", r.finalAttackSuccess()).field("seconds", r.seconds()).endObject();
+                .field("roundTo80", r.medianRoundTo80()).field("finalAttackSuccess", r.finalAttackSuccess()).field("seconds",
+                    r.seconds()).endObject();
         }
         return w.endArray().endObject().toString() + "\n";
     }

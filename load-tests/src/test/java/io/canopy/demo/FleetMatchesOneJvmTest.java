@@ -83,13 +83,15 @@ class FleetMatchesOneJvmTest {
             }
             // The swarm and status are clients of the seed's gateway, never cluster members.
             String gateway = "127.0.0.1:" + gatewayPort;
-            MemberProcess swarm = MemberProcess.command("swarm", "swarm", "--connect", gateway, "--aeron-endpoint", "127.0.0.1:" + MemberProcess.freePort(), "--aeron-dir",
+            MemberProcess swarm = MemberProcess.command("swarm", "swarm", "--connect", gateway, "--aeron-endpoint", "127.0.0.1:"
+                + MemberProcess.freePort(), "--aeron-dir",
                 dir.resolve("aeron-swarm").toString(), "--rounds", "" + ROUNDS, "--seed", "7", "--byzantine", "0.1",
                 "--leaves", "600");
             members.add(swarm);
             assertEquals(0, swarm.awaitExit(Duration.ofSeconds(240)), () -> String.join("\n", swarm.output()));
             swarmOutput.addAll(swarm.output());
-            List<String> rounds = swarm.output().stream().filter(l -> l.startsWith("swarm round ")).toList(); // progress lines start "swarm progress"
+            List<String> rounds = swarm.output().stream().filter(l -> l.startsWith("swarm round "))
+                .toList(); // progress lines start "swarm progress"
             assertEquals(ROUNDS, rounds.size(), () -> String.join("\n", swarm.output()));
             for (String line : rounds) {
                 assertTrue(line.contains("sent 600, not sent 0") && line.contains("acknowledged 600"), line);

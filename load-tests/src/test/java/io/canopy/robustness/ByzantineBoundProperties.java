@@ -25,9 +25,9 @@ import net.jqwik.api.constraints.LongRange;
  * score among H. Multi-Krum keeps the n − f lowest scores; since |H| ≥ n − f, every kept update scores at
  * most S. A kept Byzantine update has at least n − 2f − 1 ≥ 1 honest updates among its n − f − 2 nearest,
  * each within √S of it, so it lies within R + √S of μ; at most f of the n − f kept updates are Byzantine,
- * so their average lies within r = R + f/(n − f)·√S of μ. A coordinate-wise trimmed mean lies in its inputs' coordinate-wise range, so the global
- * update's coordinate j lies in [min over clusters k of (μ_k,j − r_k), max over k of (μ_k,j + r_k)] — for
- * every attack. With b > f nothing holds, and the demo's report says so for each round.
+ * so their average lies within r = R + f/(n − f)·√S of μ. A coordinate-wise trimmed mean lies in its inputs'
+ * coordinate-wise range, so the global update's coordinate j lies in [min over clusters k of (μ_k,j − r_k), max over
+ * k of (μ_k,j + r_k)] — for every attack. With b > f nothing holds, and the demo's report says so for each round.
  *
  * <p>Honest updates here are tight (spread ≤ 0.05 against a gradient of norm 0.8), so the box is narrow
  * and an aggregator that is not robust (a plain mean) falls outside it.

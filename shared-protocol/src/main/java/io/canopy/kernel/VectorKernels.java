@@ -6,8 +6,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vector API kernels over float arrays with explicit offsets, so they run in place over an
- * {@code UpdateBlock}'s rows. Every kernel except the double-widening accumulators (plain loops C2 vectorizes) has a scalar twin with the same signature in
- * {@link ScalarKernels}, which the tests and benchmarks compare against.
+ * {@code UpdateBlock}'s rows. Every kernel except the double-widening accumulators (plain loops C2 vectorizes) has a
+ * scalar twin with the same signature in {@link ScalarKernels}, which the tests and benchmarks compare against.
  *
  * <p>Reductions keep four independent accumulators of {@code SPECIES_PREFERRED} lanes: the JIT does
  * not vectorize float reductions itself (their order would change the result), and four chains hide

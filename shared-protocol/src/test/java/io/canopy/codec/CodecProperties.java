@@ -154,7 +154,8 @@ class CodecProperties {
     }
 
     @Property(tries = 200, seed = SEED)
-    void topKKeepsExactlyTheKLargestMagnitudes(@ForAll("updates") final float[] x, @ForAll @IntRange(min = 1, max = 300) final int kWanted) {
+    void topKKeepsExactlyTheKLargestMagnitudes(@ForAll("updates") final float[] x, @ForAll @IntRange(min = 1,
+        max = 300) final int kWanted) {
         final int k = Math.min(kWanted, x.length);
         final TopKEncoder enc = new TopKEncoder(x.length, k);
         final MemorySegment seg = buffer(8L * k);

@@ -108,7 +108,8 @@ public final class ContinentalAggregator extends AbstractBehavior<ContinentalAgg
      *                      its children and returns them
      */
     public static Behavior<Command> create(int continent, ContinentalTier tier,
-                                           BiFunction<ActorContext<?>, ReportSink<ClusterReport>, List<? extends RecipientRef<ClusterAggregator.Command>>> spawnClusters,
+                                           BiFunction<ActorContext<?>, ReportSink<ClusterReport>,
+                                               List<? extends RecipientRef<ClusterAggregator.Command>>> spawnClusters,
                                            ReportSink<ContinentReport> reportTo) {
         return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
             tier.register(continent, context.getSelf());

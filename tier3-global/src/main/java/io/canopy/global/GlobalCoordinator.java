@@ -204,7 +204,8 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
      *                        children and returns them
      */
     public static Behavior<Command> create(Setup setup,
-                                           BiFunction<ActorContext<?>, ReportSink<ContinentReport>, List<? extends RecipientRef<ContinentalAggregator.Command>>> spawnContinents) {
+                                           BiFunction<ActorContext<?>, ReportSink<ContinentReport>,
+                                               List<? extends RecipientRef<ContinentalAggregator.Command>>> spawnContinents) {
         return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
             setup.tier().register(context.getSelf());
             ActorRef<ContinentReport> inbox = context.messageAdapter(ContinentReport.class, Reported::new);

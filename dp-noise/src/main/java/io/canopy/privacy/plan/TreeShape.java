@@ -106,8 +106,10 @@ public record TreeShape(long leaves, double samplingRate, int clusterSize, int c
             : Set.of(trustedText.toLowerCase(Locale.ROOT).replace(" ", "").split(","));
         return new TreeShape(lng(p, "leaves", d.leaves()), PlanProperties.number(p, "q", d.samplingRate()),
             (int) lng(p, "cluster-size", d.clusterSize()), (int) lng(p, "clusters-per-continent", d.clustersPerContinent()),
-            (int) lng(p, "continents", d.continents()), PlanProperties.number(p, "clip", d.clip()), (int) lng(p, "multikrum-f", d.multiKrumF()),
-            PlanProperties.number(p, "beta2", d.beta2()), PlanProperties.number(p, "beta3", d.beta3()), PlanProperties.number(p, "quorum", d.quorum()),
+            (int) lng(p, "continents", d.continents()), PlanProperties.number(p, "clip", d.clip()), (int) lng(p, "multikrum-f",
+                d.multiKrumF()),
+            PlanProperties.number(p, "beta2", d.beta2()), PlanProperties.number(p, "beta3", d.beta3()),
+                PlanProperties.number(p, "quorum", d.quorum()),
             lng(p, "rounds", d.rounds()), PlanProperties.number(p, "epsilon", d.epsilon()), PlanProperties.number(p, "delta", d.delta()),
             lng(p, "dimension", d.dimension()), trusted);
     }

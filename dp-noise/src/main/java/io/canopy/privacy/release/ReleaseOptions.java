@@ -41,8 +41,10 @@ public record ReleaseOptions(double rhoOverClip, double tauOverRho, double dropo
     /** Reads the keys of {@link #KEYS} present in {@code p} (others are ignored: they belong to the tree). */
     public static ReleaseOptions fromProperties(final Properties p) {
         final ReleaseOptions d = defaults();
-        return new ReleaseOptions(PlanProperties.number(p, "rho", d.rhoOverClip), PlanProperties.number(p, "tau", d.tauOverRho), PlanProperties.number(p, "dropout", d.dropout),
-            PlanProperties.number(p, "centre-share", d.centreShare), PlanProperties.number(p, "count-scale", d.countScale), PlanProperties.number(p, "min-count", d.minCountFraction));
+        return new ReleaseOptions(PlanProperties.number(p, "rho", d.rhoOverClip), PlanProperties.number(p, "tau",
+            d.tauOverRho), PlanProperties.number(p, "dropout", d.dropout),
+            PlanProperties.number(p, "centre-share", d.centreShare), PlanProperties.number(p, "count-scale", d.countScale),
+                PlanProperties.number(p, "min-count", d.minCountFraction));
     }
 
 

@@ -52,7 +52,8 @@ class PublishedReferencesTest {
     }
 
     @Test
-    @DisplayName("TF Privacy compute_dp_sgd_privacy_test Test0: n = 60000, batch 150, z = 1.3, 15 epochs, delta = 1e-5 gives 0.7242234026109595 at order 19")
+    @DisplayName("TF Privacy compute_dp_sgd_privacy_test Test0: n = 60000, batch 150, z = 1.3, 15 epochs, delta = 1e-5"
+        + " gives 0.7242234026109595 at order 19")
     void tf_privacy_mnist_tutorial_setting() {
         final double q = 150.0 / 60000;
         final long steps = 15 * 60000 / 150;
@@ -64,7 +65,8 @@ class PublishedReferencesTest {
     }
 
     @Test
-    @DisplayName("TF Privacy compute_dp_sgd_privacy_test Test1: n = 1e5, batch 100, z = 1.0, 30 epochs, delta = 1e-7 gives 1.4154988495444842 at order 13")
+    @DisplayName("TF Privacy compute_dp_sgd_privacy_test Test1: n = 1e5, batch 100, z = 1.0, 30 epochs, delta = 1e-7"
+        + " gives 1.4154988495444842 at order 13")
     void tf_privacy_second_reference() {
         final PrivacySpent s = new RdpAccountant(TFP_ORDERS).compose(0.001, 1.0, 30_000).spent(1e-7);
         assertWithin(1.4154988495444842, s.epsilonBalle(), 1e-8, "TF Privacy grid");

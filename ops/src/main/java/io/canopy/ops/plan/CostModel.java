@@ -14,7 +14,8 @@ import io.canopy.random.NormalQuantile;
  *       and every answer crosses the NIC even when it arrives after the cluster closed.</li>
  *   <li>A tier's inputs stream in while it collects, so collecting, receiving and decoding overlap: the
  *       stage takes the longest of the three. Decoding (per value, by codec) and the fixed per-frame work
- *       (checks, signature, transport; per answer) run on the node's one receive thread (TierIngest's agent); the rules run one block per core, so A aggregators on P cores take ceil(A/P) rule times.</li>
+ *       (checks, signature, transport; per answer) run on the node's one receive thread (TierIngest's agent); the rules run one block
+ *       per core, so A aggregators on P cores take ceil(A/P) rule times.</li>
  *   <li>Tiers run one after the other: round time = stage 1 + stage 2 + stage 3. The model download to the
  *       leaves, the server optimizer step and the control plane are not counted.</li>
  *   <li>Embedded (one node, {@code ./canopy demo}): every tier and the synthetic swarm share the node's cores,

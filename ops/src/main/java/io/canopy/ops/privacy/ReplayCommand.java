@@ -34,7 +34,8 @@ final class ReplayCommand {
                 published release from its recorded (q, z of tier 3; or z_eff for rounds released in passes, one
                 accountant step per round, never one per pass), composes them and prints epsilon by both
                 conversions. A round whose passes do not compose to its z_eff (sum of z_p^-2 = z_eff^-2 to 1e-12
-                relative, sigma_p = z_p*Delta_p) is refused: one line naming the round and field, exit code 2. It also checks the RDP vectors stored in the ledger against the recomputation and
+                relative, sigma_p = z_p*Delta_p) is refused: one line naming the round and field, exit code 2. It
+                also checks the RDP vectors stored in the ledger against the recomputation and
                 reports rounds that used the fast (simulation-only) sampler. The ledger's hash chain and round order
                 are verified: damage a crash cannot leave (an edited, removed, reordered, duplicated or backward record,
                 or bad bytes with an intact record after them) is an error naming the file, the record and its byte

@@ -22,7 +22,8 @@ import java.util.Optional;
  * A crash between the two leaves a checkpoint no record names; the next publish of that version replaces
  * it. Framing, hash chain and recovery are {@link RecordLog}'s: {@link #open} reads what is there, cuts a torn
  * last record and reports it in {@link #problem()}, and refuses a ledger damaged in a way a crash cannot
- * explain, including records out of sequence ({@link RoundRecordCodec#sequenceProblem}). A restarted coordinator resumes from {@link #last()} and {@link #latestModel()}.
+ * explain, including records out of sequence ({@link RoundRecordCodec#sequenceProblem}). A restarted coordinator
+ * resumes from {@link #last()} and {@link #latestModel()}.
  *
  * <p>Not thread-safe; one coordinator per directory, enforced by the ledger file's lock.
  */
