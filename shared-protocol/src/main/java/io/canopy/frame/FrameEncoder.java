@@ -10,7 +10,8 @@ import org.agrona.MutableDirectBuffer;
  * Writes one frame into a caller's buffer: set the header fields, then {@link #encode} compresses
  * the values straight into the payload and seals the frame with its CRC32C. A flyweight: wrap,
  * write, repeat — nothing is allocated per frame. The frame is unsigned ({@link SignatureScheme#NONE},
- * signature length 0) until the security work signs it.
+ * signature length 0) unless a {@link SignatureWriter} is set, which then signs it after the CRC is sealed
+ * (the signature's own allocations are the JDK's; see {@code io.canopy.enroll.FrameSignatures}).
  *
  * <p>Not thread-safe; one per sending thread.
  */
@@ -28,6 +29,7 @@ public final class FrameEncoder {
     private int inputCount = 1;
     private long timestampNs;
     private int modelVersion;
+    private SignatureWriter signer;
 
     public FrameEncoder wrap(final MutableDirectBuffer buffer, final int offset) {
         this.buffer = buffer;
@@ -82,6 +84,15 @@ public final class FrameEncoder {
         return this;
     }
 
+    /** Signs every frame {@link #encode} writes from now on; null for unsigned frames. Watermarks stay unsigned. */
+    public FrameEncoder signer(final SignatureWriter signer) {
+        if (signer != null && signer.scheme() == SignatureScheme.NONE) {
+            throw new IllegalArgumentException("a signer must sign: scheme NONE is what no signer means");
+        }
+        this.signer = signer;
+        return this;
+    }
+
     /** Updates folded into this frame: 1 for a gradient. */
     public FrameEncoder inputCount(final int inputCount) {
         this.inputCount = inputCount;
@@ -96,7 +107,9 @@ public final class FrameEncoder {
      */
     public int encode(final UpdateEncoder codec, final float[] values, final int from, final int dimension) {
         final long payload = codec.payloadLength(dimension);
-        final long frameLength = FrameLayout.frameLength(Math.toIntExact(payload), 0);
+        final SignatureWriter sign = signer;
+        final SignatureScheme scheme = sign == null ? SignatureScheme.NONE : sign.scheme();
+        final long frameLength = FrameLayout.frameLength(Math.toIntExact(payload), scheme.length());
         if (frameLength > buffer.capacity() - (long) offset) {
             throw new IllegalArgumentException("frame of " + frameLength + " bytes (" + codec.codec().label() + ", d="
                 + dimension + ") does not fit in the " + (buffer.capacity() - offset) + " bytes left in the buffer");
@@ -108,7 +121,7 @@ public final class FrameEncoder {
         b.putByte(o + FrameLayout.VERSION_OFFSET, (byte) FrameLayout.VERSION);
         b.putByte(o + FrameLayout.TYPE_OFFSET, (byte) type.code());
         b.putByte(o + FrameLayout.CODEC_OFFSET, (byte) codec.codec().code());
-        b.putByte(o + FrameLayout.SIGNATURE_SCHEME_OFFSET, (byte) SignatureScheme.NONE.code());
+        b.putByte(o + FrameLayout.SIGNATURE_SCHEME_OFFSET, (byte) scheme.code());
         b.putLong(o + FrameLayout.ROUND_ID_OFFSET, roundId, LE);
         b.putLong(o + FrameLayout.SENDER_ID_OFFSET, senderId, LE);
         b.putInt(o + FrameLayout.GROUP_ID_OFFSET, groupId, LE);
@@ -116,11 +129,14 @@ public final class FrameEncoder {
         b.putInt(o + FrameLayout.CODEC_PARAMETER_OFFSET, codec.parameter(), LE);
         b.putInt(o + FrameLayout.PAYLOAD_LENGTH_OFFSET, payloadLength, LE);
         b.putInt(o + FrameLayout.INPUT_COUNT_OFFSET, inputCount, LE);
-        b.putInt(o + FrameLayout.SIGNATURE_LENGTH_OFFSET, 0, LE);
+        b.putInt(o + FrameLayout.SIGNATURE_LENGTH_OFFSET, scheme.length(), LE);
         b.putInt(o + FrameLayout.MODEL_VERSION_OFFSET, modelVersion, LE);
         b.putLong(o + FrameLayout.TIMESTAMP_OFFSET, timestampNs, LE);
         codec.encode(values, from, dimension, Segments.of(b), Segments.offset(b, o + FrameLayout.HEADER_LENGTH));
         b.putInt(o + FrameLayout.CHECKSUM_OFFSET, checksum.compute(b, o, payloadLength), LE);
+        if (sign != null) {
+            sign.sign(b, o, payloadLength, o + FrameLayout.HEADER_LENGTH + payloadLength);
+        }
         return (int) frameLength;
     }
 

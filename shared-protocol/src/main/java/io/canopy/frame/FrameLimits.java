@@ -13,15 +13,23 @@ import io.canopy.codec.CodecId;
  * @param maxPayloadLength longest payload accepted, bytes; {@link #of} allows fp32's 4·d
  * @param codecMask        OR of {@link CodecId#bit()} for each codec the plan allows
  * @param modelVersion     the model version updates must be computed on, or {@link #ANY_MODEL}
+ * @param authenticator    who may send, checked on every frame but watermarks after all other checks; null
+ *                         when frames are not authenticated (signatures off: a signature is then ignored)
  */
 public record FrameLimits(FrameType type, long roundId, int groupId, int dimension, int maxPayloadLength,
-                          int codecMask, long modelVersion) {
+                          int codecMask, long modelVersion, FrameAuthenticator authenticator) {
 
     public static final int ANY_GROUP = -1;
     /** No check of the frames' model version (aggregates, and receivers that predate a plan). */
     public static final long ANY_MODEL = -1;
     /** Every codec allowed. */
     public static final int ALL_CODECS = (1 << CodecId.values().length) - 1;
+
+    /** Limits without authentication (signatures off). */
+    public FrameLimits(final FrameType type, final long roundId, final int groupId, final int dimension,
+                       final int maxPayloadLength, final int codecMask, final long modelVersion) {
+        this(type, roundId, groupId, dimension, maxPayloadLength, codecMask, modelVersion, null);
+    }
 
     public FrameLimits {
         if (type == null) {
@@ -57,7 +65,7 @@ public record FrameLimits(FrameType type, long roundId, int groupId, int dimensi
     }
 
     public FrameLimits withRound(final long round) {
-        return new FrameLimits(type, round, groupId, dimension, maxPayloadLength, codecMask, modelVersion);
+        return new FrameLimits(type, round, groupId, dimension, maxPayloadLength, codecMask, modelVersion, authenticator);
     }
 
     public FrameLimits withCodecs(final CodecId... codecs) {
@@ -65,12 +73,17 @@ public record FrameLimits(FrameType type, long roundId, int groupId, int dimensi
         for (final CodecId c : codecs) {
             mask |= c.bit();
         }
-        return new FrameLimits(type, roundId, groupId, dimension, maxPayloadLength, mask, modelVersion);
+        return new FrameLimits(type, roundId, groupId, dimension, maxPayloadLength, mask, modelVersion, authenticator);
     }
 
     /** These limits, accepting only updates computed on model {@code version}. */
     public FrameLimits withModelVersion(final long version) {
-        return new FrameLimits(type, roundId, groupId, dimension, maxPayloadLength, codecMask, version);
+        return new FrameLimits(type, roundId, groupId, dimension, maxPayloadLength, codecMask, version, authenticator);
+    }
+
+    /** These limits, with every frame but a watermark authenticated by {@code check} (null: none). */
+    public FrameLimits withAuthenticator(final FrameAuthenticator check) {
+        return new FrameLimits(type, roundId, groupId, dimension, maxPayloadLength, codecMask, modelVersion, check);
     }
 
     public boolean allows(final CodecId codec) {

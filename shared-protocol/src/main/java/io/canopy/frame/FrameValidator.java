@@ -15,7 +15,8 @@ import org.agrona.DirectBuffer;
  * magic, version, type, codec, a watermark's reserved bits, signature fields, round, group, model version, dimension, input
  * count, codec parameter, payload length against codec, limits and buffer — then the CRC32C over
  * header and payload, then the payload's content in its encoded form (finite values, top-k indices
- * in order and in range, int8 scales in range; {@link PayloadChecks}). It only reads: for the
+ * in order and in range, int8 scales in range; {@link PayloadChecks}), then, when the limits carry a
+ * {@link FrameAuthenticator}, the sender's signature. It only reads: for the
  * element-wise codecs the content check runs chunk by chunk right behind the checksum, while the
  * chunk is in cache. Only a frame that passed all of it is decoded, by {@link #decodePayload}, which
  * then cannot fail — so a rejected frame never writes a value anywhere, and nothing partially
@@ -61,7 +62,17 @@ public final class FrameValidator {
      */
     public RejectReason check(final DirectBuffer buffer, final int offset, final int length) {
         final RejectReason header = checkFields(buffer, offset, length);
-        return header != null ? header : checkPayload(buffer, offset);
+        if (header != null) {
+            return header;
+        }
+        final RejectReason payload = checkPayload(buffer, offset);
+        if (payload != null) {
+            return payload;
+        }
+        // Last, being by far the dearest: a corrupted frame is refused by its checksum before a signature is
+        // verified. A watermark carries no signature (PROTOCOL.md, "Signatures").
+        final FrameAuthenticator authenticator = limits.authenticator();
+        return authenticator == null || frame.type() == FrameType.WATERMARK ? null : authenticator.authenticate(frame);
     }
 
     private RejectReason checkFields(final DirectBuffer buffer, final int offset, final int length) {

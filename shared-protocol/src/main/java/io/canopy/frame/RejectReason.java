@@ -46,7 +46,17 @@ public enum RejectReason {
     /** The frame was valid but the handler threw while taking it; counted, then dropped. */
     HANDLER_ERROR,
     /** The update was computed on a model version other than the one the round plan names (a stale model). */
-    STALE_MODEL;
+    STALE_MODEL,
+    /**
+     * Signatures are required and the signature does not verify under the sender's enrolled key over this
+     * frame and the round's nonce: a spoofed sender, a key other than the enrolled one, garbage bytes, a frame
+     * replayed into another round or run, or a scheme other than the sender's enrolled one.
+     */
+    BAD_SIGNATURE,
+    /** Signatures are required and the sender has no enrolled public key in the cluster the frame names. */
+    NOT_ENROLLED,
+    /** Signatures are required and the frame carries none (signature scheme 0). */
+    UNSIGNED;
 
     private static final RejectReason[] VALUES = values();
 

@@ -1,32 +1,38 @@
 package io.canopy.frame;
 
 /**
- * The signature carried after the payload, byte {@link FrameLayout#SIGNATURE_SCHEME_OFFSET}. The
- * security work fills signatures in; until then every frame is {@link #NONE}, and "no signature" is
- * an explicit scheme with length 0, never uninitialised bytes. Each scheme has one fixed length,
- * so a length that disagrees with its scheme is rejected before the bytes are read.
+ * The signature carried after the payload, byte {@link FrameLayout#SIGNATURE_SCHEME_OFFSET}. "No signature"
+ * is an explicit scheme with length 0, never uninitialised bytes. Each scheme has one fixed signature length,
+ * so a length that disagrees with its scheme is rejected before the bytes are read, and one fixed raw public
+ * key length, which the enrollment registry ({@code io.canopy.enroll}) stores.
  */
 public enum SignatureScheme {
     /** Unsigned: signature length must be 0. */
-    NONE(0, 0),
-    /** Ed25519 (RFC 8032): 64 bytes. */
-    ED25519(1, 64),
-    /** ML-DSA-44 (FIPS 204): 2420 bytes. */
-    ML_DSA_44(2, 2420),
-    /** ML-DSA-65 (FIPS 204): 3309 bytes. */
-    ML_DSA_65(3, 3309);
+    NONE(0, 0, 0, null),
+    /** Ed25519 (RFC 8032, pure): 64-byte signatures, 32-byte public keys (RFC 8032 §5.1.2 encoding). */
+    ED25519(1, 64, 32, "Ed25519"),
+    /** ML-DSA-44 (FIPS 204): 2420-byte signatures, 1312-byte public keys. */
+    ML_DSA_44(2, 2420, 1312, "ML-DSA-44"),
+    /** ML-DSA-65 (FIPS 204): 3309-byte signatures, 1952-byte public keys. */
+    ML_DSA_65(3, 3309, 1952, "ML-DSA-65");
 
     /** The longest signature any scheme produces, for sizing buffers. */
     public static final int MAX_LENGTH = 3309;
+    /** The longest raw public key any scheme has. */
+    public static final int MAX_PUBLIC_KEY_LENGTH = 1952;
 
     private static final SignatureScheme[] BY_CODE = {NONE, ED25519, ML_DSA_44, ML_DSA_65};
 
     private final int code;
     private final int length;
+    private final int publicKeyLength;
+    private final String algorithm;
 
-    SignatureScheme(final int code, final int length) {
+    SignatureScheme(final int code, final int length, final int publicKeyLength, final String algorithm) {
         this.code = code;
         this.length = length;
+        this.publicKeyLength = publicKeyLength;
+        this.algorithm = algorithm;
     }
 
     public int code() {
@@ -36,6 +42,16 @@ public enum SignatureScheme {
     /** Signature length in bytes. */
     public int length() {
         return length;
+    }
+
+    /** Raw public key length in bytes; 0 for {@link #NONE}. */
+    public int publicKeyLength() {
+        return publicKeyLength;
+    }
+
+    /** The JCA name of the algorithm ({@code Signature}, {@code KeyFactory}); null for {@link #NONE}. */
+    public String algorithm() {
+        return algorithm;
     }
 
     /** The scheme with this wire code, or null when the code is unknown. */

@@ -1,0 +1,60 @@
+package io.canopy.enroll;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+import io.canopy.round.RoundPlan;
+import io.canopy.topology.FleetLayout;
+
+/**
+ * The per-round value every leaf signature binds, so that a frame signed for one round (or one fleet
+ * configuration) does not verify in another even when its round id is rewritten and its CRC recomputed.
+ *
+ * <p>{@link RoundPlan} carries no random per-run value, so the nonce is derived from what the plan has: SHA-256
+ * of a 22-byte domain tag and, little-endian, the round id, model version, layout seed, leaves, cluster size,
+ * clusters per continent, dimension, codec code, clip norm bits and sampling rate bits (PROTOCOL.md,
+ * "Signatures"). Two runs whose plans agree on all of these at the same round share a nonce: binding a frame to
+ * a run needs a random run id in the plan (docs/security.md, "What remains open").
+ */
+public final class RoundNonce {
+
+    /** Nonce length in bytes. */
+    public static final int LENGTH = 32;
+
+    /** The hashed domain tag, so the digest means nothing outside Canopy's frame signatures. */
+    private static final byte[] TAG = "canopy-round-nonce-v1\0".getBytes(StandardCharsets.US_ASCII);
+
+    private RoundNonce() {
+    }
+
+    /** The 32-byte nonce of {@code plan}'s round. */
+    public static byte[] of(RoundPlan plan) {
+        FleetLayout layout = plan.layout();
+        ByteBuffer fields = ByteBuffer.allocate(8 * 5 + 4 * 5).order(ByteOrder.LITTLE_ENDIAN)
+            .putLong(plan.roundId())
+            .putLong(plan.modelVersion())
+            .putLong(layout.seed())
+            .putLong(layout.leaves())
+            .putInt(layout.clusterSize())
+            .putInt(layout.clustersPerContinent())
+            .putInt(plan.dimension())
+            .putInt(plan.codec().code())
+            .putInt(Float.floatToRawIntBits(plan.clipNorm()))
+            .putLong(Double.doubleToRawLongBits(plan.samplingRate()));
+        MessageDigest sha256 = sha256();
+        sha256.update(TAG);
+        sha256.update(fields.array(), 0, fields.position());
+        return sha256.digest();
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JDK has no SHA-256, which every Java SE platform must have", e);
+        }
+    }
+}
