@@ -1,6 +1,8 @@
 package io.canopy.leaf;
 
 import io.canopy.codec.UpdateEncoder;
+import io.canopy.enroll.LeafKeys;
+import io.canopy.enroll.LeafSigner;
 import io.canopy.frame.GradientFrame;
 import io.canopy.kernel.VectorKernels;
 import io.canopy.round.RoundPlan;
@@ -15,20 +17,40 @@ import io.canopy.transport.PublishResult;
  *
  * <p>Top-k's error feedback belongs to one leaf across rounds; a client shared by many synthetic
  * leaves resets it per update, so each sends its own top k without another's residual.
+ *
+ * <p>With {@link LeafKeys}, every gradient frame is signed with the sending leaf's private key over the round's
+ * nonce and every byte the CRC covers (Ed25519, RFC 8032; {@link LeafSigner}); without, frames go unsigned, as a
+ * cluster with signatures off expects. Signing allocates inside the JDK (docs/security.md, "Cost").
  */
 public final class LeafClient {
     private final FramePublisher publisher;
+    private final LeafSigner signer;
     private RoundPlan plan;
     private UpdateEncoder codec;
 
+    /** A client whose frames are unsigned. */
     public LeafClient(FramePublisher publisher) {
-        this.publisher = publisher;
+        this(publisher, null);
     }
 
-    /** Takes part in a round: its codec, clip norm and dimension hold until the next plan. */
+    /** A client that signs each frame with its leaf's key from {@code keys}; null keys send unsigned frames. */
+    public LeafClient(FramePublisher publisher, LeafKeys keys) {
+        this.publisher = publisher;
+        this.signer = keys == null ? null : new LeafSigner(keys);
+    }
+
+    /** Takes part in a round: its codec, clip norm, dimension and signing nonce hold until the next plan. */
     public void plan(RoundPlan roundPlan, long codecSeed) {
         this.plan = roundPlan;
         this.codec = UpdateEncoder.of(roundPlan.codec(), roundPlan.dimension(), codecSeed);
+        if (signer != null) {
+            signer.round(roundPlan);
+        }
+    }
+
+    /** Whether this client signs its frames. */
+    public boolean signs() {
+        return signer != null;
     }
 
     /**
@@ -51,6 +73,8 @@ public final class LeafClient {
         if (codec.topK() != null) {
             codec.topK().reset();
         }
+        // Set on every send: the publisher's encoder is this client's, but its signer must name this leaf.
+        publisher.encoder().signer(signer == null ? null : signer.leaf(leafId));
         GradientFrame.header(publisher.encoder(), p.roundId(), leafId, cluster).timestampNs(timestampNs)
             .modelVersion(trainedOn);
         return publisher.send(codec, update, offset, p.dimension());

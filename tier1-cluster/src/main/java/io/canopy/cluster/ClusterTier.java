@@ -1,5 +1,6 @@
 package io.canopy.cluster;
 
+import io.canopy.enroll.LeafAuthentication;
 import io.canopy.frame.FrameLimits;
 import io.canopy.frame.GradientFrame;
 import io.canopy.ingest.GroupTier;
@@ -15,16 +16,27 @@ import io.canopy.straggler.QuorumPolicy;
 import io.canopy.topology.FleetLayout;
 import io.canopy.transport.CanopyTransport;
 import io.canopy.transport.PublishResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Tier 1 on one node: the leaf-gradient subscriber and its ingest agent, the pool of update blocks,
  * the publishers that carry cluster aggregates up, and the {@link ClusterAggregator} actor of each
  * cluster the node serves. A block closes on the agent's thread and travels to its actor in a message;
  * the actor aggregates on the compute dispatcher and gives the block back.
+ *
+ * <p>Leaf frames are authenticated as the run's {@link LeafAuthentication} says, stated in the log when the tier
+ * starts: with signatures required, every gradient frame is verified against its sender's enrolled key and the
+ * round's nonce on the ingest thread, before the duplicate check (docs/security.md).
  */
 public final class ClusterTier extends GroupTier<ClusterAggregator.Command> {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterTier.class);
+
+    private final LeafAuthentication authentication;
 
     /**
+     * A tier whose leaf frames are not authenticated ({@link LeafAuthentication#off()}), as before signatures.
+     *
      * @param served             the clusters this node aggregates
      * @param pool               blocks: clusters open at once on this node
      * @param publisherCount     publishers for aggregates: at least the compute threads
@@ -32,15 +44,29 @@ public final class ClusterTier extends GroupTier<ClusterAggregator.Command> {
      */
     public ClusterTier(CanopyTransport transport, FleetLayout layout, int[] served, int dimension, int pool,
                        int publisherCount, boolean frameTimeDeadlines, NanoClock clock) {
+        this(transport, layout, served, dimension, pool, publisherCount, frameTimeDeadlines, clock, LeafAuthentication.off());
+    }
+
+    /**
+     * @param served             the clusters this node aggregates
+     * @param pool               blocks: clusters open at once on this node
+     * @param publisherCount     publishers for aggregates: at least the compute threads
+     * @param frameTimeDeadlines true when a simulated swarm's timestamps and watermarks drive the deadlines
+     * @param authentication     whether leaf frames must be signed, and by which keys
+     */
+    public ClusterTier(CanopyTransport transport, FleetLayout layout, int[] served, int dimension, int pool,
+                       int publisherCount, boolean frameTimeDeadlines, NanoClock clock, LeafAuthentication authentication) {
         super(layout, new TierActors<>(layout.clusters(), served, ClusterAggregator.Closed::new),
             sink -> new TierRuntime(transport, "canopy-cluster-ingest",
                 GradientFrame.limits(0, FrameLimits.ANY_GROUP, dimension), Streams.LEAF_TO_CLUSTER,
                 Streams.CLUSTER_TO_CONTINENT, pool, layout.clusterSize(), publisherCount, frameTimeDeadlines, clock, sink));
+        this.authentication = announce(authentication);
     }
 
     /**
      * Tier 1 on a fleet node: it hosts whichever clusters' sharded entities run here now, and sends each
-     * aggregate to the node that hosts its continent ({@code upstream}).
+     * aggregate to the node that hosts its continent ({@code upstream}). Leaf frames are not authenticated here
+     * yet: a fleet node has no enrollment registry configured (docs/security.md, "What remains open").
      */
     public ClusterTier(CanopyTransport transport, FleetLayout layout, int dimension, int pool, Upstream upstream,
                        NanoClock clock) {
@@ -48,6 +74,20 @@ public final class ClusterTier extends GroupTier<ClusterAggregator.Command> {
             sink -> new TierRuntime(transport, "canopy-cluster-ingest",
                 GradientFrame.limits(0, FrameLimits.ANY_GROUP, dimension), Streams.LEAF_TO_CLUSTER, upstream, pool,
                 layout.clusterSize(), false, clock, sink));
+        this.authentication = announce(LeafAuthentication.off());
+    }
+
+    private static LeafAuthentication announce(LeafAuthentication authentication) {
+        if (authentication == null) {
+            throw new IllegalArgumentException("say whether leaf frames are signed: LeafAuthentication.off() or required(...)");
+        }
+        LOG.info("cluster tier: leaf signatures {}", authentication.describe());
+        return authentication;
+    }
+
+    /** Whether and how this tier authenticates leaf frames. */
+    public LeafAuthentication authentication() {
+        return authentication;
     }
 
     /** Opens round {@code plan} for every cluster this node serves; the first call per round does it. */
@@ -58,8 +98,9 @@ public final class ClusterTier extends GroupTier<ClusterAggregator.Command> {
             return;
         }
         RoundGroups next = new RoundGroups(plan, actors.served());
+        // The round's verifier rides with its limits, so the ingest switches round id and nonce in one step.
         FrameLimits limits = GradientFrame.limits(plan.roundId(), FrameLimits.ANY_GROUP, plan.dimension())
-            .withCodecs(plan.codec()).withModelVersion(plan.modelVersion());
+            .withCodecs(plan.codec()).withModelVersion(plan.modelVersion()).withAuthenticator(authentication.forRound(plan));
         // The plan is published (advanceTo) before the ingest can close anything, so every close finds it.
         runtime.openRound(plan.roundId(), limits, next, plan.clipNorm(), false, openedAtNs);
     }

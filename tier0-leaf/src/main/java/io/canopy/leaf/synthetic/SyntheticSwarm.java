@@ -1,8 +1,17 @@
 package io.canopy.leaf.synthetic;
 
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
+import io.canopy.enroll.DerivedKeys;
+import io.canopy.enroll.EnrollmentRegistry;
+import io.canopy.enroll.EnrollmentShard;
+import io.canopy.frame.SignatureScheme;
 import io.canopy.random.CounterHash;
+import io.canopy.topology.FleetLayout;
 import io.canopy.random.GaussianTable;
 import io.canopy.random.NormalQuantile;
 
@@ -70,6 +79,32 @@ public final class SyntheticSwarm {
         double variance = GaussianTable.variance()
             * ((double) driftPerCoordinate * driftPerCoordinate + (double) noisePerCoordinate * noisePerCoordinate);
         return Math.sqrt(variance);
+    }
+
+    /**
+     * Every leaf's signing key pair, derived from (this swarm's seed, leaf id) like everything else about the leaf
+     * ({@link DerivedKeys}): no key is stored, and a cluster can derive the public half the same way. A load-test
+     * convenience, not security — the seed gives away every private key.
+     */
+    public DerivedKeys keys(SignatureScheme scheme, FleetLayout layout) {
+        return new DerivedKeys(spec.seed(), scheme, layout);
+    }
+
+    /**
+     * Writes the public half of every leaf's key to an enrollment registry in {@code directory}, one shard per
+     * cluster of {@code layout}, as a real fleet's enrollment would; a cluster then reads it instead of deriving.
+     *
+     * @return the shards written
+     */
+    public List<EnrollmentShard> exportEnrollment(Path directory, SignatureScheme scheme, FleetLayout layout)
+        throws IOException {
+        DerivedKeys keys = keys(scheme, layout);
+        List<EnrollmentShard> shards = new ArrayList<>(layout.clusters());
+        for (int cluster = 0; cluster < layout.clusters(); cluster++) {
+            shards.add(keys.shard(cluster));
+        }
+        EnrollmentRegistry.write(directory, shards);
+        return shards;
     }
 
     /** Whether a leaf is Byzantine: fixed for the leaf's life, true for about {@code byzantineFraction} of leaves. */
