@@ -125,7 +125,8 @@ public final class FrameSignatures {
         } catch (InvalidKeyException e) {
             if (!badKeyLogged) {
                 badKeyLogged = true;
-                LOG.warn("an enrolled {} public key does not decode ({}); its frames are refused as BAD_SIGNATURE", scheme, e.toString());
+                LOG.warn("an enrolled {} public key does not decode ({}); its frames are refused as BAD_SIGNATURE",
+                    scheme, e.toString());
             }
             return false;
         }

@@ -89,7 +89,8 @@ class DerivedKeysTest {
         generator.initialize(NamedParameterSpec.ED25519, new SeedRandom(secret));
         assertArrayEquals(expectedPublic, FrameSignatures.rawPublicKey(SignatureScheme.ED25519,
             generator.generateKeyPair().getPublic()));
-        PrivateKey key = KeyFactory.getInstance("Ed25519").generatePrivate(new EdECPrivateKeySpec(NamedParameterSpec.ED25519, secret));
+        PrivateKey key = KeyFactory.getInstance("Ed25519")
+            .generatePrivate(new EdECPrivateKeySpec(NamedParameterSpec.ED25519, secret));
         Signature signer = Signature.getInstance("Ed25519");
         signer.initSign(key);
         assertArrayEquals(expectedSignature, signer.sign());

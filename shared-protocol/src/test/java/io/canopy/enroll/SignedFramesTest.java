@@ -37,7 +37,8 @@ class SignedFramesTest {
     private final FleetLayout layout = new FleetLayout(40, 10, 4, 99L);
     private final DerivedKeys keys = new DerivedKeys(21L, SignatureScheme.ED25519, layout);
     private final RoundPlan plan = plan(ROUND, layout);
-    private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[FrameLayout.HEADER_LENGTH + 4 * D + SignatureScheme.MAX_LENGTH]);
+    private final UnsafeBuffer buffer =
+        new UnsafeBuffer(new byte[FrameLayout.HEADER_LENGTH + 4 * D + SignatureScheme.MAX_LENGTH]);
     private final FrameEncoder encoder = new FrameEncoder().wrap(buffer, 0);
     private final LeafSigner signer = new LeafSigner(keys).round(plan);
     private final FrameValidator validator = new FrameValidator(limits(plan, keys));
