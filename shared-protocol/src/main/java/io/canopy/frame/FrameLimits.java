@@ -64,6 +64,10 @@ public record FrameLimits(FrameType type, long roundId, int groupId, int dimensi
         return new FrameLimits(type, roundId, groupId, dimension, 4 * dimension, ALL_CODECS, ANY_MODEL);
     }
 
+    /**
+     * These limits for another round. An authenticator is kept as it is, bound to the round it was made for (a
+     * signature check fails closed on the next round's frames): give the next round's with {@link #withAuthenticator}.
+     */
     public FrameLimits withRound(final long round) {
         return new FrameLimits(type, round, groupId, dimension, maxPayloadLength, codecMask, modelVersion, authenticator);
     }
