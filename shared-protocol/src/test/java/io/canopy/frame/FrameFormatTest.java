@@ -55,7 +55,8 @@ class FrameFormatTest {
         final byte[] expected = workedExample();
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[expected.length]);
         final int length = new FrameEncoder().wrap(buffer, 0).type(FrameType.GRADIENT).roundId(7).senderId(42)
-            .groupId(3).inputCount(1).timestampNs(250_000_000L).modelVersion(3).encode(UpdateEncoder.fp32(), new float[] {1.0f, -2.0f, 0.5f, 0.0f}, 0, 4);
+            .groupId(3).inputCount(1).timestampNs(250_000_000L).modelVersion(3)
+            .encode(UpdateEncoder.fp32(), new float[] {1.0f, -2.0f, 0.5f, 0.0f}, 0, 4);
 
         assertEquals(expected.length, length);
         assertArrayEquals(expected, buffer.byteArray());
