@@ -55,11 +55,15 @@ final class DemoRun {
         if (s.metricsPort() != 0) {
             progress.println("metrics: " + metrics.url());
         }
+        // Signed leaves: keys derived from (seed, leaf id) on both sides, a load-test convenience (docs/security.md).
+        io.canopy.enroll.DerivedKeys keys = s.signatures() == io.canopy.frame.SignatureScheme.NONE ? null
+            : new SyntheticSwarm(s.swarm()).keys(s.signatures(), first.layout());
+        progress.println("leaf signatures: " + authentication(s, keys).describe());
         try (NodeMetrics closeMetrics = metrics;
              RoundJournal journal = s.ledger() == null ? RoundJournal.none() : DirectoryJournal.open(s.ledger());
              EmbeddedFleet fleet = new EmbeddedFleet(first.layout(), s.dimension(), pool, s.threads(),
-                 s.optimizer(), new float[s.dimension()], s.delta(), journal);
-             SwarmDriver swarm = new SwarmDriver(fleet, new SyntheticSwarm(s.swarm()), s.threads(), s.window())) {
+                 s.optimizer(), new float[s.dimension()], s.delta(), journal, authentication(s, keys));
+             SwarmDriver swarm = new SwarmDriver(fleet, new SyntheticSwarm(s.swarm()), s.threads(), s.window(), keys)) {
             long startup = System.nanoTime() - t0;
             fleet.system().systemActorOf(TierMetricsBridge.create(metrics.meters(), new TierMetricsBridge.Sources(
                     fleet.clusterTier().runtime(), fleet.continentalTier().runtime(), fleet.globalTier().runtime()),
@@ -129,5 +133,10 @@ final class DemoRun {
             }
         }
         return peak;
+    }
+
+    /** The clusters' check of leaf frames: off, or every frame verified against the derived keys. */
+    private static io.canopy.enroll.LeafAuthentication authentication(DemoSettings s, io.canopy.enroll.DerivedKeys keys) {
+        return keys == null ? io.canopy.enroll.LeafAuthentication.off() : io.canopy.enroll.LeafAuthentication.required(keys);
     }
 }

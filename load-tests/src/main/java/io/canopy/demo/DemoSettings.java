@@ -22,7 +22,17 @@ record DemoSettings(long leaves, int clusterSize, int clustersPerContinent, int 
                     double samplingRate, double byzantine, Attack attack, double dropout, CodecId codec,
                     double epsilon, double delta, long seed, double krumShare, double beta, boolean secureNoise,
                     int window, int threads, String serverOptimizer, float serverLearningRate, Path ledger,
-                    int metricsPort, String release, double gateFactor) {
+                    int metricsPort, String release, double gateFactor, io.canopy.frame.SignatureScheme signatures) {
+
+    /** Settings whose leaves send unsigned frames (the clusters do not authenticate them). */
+    DemoSettings(long leaves, int clusterSize, int clustersPerContinent, int dimension, int rounds, double samplingRate,
+                 double byzantine, Attack attack, double dropout, CodecId codec, double epsilon, double delta, long seed,
+                 double krumShare, double beta, boolean secureNoise, int window, int threads, String serverOptimizer,
+                 float serverLearningRate, Path ledger, int metricsPort, String release, double gateFactor) {
+        this(leaves, clusterSize, clustersPerContinent, dimension, rounds, samplingRate, byzantine, attack, dropout, codec,
+            epsilon, delta, seed, krumShare, beta, secureNoise, window, threads, serverOptimizer, serverLearningRate,
+            ledger, metricsPort, release, gateFactor, io.canopy.frame.SignatureScheme.NONE);
+    }
 
     /** Settings with the default gate radius (ρ = {@link RoundDesign#GATE_FACTOR}·C). */
     DemoSettings(long leaves, int clusterSize, int clustersPerContinent, int dimension, int rounds, double samplingRate,

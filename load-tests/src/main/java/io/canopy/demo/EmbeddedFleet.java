@@ -61,6 +61,18 @@ public final class EmbeddedFleet implements AutoCloseable {
      */
     public EmbeddedFleet(FleetLayout layout, int dimension, int clusterPool, int computeThreads, ServerOptimizer optimizer,
                          float[] initialModel, double delta, RoundJournal journal) {
+        this(layout, dimension, clusterPool, computeThreads, optimizer, initialModel, delta, journal,
+            io.canopy.enroll.LeafAuthentication.off());
+    }
+
+    /**
+     * @param clusterPool    clusters open at once (blocks of clusterSize × d floats each)
+     * @param journal        where the coordinator makes each round durable (the caller closes it after the fleet)
+     * @param authentication whether the clusters verify leaf frames' signatures, and against which keys
+     */
+    public EmbeddedFleet(FleetLayout layout, int dimension, int clusterPool, int computeThreads, ServerOptimizer optimizer,
+                         float[] initialModel, double delta, RoundJournal journal,
+                         io.canopy.enroll.LeafAuthentication authentication) {
         // A directory of its own: a fleet never meets the files of one closed before it or running beside it.
         this.transport = CanopyTransport.start(new TransportContext()
             .aeronDirectoryName(io.aeron.CommonContext.getAeronDirectoryName() + "-embedded-" + ProcessHandle.current().pid()
@@ -69,7 +81,7 @@ public final class EmbeddedFleet implements AutoCloseable {
         try {
             NanoClock clock = NanoClock.SYSTEM;
             this.clusterTier = new ClusterTier(transport, layout, range(layout.clusters()), dimension, clusterPool,
-                computeThreads + 1, true, clock);
+                computeThreads + 1, true, clock, authentication);
             // Every continent gets a block if they fit in 512 MiB; at large d only a few do, and the swarm's
             // continent-by-continent order keeps no more than that open at once.
             long blockBytes = 4L * layout.clustersPerContinent() * dimension;

@@ -78,15 +78,27 @@ public final class SwarmDriver implements AutoCloseable {
         this(fleet, LeafWork.synthetic(swarm), swarm.spec().dimension(), threads, window);
     }
 
+    /** A synthetic swarm whose leaves sign every frame with {@code keys} (null: unsigned). */
+    SwarmDriver(EmbeddedFleet fleet, SyntheticSwarm swarm, int threads, int window, io.canopy.enroll.LeafKeys keys) {
+        this(fleet, LeafWork.synthetic(swarm), swarm.spec().dimension(), threads, window, keys);
+    }
+
     /** A driver for any swarm: {@code threads} senders, each with its own {@link LeafWork#worker()}. */
     public SwarmDriver(EmbeddedFleet fleet, LeafWork swarm, int dimension, int threads, int window) {
+        this(fleet, swarm, dimension, threads, window, null);
+    }
+
+    /** As above, the leaves signing with {@code keys} (null: unsigned frames). */
+    public SwarmDriver(EmbeddedFleet fleet, LeafWork swarm, int dimension, int threads, int window,
+                       io.canopy.enroll.LeafKeys keys) {
         this.fleet = fleet;
         this.swarm = swarm;
         this.byzantine = swarm::isByzantine;
         this.window = window;
         this.senders = new ArrayBlockingQueue<>(threads);
         for (int t = 0; t < threads; t++) {
-            senders.add(new Sender(new LeafClient(fleet.transport().publisher(Streams.LEAF_TO_CLUSTER)), swarm.worker(),
+            var publisher = fleet.transport().publisher(Streams.LEAF_TO_CLUSTER);
+            senders.add(new Sender(keys == null ? new LeafClient(publisher) : new LeafClient(publisher, keys), swarm.worker(),
                 dimension));
         }
         this.pool = Executors.newFixedThreadPool(threads, r -> {

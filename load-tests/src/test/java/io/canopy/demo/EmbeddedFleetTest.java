@@ -87,9 +87,18 @@ class EmbeddedFleetTest {
     private static RoundResult runOneRound(RoundPlan plan, SwarmSpec spec, List<RoundStats> stats, RoundJournal journal,
                                            java.util.function.Consumer<EmbeddedFleet> started,
                                            java.util.function.BooleanSupplier settled) throws Exception {
+        return runOneRound(plan, spec, stats, journal, started, settled, io.canopy.enroll.LeafAuthentication.off(), null);
+    }
+
+    /** One round whose clusters check leaf frames by {@code authentication}, the leaves signing with {@code keys}. */
+    private static RoundResult runOneRound(RoundPlan plan, SwarmSpec spec, List<RoundStats> stats, RoundJournal journal,
+                                           java.util.function.Consumer<EmbeddedFleet> started,
+                                           java.util.function.BooleanSupplier settled,
+                                           io.canopy.enroll.LeafAuthentication authentication,
+                                           io.canopy.enroll.LeafKeys keys) throws Exception {
         try (EmbeddedFleet fleet = new EmbeddedFleet(plan.layout(), plan.dimension(), 4, 2, new FedAvgStep(1f), new float[D], 1e-5,
-                 journal);
-             SwarmDriver driver = new SwarmDriver(fleet, new SyntheticSwarm(spec), 2, 3)) {
+                 journal, authentication);
+             SwarmDriver driver = new SwarmDriver(fleet, new SyntheticSwarm(spec), 2, 3, keys)) {
             CompletableFuture<RoundResult> result = new CompletableFuture<>();
             ActorRef<RoundResult> collector = fleet.system().systemActorOf(Behaviors.receive(RoundResult.class)
                 .onMessage(RoundResult.class, r -> {
@@ -107,6 +116,35 @@ class EmbeddedFleetTest {
             }
             return r;
         }
+    }
+
+    @Test
+    void signed_leaves_are_verified_through_the_tree_and_unsigned_ones_never_count_where_signatures_are_required()
+        throws Exception {
+        QuorumPolicy everyone = new QuorumPolicy(20, 0.6, Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(5), 1.0);
+        RoundPlan plan = plan(everyone);
+        SwarmSpec spec = new SwarmSpec(3L, D, 1.0, 0.5, 0.5, 0.1, Attack.SIGN_FLIP, Double.NaN, 20, 0.0, 100.0, 0.3);
+        io.canopy.enroll.DerivedKeys keys = new SyntheticSwarm(spec).keys(io.canopy.frame.SignatureScheme.ED25519,
+            plan.layout());
+        io.canopy.enroll.LeafAuthentication required = io.canopy.enroll.LeafAuthentication.required(keys);
+        List<RoundStats> stats = new ArrayList<>();
+        EmbeddedFleet[] running = new EmbeddedFleet[1];
+        long[][] rejected = new long[1][];
+        java.util.function.BooleanSupplier counted = () -> {
+            rejected[0] = running[0].framesRejected();
+            return true;
+        };
+        RoundResult unsigned = runOneRound(plan, spec, stats, RoundJournal.none());
+        RoundResult signed = runOneRound(plan, spec, stats, RoundJournal.none(), fleet -> running[0] = fleet, counted,
+            required, keys);
+        assertEquals(240, stats.get(1).accepted, "every signed leaf verified and counted");
+        assertEquals(0, rejected[0][io.canopy.frame.RejectReason.BAD_SIGNATURE.ordinal()]);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(unsigned.update(), signed.update(), "the same update either way");
+
+        // Signatures required, the leaves send unsigned frames: nothing counts, each refused as UNSIGNED.
+        runOneRound(plan, spec, stats, RoundJournal.none(), fleet -> running[0] = fleet, counted, required, null);
+        assertEquals(0, stats.get(2).accepted);
+        assertEquals(240, rejected[0][io.canopy.frame.RejectReason.UNSIGNED.ordinal()]);
     }
 
     @Test
