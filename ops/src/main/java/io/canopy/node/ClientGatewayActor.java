@@ -105,14 +105,7 @@ final class ClientGatewayActor {
                 gateway.clusterOpen(o.opened().round(), o.opened().cluster());
                 return Behaviors.same();
             })
-            .onMessage(Answer.class, a -> {
-                if (a.answer().report() != null) {
-                    gateway.reported(a.answer().report());
-                } else {
-                    gateway.unreported(a.answer().round(), a.answer().cluster());
-                }
-                return Behaviors.same();
-            })
+            .onMessage(Answer.class, this::onAnswer)
             .onMessage(Interest.class, this::onInterest)
             .onMessage(ReportsInterest.class, this::onReportsInterest)
             .onMessage(Tick.class, t -> {
@@ -134,6 +127,16 @@ final class ClientGatewayActor {
         if (askedRound != plan.roundId()) {
             askedRound = plan.roundId();
             askUnopened(plan);
+        }
+        return Behaviors.same();
+    }
+
+    /** A cluster's answer: its report of the round, or none (it passed the round without one). */
+    private Behavior<Command> onAnswer(Answer a) {
+        if (a.answer().report() != null) {
+            gateway.reported(a.answer().report());
+        } else {
+            gateway.unreported(a.answer().round(), a.answer().cluster());
         }
         return Behaviors.same();
     }

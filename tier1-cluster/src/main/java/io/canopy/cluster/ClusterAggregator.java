@@ -154,10 +154,7 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
             .onMessage(Open.class, this::onOpen)
             .onMessage(Closed.class, this::onClosed)
             .onMessage(AwaitOpen.class, this::onAwaitOpen)
-            .onMessage(AwaitReport.class, ask -> {
-                reports.ask(ask);
-                return this;
-            })
+            .onMessage(AwaitReport.class, this::onAwaitReport)
             .onMessage(Centre.class, this::onCentre)
             .onMessage(Collecting.class, this::onCollecting)
             .onSignal(PostStop.class, stop -> {
@@ -259,6 +256,11 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
             getContext().getLog().warn("cluster {}: {} senders already wait for a round to open; one more ignored",
                 cluster, MAX_WAITING);
         }
+        return this;
+    }
+
+    private Behavior<Command> onAwaitReport(AwaitReport ask) {
+        reports.ask(ask);
         return this;
     }
 
