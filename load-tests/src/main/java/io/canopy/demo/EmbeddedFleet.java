@@ -77,7 +77,9 @@ public final class EmbeddedFleet implements AutoCloseable {
         this.transport = CanopyTransport.start(new TransportContext()
             .aeronDirectoryName(io.aeron.CommonContext.getAeronDirectoryName() + "-embedded-" + ProcessHandle.current().pid()
                 + "-" + FLEETS.incrementAndGet())
-            .maxFrameLength(GradientFrame.limits(0, FrameLimits.ANY_GROUP, dimension).maxFrameLength()));
+            .maxFrameLength(GradientFrame.limits(0, FrameLimits.ANY_GROUP, dimension).maxFrameLength())
+            // Its tiers' links carry an HMAC under a key drawn now: no other process can send them an aggregate.
+            .links(io.canopy.enroll.LinkAuthentication.fresh()));
         try {
             NanoClock clock = NanoClock.SYSTEM;
             this.clusterTier = new ClusterTier(transport, layout, range(layout.clusters()), dimension, clusterPool,

@@ -47,7 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FleetMatchesOneJvmTest {
     private static final int ROUNDS = 3;
 
-    private static String fleetConfig(Path journal) {
+    private static String fleetConfig(Path journal, Path linkKey) {
         return """
             leaves: 600
             cluster-size: 100
@@ -63,12 +63,15 @@ class FleetMatchesOneJvmTest {
             down-after: 10s
             heartbeat-pause: 8s
             journal: %s
-            """.formatted(ROUNDS, journal);
+            link-key: %s
+            """.formatted(ROUNDS, journal, linkKey);
     }
 
     @Test
     void six_members_and_a_swarm_run_three_rounds_whose_model_equals_the_one_jvm_model(@TempDir Path dir) throws Exception {
-        Path config = Files.writeString(dir.resolve("fleet.yaml"), fleetConfig(dir.resolve("journal")));
+        // Every aggregate between tiers carries an HMAC under the fleet's link key: a round is COMPLETE only if each verifies.
+        Path linkKey = Files.writeString(dir.resolve("link.key"), io.canopy.enroll.LinkAuthentication.newKeyText() + "\n");
+        Path config = Files.writeString(dir.resolve("fleet.yaml"), fleetConfig(dir.resolve("journal"), linkKey));
         int seedPort = MemberProcess.freePort();
         int gatewayPort = MemberProcess.freePort();
         String seeds = "127.0.0.1:" + seedPort;

@@ -11,7 +11,9 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import io.canopy.codec.CodecId;
+import io.canopy.enroll.LinkAuthentication;
 import io.canopy.global.plan.RoundDesign;
+import io.canopy.node.tls.FleetCertificates;
 import io.canopy.ops.cli.UsageException;
 import io.canopy.straggler.QuorumPolicy;
 import io.canopy.ops.config.LayeredConfig;
@@ -32,7 +34,7 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
                            RoundDesign design, Duration clusterDeadline, Duration upperDeadline, int minMembers,
                            double overSelection, Duration startAfter, boolean faultDropData,
                            long faultCrashAfterPrivacy, Duration heartbeatPause, int clientPort, String release,
-                           Path faultPartitionFile, Path tls) {
+                           Path faultPartitionFile, Path tls, LinkAuthentication links) {
 
     /** The roles a member may have. */
     public static final Set<String> ROLES = Set.of("cluster", "continental", "global");
@@ -53,6 +55,9 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
             + " connect here, never as cluster members; default: port + 1000; 0 turns it off"),
         new Key("tls", null, "a member directory made by ./canopy fleet-ca (member.p12, fleet-ca.p12, password): members"
             + " then speak TLS 1.3 with mutual authentication and accept only peers the fleet CA signed; default: plain TCP"),
+        new Key("link-key", null, "the fleet's link key file (64 hex digits; ./canopy fleet-ca writes DIR/NAME/link.key):"
+            + " aggregates between tiers carry an HMAC-SHA256 tag under it and untagged or forged ones are refused; the"
+            + " same file on every member; default: link.key in the tls directory when there is one, else off"),
         new Key("metrics-port", "0", "the Prometheus scrape port (GET /metrics on host); 0 turns it off, -1 picks a"
             + " free port; members on one host each need their own"),
         new Key("down-after", "20s", "the split brain resolver (keep-majority) downs the unreachable side after the"
@@ -152,7 +157,7 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
             duration(config, "start-after"), onOff(config, "fault-drop-data"),
             config.longValue("fault-crash-after-privacy", 0, Long.MAX_VALUE), duration(config, "heartbeat-pause"),
             clientPort, release(config), config.get("fault-partition-file") == null ? null
-                : Path.of(config.get("fault-partition-file")), tls(config));
+                : Path.of(config.get("fault-partition-file")), tls(config), links(config));
         feasible(config, settings);
         return settings;
     }
@@ -170,6 +175,26 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
             }
         }
         return dir;
+    }
+
+    /**
+     * The link key, read now so a member with a bad key file never starts: {@code link-key} when set, else the tls
+     * directory's {@code link.key} when there is one, else off.
+     */
+    private static LinkAuthentication links(LayeredConfig config) throws UsageException {
+        String where = config.get("link-key") != null ? config.where("link-key") : config.where("tls") + " (its link.key)";
+        Path file = config.get("link-key") != null ? Path.of(config.get("link-key"))
+            : config.get("tls") != null ? Path.of(config.get("tls")).resolve(FleetCertificates.LINK_KEY) : null;
+        if (file == null || config.get("link-key") == null && !Files.isRegularFile(file)) {
+            return LinkAuthentication.off();
+        }
+        try {
+            return LinkAuthentication.load(file);
+        } catch (java.io.IOException e) {
+            String why = String.valueOf(e.getMessage()); // the file's own errors name it: said once here
+            String own = file + ": ";
+            throw new UsageException(where + " = " + file + ": " + (why.startsWith(own) ? why.substring(own.length()) : why));
+        }
     }
 
     /** The keys that shape the tree and its first round, for messages. */

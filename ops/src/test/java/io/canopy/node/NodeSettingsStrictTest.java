@@ -6,11 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import io.canopy.ops.cli.UsageException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -22,6 +25,10 @@ class NodeSettingsStrictTest {
         List<String> all = new java.util.ArrayList<>(List.of(args));
         all.add("--print-config");
         return assertThrows(UsageException.class, () -> new NodeCommand().run(all, sink, sink)).getMessage();
+    }
+
+    private static NodeSettings settings(java.util.Map<String, String> flags) throws UsageException {
+        return NodeSettings.from(io.canopy.ops.config.LayeredConfig.resolve(NodeSettings.KEYS, null, java.util.Map.of(), flags));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -49,6 +56,25 @@ class NodeSettingsStrictTest {
         PrintStream p = new PrintStream(out, true, StandardCharsets.UTF_8);
         assertEquals(0, new NodeCommand().run(List.of("--leaves", "18", "--cluster-size", "6", "--print-config"), p, p));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("leaves: 18    # flag:"), out.toString());
+    }
+
+    @Test
+    void shouldRefuseALinkKeyFileThatDoesNotHoldAKeyNamingTheKeyAndTheFile(@TempDir Path dir) throws Exception {
+        Path bad = dir.resolve("link.key");
+        Files.writeString(bad, "not a key\n");
+        assertEquals("--link-key = " + bad + ": does not hold a link key: expected 64 hexadecimal digits,"
+            + " found 9 characters", refusal("--link-key", bad.toString()));
+        Path missing = dir.resolve("missing.key");
+        assertEquals("--link-key = " + missing + ": no link key file there", refusal("--link-key", missing.toString()));
+    }
+
+    @Test
+    void shouldAuthenticateLinksWithTheKeyFileAndLeaveThemOffWithoutOne(@TempDir Path dir) throws Exception {
+        Path key = dir.resolve("link.key");
+        Files.writeString(key, io.canopy.enroll.LinkAuthentication.newKeyText() + "\n");
+        assertTrue(settings(java.util.Map.of("link-key", key.toString())).links().isRequired());
+        assertTrue(!settings(java.util.Map.of()).links().isRequired());
+        assertTrue(settings(java.util.Map.of()).links().describe().startsWith("off: "));
     }
 
     @Test

@@ -40,7 +40,7 @@ public final class DerivedKeys implements LeafKeys, LeafKeyDirectory {
      * @param layout the fleet whose leaves are enrolled, each in its cluster
      */
     public DerivedKeys(long seed, SignatureScheme scheme, FleetLayout layout) {
-        if (scheme == null || scheme == SignatureScheme.NONE) {
+        if (scheme == null || !scheme.isPublicKey()) {
             throw new IllegalArgumentException("derived keys need a signature scheme, not " + scheme);
         }
         if (!FrameSignatures.supported(scheme)) {

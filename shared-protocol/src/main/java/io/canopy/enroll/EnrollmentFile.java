@@ -108,7 +108,7 @@ public final class EnrollmentFile {
             throw new FileFormatException(file, "is not an enrollment shard (it does not start with \"CNPYENR1\")");
         }
         SignatureScheme scheme = SignatureScheme.fromCode(bytes[8] & 0xFF);
-        if (scheme == null || scheme == SignatureScheme.NONE) {
+        if (scheme == null || !scheme.isPublicKey()) {
             throw new FileFormatException(file, "names signature scheme " + (bytes[8] & 0xFF)
                 + ", not one of 1 (Ed25519), 2 (ML-DSA-44), 3 (ML-DSA-65)");
         }

@@ -18,7 +18,7 @@ public final class EnrollmentShard {
         if (cluster < 0) {
             throw new IllegalArgumentException("cluster must be >= 0, was " + cluster);
         }
-        if (scheme == null || scheme == SignatureScheme.NONE) {
+        if (scheme == null || !scheme.isPublicKey()) {
             throw new IllegalArgumentException("a shard's keys need a signature scheme, not " + scheme);
         }
         if ((long) leaves.length * scheme.publicKeyLength() != keys.length) {
@@ -108,7 +108,7 @@ public final class EnrollmentShard {
         private int n;
 
         private Builder(int cluster, SignatureScheme scheme) {
-            if (scheme == null || scheme == SignatureScheme.NONE) {
+            if (scheme == null || !scheme.isPublicKey()) {
                 throw new IllegalArgumentException("a shard's keys need a signature scheme, not " + scheme);
             }
             this.cluster = cluster;

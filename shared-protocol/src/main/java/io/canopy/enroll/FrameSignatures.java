@@ -12,6 +12,8 @@ import java.security.SignatureException;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
 
+import javax.crypto.Mac;
+
 import io.canopy.frame.FrameDecoder;
 import io.canopy.frame.FrameLayout;
 import io.canopy.frame.SignatureScheme;
@@ -45,10 +47,10 @@ public final class FrameSignatures {
     private static final Logger LOG = LoggerFactory.getLogger(FrameSignatures.class);
     private static final ThreadLocal<FrameSignatures> PER_THREAD = ThreadLocal.withInitial(FrameSignatures::new);
     /** X.509 SubjectPublicKeyInfo DER prefix per scheme code: the same for every key of a scheme. */
-    private static final byte[][] SPKI_PREFIX = new byte[4][];
+    private static final byte[][] SPKI_PREFIX = new byte[5][];
 
-    private final Signature[] signatures = new Signature[4];
-    private final KeyFactory[] keyFactories = new KeyFactory[4];
+    private final Signature[] signatures = new Signature[5];
+    private final KeyFactory[] keyFactories = new KeyFactory[5];
     private final byte[] signature = new byte[SignatureScheme.MAX_LENGTH];
     private final byte[] publicKey = new byte[SignatureScheme.MAX_PUBLIC_KEY_LENGTH];
     private byte[] message = new byte[PREFIX_LENGTH + FrameLayout.HEADER_LENGTH + 4096];
@@ -79,6 +81,9 @@ public final class FrameSignatures {
 
     /** Whether this JDK can sign and verify {@code scheme}. */
     public static boolean supported(SignatureScheme scheme) {
+        if (scheme == null || !scheme.isPublicKey()) {
+            return false;
+        }
         try {
             spkiPrefix(scheme);
             return true;
@@ -130,6 +135,25 @@ public final class FrameSignatures {
             }
             return false;
         }
+    }
+
+    /**
+     * Writes into {@code tag} the MAC ({@code mac}, already keyed) of what a signature with {@code prefix} would sign:
+     * the prefix, then every byte of the frame at {@code offset} the CRC covers.
+     */
+    void mac(Mac mac, byte[] prefix, DirectBuffer buffer, int offset, int payloadLength, byte[] tag) {
+        int n = message(prefix, buffer, offset, payloadLength);
+        mac.update(message, 0, n);
+        try {
+            mac.doFinal(tag, 0);
+        } catch (javax.crypto.ShortBufferException e) {
+            throw new IllegalArgumentException("a " + mac.getMacLength() + "-byte MAC does not fit " + tag.length + " bytes", e);
+        }
+    }
+
+    /** A scratch array as long as the longest signature, for reading a frame's signature bytes on this thread. */
+    byte[] signatureScratch() {
+        return signature;
     }
 
     /** A scratch array for a raw public key, for lookups on this thread. */
@@ -194,7 +218,7 @@ public final class FrameSignatures {
     }
 
     private static byte[] spkiPrefix(SignatureScheme scheme) {
-        if (scheme == null || scheme == SignatureScheme.NONE) {
+        if (scheme == null || !scheme.isPublicKey()) {
             throw new IllegalArgumentException("scheme " + scheme + " has no keys");
         }
         synchronized (SPKI_PREFIX) {

@@ -15,7 +15,7 @@ public interface LeafKeys {
 
     /** A real leaf's one key: it signs as {@code leafId} and as no one else. */
     static LeafKeys single(long leafId, SignatureScheme scheme, PrivateKey key) {
-        if (scheme == null || scheme == SignatureScheme.NONE || key == null) {
+        if (scheme == null || !scheme.isPublicKey() || key == null) {
             throw new IllegalArgumentException("a leaf key needs a signature scheme and a private key");
         }
         return new LeafKeys() {

@@ -5,6 +5,10 @@ package io.canopy.frame;
  * is an explicit scheme with length 0, never uninitialised bytes. Each scheme has one fixed signature length,
  * so a length that disagrees with its scheme is rejected before the bytes are read, and one fixed raw public
  * key length, which the enrollment registry ({@code io.canopy.enroll}) stores.
+ *
+ * <p>{@link #HMAC_SHA256} is a message authentication code, not a signature: it authenticates aggregates on the links
+ * between tiers under a key every member holds ({@code io.canopy.enroll.LinkAuthentication}), and has no public key,
+ * so no leaf can enroll with it.
  */
 public enum SignatureScheme {
     /** Unsigned: signature length must be 0. */
@@ -14,14 +18,16 @@ public enum SignatureScheme {
     /** ML-DSA-44 (FIPS 204): 2420-byte signatures, 1312-byte public keys. */
     ML_DSA_44(2, 2420, 1312, "ML-DSA-44"),
     /** ML-DSA-65 (FIPS 204): 3309-byte signatures, 1952-byte public keys. */
-    ML_DSA_65(3, 3309, 1952, "ML-DSA-65");
+    ML_DSA_65(3, 3309, 1952, "ML-DSA-65"),
+    /** HMAC-SHA256 (RFC 2104) under a fleet link key: 32-byte tags, no public key. */
+    HMAC_SHA256(4, 32, 0, "HmacSHA256");
 
     /** The longest signature any scheme produces, for sizing buffers. */
     public static final int MAX_LENGTH = 3309;
     /** The longest raw public key any scheme has. */
     public static final int MAX_PUBLIC_KEY_LENGTH = 1952;
 
-    private static final SignatureScheme[] BY_CODE = {NONE, ED25519, ML_DSA_44, ML_DSA_65};
+    private static final SignatureScheme[] BY_CODE = {NONE, ED25519, ML_DSA_44, ML_DSA_65, HMAC_SHA256};
 
     private final int code;
     private final int length;
@@ -44,7 +50,12 @@ public enum SignatureScheme {
         return length;
     }
 
-    /** Raw public key length in bytes; 0 for {@link #NONE}. */
+    /** Whether this is a public-key signature a leaf can enroll with (not {@link #NONE}, not a MAC). */
+    public boolean isPublicKey() {
+        return publicKeyLength > 0;
+    }
+
+    /** Raw public key length in bytes; 0 for {@link #NONE} and {@link #HMAC_SHA256}. */
     public int publicKeyLength() {
         return publicKeyLength;
     }

@@ -4,8 +4,12 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.canopy.codec.UpdateEncoder;
+import io.canopy.enroll.LinkAuthentication;
 import io.canopy.frame.AggregateFrame;
+import io.canopy.frame.FrameAuthenticator;
 import io.canopy.frame.FrameLimits;
+import io.canopy.frame.FrameType;
+import io.canopy.frame.SignatureWriter;
 import io.canopy.straggler.NanoClock;
 import io.canopy.straggler.QuorumPolicy;
 import io.canopy.transport.CanopyTransport;
@@ -28,6 +32,8 @@ public final class TierRuntime {
     private final boolean frameTimeDeadlines;
     private final IngestAgent agent;
     private final NanoClock clock;
+    private final FrameAuthenticator inputLinks;
+    private final SignatureWriter outputLinks;
 
     /**
      * @param inputStream        the stream this tier's inputs arrive on
@@ -52,10 +58,15 @@ public final class TierRuntime {
                        TierIngest.ClosedSink sink) {
         this.frameTimeDeadlines = frameTimeDeadlines;
         this.clock = clock;
+        // Aggregates in and out are tagged under the transport's link key when it has one (docs/security.md);
+        // leaf gradients are the cluster tier's to authenticate, with the round's plan.
+        LinkAuthentication links = transport.context().links();
+        this.inputLinks = initialLimits.type() == FrameType.AGGREGATE ? links.verifier(inputStream) : null;
+        this.outputLinks = upstream == null ? null : links.signer(upstream.stream());
         QuorumPolicy any = QuorumPolicy.of(1, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ZERO);
         TierIngest.FrameClock frameClock = frameTimeDeadlines ? frame -> frame.timestampNs() : frame -> clock.nanoTime();
         this.ingest = new TierIngest(pool, capacity, initialLimits.dimension(), any, sink, frameClock);
-        this.subscriber = transport.subscriber(inputStream, initialLimits, ingest);
+        this.subscriber = transport.subscriber(inputStream, authenticated(initialLimits), ingest);
         this.upstream = upstream;
         this.agent = new IngestAgent(name, ingest, subscriber, clock, !frameTimeDeadlines);
         transport.startAgent(agent);
@@ -73,10 +84,15 @@ public final class TierRuntime {
         if (round <= previous || !opened.compareAndSet(previous, round)) {
             return false;
         }
-        subscriber.limits(limits);
+        subscriber.limits(authenticated(limits));
         // Frame timestamps count from the round's opening, so on frame time the round opens at 0.
         ingest.openRound(round, groups, inputNormBound, projectOverNorm, frameTimeDeadlines ? 0L : openedAtNs);
         return true;
+    }
+
+    /** {@code limits} with the link check of aggregates arriving here, when links are authenticated. */
+    private FrameLimits authenticated(FrameLimits limits) {
+        return inputLinks == null ? limits : limits.withAuthenticator(inputLinks);
     }
 
     /** Whether the ingest agent is collecting {@code round}. */
@@ -101,7 +117,8 @@ public final class TierRuntime {
             return PublishResult.NOT_CONNECTED; // no node hosts the parent group right now
         }
         try {
-            AggregateFrame.header(publisher.encoder(), round, sender, group, inputs).timestampNs(timestampNs);
+            AggregateFrame.header(publisher.encoder(), round, sender, group, inputs).timestampNs(timestampNs)
+                .signer(outputLinks);
             return publisher.send(UpdateEncoder.fp32(), values, 0, dimension);
         } finally {
             upstream.release(publisher);

@@ -63,6 +63,11 @@ public final class Upstream {
         return pool.take();
     }
 
+    /** The stream aggregates leave on. */
+    public int stream() {
+        return stream;
+    }
+
     /** Returns a publisher that {@link #acquire} gave out to its pool. */
     public void release(FramePublisher publisher) {
         BlockingQueue<FramePublisher> pool = owner.get(publisher);

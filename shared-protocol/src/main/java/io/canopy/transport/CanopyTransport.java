@@ -39,6 +39,7 @@ public final class CanopyTransport implements AutoCloseable {
     /** Concludes {@code ctx}, starts or joins the driver and connects a client. */
     public static CanopyTransport start(final TransportContext ctx) {
         ctx.conclude();
+        LOG.info("aggregates between tiers: {}", ctx.links().describe());
         MediaDriver driver = null;
         if (ctx.driverMode() == TransportContext.DriverMode.EMBEDDED) {
             removeStaleDirectory(new File(ctx.aeronDirectoryName()), ctx.driverTimeoutMs());

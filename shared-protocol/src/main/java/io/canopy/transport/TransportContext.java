@@ -2,6 +2,7 @@ package io.canopy.transport;
 
 import io.aeron.ChannelUri;
 import io.aeron.CommonContext;
+import io.canopy.enroll.LinkAuthentication;
 import io.aeron.driver.ThreadingMode;
 import io.aeron.logbuffer.FrameDescriptor;
 import java.io.File;
@@ -65,6 +66,7 @@ public final class TransportContext {
     private ThreadingMode threadingMode = ThreadingMode.SHARED;
     private Supplier<IdleStrategy> idleStrategy = () -> new BackoffIdleStrategy();
     private NanoClock nanoClock = SystemNanoClock.INSTANCE;
+    private LinkAuthentication links = LinkAuthentication.off();
     private String publicationChannel;
     private String subscriptionChannel;
 
@@ -332,6 +334,20 @@ public final class TransportContext {
 
     public NanoClock nanoClock() {
         return nanoClock;
+    }
+
+    /** Whether aggregates between tiers on this transport are tagged and checked; off unless set. */
+    public TransportContext links(final LinkAuthentication links) {
+        checkMutable();
+        if (links == null) {
+            throw new IllegalArgumentException("say whether links are authenticated: LinkAuthentication.off() or required(...)");
+        }
+        this.links = links;
+        return this;
+    }
+
+    public LinkAuthentication links() {
+        return links;
     }
 
     /** The channel publications use, with term length (and MTU for UDP); valid after {@link #conclude()}. */

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
+import io.canopy.enroll.LinkAuthentication;
+
 /**
  * A fleet's certificate authority and its members' certificates, made with the JDK's own {@code keytool} (the JDK
  * has no public API that issues X.509 certificates): an EC P-256 CA, and per member a key pair whose certificate the
@@ -24,6 +26,8 @@ import java.util.regex.Pattern;
  *   MEMBER/member.p12       the member's key and its certificate chain (PKCS#12)
  *   MEMBER/fleet-ca.p12     the trust store: the CA's certificate alone
  *   MEMBER/password         the two stores' password (owner-read only)
+ *   ca/link.key, MEMBER/link.key  the fleet's link key: aggregates between tiers carry an HMAC under it
+ *                           (io.canopy.enroll.LinkAuthentication; owner-read only)
  * </pre>
  * A member started with {@code tls: out/MEMBER} speaks TLS 1.3 to the others and accepts only peers whose
  * certificate this CA signed.
@@ -34,6 +38,8 @@ public final class FleetCertificates {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     /** Certificates last this long (days): a fleet re-issues them with this command. */
     static final int VALIDITY_DAYS = 825;
+    /** The fleet's link key file, in the CA's directory and in every member's. */
+    public static final String LINK_KEY = "link.key";
 
     private final Path keytool;
 
@@ -78,6 +84,7 @@ public final class FleetCertificates {
             "-keystore", key.toString(), "-storepass:file", pw);
         keytool("-exportcert", "-rfc", "-alias", "fleet-ca", "-keystore", key.toString(), "-storepass:file", pw,
             "-file", staging.resolve("fleet-ca.pem").toString());
+        writePrivate(staging.resolve(LINK_KEY), LinkAuthentication.newKeyText());
         Files.move(staging, ca, StandardCopyOption.ATOMIC_MOVE);
         for (String m : members) {
             addMember(out, m);
@@ -116,6 +123,9 @@ public final class FleetCertificates {
             "-storetype", "PKCS12", "-keystore", staging.resolve("fleet-ca.p12").toString(), "-storepass:file", pw);
         Files.delete(csr);
         Files.delete(cert);
+        if (Files.isRegularFile(ca.resolve(LINK_KEY))) {
+            writePrivate(staging.resolve(LINK_KEY), Files.readString(ca.resolve(LINK_KEY), StandardCharsets.US_ASCII).strip());
+        }
         Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
     }
 
