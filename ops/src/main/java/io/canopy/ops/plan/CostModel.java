@@ -82,9 +82,12 @@ public final class CostModel {
         return values * r.decode(codec) * 1e-9;
     }
 
-    /** The fixed per-frame costs of {@code frames} leaf frames (signing, checks, transport), one core. */
-    public static double frameSeconds(final double frames, final KernelRates r) {
-        return frames * r.frameNsPerUpdate() * 1e-9;
+    /**
+     * The fixed per-frame costs of {@code frames} leaf frames (checks, transport) plus {@code verifyUs} µs each to verify
+     * its signature, on one core: with signatures on, verification is thousands of times the rest of the checks.
+     */
+    public static double frameSeconds(final double frames, final KernelRates r, final double verifyUs) {
+        return frames * (r.frameNsPerUpdate() + verifyUs * 1e3) * 1e-9;
     }
 
     /** Adding Gaussian noise to d coordinates (0 when the tier adds none). */

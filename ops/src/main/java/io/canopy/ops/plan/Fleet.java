@@ -27,6 +27,8 @@ import java.util.Map;
  * @param overSelection        invitations per expected input (a cluster expects invited / overSelection)
  * @param codec                leaf update codec (aggregates between tiers are always fp32)
  * @param signatureBytes       signature bytes per leaf frame (64: Ed25519; 0: unsigned)
+ * @param verifyUs             µs of a cluster node's receive thread to verify one leaf frame's signature (0: signatures
+ *                             off, as the demo and fleet nodes run by default; Ed25519 ≈ 550, SignatureBenchmark)
  * @param blockRows            rows of a cluster's preallocated block; 0 for clusterSize, as ClusterTier sizes it
  * @param krumF                f of the clusters' Multi-Krum
  * @param beta                 trimmed-mean trim fraction at tiers 2 and 3
@@ -47,7 +49,7 @@ import java.util.Map;
  */
 public record Fleet(long leaves, int dimension, double samplingRate, int clusterSize, int clustersPerContinent,
                     double responseProbability, double latencyMedianMs, double latencySigma, double clusterDeadlineMs,
-                    double quorum, double overSelection, CodecId codec, int signatureBytes, int blockRows, int krumF,
+                    double quorum, double overSelection, CodecId codec, int signatureBytes, double verifyUs, int blockRows, int krumF,
                     double beta, double clip, int coresPerNode, double memoryPerNodeGib, double nicGbps,
                     double targetRoundS, double targetCompletion, double epsilon, double delta, long rounds,
                     int clusterNodes, int continentalNodes, int openClusters, boolean embedded) {
@@ -75,6 +77,7 @@ public record Fleet(long leaves, int dimension, double samplingRate, int cluster
         require(overSelection >= 1 && Double.isFinite(overSelection), "over-selection", overSelection, ">= 1");
         require(codec != null, "codec", codec, "one of fp32, fp16, bf16, int8, topk");
         require(signatureBytes >= 0, "signature-bytes", signatureBytes, ">= 0");
+        require(verifyUs >= 0 && Double.isFinite(verifyUs), "verify-us", verifyUs, ">= 0");
         require(blockRows >= 0, "block-rows", blockRows, ">= 0 (0: cluster-size)");
         require(krumF >= 0, "krum-f", krumF, ">= 0");
         require(beta >= 0 && beta < 0.5, "beta", beta, "in [0, 0.5)");
@@ -121,7 +124,7 @@ public record Fleet(long leaves, int dimension, double samplingRate, int cluster
         return new Fleet(v.lng("leaves"), v.integer("dimension"), v.dbl("q"), v.integer("cluster-size"),
             v.integer("clusters-per-continent"), v.dbl("response-probability"), v.dbl("latency-median-ms"),
             v.dbl("latency-sigma"), v.dbl("cluster-deadline-ms"), v.dbl("quorum"), v.dbl("over-selection"),
-            v.codec("codec"), v.integer("signature-bytes"), v.integer("block-rows"), v.integer("krum-f"), v.dbl("beta"),
+            v.codec("codec"), v.integer("signature-bytes"), v.dbl("verify-us"), v.integer("block-rows"), v.integer("krum-f"), v.dbl("beta"),
             v.dbl("clip"), v.integer("cores-per-node"), v.dbl("memory-per-node-gib"), v.dbl("nic-gbps"),
             v.dbl("target-round-s"), v.dbl("target-completion"), v.dbl("epsilon"), v.dbl("delta"), v.lng("rounds"),
             v.integer("cluster-nodes"), v.integer("continental-nodes"), v.integer("open-clusters"), v.bool("embedded"));
@@ -131,7 +134,7 @@ public record Fleet(long leaves, int dimension, double samplingRate, int cluster
     public Map<String, String> toMap() {
         final Object[] values = {leaves, dimension, samplingRate, clusterSize, clustersPerContinent, responseProbability,
             latencyMedianMs, latencySigma, clusterDeadlineMs, quorum, overSelection, codec.label(), signatureBytes,
-            blockRows, krumF, beta, clip, coresPerNode, memoryPerNodeGib, nicGbps, targetRoundS, targetCompletion,
+            verifyUs, blockRows, krumF, beta, clip, coresPerNode, memoryPerNodeGib, nicGbps, targetRoundS, targetCompletion,
             epsilon, delta, rounds, clusterNodes, continentalNodes, openClusters, embedded};
         final Map<String, String> m = new LinkedHashMap<>();
         int i = 0;
@@ -252,6 +255,9 @@ public record Fleet(long leaves, int dimension, double samplingRate, int cluster
         m.put("over-selection", new String[] {"1.3", "invitations per expected update: a cluster expects invited/this"});
         m.put("codec", new String[] {"fp32", "leaf update codec: fp32, fp16, bf16, int8 (blocks of 256), topk (k=d/100)"});
         m.put("signature-bytes", new String[] {"64", "signature per leaf frame, bytes (64 Ed25519, 0 unsigned)"});
+        m.put("verify-us", new String[] {"0", "microseconds to verify one leaf frame's signature on a cluster node's"
+            + " receive thread; 0 = signatures off (the default in the demo and fleet nodes); Ed25519 measured about 550"
+            + " (docs/security.md); embedded, the synthetic swarm signs at the same cost"});
         m.put("block-rows", new String[] {"0", "rows of a cluster's update block; 0 = cluster-size, as ClusterTier"
             + " allocates today"});
         m.put("krum-f", new String[] {"20", "f of the clusters' Multi-Krum (as privacy plan's multikrum-f)"});

@@ -30,7 +30,7 @@ public record RoundModel(List<TierLoad> tiers, double roundS) {
         final long mem1 = open * block1 + Math.min(cores, a1) * gram;
         final double in1 = c.answering() * CostModel.leafFrameBytes(f.codec(), d, f.signatureBytes());
         final double decode1 = CostModel.decodeSeconds((double) a1 * c.accepted() * d, f.codec(), r)
-            + CostModel.frameSeconds(a1 * c.answering(), r);
+            + CostModel.frameSeconds(a1 * c.answering(), r, f.verifyUs());
         final double rule1 = CostModel.krumSeconds(c.accepted(), d, r) + CostModel.noiseSeconds(d, pf.noisy(1), r);
         final double net1 = CostModel.transferSeconds(a1 * in1, bw);
         final double out1 = CostModel.transferSeconds((double) a1 * agg, bw);
@@ -55,10 +55,11 @@ public record RoundModel(List<TierLoad> tiers, double roundS) {
         final double cpu2 = decode2 + a2 * rule2;
         final double cpu3 = decode3 + rule3;
         final double tierCpu1 = CostModel.decodeSeconds((double) clusters * c.accepted() * d, f.codec(), r)
-            + CostModel.frameSeconds(clusters * c.answering(), r) + clusters * rule1;
+            + CostModel.frameSeconds(clusters * c.answering(), r, f.verifyUs()) + clusters * rule1;
         final double tierCpu2 = CostModel.decodeSeconds((double) continents * k * d, CodecId.FP32, r) + continents * rule2;
         if (f.embedded()) {
-            final double swarm = (double) clusters * c.answering() * d * r.swarmNsPerValue() * 1e-9;
+            // The synthetic swarm signs every frame it sends, at about what a verification costs (SignatureBenchmark).
+            final double swarm = (double) clusters * c.answering() * (d * r.swarmNsPerValue() + f.verifyUs() * 1e3) * 1e-9;
             final long mem = CostModel.NODE_BASELINE_BYTES + mem1 + continents * per2 + per3;
             final double bytes = clusters * in1 + (double) clusters * agg + (double) continents * agg;
             final double s1 = (swarm + cpu1) / cores;

@@ -193,6 +193,26 @@ class CapacityPlanTest {
     }
 
     @Test
+    void signature_verification_costs_its_microseconds_per_answering_frame_on_the_receive_thread() {
+        final RoundModel m = CapacityPlan.of(handFleet("verify-us", "550"), handRates()).model();
+        // As cpu_and_round_time_of_a_hand_computed_fleet, plus 2 clusters · 100 frames · 550 µs on the decode thread.
+        assertEquals(16e-6 + 200e-6 + 200 * 550e-6, m.tier(1).decodeS(), 1e-12);
+        assertEquals("decode", m.tier(1).waitBound(), "110 ms of verification outlasts the 100 ms collection");
+        assertEquals(10 * 100 * (1e-6 + 550e-6) + 10 * 80 * 1000 * 0.1e-9 + 10 * 226e-6, m.tier(1).cpuTierS(), 1e-12);
+        // Embedded, the synthetic swarm signs each frame at the same cost.
+        final Fleet embedded = handFleet("embedded", "true", "cluster-nodes", "0", "continental-nodes", "0", "verify-us", "550");
+        final double cpu1 = 10e-3 + 1000 * 550e-6 + 10 * 80 * 1000 * 0.1e-9 + 10 * 100 * (1e-6 + 550e-6) + 10 * 226e-6;
+        assertEquals(cpu1 / 2, CapacityPlan.of(embedded, handRates()).model().tier(1).stageS(), 1e-12);
+    }
+
+    @Test
+    void a_negative_verification_cost_is_refused_naming_the_key() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+            () -> handFleet("verify-us", "-1"));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("verify-us"), e.getMessage());
+    }
+
+    @Test
     void embedded_mode_puts_every_tier_and_the_swarm_on_one_nodes_cores() {
         final Fleet f = handFleet("embedded", "true", "cluster-nodes", "0", "continental-nodes", "0");
         final RoundModel m = CapacityPlan.of(f, handRates()).model();
