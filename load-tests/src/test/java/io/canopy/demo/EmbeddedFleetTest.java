@@ -9,14 +9,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.canopy.aggregation.UpdateBlock;
 import io.canopy.aggregation.reference.ReferenceKrum;
 import io.canopy.aggregation.reference.ReferenceTrimmedMean;
 import io.canopy.codec.CodecId;
-import io.canopy.global.GlobalCoordinator;
 import io.canopy.global.RoundResult;
 import io.canopy.node.metrics.TierMetricsBridge;
 import io.canopy.ops.metrics.MetricsSettings;
@@ -40,9 +38,6 @@ import io.canopy.round.TierSpec;
 import io.canopy.straggler.QuorumOutcome;
 import io.canopy.straggler.QuorumPolicy;
 import io.canopy.topology.FleetLayout;
-import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.Props;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -99,17 +94,12 @@ class EmbeddedFleetTest {
         try (EmbeddedFleet fleet = new EmbeddedFleet(plan.layout(), plan.dimension(), 4, 2, new FedAvgStep(1f), new float[D], 1e-5,
                  journal, authentication);
              SwarmDriver driver = new SwarmDriver(fleet, new SyntheticSwarm(spec), 2, 3, keys)) {
-            CompletableFuture<RoundResult> result = new CompletableFuture<>();
-            ActorRef<RoundResult> collector = fleet.system().systemActorOf(Behaviors.receive(RoundResult.class)
-                .onMessage(RoundResult.class, r -> {
-                    result.complete(r);
-                    return Behaviors.same();
-                }).build(), "test-results", Props.empty());
             fleet.awaitReady(30_000);
             started.accept(fleet);
-            fleet.system().tell(new GlobalCoordinator.Start(plan, 1, collector));
-            stats.add(driver.run(plan, 60_000));
-            RoundResult r = result.get(60, TimeUnit.SECONDS);
+            // The leaves sign over the plan the coordinator opened, which carries its journal's run id.
+            RoundFeed feed = RoundFeed.start(fleet, plan, 1);
+            stats.add(driver.run(feed.opened(0, 60, TimeUnit.SECONDS), 60_000));
+            RoundResult r = feed.result(0, 60, TimeUnit.SECONDS);
             long until = System.nanoTime() + 30_000_000_000L;
             while (!settled.getAsBoolean() && System.nanoTime() < until) {
                 Thread.sleep(20);

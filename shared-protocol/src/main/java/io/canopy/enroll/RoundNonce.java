@@ -13,11 +13,11 @@ import io.canopy.topology.FleetLayout;
  * The per-round value every leaf signature binds, so that a frame signed for one round (or one fleet
  * configuration) does not verify in another even when its round id is rewritten and its CRC recomputed.
  *
- * <p>{@link RoundPlan} carries no random per-run value, so the nonce is derived from what the plan has: SHA-256
- * of a 22-byte domain tag and, little-endian, the round id, model version, layout seed, leaves, cluster size,
- * clusters per continent, dimension, codec code, clip norm bits and sampling rate bits (PROTOCOL.md,
- * "Signatures"). Two runs whose plans agree on all of these at the same round share a nonce: binding a frame to
- * a run needs a random run id in the plan (docs/security.md, "What remains open").
+ * <p>SHA-256 of a 22-byte domain tag and, little-endian, the round id, model version, layout seed, leaves, cluster
+ * size, clusters per continent, dimension, codec code, clip norm bits and sampling rate bits, then the plan's run id
+ * when it has one (PROTOCOL.md, "Signatures"). The run id is random per coordinator journal, so a frame signed in one
+ * run does not verify in another even where the two plans agree on everything else; a plan without one (run id 0:
+ * tests and tools) hashes exactly as before run ids existed.
  */
 public final class RoundNonce {
 
@@ -33,7 +33,7 @@ public final class RoundNonce {
     /** The 32-byte nonce of {@code plan}'s round. */
     public static byte[] of(RoundPlan plan) {
         FleetLayout layout = plan.layout();
-        ByteBuffer fields = ByteBuffer.allocate(8 * 5 + 4 * 5).order(ByteOrder.LITTLE_ENDIAN)
+        ByteBuffer fields = ByteBuffer.allocate(8 * 6 + 4 * 5).order(ByteOrder.LITTLE_ENDIAN)
             .putLong(plan.roundId())
             .putLong(plan.modelVersion())
             .putLong(layout.seed())
@@ -44,6 +44,9 @@ public final class RoundNonce {
             .putInt(plan.codec().code())
             .putInt(Float.floatToRawIntBits(plan.clipNorm()))
             .putLong(Double.doubleToRawLongBits(plan.samplingRate()));
+        if (plan.runId() != 0) {
+            fields.putLong(plan.runId());
+        }
         MessageDigest sha256 = sha256();
         sha256.update(TAG);
         sha256.update(fields.array(), 0, fields.position());

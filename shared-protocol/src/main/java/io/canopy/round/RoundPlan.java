@@ -21,6 +21,8 @@ import io.canopy.topology.FleetLayout;
  * @param secureNoise   true for the secure sampler; false only in simulations, with {@code noiseSeed}
  * @param noiseSeed     the fast sampler's seed (ignored by the secure one)
  * @param release       how the global update is released ({@link ReleaseSpec})
+ * @param runId         a random value the coordinator draws once per journal (0: none), so that signatures and nonces
+ *                      of one run never verify in another ({@code io.canopy.enroll.RoundNonce})
  */
 public record RoundPlan(
     long roundId,
@@ -35,7 +37,8 @@ public record RoundPlan(
     TierSpec global,
     boolean secureNoise,
     long noiseSeed,
-    ReleaseSpec release) implements ControlMessage {
+    ReleaseSpec release,
+    long runId) implements ControlMessage {
 
     /** A plan with the first wave's release ({@link ReleaseSpec#MULTIKRUM}). */
     public RoundPlan(long roundId, long modelVersion, int dimension, double samplingRate, float clipNorm, CodecId codec,
@@ -43,6 +46,14 @@ public record RoundPlan(
                      long noiseSeed) {
         this(roundId, modelVersion, dimension, samplingRate, clipNorm, codec, layout, cluster, continental, global,
             secureNoise, noiseSeed, ReleaseSpec.MULTIKRUM);
+    }
+
+    /** A plan of no particular run (run id 0): tests, tools and the plan a coordinator stamps with its journal's. */
+    public RoundPlan(long roundId, long modelVersion, int dimension, double samplingRate, float clipNorm, CodecId codec,
+                     FleetLayout layout, TierSpec cluster, TierSpec continental, TierSpec global, boolean secureNoise,
+                     long noiseSeed, ReleaseSpec release) {
+        this(roundId, modelVersion, dimension, samplingRate, clipNorm, codec, layout, cluster, continental, global,
+            secureNoise, noiseSeed, release, 0L);
     }
 
     /**
@@ -88,18 +99,24 @@ public record RoundPlan(
     /** This plan as round {@code id} on model version {@code version} (a coordinator resuming from its ledger). */
     public RoundPlan at(long id, long version) {
         return new RoundPlan(id, version, dimension, samplingRate, clipNorm, codec, layout, cluster, continental, global,
-            secureNoise, noiseSeed, release);
+            secureNoise, noiseSeed, release, runId);
     }
 
     /** The next round's plan: same configuration, next ids. */
     public RoundPlan next(long newModelVersion) {
         return new RoundPlan(roundId + 1, newModelVersion, dimension, samplingRate, clipNorm, codec, layout, cluster,
-            continental, global, secureNoise, noiseSeed, release);
+            continental, global, secureNoise, noiseSeed, release, runId);
+    }
+
+    /** This plan as part of run {@code id} (the coordinator's journal's run id). */
+    public RoundPlan withRunId(long id) {
+        return new RoundPlan(roundId, modelVersion, dimension, samplingRate, clipNorm, codec, layout, cluster, continental,
+            global, secureNoise, noiseSeed, release, id);
     }
 
     /** This plan with {@code spec} as its release. */
     public RoundPlan withRelease(ReleaseSpec spec) {
         return new RoundPlan(roundId, modelVersion, dimension, samplingRate, clipNorm, codec, layout, cluster, continental,
-            global, secureNoise, noiseSeed, spec);
+            global, secureNoise, noiseSeed, spec, runId);
     }
 }

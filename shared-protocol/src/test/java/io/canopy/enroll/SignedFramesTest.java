@@ -1,6 +1,7 @@
 package io.canopy.enroll;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.nio.ByteOrder;
@@ -121,6 +122,23 @@ class SignedFramesTest {
         RoundPlan otherRun = plan(ROUND, new FleetLayout(40, 10, 4, 100L));
         LeafSigner otherRunSigner = new LeafSigner(keys).round(otherRun);
         assertEquals(RejectReason.BAD_SIGNATURE, check(frame(ROUND, 9, otherRunSigner.leaf(9))));
+    }
+
+    @Test
+    void a_frame_captured_in_another_run_with_an_identical_plan_but_its_own_run_id_does_not_verify() {
+        RoundPlan thisRun = plan.withRunId(0x1234_5678_9abc_def0L);
+        RoundPlan earlierRun = plan.withRunId(0x0fed_cba9_8765_4321L);
+        FrameValidator now = new FrameValidator(limits(thisRun, keys));
+        int captured = frame(ROUND, 9, new LeafSigner(keys).round(earlierRun).leaf(9));
+        assertEquals(RejectReason.BAD_SIGNATURE, now.validate(buffer, 0, captured, new float[D], 0));
+        assertNull(now.validate(buffer, 0, frame(ROUND, 9, new LeafSigner(keys).round(thisRun).leaf(9)), new float[D], 0));
+        // Without a run id (0) a plan hashes as before run ids existed: the worked example's nonce is unchanged.
+        assertEquals(java.util.HexFormat.of().formatHex(RoundNonce.of(plan)),
+            java.util.HexFormat.of().formatHex(RoundNonce.of(plan.withRunId(0))));
+        assertNotEquals(java.util.HexFormat.of().formatHex(RoundNonce.of(thisRun)),
+            java.util.HexFormat.of().formatHex(RoundNonce.of(earlierRun)));
+        assertEquals(thisRun.runId(), thisRun.next(1).at(12, 3).withRelease(thisRun.release()).runId(),
+            "later rounds and a resumed plan keep the run id");
     }
 
     @Test

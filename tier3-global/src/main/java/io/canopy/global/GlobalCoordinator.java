@@ -140,6 +140,8 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
     private final RdpAccountant accountant = new RdpAccountant();
     private final AwaitedReports reports = new AwaitedReports();
     private RoundPlan plan;
+    /** The journal's run id, stamped on every plan this coordinator opens (leaf signatures bind it). */
+    private long runId;
     private int roundsLeft;
     private ActorRef<RoundResult> replyTo;
     private long openedAtNs;
@@ -185,6 +187,7 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
             modelCrc32c = ModelCheckpoint.crc32c(model);
         }
         modelVersion = resume.modelVersion();
+        runId = resume.runId();
         for (LedgerEntry entry : resume.privacy()) {
             if (entry.publishedZ() > 0) {
                 accountant.compose(entry.q(), entry.publishedZ(), 1);
@@ -272,7 +275,7 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
             getContext().getLog().info("global: the journal already holds all {} rounds of this run", start.rounds());
             return this;
         }
-        open(start.first().at(first, modelVersion));
+        open(start.first().at(first, modelVersion).withRunId(runId));
         return this;
     }
 

@@ -128,7 +128,14 @@ class GlobalCoordinatorTest {
         // A run of expectedRound rounds: a fresh journal runs round 1 only, a resumed one what is left.
         coordinator.tell(new GlobalCoordinator.Start(plan, (int) expectedRound, results.ref()));
         for (TestProbe<ContinentalAggregator.Command> probe : probes) {
-            assertEquals(expectedRound, ((ContinentalAggregator.Open) probe.receiveMessage()).plan().roundId());
+            RoundPlan opened = ((ContinentalAggregator.Open) probe.receiveMessage()).plan();
+            assertEquals(expectedRound, opened.roundId());
+            try {
+                assertEquals(io.canopy.global.ledger.RunId.readOrCreate(journal.rounds().directory()), opened.runId(),
+                    "every plan carries the journal's run id, the same after a take-over");
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
         this.coordinator = coordinator;
         return inbox.get(); // set during the coordinator's setup, which came before the plans it sent

@@ -105,7 +105,7 @@ public final class DirectoryJournal implements RoundJournal {
             next = Math.max(next, privacyEntries.getLast().round() + 1);
         }
         setAsideUnannounced(version);
-        return new Resume(next, version, model, List.copyOf(privacyEntries));
+        return new Resume(next, version, model, List.copyOf(privacyEntries), RunId.readOrCreate(rounds.directory()));
     }
 
     /**

@@ -27,18 +27,20 @@ public interface RoundJournal extends Closeable {
      * @param modelVersion  the model version in force (0 before any round)
      * @param model         that version's weights, checked against the recorded CRC32C; null for a fresh journal
      * @param privacy       every privacy entry, oldest first: the accountant replays them all
+     * @param runId         the run's id ({@link RunId}), the same for every coordinator that takes this journal over
      */
-    record Resume(long nextRound, long modelVersion, float[] model, List<LedgerEntry> privacy) {
+    record Resume(long nextRound, long modelVersion, float[] model, List<LedgerEntry> privacy, long runId) {
     }
 
-    /** What this journal already holds; {@code Resume(first, 0, null, [])} when it is fresh. */
+    /** What this journal already holds; {@code Resume(first, 0, null, [], runId)} when it is fresh. */
     Resume resume(long first) throws IOException;
 
     /** Where the journal lives, for people (null when it keeps nothing). */
     String location();
 
-    /** A journal that keeps nothing (tests and throw-away runs): checksums only. */
+    /** A journal that keeps nothing (tests and throw-away runs): checksums only, and a run id of its own. */
     static RoundJournal none() {
+        long runId = RunId.draw();
         return new RoundJournal() {
             @Override
             public long publishModel(long version, float[] model) {
@@ -51,7 +53,7 @@ public interface RoundJournal extends Closeable {
 
             @Override
             public Resume resume(long first) {
-                return new Resume(first, 0, null, List.of());
+                return new Resume(first, 0, null, List.of(), runId);
             }
 
             @Override
