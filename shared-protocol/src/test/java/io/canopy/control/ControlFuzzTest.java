@@ -11,6 +11,7 @@ import java.util.List;
 
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.io.Output;
+import io.canopy.fuzz.FuzzRun;
 import io.canopy.straggler.QuorumPolicy;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -19,6 +20,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -155,5 +157,16 @@ class ControlFuzzTest {
     @Provide
     Arbitrary<byte[]> valid() {
         return Arbitraries.of(VALID).map(ControlFuzzTest::encode);
+    }
+
+    @Test
+    @Tag(FuzzRun.TAG)
+    void longRun() {
+        FuzzRun.run("control", r -> {
+            arbitraryBytesDecodeOrAreRefusedWithAReason(FuzzRun.bytes(r, 48));
+            aValidMessageWithBytesChangedDecodesOrIsRefusedWithAReason(encode(VALID.get(r.nextInt(VALID.size()))),
+                r.nextInt(1001), (byte) r.nextInt(), r.nextInt(3));
+            aClientBodyDecodesOrIsRefusedWithAReason(FuzzRun.bytes(r, 48));
+        });
     }
 }

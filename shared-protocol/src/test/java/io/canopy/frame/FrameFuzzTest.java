@@ -10,12 +10,15 @@ import java.util.Arrays;
 import io.canopy.codec.CodecId;
 import io.canopy.codec.UpdateEncoder;
 import io.canopy.enroll.LinkAuthentication;
+import io.canopy.fuzz.FuzzRun;
 import io.canopy.round.Streams;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 
 /**
  * Whatever bytes reach a receiver, the frame validator returns null (accepted) or a {@link RejectReason}: no exception
@@ -133,5 +136,24 @@ class FrameFuzzTest {
         }
         RejectReason reason = validated(aggregates, buffer, length);
         assertTrue(reason != null, "an aggregate with byte " + at + " set to " + value + " was accepted");
+    }
+
+    @Test
+    @Tag(FuzzRun.TAG)
+    void longRun() {
+        CodecId[] codecs = CodecId.values();
+        FuzzRun.run("frames", r -> {
+            arbitraryBytesBehindAValidMagicAreAcceptedOrRefusedWithAReason(FuzzRun.bytes(r, 400), r.nextBoolean());
+            int[] where = new int[1 + r.nextInt(4)];
+            for (int i = 0; i < where.length; i++) {
+                where[i] = r.nextInt();
+            }
+            byte[] values = new byte[4];
+            r.nextBytes(values);
+            aValidFrameOfAnyCodecWithBytesChangedIsAcceptedOrRefusedWithAReason(codecs[r.nextInt(codecs.length)],
+                r.nextInt(1001), where, values, r.nextBoolean(), r.nextInt(17) - 8);
+            aTaggedAggregateWithBytesChangedIsRefusedWithAReasonNeverAnException(r.nextInt(1001), r.nextInt(10_001),
+                (byte) r.nextInt(), r.nextBoolean());
+        });
     }
 }

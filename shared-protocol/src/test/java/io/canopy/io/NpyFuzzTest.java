@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
+import io.canopy.fuzz.FuzzRun;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -19,6 +20,8 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 
 /**
  * Whatever a {@code .npy} file holds, {@link NpyFormat#read} returns an array or throws {@link FileFormatException}
@@ -106,5 +109,15 @@ class NpyFuzzTest {
         Arbitrary<String> fortran = Arbitraries.of("False", "True", "0");
         return net.jqwik.api.Combinators.combine(descr, shape, fortran, Arbitraries.of("{", "", "{{"))
             .as((d, s, f, open) -> open + "'descr': " + d + ", 'fortran_order': " + f + ", 'shape': " + s + ", }\n");
+    }
+
+    @Test
+    @Tag(FuzzRun.TAG)
+    void longRun() {
+        FuzzRun.run("npy", r -> {
+            aValidFileWithBytesChangedReadsOrIsRefusedWithAReason(r.nextInt(201), (byte) r.nextInt(), r.nextInt(3),
+                1 + r.nextInt(2));
+            arbitraryBytesAreRefusedWithAReason(FuzzRun.bytes(r, 64));
+        });
     }
 }

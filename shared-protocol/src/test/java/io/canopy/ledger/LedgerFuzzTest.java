@@ -3,8 +3,6 @@ package io.canopy.ledger;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.canopy.io.FileFormatException;
-import io.canopy.ledger.RecordLogTest.Sample;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
@@ -15,10 +13,16 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32;
+
+import io.canopy.fuzz.FuzzRun;
+import io.canopy.io.FileFormatException;
+import io.canopy.ledger.RecordLogTest.Sample;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 
 /**
  * Whatever a ledger file holds, a reader returns a prefix of the records that were written (every record it returns
@@ -158,5 +162,15 @@ class LedgerFuzzTest {
         if (letter != 'n') {
             assertEquals(RecordLog.Damage.CORRUPT, c.damage(), c.problem());
         }
+    }
+
+    @Test
+    @Tag(FuzzRun.TAG)
+    void longRun() {
+        FuzzRun.run("ledgers", r -> {
+            aLedgerWithBytesChangedReadsAPrefixOrIsRefused(r.nextInt(4001), (byte) r.nextInt(), r.nextInt(4), r.nextBoolean());
+            arbitraryBytesAfterAValidHeaderAreRefusedOrReadAsNothing(FuzzRun.bytes(r, 200), r.nextBoolean());
+            aForgedRecordWithAValidChainDecodesOrIsRefused(r.nextInt(4001), (byte) r.nextInt(), r.nextInt(4));
+        });
     }
 }

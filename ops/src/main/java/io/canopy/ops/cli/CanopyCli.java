@@ -82,6 +82,8 @@ public final class CanopyCli {
                 .append('\n');
         }
         sb.append("  test").append(" ".repeat(width - 1)).append("run the whole test suite (mvn verify under JDK 25)\n");
+        sb.append("  fuzz").append(" ".repeat(width - 1)).append("long fuzz runs of every parser: frames, .npy, ledgers, control"
+            + " messages, config (--cases N)\n");
         sb.append("  build").append(" ".repeat(width - 2)).append("rebuild now (the launcher rebuilds by itself when sources change)\n");
         return sb.toString();
     }
