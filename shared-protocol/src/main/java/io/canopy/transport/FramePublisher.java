@@ -4,10 +4,10 @@ import io.aeron.ExclusivePublication;
 import io.aeron.Publication;
 import io.canopy.codec.UpdateEncoder;
 import io.canopy.frame.FrameEncoder;
+import io.canopy.straggler.NanoClock;
 import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.IdleStrategy;
-import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**

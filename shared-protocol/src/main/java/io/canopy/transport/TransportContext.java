@@ -1,19 +1,19 @@
 package io.canopy.transport;
 
-import io.aeron.ChannelUri;
-import io.aeron.CommonContext;
-import io.canopy.enroll.LinkAuthentication;
-import io.aeron.driver.ThreadingMode;
-import io.aeron.logbuffer.FrameDescriptor;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Supplier;
+
+import io.aeron.ChannelUri;
+import io.aeron.CommonContext;
+import io.aeron.driver.ThreadingMode;
+import io.aeron.logbuffer.FrameDescriptor;
+import io.canopy.enroll.LinkAuthentication;
+import io.canopy.straggler.NanoClock;
 import org.agrona.BitUtil;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
-import org.agrona.concurrent.NanoClock;
-import org.agrona.concurrent.SystemNanoClock;
 
 /**
  * Configuration of one data-plane endpoint, in the style of Aeron's own {@code Context}s: fluent
@@ -65,7 +65,7 @@ public final class TransportContext {
     private int fragmentLimit = FRAGMENT_LIMIT_DEFAULT;
     private ThreadingMode threadingMode = ThreadingMode.SHARED;
     private Supplier<IdleStrategy> idleStrategy = () -> new BackoffIdleStrategy();
-    private NanoClock nanoClock = SystemNanoClock.INSTANCE;
+    private NanoClock nanoClock = NanoClock.SYSTEM;
     private LinkAuthentication links = LinkAuthentication.off();
     private String publicationChannel;
     private String subscriptionChannel;
