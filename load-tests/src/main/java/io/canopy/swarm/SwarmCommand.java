@@ -67,12 +67,13 @@ public final class SwarmCommand implements CliCommand {
 
     @Override
     public String help() {
-        return Options.help("./canopy swarm --connect HOST:PORT [--rounds T] [--rate R] [--byzantine F] [--attack NAME]"
+        return Options.help("./canopy swarm --connect HOST:PORT [--tls DIR/NAME] [--rounds T] [--rate R] [--byzantine F] [--attack NAME]"
             + " [--dropout P] [--seed S]", """
             A client of a running fleet (./canopy node): it asks a member's client gateway (--connect, the member's
             client-port) for each round as it opens and for the routes, sends every invited leaf's synthetic update
             to the UDP endpoint of the member that hosts its cluster as soon as that cluster collects the round, and
-            never joins the cluster itself. Prints a progress line per second on stderr and, at the end of each
+            never joins the cluster itself (against a fleet whose members run with tls, give --tls with a client
+            certificate of that fleet: ./canopy fleet-ca --client NAME). Prints a progress line per second on stderr and, at the end of each
             round: frames sent, acknowledged (accepted by the clusters), rejected by reason, late, clusters that
             never opened, and the achieved rate.""", SPECS);
     }
@@ -109,7 +110,13 @@ public final class SwarmCommand implements CliCommand {
 
         CanopyTransport transport = null;
         try {
-            RoundPlan first = awaitRound(fleet, -1, err);
+            RoundPlan first;
+            try {
+                first = awaitRound(fleet, -1, err);
+            } catch (FleetClient.Refused e) {
+                err.println("canopy swarm: " + e.getMessage());
+                return FAILURE;
+            }
             if (first == null) {
                 err.println("canopy swarm: no round opened within " + ROUND_WAIT.toMinutes() + " minutes");
                 return FAILURE;
@@ -183,7 +190,8 @@ public final class SwarmCommand implements CliCommand {
     }
 
     /** Polls the gateway until a round after {@code after} is open, or {@link #ROUND_WAIT} has passed. */
-    private static RoundPlan awaitRound(FleetClient fleet, long after, PrintStream err) throws InterruptedException {
+    private static RoundPlan awaitRound(FleetClient fleet, long after, PrintStream err)
+        throws InterruptedException, FleetClient.Refused {
         long deadline = System.nanoTime() + ROUND_WAIT.toNanos();
         String lastProblem = null;
         while (System.nanoTime() < deadline) {
@@ -192,6 +200,8 @@ public final class SwarmCommand implements CliCommand {
                 if (open.isPresent() && open.get().roundId() > after) {
                     return open.get();
                 }
+            } catch (FleetClient.Refused e) {
+                throw e; // a TLS refusal does not pass by itself: asking for ten minutes would only hide it
             } catch (IOException e) {
                 if (!e.getMessage().equals(lastProblem)) {
                     err.println("canopy swarm: " + e.getMessage() + "; asking again");

@@ -14,8 +14,14 @@ import java.util.concurrent.Executors;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 import io.canopy.control.ControlCodec;
 import io.canopy.round.ClusterReport;
 import io.canopy.round.RoundPlan;
@@ -42,6 +48,10 @@ import io.canopy.round.RoundPlan;
  *       version, so any cache may keep it; 404 when this member's journal directory does not hold it.</li>
  * </ul>
  * The state is written by {@link ClientGatewayActor} on the actor's thread and read by the HTTP threads.
+ *
+ * <p>On a member with {@code tls}, the gateway speaks HTTPS only (TLS 1.3, {@link io.canopy.node.tls.FleetTls}) and
+ * requires a client certificate the fleet CA signed: a client without one, or with another CA's, fails the handshake
+ * and reads nothing.
  */
 public final class ClientGateway implements AutoCloseable {
     public static final String ROUND = "/v1/round";
@@ -82,6 +92,7 @@ public final class ClientGateway implements AutoCloseable {
     private volatile Supplier<StatusAnswer> status = () -> new StatusAnswer(false, "status not available yet\n");
     private HttpServer server;
     private ExecutorService executor;
+    private boolean https;
 
     ClientGateway(RouteTable routes, int clusters) {
         this.routes = routes;
@@ -92,8 +103,32 @@ public final class ClientGateway implements AutoCloseable {
 
     /** Starts listening on {@code host:port} (0 for any free port: tests); the port is taken or this throws. */
     ClientGateway start(String host, int port) {
+        return start(host, port, null);
+    }
+
+    /**
+     * Starts listening on {@code host:port}: plain HTTP when {@code tls} is null, else HTTPS with {@code tls}'s key
+     * and a client certificate required, checked against {@code tls}'s trust (the fleet CA).
+     */
+    ClientGateway start(String host, int port, SSLContext tls) {
         try {
-            server = HttpServer.create(new InetSocketAddress(host, port), 64);
+            InetSocketAddress address = new InetSocketAddress(host, port);
+            if (tls == null) {
+                server = HttpServer.create(address, 64);
+            } else {
+                HttpsServer secure = HttpsServer.create(address, 64);
+                secure.setHttpsConfigurator(new HttpsConfigurator(tls) {
+                    @Override
+                    public void configure(HttpsParameters params) {
+                        SSLParameters p = tls.getDefaultSSLParameters();
+                        p.setProtocols(new String[] {io.canopy.node.tls.FleetTls.PROTOCOL});
+                        p.setNeedClientAuth(true);
+                        params.setSSLParameters(p);
+                    }
+                });
+                server = secure;
+                https = true;
+            }
         } catch (BindException e) {
             throw new IllegalStateException("client-port=" + port + ": cannot listen on " + host + ":" + port + " ("
                 + e.getMessage() + "); choose another port, or 0 to turn the client gateway off", e);
@@ -114,6 +149,11 @@ public final class ClientGateway implements AutoCloseable {
     /** The port listened on. */
     int port() {
         return server.getAddress().getPort();
+    }
+
+    /** {@code http} or {@code https}: what the gateway speaks. */
+    String scheme() {
+        return https ? "https" : "http";
     }
 
     /** Serves model checkpoints from {@code journal} (the coordinator's journal directory, shared by global members). */

@@ -12,6 +12,9 @@ import java.util.BitSet;
 import java.util.List;
 import java.util.Optional;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+
 import io.canopy.control.ControlCodec;
 import io.canopy.ops.cli.Options;
 import io.canopy.ops.cli.Options.Spec;
@@ -22,14 +25,18 @@ import io.canopy.round.RoundPlan;
 /**
  * A client of the fleet (a swarm, {@code ./canopy status}): it reads the members' {@link ClientGateway}s over HTTP
  * and never joins the Pekko cluster, so any number of clients leave membership, leadership and split-brain
- * decisions alone. Several gateways may be given; a request that cannot reach one tries the next.
+ * decisions alone. Several gateways may be given; a request that cannot reach one tries the next. With {@code --tls}
+ * it speaks HTTPS and presents its certificate (a fleet whose members run with {@code tls} serves nothing else).
  */
 public final class FleetClient {
 
     /** {@code --connect}: the gateways to ask. */
     public static List<Spec> specs() {
         return List.of(Spec.value("connect", "HOST:PORT[,HOST:PORT...]", "the client gateway of one or more fleet members"
-            + " (their client-port, by default the Pekko port + 1000); tried in turn (required)"));
+            + " (their client-port, by default the Pekko port + 1000); tried in turn (required)"),
+            Spec.value("tls", "DIR/NAME", "a certificate directory made by ./canopy fleet-ca --client NAME (or a member's):"
+                + " speak HTTPS to gateways of a fleet whose members run with tls, presenting this certificate; default:"
+                + " plain HTTP"));
     }
 
     /** Reads and checks {@code --connect}. */
@@ -42,19 +49,46 @@ public final class FleetClient {
             }
             gateways.add(gateway);
         }
-        return new FleetClient(gateways, Duration.ofSeconds(5));
+        SSLContext tls = null;
+        if (o.has("tls")) {
+            try {
+                tls = io.canopy.node.tls.FleetTls.context(java.nio.file.Path.of(o.get("tls")));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--tls " + e.getMessage());
+            }
+        }
+        return new FleetClient(gateways, Duration.ofSeconds(5), tls);
+    }
+
+    /**
+     * Every gateway refused this client at the TLS layer (no certificate where one is required, another fleet's CA,
+     * HTTPS against plain HTTP or the reverse): asking again will not help, so callers stop and say so.
+     */
+    public static final class Refused extends IOException {
+        Refused(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     private final List<String> gateways;
     private final Duration timeout;
     private final HttpClient http;
+    private final boolean tls;
     private final ControlCodec codec = ControlCodec.load(FleetClient.class.getClassLoader());
     private int current;
 
+    /** A client over plain HTTP. */
     public FleetClient(List<String> gateways, Duration timeout) {
+        this(gateways, timeout, null);
+    }
+
+    /** A client over HTTPS presenting {@code tls}'s certificate ({@link io.canopy.node.tls.FleetTls}), or plain HTTP if null. */
+    public FleetClient(List<String> gateways, Duration timeout, SSLContext tls) {
         this.gateways = List.copyOf(gateways);
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        this.tls = tls != null;
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
+        this.http = (tls == null ? builder : builder.sslContext(tls)).build();
     }
 
     /** The gateways, as given. */
@@ -176,13 +210,17 @@ public final class FleetClient {
         return new String(r.body(), StandardCharsets.UTF_8);
     }
 
-    /** GETs {@code path} from the current gateway, moving on to the next on a connection failure. */
+    /**
+     * GETs {@code path} from the current gateway, moving on to the next on a connection failure; {@link Refused} when
+     * every gateway refused this client at the TLS layer.
+     */
     private HttpResponse<byte[]> get(String path) throws IOException {
         IOException last = null;
+        int refused = 0;
         for (int tried = 0; tried < gateways.size(); tried++) {
             String gateway = gateways.get(current);
             try {
-                HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create("http://" + gateway + path))
+                HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create((tls ? "https://" : "http://") + gateway + path))
                     .timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
                 if (r.statusCode() != 200 && r.statusCode() != 204 && r.statusCode() != 503) {
                     throw new IOException(gateway + path + " answered HTTP " + r.statusCode() + ": "
@@ -190,13 +228,48 @@ public final class FleetClient {
                 }
                 return r;
             } catch (IOException e) {
-                last = e;
+                String why = refusal(gateway, e);
+                if (why != null) {
+                    refused++;
+                    last = new Refused(why, e);
+                } else if (tls && e instanceof java.net.http.HttpConnectTimeoutException) {
+                    // A plain HTTP server waits for a request line and never answers a TLS ClientHello: the handshake,
+                    // part of connecting, times out. Said as a likely cause only: a slow network looks the same.
+                    last = new IOException(gateway + ": no TLS handshake within the connect timeout (is the member running"
+                        + " without tls? then its gateway speaks plain HTTP: drop --tls)", e);
+                } else {
+                    last = e;
+                }
                 current = (current + 1) % gateways.size();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while asking " + gateway + path, e);
             }
         }
+        if (refused == gateways.size()) {
+            throw new Refused(gateways.size() == 1 ? last.getMessage() : "every client gateway refused this client ("
+                + String.join(", ", gateways) + "), the last: " + last.getMessage(), last);
+        }
         throw new IOException("no client gateway answered (" + String.join(", ", gateways) + "): " + last, last);
+    }
+
+    /** Why {@code gateway} refused this client at the TLS layer, in one line, or null for any other failure. */
+    private String refusal(String gateway, IOException e) {
+        Throwable cause = e;
+        while (cause != null && !(cause instanceof SSLException)) {
+            cause = cause.getCause();
+        }
+        if (tls && cause != null) {
+            return gateway + " refused the TLS handshake (" + cause.getMessage() + "): this client's certificate (--tls) and"
+                + " the gateway's must both be signed by the fleet's CA, and the member must run with tls";
+        }
+        String message = String.valueOf(e.getMessage());
+        if (!tls && (message.contains("parsing HTTP/1.1 status line") || message.contains("received no bytes"))) {
+            // Our gateway always answers in HTTP: bytes that are not a status line (the JDK's HTTPS server answers plain
+            // HTTP with a TLS alert), or none at all, come from an HTTPS server.
+            return gateway + " did not answer plain HTTP in HTTP: a member running with tls serves HTTPS only, to clients"
+                + " with a certificate of its fleet; give --tls DIR/NAME (./canopy fleet-ca --client NAME)";
+        }
+        return null;
     }
 }

@@ -116,14 +116,15 @@ public final class NodeGuardian {
             }).withRole("cluster").withEntityProps(ClusterAggregator.props()));
 
             ClientGateway gateway = settings.clientPort() == 0 ? null
-                : new ClientGateway(routes, layout.clusters()).start(settings.host(), settings.clientPort());
+                : new ClientGateway(routes, layout.clusters()).start(settings.host(), settings.clientPort(),
+                    settings.tls() == null ? null : io.canopy.node.tls.FleetTls.context(settings.tls()));
             if (gateway != null) {
                 org.apache.pekko.actor.typed.ActorSystem<Void> system = context.getSystem();
                 gateway.status(() -> status(system, coordinator));
                 gateway.checkpoints(settings.journal());
                 context.spawn(ClientGatewayActor.create(gateway, sharding, coordinator, rounds, clusterReports),
                     "client-gateway");
-                say(out, "client gateway: http://" + settings.host() + ":" + gateway.port() + ClientGateway.STATUS);
+                say(out, "client gateway: " + gateway.scheme() + "://" + settings.host() + ":" + gateway.port() + ClientGateway.STATUS);
             }
             NodeMetrics metrics = NodeMetrics.start(new MetricsSettings(settings.host(), settings.metricsPort()), 0);
             context.spawn(TierMetricsBridge.create(metrics.meters(), new TierMetricsBridge.Sources(

@@ -54,7 +54,8 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
         new Key("client-port", null, "the client gateway's HTTP port on host: swarms, leaf gateways and ./canopy status"
             + " connect here, never as cluster members; default: port + 1000; 0 turns it off"),
         new Key("tls", null, "a member directory made by ./canopy fleet-ca (member.p12, fleet-ca.p12, password): members"
-            + " then speak TLS 1.3 with mutual authentication and accept only peers the fleet CA signed; default: plain TCP"),
+            + " then speak TLS 1.3 with mutual authentication and accept only peers the fleet CA signed, and the client"
+            + " gateway serves HTTPS to clients holding a certificate the fleet CA signed (--tls); default: plain TCP and HTTP"),
         new Key("link-key", null, "the fleet's link key file (64 hex digits; ./canopy fleet-ca writes DIR/NAME/link.key):"
             + " aggregates between tiers carry an HMAC-SHA256 tag under it and untagged or forged ones are refused; the"
             + " same file on every member; default: link.key in the tls directory when there is one, else off"),

@@ -35,12 +35,14 @@ public final class StatusCommand implements CliCommand {
 
     @Override
     public String help() {
-        return Options.help("./canopy status --connect HOST:PORT [--timeout SECONDS]", """
+        return Options.help("./canopy status --connect HOST:PORT [--tls DIR/NAME] [--timeout SECONDS]", """
             Asks a member's client gateway (its client-port; the process does not join the cluster) and prints every
             member with its roles, status and whether it is reachable, then the global coordinator's view: the
             round, its phase (collecting, closing, done), continents and clusters that have reported with the
-            leaves they accepted, the model version and epsilon so far. Exit code 1 if no gateway or the
-            coordinator answers in time.""", SPECS);
+            leaves they accepted, the model version and epsilon so far. A fleet whose members run with tls serves
+            HTTPS only: give --tls with a certificate of that fleet (./canopy fleet-ca --client NAME). Exit code 1
+            if no gateway or the coordinator answers in time, or at once if the gateways refuse this client's TLS
+            (no --tls, or a certificate of another fleet).""", SPECS);
     }
 
     @Override
@@ -61,6 +63,9 @@ public final class StatusCommand implements CliCommand {
                 if (status.complete()) {
                     break;
                 }
+            } catch (FleetClient.Refused e) {
+                err.println("canopy status: " + e.getMessage());
+                return FAILURE;
             } catch (IOException e) {
                 last = e;
             }

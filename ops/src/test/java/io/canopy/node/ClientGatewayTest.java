@@ -1,6 +1,7 @@
 package io.canopy.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -8,6 +9,9 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -15,6 +19,8 @@ import java.util.List;
 
 import io.canopy.codec.CodecId;
 import io.canopy.ingest.IngestRejection;
+import io.canopy.node.tls.FleetCertificates;
+import io.canopy.node.tls.FleetTls;
 import io.canopy.round.ClusterReport;
 import io.canopy.round.RoundPlan;
 import io.canopy.round.TierSpec;
@@ -23,10 +29,20 @@ import io.canopy.straggler.QuorumOutcome;
 import io.canopy.straggler.QuorumPolicy;
 import io.canopy.topology.FleetLayout;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** The client gateway as a swarm or ./canopy status reads it: over HTTP, without joining the cluster. */
+/**
+ * The client gateway as a swarm or ./canopy status reads it: over HTTP, without joining the cluster; and over HTTPS with
+ * a client certificate required, with real certificates from {@link FleetCertificates} (the JDK's keytool).
+ */
 class ClientGatewayTest {
+    /** Two fleets' CAs: {@code fleet} with member gw-1 and client swarm-1, {@code other} with client swarm-1. */
+    @TempDir
+    static Path certificates;
+    private static Path fleet;
+    private static Path other;
     private final FleetLayout layout = new FleetLayout(40, 10, 2, 99L);
     private final List<Long> interest = new ArrayList<>();
     private final ClientGateway gateway = new ClientGateway(new RouteTable(4, 2, "127.0.0.1:1"), 4).start("127.0.0.1", 0);
@@ -35,6 +51,17 @@ class ClientGatewayTest {
     @AfterEach
     void close() {
         gateway.close();
+    }
+
+    @BeforeAll
+    static void issueCertificates() throws Exception {
+        FleetCertificates keytool = FleetCertificates.ofRunningJdk();
+        fleet = certificates.resolve("fleet");
+        other = certificates.resolve("other");
+        keytool.createFleet(fleet, List.of("gw-1"));
+        keytool.addClient(fleet, "swarm-1");
+        keytool.createFleet(other, List.of());
+        keytool.addClient(other, "swarm-1");
     }
 
     private RoundPlan plan(long round) {
@@ -156,5 +183,154 @@ class ClientGatewayTest {
         assertEquals(1, code);
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("coordinator: no answer within 3 s"));
         assertEquals("canopy status: the global coordinator did not answer within 1 s\n", err.toString(StandardCharsets.UTF_8));
+    }
+
+    // --- over TLS ---
+
+    /** A TLS gateway (member gw-1 of {@code fleet}) that has a round open and records what clients asked for. */
+    private ClientGateway tlsGateway(Path member) {
+        ClientGateway g = new ClientGateway(new RouteTable(4, 2, "127.0.0.1:1"), 4).start("127.0.0.1", 0,
+            FleetTls.context(member));
+        g.onInterest(interest::add);
+        g.roundOpened(plan(2));
+        g.status(() -> new ClientGateway.StatusAnswer(true, "members:\n"));
+        return g;
+    }
+
+    private static FleetClient client(ClientGateway g, Path tls) {
+        return new FleetClient(List.of("127.0.0.1:" + g.port()), Duration.ofSeconds(5), tls == null ? null : FleetTls.context(tls));
+    }
+
+    /**
+     * A directory in the fleet layout holding {@code keys}'s member.p12 (or an empty key store if null: no certificate to
+     * present) and {@code trust}'s fleet-ca.p12, both under a new password: a client that trusts one CA and presents
+     * another's certificate, or none.
+     */
+    private static Path mixed(Path dir, Path keys, Path trust) throws Exception {
+        Files.createDirectories(dir);
+        char[] password = "mixed-password".toCharArray();
+        Files.writeString(dir.resolve("password"), "mixed-password\n");
+        KeyStore keyStore = KeyStore.getInstance("PKCS12");
+        if (keys == null) {
+            keyStore.load(null, password);
+        } else {
+            keyStore = reload(keys.resolve("member.p12"), keys.resolve("password"));
+        }
+        try (var out = Files.newOutputStream(dir.resolve("member.p12"))) {
+            keyStore.store(out, password);
+        }
+        try (var out = Files.newOutputStream(dir.resolve("fleet-ca.p12"))) {
+            reload(trust.resolve("fleet-ca.p12"), trust.resolve("password")).store(out, password);
+        }
+        return dir;
+    }
+
+    /** Reads a PKCS#12 store, its key entries re-protected under "mixed-password". */
+    private static KeyStore reload(Path store, Path passwordFile) throws Exception {
+        char[] pw = Files.readString(passwordFile).strip().toCharArray();
+        KeyStore in = KeyStore.getInstance("PKCS12");
+        try (var stream = Files.newInputStream(store)) {
+            in.load(stream, pw);
+        }
+        KeyStore out = KeyStore.getInstance("PKCS12");
+        out.load(null, "mixed-password".toCharArray());
+        for (String alias : java.util.Collections.list(in.aliases())) {
+            if (in.isKeyEntry(alias)) {
+                out.setKeyEntry(alias, in.getKey(alias, pw), "mixed-password".toCharArray(), in.getCertificateChain(alias));
+            } else {
+                out.setCertificateEntry(alias, in.getCertificate(alias));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void a_client_with_a_certificate_the_fleet_ca_signed_reads_a_tls_gateway_and_status_prints_it() throws Exception {
+        try (ClientGateway g = tlsGateway(fleet.resolve("gw-1"))) {
+            assertEquals("https", g.scheme());
+            assertEquals(plan(2), client(g, fleet.resolve("swarm-1")).round().orElseThrow());
+            assertEquals(new BitSet(), client(g, fleet.resolve("swarm-1")).open(2));
+            assertEquals(List.of(2L), interest);
+            // a client trusting the fleet CA with a certificate of the fleet, in a directory of its own (the fixture
+            // the refusals below differ from by exactly one thing)
+            Path sameFleet = mixed(certificates.resolve("same-fleet"), fleet.resolve("swarm-1"), fleet.resolve("swarm-1"));
+            assertEquals(plan(2), client(g, sameFleet).round().orElseThrow());
+
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int code = new StatusCommand().run(List.of("--connect", "127.0.0.1:" + g.port(), "--tls",
+                fleet.resolve("swarm-1").toString(), "--timeout", "5"), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+            assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+            assertEquals("members:\n", out.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void a_plain_http_client_is_refused_by_a_tls_gateway_and_status_says_so_in_one_line_and_exits_1() throws Exception {
+        try (ClientGateway g = tlsGateway(fleet.resolve("gw-1"))) {
+            FleetClient.Refused refused = assertThrows(FleetClient.Refused.class, () -> client(g, null).open(2));
+            String expected = "127.0.0.1:" + g.port() + " did not answer plain HTTP in HTTP: a member running with tls"
+                + " serves HTTPS only, to clients with a certificate of its fleet; give --tls DIR/NAME (./canopy fleet-ca"
+                + " --client NAME)";
+            assertEquals(expected, refused.getMessage());
+            assertEquals(List.of(), interest, "the gateway answered nothing");
+
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            long start = System.nanoTime();
+            int code = new StatusCommand().run(List.of("--connect", "127.0.0.1:" + g.port(), "--timeout", "60"),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+            assertEquals(1, code);
+            assertEquals("canopy status: " + expected + "\n", err.toString(StandardCharsets.UTF_8));
+            assertEquals("", out.toString(StandardCharsets.UTF_8));
+            assertTrue(System.nanoTime() - start < 30_000_000_000L, "status stops at the refusal, not at its 60 s timeout");
+        }
+    }
+
+    @Test
+    void a_client_without_a_certificate_is_refused_and_reads_nothing() throws Exception {
+        Path noCertificate = mixed(certificates.resolve("no-certificate"), null, fleet.resolve("swarm-1"));
+        try (ClientGateway g = tlsGateway(fleet.resolve("gw-1"))) {
+            FleetClient.Refused refused = assertThrows(FleetClient.Refused.class, () -> client(g, noCertificate).open(2));
+            assertTrue(refused.getMessage().startsWith("127.0.0.1:" + g.port() + " refused the TLS handshake ("),
+                refused.getMessage());
+            assertEquals(List.of(), interest, "the gateway answered nothing");
+        }
+    }
+
+    @Test
+    void a_client_whose_certificate_another_ca_signed_is_refused_and_reads_nothing() throws Exception {
+        // It trusts the fleet's CA, so the refusal is the gateway's: the client's certificate is not the fleet's.
+        Path foreign = mixed(certificates.resolve("foreign"), other.resolve("swarm-1"), fleet.resolve("swarm-1"));
+        try (ClientGateway g = tlsGateway(fleet.resolve("gw-1"))) {
+            FleetClient.Refused refused = assertThrows(FleetClient.Refused.class, () -> client(g, foreign).open(2));
+            assertTrue(refused.getMessage().startsWith("127.0.0.1:" + g.port() + " refused the TLS handshake ("),
+                refused.getMessage());
+            // another fleet's client as it is made, trusting its own CA only
+            assertThrows(FleetClient.Refused.class, () -> client(g, other.resolve("swarm-1")).open(2));
+            assertEquals(List.of(), interest, "the gateway answered nothing");
+        }
+    }
+
+    @Test
+    void a_client_certificate_cannot_serve_as_a_gateway_and_a_tls_client_of_a_plain_one_is_told_to_drop_tls() throws Exception {
+        try (ClientGateway posing = tlsGateway(fleet.resolve("swarm-1"))) {
+            FleetClient.Refused refused = assertThrows(FleetClient.Refused.class,
+                () -> client(posing, fleet.resolve("gw-1")).open(2));
+            assertTrue(refused.getMessage().contains("refused the TLS handshake"), refused.getMessage());
+        }
+        gateway.onInterest(interest::add);
+        IOException plain = assertThrows(IOException.class, () -> client(gateway, fleet.resolve("swarm-1")).open(2));
+        assertTrue(plain.getMessage().contains("127.0.0.1:" + gateway.port() + ": no TLS handshake within the connect timeout"
+            + " (is the member running without tls? then its gateway speaks plain HTTP: drop --tls)"), plain.getMessage());
+        assertEquals(List.of(), interest, "no gateway answered anything");
+    }
+
+    @Test
+    void tls_given_a_directory_without_its_stores_is_refused_naming_the_file() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FleetTls.context(certificates));
+        assertEquals(certificates + ": no member.p12 there; make it with ./canopy fleet-ca --out DIR --members NAME (a member)"
+            + " or --client NAME (a swarm, ./canopy status)", e.getMessage());
     }
 }

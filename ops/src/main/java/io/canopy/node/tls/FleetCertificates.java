@@ -93,6 +93,21 @@ public final class FleetCertificates {
 
     /** Issues {@code member}'s key and certificate from the CA in {@code out/ca}; refused if the member exists. */
     public void addMember(Path out, String member) throws IOException, InterruptedException {
+        issue(out, member, true);
+    }
+
+    /**
+     * Issues a fleet client's key and certificate (a swarm, {@code ./canopy status}), in the members' layout: its
+     * certificate is for TLS client use only ({@code clientAuth}), so it reads the members' client gateways but can
+     * neither serve as a gateway nor, since members dial each other, join the fleet as a member. It gets no link key:
+     * a client sends no aggregates, and one that held the key could forge them.
+     */
+    public void addClient(Path out, String client) throws IOException, InterruptedException {
+        issue(out, client, false);
+    }
+
+    /** A member's certificate is for both TLS uses and comes with the link key; a client's for client use only. */
+    private void issue(Path out, String member, boolean isMember) throws IOException, InterruptedException {
         checkName(member);
         Path ca = out.resolve("ca");
         if (!Files.isRegularFile(ca.resolve("fleet-ca-key.p12"))) {
@@ -114,7 +129,7 @@ public final class FleetCertificates {
         keytool("-certreq", "-alias", "member", "-keystore", store.toString(), "-storepass:file", pw, "-file", csr.toString());
         keytool("-gencert", "-alias", "fleet-ca", "-keystore", ca.resolve("fleet-ca-key.p12").toString(), "-storepass:file",
             caPw, "-infile", csr.toString(), "-outfile", cert.toString(), "-rfc", "-validity",
-            Integer.toString(VALIDITY_DAYS), "-ext", "ku:c=digitalSignature", "-ext", "eku=serverAuth,clientAuth");
+            Integer.toString(VALIDITY_DAYS), "-ext", "ku:c=digitalSignature", "-ext", isMember ? "eku=serverAuth,clientAuth" : "eku=clientAuth");
         keytool("-importcert", "-noprompt", "-alias", "fleet-ca", "-file", ca.resolve("fleet-ca.pem").toString(),
             "-keystore", store.toString(), "-storepass:file", pw);
         keytool("-importcert", "-noprompt", "-alias", "member", "-file", cert.toString(), "-keystore", store.toString(),
@@ -123,7 +138,7 @@ public final class FleetCertificates {
             "-storetype", "PKCS12", "-keystore", staging.resolve("fleet-ca.p12").toString(), "-storepass:file", pw);
         Files.delete(csr);
         Files.delete(cert);
-        if (Files.isRegularFile(ca.resolve(LINK_KEY))) {
+        if (isMember && Files.isRegularFile(ca.resolve(LINK_KEY))) {
             writePrivate(staging.resolve(LINK_KEY), Files.readString(ca.resolve(LINK_KEY), StandardCharsets.US_ASCII).strip());
         }
         Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
