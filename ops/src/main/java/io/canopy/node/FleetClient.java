@@ -235,8 +235,8 @@ public final class FleetClient {
                 } else if (tls && e instanceof java.net.http.HttpConnectTimeoutException) {
                     // A plain HTTP server waits for a request line and never answers a TLS ClientHello: the handshake,
                     // part of connecting, times out. Said as a likely cause only: a slow network looks the same.
-                    last = new IOException(gateway + ": no TLS handshake within the connect timeout (is the member running"
-                        + " without tls? then its gateway speaks plain HTTP: drop --tls)", e);
+                    last = new IOException(gateway + ": no TLS handshake within the connect timeout (a busy member, or one"
+                        + " running without tls, whose gateway speaks plain HTTP: then drop --tls)", e);
                 } else {
                     last = e;
                 }

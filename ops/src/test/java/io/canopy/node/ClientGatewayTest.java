@@ -323,7 +323,7 @@ class ClientGatewayTest {
         gateway.onInterest(interest::add);
         IOException plain = assertThrows(IOException.class, () -> client(gateway, fleet.resolve("swarm-1")).open(2));
         assertTrue(plain.getMessage().contains("127.0.0.1:" + gateway.port() + ": no TLS handshake within the connect timeout"
-            + " (is the member running without tls? then its gateway speaks plain HTTP: drop --tls)"), plain.getMessage());
+            + " (a busy member, or one running without tls, whose gateway speaks plain HTTP: then drop --tls)"), plain.getMessage());
         assertEquals(List.of(), interest, "no gateway answered anything");
     }
 
