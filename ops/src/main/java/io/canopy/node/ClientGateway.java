@@ -27,10 +27,10 @@ import io.canopy.round.ClusterReport;
 import io.canopy.round.RoundPlan;
 
 /**
- * A member's client-facing entry point: what a swarm, a leaf gateway or {@code ./canopy status} needs, over plain
- * HTTP on {@code client-port}, so that no client ever joins the Pekko cluster (a client that joined would count in
- * membership, could become the leader that applies split-brain decisions, and its heartbeats would load every
- * member). Read-only: a client sends nothing the member decodes.
+ * A member's client-facing entry point: what a swarm, a leaf gateway or {@code ./canopy status} needs, over HTTP
+ * (HTTPS on a member with {@code tls}, below) on {@code client-port}, so that no client ever joins the Pekko cluster
+ * (a client that joined would count in membership, could become the leader that applies split-brain decisions, and
+ * its heartbeats would load every member). Read-only: a client sends nothing the member decodes.
  *
  * <ul>
  *   <li>{@code GET /v1/round}: the plan of the round open now ({@link ControlCodec} body), 204 when none is;</li>

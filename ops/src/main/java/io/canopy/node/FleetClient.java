@@ -260,7 +260,7 @@ public final class FleetClient {
             cause = cause.getCause();
         }
         if (tls && cause != null) {
-            return gateway + " refused the TLS handshake (" + cause.getMessage() + "): this client's certificate (--tls) and"
+            return gateway + ": TLS handshake failed (" + cause.getMessage() + "): this client's certificate (--tls) and"
                 + " the gateway's must both be signed by the fleet's CA, and the member must run with tls";
         }
         String message = String.valueOf(e.getMessage());
