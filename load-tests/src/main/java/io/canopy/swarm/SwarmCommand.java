@@ -135,7 +135,12 @@ public final class SwarmCommand implements CliCommand {
             long fetched = -1;
             for (int r = 0; r < rounds; r++) {
                 if (r > 0) {
-                    plan = awaitRound(fleet, plan.roundId(), err);
+                    try {
+                        plan = awaitRound(fleet, plan.roundId(), err);
+                    } catch (FleetClient.Refused e) {
+                        err.println("canopy swarm: " + e.getMessage());
+                        return FAILURE;
+                    }
                     if (plan == null) {
                         err.println("canopy swarm: round " + (r + 1) + " of " + rounds + " never opened");
                         return FAILURE;

@@ -61,8 +61,9 @@ public final class FleetClient {
     }
 
     /**
-     * Every gateway refused this client at the TLS layer (no certificate where one is required, another fleet's CA,
-     * HTTPS against plain HTTP or the reverse): asking again will not help, so callers stop and say so.
+     * Every gateway refused this client at the TLS layer (no certificate where one is required, another fleet's CA, a
+     * certificate not issued for its use, plain HTTP against HTTPS): asking again will not help, so callers stop and
+     * say so. Failures a dying or busy member also causes (a reset, a handshake cut short, a timeout) are not this.
      */
     public static final class Refused extends IOException {
         Refused(String message, Throwable cause) {
@@ -232,6 +233,12 @@ public final class FleetClient {
                 if (why != null) {
                     refused++;
                     last = new Refused(why, e);
+                } else if (tls && closedAfterHandshake(e)) {
+                    // Under TLS 1.3 a server checks the client's certificate after the client has finished its side of
+                    // the handshake: a refusal reaches the client as the alert or, as often, as the connection closed
+                    // under its first request. A dying member looks the same, so this is asked again, with the hint.
+                    last = new IOException(gateway + ": the connection closed after the TLS handshake (a gateway that refuses"
+                        + " this client's certificate closes it so: is --tls a certificate of this fleet?)", e);
                 } else if (tls && e instanceof java.net.http.HttpConnectTimeoutException) {
                     // A plain HTTP server waits for a request line and never answers a TLS ClientHello: the handshake,
                     // part of connecting, times out. Said as a likely cause only: a slow network looks the same.
@@ -253,20 +260,31 @@ public final class FleetClient {
         throw new IOException("no client gateway answered (" + String.join(", ", gateways) + "): " + last, last);
     }
 
+    private static boolean closedAfterHandshake(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = String.valueOf(t.getMessage());
+            if (m.contains("received no bytes") || m.contains("Connection reset")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Why {@code gateway} refused this client at the TLS layer, in one line, or null for any other failure. */
     private String refusal(String gateway, IOException e) {
         Throwable cause = e;
         while (cause != null && !(cause instanceof SSLException)) {
             cause = cause.getCause();
         }
-        if (tls && cause != null) {
+        String why = cause == null ? "" : String.valueOf(cause.getMessage());
+        if (tls && (why.contains("certificate") || why.contains("fatal alert"))) {
             return gateway + ": TLS handshake failed (" + cause.getMessage() + "): this client's certificate (--tls) and"
                 + " the gateway's must both be signed by the fleet's CA, and the member must run with tls";
         }
         String message = String.valueOf(e.getMessage());
-        if (!tls && (message.contains("parsing HTTP/1.1 status line") || message.contains("received no bytes"))) {
-            // Our gateway always answers in HTTP: bytes that are not a status line (the JDK's HTTPS server answers plain
-            // HTTP with a TLS alert), or none at all, come from an HTTPS server.
+        if (!tls && message.contains("parsing HTTP/1.1 status line")) {
+            // Our gateway always answers in HTTP: bytes that are not a status line come from a server that does not
+            // speak plain HTTP, such as the JDK's HTTPS server given a plain request (ClientGatewayTest).
             return gateway + " did not answer plain HTTP in HTTP: a member running with tls serves HTTPS only, to clients"
                 + " with a certificate of its fleet; give --tls DIR/NAME (./canopy fleet-ca --client NAME)";
         }
