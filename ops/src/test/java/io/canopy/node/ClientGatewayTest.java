@@ -343,6 +343,16 @@ class ClientGatewayTest {
     }
 
     @Test
+    void a_client_gets_the_members_layout_without_the_fleets_link_key() {
+        for (String file : List.of("member.p12", "fleet-ca.p12", "password")) {
+            assertTrue(Files.isRegularFile(fleet.resolve("swarm-1").resolve(file)), file);
+        }
+        assertTrue(Files.isRegularFile(fleet.resolve("gw-1").resolve(FleetCertificates.LINK_KEY)), "a member has the link key");
+        assertTrue(!Files.exists(fleet.resolve("swarm-1").resolve(FleetCertificates.LINK_KEY)),
+            "a client sends no aggregates and must not be able to forge them");
+    }
+
+    @Test
     void tls_given_a_directory_without_its_stores_is_refused_naming_the_file() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FleetTls.context(certificates));
         assertEquals(certificates + ": no member.p12 there; make it with ./canopy fleet-ca --out DIR --members NAME (a member)"

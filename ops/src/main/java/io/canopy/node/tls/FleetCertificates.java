@@ -129,7 +129,8 @@ public final class FleetCertificates {
         keytool("-certreq", "-alias", "member", "-keystore", store.toString(), "-storepass:file", pw, "-file", csr.toString());
         keytool("-gencert", "-alias", "fleet-ca", "-keystore", ca.resolve("fleet-ca-key.p12").toString(), "-storepass:file",
             caPw, "-infile", csr.toString(), "-outfile", cert.toString(), "-rfc", "-validity",
-            Integer.toString(VALIDITY_DAYS), "-ext", "ku:c=digitalSignature", "-ext", isMember ? "eku=serverAuth,clientAuth" : "eku=clientAuth");
+            Integer.toString(VALIDITY_DAYS), "-ext", "ku:c=digitalSignature", "-ext",
+            isMember ? "eku=serverAuth,clientAuth" : "eku=clientAuth");
         keytool("-importcert", "-noprompt", "-alias", "fleet-ca", "-file", ca.resolve("fleet-ca.pem").toString(),
             "-keystore", store.toString(), "-storepass:file", pw);
         keytool("-importcert", "-noprompt", "-alias", "member", "-file", cert.toString(), "-keystore", store.toString(),
