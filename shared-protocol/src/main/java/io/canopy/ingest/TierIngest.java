@@ -16,7 +16,9 @@ import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
  * {@link ClosedSink} — with its block, or with none if not one input ever came.
  *
  * <p>Blocks come from a fixed pool and go back through {@link #release} once the aggregate is out, so a
- * node's memory is pool × capacity × d floats however many groups it serves. Everything but
+ * node's memory is at most pool × capacity × d floats however many groups it serves; each block holds rows for
+ * the largest plan it has served (its group's expected inputs, {@link IngestBlock}), so at a sampling rate q it is
+ * about q × that. Everything but
  * {@link #release} and {@link #openRound} (which queue their work) runs on the receive agent's thread.
  */
 public final class TierIngest implements FrameHandler {
@@ -86,7 +88,8 @@ public final class TierIngest implements FrameHandler {
 
     /**
      * @param pool      blocks to preallocate: the most groups this node has open at once
-     * @param capacity  rows per block: the most inputs one group can send (its invitations)
+     * @param capacity  the hard maximum of rows per block: the most inputs one group can ever send (the cluster
+     *                  size); a block allocates rows for its group's plan only, and grows within this bound
      */
     public TierIngest(int pool, int capacity, int dimension, QuorumPolicy anyPolicy, ClosedSink sink, FrameClock clock) {
         if (pool < 1) {
