@@ -1,5 +1,7 @@
 package io.canopy.ingest;
 
+import java.util.concurrent.atomic.AtomicLong;
+
 import io.canopy.frame.FrameDecoder;
 import io.canopy.straggler.QuorumOutcome;
 import io.canopy.straggler.QuorumPolicy;
@@ -64,6 +66,10 @@ public final class TierIngest implements FrameHandler {
     private final ClosedSink sink;
     private final FrameClock clock;
     private final ManyToOneConcurrentArrayQueue<IngestBlock> free;
+    private final IngestBlock[] blocks;
+    /** Accepted rows in blocks out of the pool (filling, or handed over and not yet released). */
+    private final AtomicLong rowsHeld = new AtomicLong();
+    private volatile long peakRowsHeld;
     private final ManyToOneConcurrentArrayQueue<Runnable> commands = new ManyToOneConcurrentArrayQueue<>(COMMAND_QUEUE);
     private final Int2ObjectHashMap<IngestBlock> active = new Int2ObjectHashMap<>();
     private final IntHashSet pending = new IntHashSet();
@@ -99,8 +105,10 @@ public final class TierIngest implements FrameHandler {
         this.sink = sink;
         this.clock = clock;
         this.free = new ManyToOneConcurrentArrayQueue<>(pool);
+        this.blocks = new IngestBlock[pool];
         for (int i = 0; i < pool; i++) {
-            free.offer(new IngestBlock(capacity, dimension, anyPolicy));
+            blocks[i] = new IngestBlock(capacity, dimension, anyPolicy);
+            free.offer(blocks[i]);
         }
     }
 
@@ -176,9 +184,40 @@ public final class TierIngest implements FrameHandler {
 
     /** Returns a block once its aggregate has been sent. Safe from any thread. */
     public void release(IngestBlock block) {
-        if (block != null && !free.offer(block)) {
+        if (block == null) {
+            return;
+        }
+        long rows = block.acceptedCount(); // read before the pool can hand it out and reopen it
+        if (!free.offer(block)) {
             throw new IllegalStateException("a block was released twice");
         }
+        rowsHeld.addAndGet(-rows);
+    }
+
+    /**
+     * The most accepted rows held at once in this tier's blocks (filling, or being aggregated), so far: the rows × d
+     * floats the tier needed at its peak, against {@link #allocatedRows()}.
+     */
+    public long peakRowsHeld() {
+        return peakRowsHeld;
+    }
+
+    /** Rows the pool's blocks have allocated (each sized by the largest plan it served); read once the tier is idle. */
+    public long allocatedRows() {
+        long rows = 0;
+        for (IngestBlock block : blocks) {
+            rows += block.allocatedRows();
+        }
+        return rows;
+    }
+
+    /** Times a block grew mid-round because more inputs came than planned × margin; read once the tier is idle. */
+    public long blocksGrownMidRound() {
+        long grown = 0;
+        for (IngestBlock block : blocks) {
+            grown += block.grownMidRound();
+        }
+        return grown;
     }
 
     /** Groups of the open round not yet seen (the agent's state: read it on the agent's thread or after it stopped). */
@@ -331,7 +370,12 @@ public final class TierIngest implements FrameHandler {
         if (block == null) {
             return; // refused in destination(), already counted there
         }
-        block.commit(clock.nowNs(frame));
+        if (block.commit(clock.nowNs(frame)) == IngestBlock.ACCEPTED) {
+            long held = rowsHeld.incrementAndGet();
+            if (held > peakRowsHeld) {
+                peakRowsHeld = held; // only this thread writes it
+            }
+        }
         if (block.isClosed()) {
             active.remove(frame.groupId());
             hand(block);
