@@ -65,7 +65,16 @@ public final class TierIngest implements FrameHandler {
     private final int dimension;
     private final ClosedSink sink;
     private final FrameClock clock;
+    /** Blocks given back from any thread; the agent moves them onto {@link #idle} before taking one. */
     private final ManyToOneConcurrentArrayQueue<IngestBlock> free;
+    /**
+     * The agent's stack of idle blocks, last released on top: the same few blocks serve group after group, so a
+     * block the node never needs at once with the others never allocates its rows (a queue would rotate through
+     * the whole pool and size every block).
+     */
+    private final IngestBlock[] idle;
+    private int idleCount;
+    private final java.util.function.Consumer<IngestBlock> pushIdle = this::pushIdle;
     private final IngestBlock[] blocks;
     /** Accepted rows in blocks out of the pool (filling, or handed over and not yet released). */
     private final AtomicLong rowsHeld = new AtomicLong();
@@ -106,10 +115,12 @@ public final class TierIngest implements FrameHandler {
         this.clock = clock;
         this.free = new ManyToOneConcurrentArrayQueue<>(pool);
         this.blocks = new IngestBlock[pool];
+        this.idle = new IngestBlock[pool];
         for (int i = 0; i < pool; i++) {
             blocks[i] = new IngestBlock(capacity, dimension, anyPolicy);
-            free.offer(blocks[i]);
+            idle[pool - 1 - i] = blocks[i]; // block 0 on top
         }
+        this.idleCount = pool;
     }
 
     /**
@@ -329,7 +340,7 @@ public final class TierIngest implements FrameHandler {
                 }
                 return null;
             }
-            block = free.poll();
+            block = takeIdle();
             if (block == null) {
                 poolExhaustedFrames++;
                 return null;
@@ -458,6 +469,16 @@ public final class TierIngest implements FrameHandler {
         for (int group : roundGroups.groups()) {
             pending.add(group);
         }
+    }
+
+    private void pushIdle(IngestBlock block) {
+        idle[idleCount++] = block;
+    }
+
+    /** The most recently released idle block, or null when every block is out. Agent thread only. */
+    private IngestBlock takeIdle() {
+        free.drain(pushIdle);
+        return idleCount == 0 ? null : idle[--idleCount];
     }
 
     private void hand(IngestBlock block) {
