@@ -21,6 +21,7 @@ package io.canopy.ingest;
 final class BlockRows {
     /** Rows added per growth step: small enough that rounding wastes little at d = 10^6 (8 rows are 32 MB). */
     static final int CHUNK_ROWS = 8;
+    private static final float[] EMPTY = new float[0];
 
     private final int maxRows;
     private final int dimension;
@@ -41,7 +42,7 @@ final class BlockRows {
         this.maxRows = maxRows;
         this.dimension = dimension;
         this.margin = margin;
-        this.data = new float[0];
+        this.data = EMPTY;
         reserveFor(initialRows, 0);
     }
 
@@ -86,8 +87,18 @@ final class BlockRows {
             throw new IllegalArgumentException(rows + " rows × dimension " + dimension + " = " + (long) rows * dimension
                 + " floats does not fit one array; lower the cluster size or the dimension");
         }
+        float[] old = data;
+        if (keep == 0) {
+            // Let the old rows go before the new ones are allocated: at d = 10^6 holding both would need one more
+            // block's worth of heap at the very moment the heap is fullest.
+            old = null;
+            data = EMPTY;
+            capacity = 0;
+        }
         float[] next = new float[rows * dimension];
-        System.arraycopy(data, 0, next, 0, keep * dimension);
+        if (keep > 0) {
+            System.arraycopy(old, 0, next, 0, keep * dimension);
+        }
         data = next;
         capacity = rows;
     }
