@@ -40,7 +40,8 @@ public final class DemoCommand implements CliCommand {
         Spec.value("seed", "S", "seed of the swarm, the assignment and the simulation noise (default 42)"),
         Spec.value("krum-f", "SHARE", "share of a cluster's updates Multi-Krum assumes Byzantine, in [0, 0.5) (default 0.25)"),
         Spec.value("beta", "B", "trimmed-mean trim fraction at tiers 2 and 3, in [0, 0.5) (default 0.1)"),
-        Spec.value("window", "W", "clusters in flight at once; each holds cluster-size x d floats (default 4)"),
+        Spec.value("window", "W", "clusters in flight at once; each holds its invited leaves x d floats, at most"
+            + " cluster-size x d (default 4)"),
         Spec.value("threads", "N", "swarm and compute threads each (default: the cores, " + Runtime.getRuntime()
             .availableProcessors() + ")"),
         Spec.value("server-optimizer", "NAME", "the global tier's server step: fedavg (model += lr x update) or fedadam"

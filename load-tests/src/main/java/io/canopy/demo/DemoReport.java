@@ -84,6 +84,12 @@ final class DemoReport {
             b.append(String.format("  throughput %s updates aggregated per second%n%n",
                 down(st.accepted / wall, 0)));
         }
+        DemoRun.ClusterBlocks cb = o.clusterBlocks();
+        long rowBytes = 4L * s.dimension();
+        b.append(String.format("cluster blocks: at most %,d accepted rows held at once (%,d MiB at d=%,d); the pool of %d"
+                + " blocks allocated %,d rows (%,d MiB), grown mid-round %d times%n", cb.peakRowsHeld(),
+            cb.peakRowsHeld() * rowBytes >> 20, s.dimension(), cb.pool(), cb.allocatedRows(), cb.allocatedRows() * rowBytes >> 20,
+            cb.grownMidRound()));
         b.append(String.format("peak heap %,d MiB (sum of heap pools' peaks)%n", o.peakHeapBytes() >> 20));
         String journal = o.rounds().isEmpty() ? null : o.rounds().getLast().result().journal();
         if (journal != null) {
@@ -143,7 +149,10 @@ final class DemoReport {
         w.field("dpFedAvgSigma", plan.global().noiseMultiplier() * plan.clipNorm() / (plan.samplingRate() * s.leaves()))
             .field("ledger", o.rounds().isEmpty() || o.rounds().getLast().result().journal() == null ? null
                 : o.rounds().getLast().result().journal())
-            .field("peakHeapBytes", o.peakHeapBytes()).field("startupSeconds", o.startupNanos() / 1e9);
+            .field("peakHeapBytes", o.peakHeapBytes()).field("startupSeconds", o.startupNanos() / 1e9)
+            .field("clusterPeakRowsHeld", o.clusterBlocks().peakRowsHeld())
+            .field("clusterAllocatedRows", o.clusterBlocks().allocatedRows())
+            .field("clusterBlocksGrownMidRound", o.clusterBlocks().grownMidRound());
         w.name("roundResults").beginArray();
         for (DemoRun.RoundFigures f : o.rounds()) {
             RoundStats st = f.stats();

@@ -31,7 +31,14 @@ final class DemoRun {
 
     /** The whole run. */
     record Outcome(DemoSettings settings, PrivacyPlan privacy, List<RoundFigures> rounds, long peakHeapBytes,
-                   long startupNanos) {
+                   long startupNanos, ClusterBlocks clusterBlocks) {
+    }
+
+    /**
+     * The cluster tier's blocks over the run: the most accepted rows held at once (filling or being aggregated), the
+     * rows the pool allocated (each block sized by the largest plan it served), the pool, and mid-round growths.
+     */
+    record ClusterBlocks(long peakRowsHeld, long allocatedRows, int pool, long grownMidRound) {
     }
 
     private DemoRun() {
@@ -120,7 +127,9 @@ final class DemoRun {
             } finally {
                 ticker.shutdownNow();
             }
-            return new Outcome(s, privacy, figures, peakHeap(), startup);
+            var ingest = fleet.clusterTier().runtime().ingest();
+            return new Outcome(s, privacy, figures, peakHeap(), startup,
+                new ClusterBlocks(ingest.peakRowsHeld(), ingest.allocatedRows(), pool, ingest.blocksGrownMidRound()));
         }
     }
 

@@ -48,7 +48,7 @@ public final class EmbeddedFleet implements AutoCloseable {
     private final ActorSystem<GlobalCoordinator.Command> system;
 
     /**
-     * @param clusterPool clusters open at once (blocks of clusterSize × d floats each)
+     * @param clusterPool clusters open at once (blocks of their invited leaves × d floats, at most clusterSize × d)
      */
     public EmbeddedFleet(FleetLayout layout, int dimension, int clusterPool, int computeThreads, ServerOptimizer optimizer,
                          float[] initialModel, double delta) {
@@ -56,7 +56,7 @@ public final class EmbeddedFleet implements AutoCloseable {
     }
 
     /**
-     * @param clusterPool clusters open at once (blocks of clusterSize × d floats each)
+     * @param clusterPool clusters open at once (blocks of their invited leaves × d floats, at most clusterSize × d)
      * @param journal     where the coordinator makes each round durable (the caller closes it after the fleet)
      */
     public EmbeddedFleet(FleetLayout layout, int dimension, int clusterPool, int computeThreads, ServerOptimizer optimizer,
@@ -66,7 +66,7 @@ public final class EmbeddedFleet implements AutoCloseable {
     }
 
     /**
-     * @param clusterPool    clusters open at once (blocks of clusterSize × d floats each)
+     * @param clusterPool    clusters open at once (blocks of their invited leaves × d floats, at most clusterSize × d)
      * @param journal        where the coordinator makes each round durable (the caller closes it after the fleet)
      * @param authentication whether the clusters verify leaf frames' signatures, and against which keys
      */

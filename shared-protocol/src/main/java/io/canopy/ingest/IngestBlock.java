@@ -10,26 +10,33 @@ import io.canopy.straggler.QuorumTracker;
 import org.agrona.collections.LongHashSet;
 
 /**
- * One tier's inputs for one round, in one preallocated rows×d block: the cluster's leaf updates,
- * the continent's cluster aggregates, the global tier's continental aggregates.
+ * One tier's inputs for one round, in one rows×d block: the cluster's leaf updates, the continent's cluster
+ * aggregates, the global tier's continental aggregates. The block holds rows for the group's planned count (its
+ * quorum policy's expected inputs) × a margin, not for the most a group could send: at a sampling rate q a cluster
+ * of C leaves sends about q·C of them. {@link BlockRows} says how and when it grows, up to the hard maximum.
  *
  * <p>An input is taken in two steps so that nothing partially applies: {@link #reserve} checks the
  * round, the clock, the sender and the capacity and hands out the next free row; the caller decodes
  * the payload straight into that row (the one copy); {@link #commit} then checks the values and either
  * keeps the row or gives it back; a row reserved and never committed goes to the next reservation.
  * Accepted rows are contiguous, so {@link #accepted()} is an
- * {@link UpdateBlock} over the same array, without a copy. Single-threaded; allocation-free after
- * construction.
+ * {@link UpdateBlock} over the same array, without a copy. Single-threaded; allocation-free once it has been
+ * opened for its largest plan (a pooled block keeps its rows across rounds).
  */
 public final class IngestBlock {
     /** Commit succeeded. */
     public static final int ACCEPTED = -1;
     /** Norms may exceed the clip norm by this relative slack: clipping in float rounds up by a few ulps. */
     private static final double NORM_SLACK = 1e-5;
+    /**
+     * Rows per planned input. 1: a group's tracker closes as soon as its planned count is in, so accepted rows never
+     * exceed it; the rounding up to whole chunks ({@link BlockRows#CHUNK_ROWS}) is the only slack. See docs/benchmarks.md.
+     */
+    public static final double PLANNED_MARGIN_DEFAULT = 1.0;
 
     private final int capacity;
     private final int dimension;
-    private final float[] rows;
+    private final BlockRows rows;
     private final long[] senders;
     /** Each row's frame header input count: a gated release's pass 2 carries its gated count W there. */
     private final int[] inputCounts;
@@ -46,24 +53,32 @@ public final class IngestBlock {
     private int reserved = -1;
 
     /**
-     * @param capacity  the most inputs one round can hold (the invitations, over-selection included)
+     * A block whose rows are sized by plan, with {@link #PLANNED_MARGIN_DEFAULT}.
+     *
+     * @param capacity  the hard maximum: the most inputs one round can ever hold (the cluster size)
      * @param dimension d
-     * @param policy    the first round's policy; {@link #open} can change it
+     * @param policy    the first round's policy; {@link #open} can change it. Rows for its expected count are allocated now
      */
     public IngestBlock(int capacity, int dimension, QuorumPolicy policy) {
+        this(capacity, dimension, policy, PLANNED_MARGIN_DEFAULT);
+    }
+
+    /**
+     * @param capacity  the hard maximum: the most inputs one round can ever hold (the cluster size)
+     * @param dimension d
+     * @param policy    the first round's policy; {@link #open} can change it. Rows for its expected count are allocated now
+     * @param margin    rows per planned input (see {@link BlockRows})
+     */
+    public IngestBlock(int capacity, int dimension, QuorumPolicy policy, double margin) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be at least 1, was " + capacity);
         }
         if (dimension < 1) {
             throw new IllegalArgumentException("dimension must be at least 1, was " + dimension);
         }
-        if ((long) capacity * dimension > Integer.MAX_VALUE - 16) {
-            throw new IllegalArgumentException("capacity × dimension = " + (long) capacity * dimension
-                + " floats does not fit one array; lower the cluster size or the dimension");
-        }
         this.capacity = capacity;
         this.dimension = dimension;
-        this.rows = new float[capacity * dimension];
+        this.rows = new BlockRows(capacity, dimension, Math.min(capacity, policy.expectedCount()), margin);
         this.senders = new long[capacity];
         this.inputCounts = new int[capacity];
         this.seen = new LongHashSet(capacity * 2);
@@ -92,6 +107,7 @@ public final class IngestBlock {
             throw new IllegalArgumentException("the policy expects " + policy.expectedCount()
                 + " inputs but this block holds " + capacity);
         }
+        rows.reserveFor(policy.expectedCount(), 0); // empty now: a new array copies nothing
         this.roundId = round;
         this.group = groupId;
         this.maxNorm = maxNorm;
@@ -130,7 +146,7 @@ public final class IngestBlock {
         if (seen.contains(sender)) {
             return refuse(IngestRejection.DUPLICATE);
         }
-        if (count == capacity) {
+        if (count == rows.capacity() && !rows.grow(count)) {
             return refuse(IngestRejection.OVER_CAPACITY);
         }
         reserved = count;
@@ -147,6 +163,7 @@ public final class IngestBlock {
     public int commit(long nowNs) {
         int row = takeReserved();
         int offset = row * dimension;
+        float[] rows = this.rows.data();
         float squaredNorm = VectorKernels.squaredNorm(rows, offset, dimension);
         if (!Float.isFinite(squaredNorm)) {
             // NaN or ±∞ poison the sum, but so do finite values near 1e19 squaring past float range: tell them apart.
@@ -199,7 +216,7 @@ public final class IngestBlock {
 
     /** The accepted inputs as a block over the same array; null if there are none. */
     public UpdateBlock accepted() {
-        return count == 0 ? null : new UpdateBlock(rows, count, dimension);
+        return count == 0 ? null : new UpdateBlock(rows.data(), count, dimension);
     }
 
     /**
@@ -227,7 +244,7 @@ public final class IngestBlock {
                 }
             }
             if (found >= 0) {
-                System.arraycopy(block.rows, found * dimension, into, e * dimension, dimension);
+                System.arraycopy(block.rows.data(), found * dimension, into, e * dimension, dimension);
             } else if (fill == null) {
                 java.util.Arrays.fill(into, e * dimension, (e + 1) * dimension, 0f);
             } else {
@@ -262,8 +279,9 @@ public final class IngestBlock {
         return senders[i];
     }
 
+    /** The rows' array as it stands: a mid-round growth replaces it, so read it again after each {@link #reserve}. */
     public float[] rows() {
-        return rows;
+        return rows.data();
     }
 
     public int acceptedCount() {
@@ -297,8 +315,19 @@ public final class IngestBlock {
         return dimension;
     }
 
+    /** The hard maximum: the most inputs one round can hold. */
     public int capacity() {
         return capacity;
+    }
+
+    /** Rows allocated now (planned × margin in whole chunks, or more after growth); at most {@link #capacity()}. */
+    public int allocatedRows() {
+        return rows.capacity();
+    }
+
+    /** Times this block grew mid-round because more inputs arrived than planned × margin (since construction). */
+    public long grownMidRound() {
+        return rows.grownMidRound();
     }
 
     public boolean isClosed() {
@@ -315,8 +344,9 @@ public final class IngestBlock {
     }
 
     private boolean allFinite(int offset) {
+        float[] data = rows.data();
         for (int j = offset; j < offset + dimension; j++) {
-            if (!Float.isFinite(rows[j])) {
+            if (!Float.isFinite(data[j])) {
                 return false;
             }
         }

@@ -1,5 +1,7 @@
 package io.canopy.ingest;
 
+import java.util.concurrent.atomic.AtomicLong;
+
 import io.canopy.frame.FrameDecoder;
 import io.canopy.straggler.QuorumOutcome;
 import io.canopy.straggler.QuorumPolicy;
@@ -16,7 +18,9 @@ import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
  * {@link ClosedSink} — with its block, or with none if not one input ever came.
  *
  * <p>Blocks come from a fixed pool and go back through {@link #release} once the aggregate is out, so a
- * node's memory is pool × capacity × d floats however many groups it serves. Everything but
+ * node's memory is at most pool × capacity × d floats however many groups it serves; each block holds rows for
+ * the largest plan it has served (its group's expected inputs, {@link IngestBlock}), so at a sampling rate q it is
+ * about q × that. Everything but
  * {@link #release} and {@link #openRound} (which queue their work) runs on the receive agent's thread.
  */
 public final class TierIngest implements FrameHandler {
@@ -61,7 +65,20 @@ public final class TierIngest implements FrameHandler {
     private final int dimension;
     private final ClosedSink sink;
     private final FrameClock clock;
+    /** Blocks given back from any thread; the agent moves them onto {@link #idle} before taking one. */
     private final ManyToOneConcurrentArrayQueue<IngestBlock> free;
+    /**
+     * The agent's stack of idle blocks, last released on top: the same few blocks serve group after group, so a
+     * block the node never needs at once with the others never allocates its rows (a queue would rotate through
+     * the whole pool and size every block).
+     */
+    private final IngestBlock[] idle;
+    private int idleCount;
+    private final java.util.function.Consumer<IngestBlock> pushIdle = this::pushIdle;
+    private final IngestBlock[] blocks;
+    /** Accepted rows in blocks out of the pool (filling, or handed over and not yet released). */
+    private final AtomicLong rowsHeld = new AtomicLong();
+    private volatile long peakRowsHeld;
     private final ManyToOneConcurrentArrayQueue<Runnable> commands = new ManyToOneConcurrentArrayQueue<>(COMMAND_QUEUE);
     private final Int2ObjectHashMap<IngestBlock> active = new Int2ObjectHashMap<>();
     private final IntHashSet pending = new IntHashSet();
@@ -86,7 +103,8 @@ public final class TierIngest implements FrameHandler {
 
     /**
      * @param pool      blocks to preallocate: the most groups this node has open at once
-     * @param capacity  rows per block: the most inputs one group can send (its invitations)
+     * @param capacity  the hard maximum of rows per block: the most inputs one group can ever send (the cluster
+     *                  size); a block allocates rows for its group's plan only, and grows within this bound
      */
     public TierIngest(int pool, int capacity, int dimension, QuorumPolicy anyPolicy, ClosedSink sink, FrameClock clock) {
         if (pool < 1) {
@@ -96,9 +114,13 @@ public final class TierIngest implements FrameHandler {
         this.sink = sink;
         this.clock = clock;
         this.free = new ManyToOneConcurrentArrayQueue<>(pool);
+        this.blocks = new IngestBlock[pool];
+        this.idle = new IngestBlock[pool];
         for (int i = 0; i < pool; i++) {
-            free.offer(new IngestBlock(capacity, dimension, anyPolicy));
+            blocks[i] = new IngestBlock(capacity, dimension, anyPolicy);
+            idle[pool - 1 - i] = blocks[i]; // block 0 on top
         }
+        this.idleCount = pool;
     }
 
     /**
@@ -173,9 +195,40 @@ public final class TierIngest implements FrameHandler {
 
     /** Returns a block once its aggregate has been sent. Safe from any thread. */
     public void release(IngestBlock block) {
-        if (block != null && !free.offer(block)) {
+        if (block == null) {
+            return;
+        }
+        long rows = block.acceptedCount(); // read before the pool can hand it out and reopen it
+        if (!free.offer(block)) {
             throw new IllegalStateException("a block was released twice");
         }
+        rowsHeld.addAndGet(-rows);
+    }
+
+    /**
+     * The most accepted rows held at once in this tier's blocks (filling, or being aggregated), so far: the rows × d
+     * floats the tier needed at its peak, against {@link #allocatedRows()}.
+     */
+    public long peakRowsHeld() {
+        return peakRowsHeld;
+    }
+
+    /** Rows the pool's blocks have allocated (each sized by the largest plan it served); read once the tier is idle. */
+    public long allocatedRows() {
+        long rows = 0;
+        for (IngestBlock block : blocks) {
+            rows += block.allocatedRows();
+        }
+        return rows;
+    }
+
+    /** Times a block grew mid-round because more inputs came than planned × margin; read once the tier is idle. */
+    public long blocksGrownMidRound() {
+        long grown = 0;
+        for (IngestBlock block : blocks) {
+            grown += block.grownMidRound();
+        }
+        return grown;
     }
 
     /** Groups of the open round not yet seen (the agent's state: read it on the agent's thread or after it stopped). */
@@ -287,7 +340,7 @@ public final class TierIngest implements FrameHandler {
                 }
                 return null;
             }
-            block = free.poll();
+            block = takeIdle();
             if (block == null) {
                 poolExhaustedFrames++;
                 return null;
@@ -328,7 +381,12 @@ public final class TierIngest implements FrameHandler {
         if (block == null) {
             return; // refused in destination(), already counted there
         }
-        block.commit(clock.nowNs(frame));
+        if (block.commit(clock.nowNs(frame)) == IngestBlock.ACCEPTED) {
+            long held = rowsHeld.incrementAndGet();
+            if (held > peakRowsHeld) {
+                peakRowsHeld = held; // only this thread writes it
+            }
+        }
         if (block.isClosed()) {
             active.remove(frame.groupId());
             hand(block);
@@ -411,6 +469,16 @@ public final class TierIngest implements FrameHandler {
         for (int group : roundGroups.groups()) {
             pending.add(group);
         }
+    }
+
+    private void pushIdle(IngestBlock block) {
+        idle[idleCount++] = block;
+    }
+
+    /** The most recently released idle block, or null when every block is out. Agent thread only. */
+    private IngestBlock takeIdle() {
+        free.drain(pushIdle);
+        return idleCount == 0 ? null : idle[--idleCount];
     }
 
     private void hand(IngestBlock block) {

@@ -39,7 +39,8 @@ public final class TierRuntime {
      * @param inputStream        the stream this tier's inputs arrive on
      * @param outputStream       the stream its aggregates leave on, or −1 for none (the global tier)
      * @param pool               blocks: groups open at once on this node
-     * @param capacity           rows per block: the most inputs one group can have
+     * @param capacity           the hard maximum of rows per block: the most inputs one group can have (a block
+     *                           allocates rows for its group's planned count only; see {@link IngestBlock})
      * @param publisherCount     publishers: at least the threads that publish at once
      * @param frameTimeDeadlines true when a simulated swarm's timestamps and watermarks drive the deadlines
      */

@@ -107,6 +107,38 @@ class TierIngestTest {
     }
 
     @Test
+    void the_rows_held_at_once_peak_while_blocks_are_out_and_fall_as_they_are_released() {
+        for (int i = 0; i < 3; i++) {
+            send(layout.leafAt(0, i), 0, 10, 1, 0, 0); // cluster 0 stays open with 3 rows
+        }
+        for (int i = 0; i < 10; i++) {
+            send(layout.leafAt(2, i), 2, 10 + i, i, 1, 0); // cluster 2 completes and its block is released at once
+        }
+        send(layout.leafAt(0, 3), 0, 30, 1, 0, 0);
+        assertEquals(13, ingest.peakRowsHeld(), "3 of cluster 0 and 10 of cluster 2 were held at once");
+        assertTrue(ingest.allocatedRows() >= 13 && ingest.allocatedRows() <= 2 * 12, "rows: " + ingest.allocatedRows());
+        assertEquals(0, ingest.blocksGrownMidRound());
+    }
+
+    @Test
+    void groups_served_one_after_another_reuse_the_last_released_block_and_leave_the_others_unsized() {
+        ingest = new TierIngest(2, 12, D, policy.withExpectedCount(1), (round, group, block, outcome, after) -> {
+            closed.add(new Closed(group, outcome, block.acceptedCount(), after, null, null));
+            ingest.release(block);
+        }, frame -> frame.timestampNs());
+        ingest.openRound(ROUND, clusters, 10.0, false, 0L);
+        ingest.drainCommands();
+        assertEquals(2 * 8, ingest.allocatedRows(), "one chunk each to start with");
+        for (int cluster : new int[] {2, 1, 3}) {
+            for (int i = 0; i < 10; i++) {
+                send(layout.leafAt(cluster, i), cluster, 10 + i, i, 1, 0);
+            }
+        }
+        assertEquals(3, closed.size());
+        assertEquals(12 + 8, ingest.allocatedRows(), "one block sized for 10 (12 rows, the hard maximum), the other untouched");
+    }
+
+    @Test
     void the_frames_own_timestamps_run_the_clusters_quorum_clock() {
         for (int i = 0; i < 6; i++) {
             send(layout.leafAt(1, i), 1, 30 + i, 1, 0, 0); // quorum of 6 at 35 ms: grace runs to 55 ms
