@@ -258,8 +258,8 @@ public record Fleet(long leaves, int dimension, double samplingRate, int cluster
         m.put("verify-us", new String[] {"0", "microseconds to verify one leaf frame's signature on a cluster node's"
             + " receive thread; 0 = signatures off (the default in the demo and fleet nodes); Ed25519 measured about 550"
             + " (docs/security.md); embedded, the synthetic swarm signs at the same cost"});
-        m.put("block-rows", new String[] {"0", "rows of a cluster's update block; 0 = cluster-size, as ClusterTier"
-            + " allocates today"});
+        m.put("block-rows", new String[] {"0", "rows of a cluster's update block; 0 = cluster-size, the hard maximum"
+            + " (the ingest now sizes blocks by planned arrivals, so at q < 1 this overstates memory; give the invitations)"});
         m.put("krum-f", new String[] {"20", "f of the clusters' Multi-Krum (as privacy plan's multikrum-f)"});
         m.put("beta", new String[] {"0.1", "trimmed-mean trim fraction at tiers 2 and 3, in [0, 0.5)"});
         m.put("clip", new String[] {"1.0", "C, L2 clip norm of a leaf update"});
