@@ -69,4 +69,15 @@ public final class RunOptions {
         }
         return codec;
     }
+
+    /** {@code --signatures}: off (NONE), ed25519, ml-dsa-44 or ml-dsa-65. */
+    public static io.canopy.frame.SignatureScheme signatures(Options o) throws UsageException {
+        String v = o.has("signatures") ? o.get("signatures") : "off";
+        io.canopy.frame.SignatureScheme scheme = v.equals("off") ? io.canopy.frame.SignatureScheme.NONE
+            : io.canopy.enroll.PublicKeyList.schemeNamed(v);
+        if (scheme == null) {
+            throw new UsageException("--signatures must be off, ed25519, ml-dsa-44 or ml-dsa-65, got '" + v + "'");
+        }
+        return scheme;
+    }
 }

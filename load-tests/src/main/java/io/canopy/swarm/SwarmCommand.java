@@ -12,8 +12,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import io.canopy.enroll.DerivedKeys;
 import io.canopy.frame.FrameLimits;
 import io.canopy.frame.GradientFrame;
+import io.canopy.frame.SignatureScheme;
 import io.canopy.ingest.IngestRejection;
 import io.canopy.leaf.LeafClient;
 import io.canopy.leaf.synthetic.Attack;
@@ -46,7 +48,11 @@ public final class SwarmCommand implements CliCommand {
         Spec.value("byzantine", "FRACTION", "share of leaves that attack, in [0, 1) (default 0)"),
         Spec.value("attack", "NAME", "the attack of the Byzantine leaves (default sign-flip; see ./canopy demo --help)"),
         Spec.value("dropout", "P", "probability an invited leaf never answers (default 0)"),
-        Spec.value("seed", "S", "seed of the synthetic updates (default 42)")))
+        Spec.value("seed", "S", "seed of the synthetic updates and of the leaves' derived signing keys (default 42)"),
+        Spec.value("signatures", "SCHEME", "leaf frame signatures: off (default), ed25519, ml-dsa-44 or ml-dsa-65; each"
+            + " leaf signs with a key derived from (seed, leaf id), a load-test convenience, not security. The fleet"
+            + " verifies them with leaf-signatures: required and a registry from ./canopy enroll --derived --scheme"
+            + " SCHEME --swarm-seed S and the fleet's layout")))
         .toList();
 
     /** Serializes whole lines to stdout and stderr. */
@@ -68,7 +74,7 @@ public final class SwarmCommand implements CliCommand {
     @Override
     public String help() {
         return Options.help("./canopy swarm --connect HOST:PORT [--tls DIR/NAME] [--rounds T] [--rate R] [--byzantine F] [--attack NAME]"
-            + " [--dropout P] [--seed S]", """
+            + " [--dropout P] [--seed S] [--signatures SCHEME]", """
             A client of a running fleet (./canopy node): it asks a member's client gateway (--connect, the member's
             client-port) for each round as it opens and for the routes, sends every invited leaf's synthetic update
             to the UDP endpoint of the member that hosts its cluster as soon as that cluster collects the round, and
@@ -106,6 +112,7 @@ public final class SwarmCommand implements CliCommand {
             throw new UsageException("--attack: " + e.getMessage());
         }
         long seed = Long.parseLong(o.has("seed") ? o.get("seed") : "42");
+        SignatureScheme signatures = io.canopy.demo.RunOptions.signatures(o);
         long expectedLeaves = o.has("leaves") ? Long.parseLong(o.get("leaves")) : -1;
 
         CanopyTransport transport = null;
@@ -129,6 +136,10 @@ public final class SwarmCommand implements CliCommand {
                 .maxFrameLength(GradientFrame.limits(0, FrameLimits.ANY_GROUP, first.dimension()).maxFrameLength()));
             SyntheticSwarm swarm = new SyntheticSwarm(new SwarmSpec(seed, first.dimension(), 1.0, 0.5, 0.5, byzantine,
                 attack, Double.NaN, first.layout().clusterSize(), dropout, 200.0, 0.5));
+            DerivedKeys keys = signatures == SignatureScheme.NONE ? null : swarm.keys(signatures, first.layout());
+            synchronized (PRINT) {
+                err.println("swarm leaf signatures: " + (keys == null ? "off (frames are unsigned)" : keys.describe()));
+            }
             Map<String, LeafClient> clients = new ConcurrentHashMap<>();
             Map<String, io.canopy.transport.FramePublisher> publishers = new ConcurrentHashMap<>();
             RoundPlan plan = first;
@@ -174,7 +185,7 @@ public final class SwarmCommand implements CliCommand {
                     }
                 }, 1, 1, TimeUnit.SECONDS);
                 try {
-                    round.send(transport, readiness(fleet, plan, err), swarm, clients, publishers, rate, deadlineNs);
+                    round.send(transport, readiness(fleet, plan, err), swarm, keys, clients, publishers, rate, deadlineNs);
                     awaitReports(fleet, round);
                 } finally {
                     ticker.shutdownNow();

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
+import io.canopy.enroll.LeafKeys;
 import io.canopy.ingest.IngestRejection;
 import io.canopy.leaf.LeafClient;
 import io.canopy.leaf.synthetic.SyntheticSwarm;
@@ -104,9 +105,10 @@ final class SwarmRound {
      * {@code deadlineNs} (on {@link System#nanoTime}) count as not sent: a round never waits on a lost member.
      *
      * @param ready     routes and readiness, refreshed while clusters wait
+     * @param keys      each leaf's signing key; null sends unsigned frames
      * @param rate      leaves per second, 0 for as fast as back pressure allows
      */
-    void send(CanopyTransport transport, Readiness ready, SyntheticSwarm swarm, Map<String, LeafClient> clients,
+    void send(CanopyTransport transport, Readiness ready, SyntheticSwarm swarm, LeafKeys keys, Map<String, LeafClient> clients,
               Map<String, FramePublisher> publishers, double rate, long deadlineNs) throws InterruptedException {
         FleetLayout layout = plan.layout();
         float[] update = new float[plan.dimension()];
@@ -128,7 +130,7 @@ final class SwarmRound {
                 }
                 waiting.removeAt(i);
                 progressed = true;
-                sendCluster(transport, swarm, clients, publishers, planned, endpoint, cluster, update, rate, start, n);
+                sendCluster(transport, swarm, keys, clients, publishers, planned, endpoint, cluster, update, rate, start, n);
             }
             if (!progressed && !waiting.isEmpty()) {
                 Thread.sleep(20); // polling readiness, bounded by the deadline above
@@ -142,7 +144,7 @@ final class SwarmRound {
         sendNanos = System.nanoTime() - start;
     }
 
-    private void sendCluster(CanopyTransport transport, SyntheticSwarm swarm, Map<String, LeafClient> clients,
+    private void sendCluster(CanopyTransport transport, SyntheticSwarm swarm, LeafKeys keys, Map<String, LeafClient> clients,
                              Map<String, FramePublisher> publishers, Map<String, Boolean> planned, String endpoint,
                              int cluster, float[] update, double rate, long start, long[] n) {
         FleetLayout layout = plan.layout();
@@ -153,7 +155,7 @@ final class SwarmRound {
             notSent.addAndGet(Invitations.invitedIn(plan, cluster));
             return;
         }
-        LeafClient client = clients.computeIfAbsent(endpoint, e -> new LeafClient(publisher));
+        LeafClient client = clients.computeIfAbsent(endpoint, e -> new LeafClient(publisher, keys));
         if (planned.putIfAbsent(endpoint, Boolean.TRUE) == null) {
             client.plan(plan, plan.noiseSeed() ^ plan.roundId());
         }

@@ -9,6 +9,9 @@ import io.canopy.demo.EmbeddedFleet;
 import io.canopy.demo.RoundFeed;
 import io.canopy.demo.RoundStats;
 import io.canopy.demo.SwarmDriver;
+import io.canopy.enroll.DerivedKeys;
+import io.canopy.enroll.LeafAuthentication;
+import io.canopy.frame.SignatureScheme;
 import io.canopy.global.GatedRelease;
 import io.canopy.global.RoundResult;
 import io.canopy.global.ledger.DirectoryJournal;
@@ -131,10 +134,15 @@ public final class TrainRun {
             sampler, s.model(), s.training(), s.attack(), models, s.statisticsSample());
         int pool = s.window() + s.threads() + 1;
         List<Row> rows = new ArrayList<>();
+        // Derived keys, like the demo's: from (seed, leaf id), a load-test convenience that exercises the verification.
+        DerivedKeys keys = s.signatures() == SignatureScheme.NONE ? null : new DerivedKeys(s.seed(), s.signatures(),
+            first.layout());
+        LeafAuthentication authentication = keys == null ? LeafAuthentication.off() : LeafAuthentication.required(keys);
+        log.println("train: leaf signatures " + authentication.describe());
         try (RoundJournal journal = s.ledger() == null ? RoundJournal.none() : DirectoryJournal.open(s.ledger());
              EmbeddedFleet fleet = new EmbeddedFleet(first.layout(), d, pool, s.threads(), s.optimizer(), initial,
-                 s.delta(), journal);
-             SwarmDriver driver = new SwarmDriver(fleet, swarm, d, s.threads(), s.window())) {
+                 s.delta(), journal, authentication);
+             SwarmDriver driver = new SwarmDriver(fleet, swarm, d, s.threads(), s.window(), keys)) {
             fleet.awaitReady(TimeUnit.MINUTES.toMillis(5));
             RoundFeed feed = RoundFeed.start(fleet, first, s.rounds());
             for (int r = 0; r < s.rounds(); r++) {

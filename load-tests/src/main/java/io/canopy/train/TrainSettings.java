@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import io.canopy.codec.CodecId;
+import io.canopy.frame.SignatureScheme;
 import io.canopy.demo.RunOptions;
 import io.canopy.global.optimizer.FedAdam;
 import io.canopy.global.optimizer.FedAvgMomentum;
@@ -29,7 +30,7 @@ public record TrainSettings(long leaves, int clusterSize, int clustersPerContine
                             boolean secureNoise, int window, int threads, String release, double gateFactor,
                             ModelSpec model, int localEpochs, float localLearningRate, int batch, double alpha, int shard,
                             String serverOptimizer, float serverLearningRate, float serverMomentum, int statisticsSample,
-                            Path ledger) {
+                            Path ledger, SignatureScheme signatures) {
 
     /** The flags, as {@code ./canopy train --help} lists them. */
     public static final List<Spec> SPECS = List.of(
@@ -68,14 +69,17 @@ public record TrainSettings(long leaves, int clusterSize, int clustersPerContine
         Spec.value("threads", "N", "training threads (default: the cores, " + Runtime.getRuntime().availableProcessors() + ")"),
         Spec.value("ledger", "DIR", "where the global tier makes each round durable (rounds, privacy ledger, model-v*.npy"
             + " checkpoints); must hold no rounds yet (default: no ledger)"),
-        Spec.flag("secure-noise", "draw the DP noise from the secure sampler (default: the fast seeded sampler)"));
+        Spec.flag("secure-noise", "draw the DP noise from the secure sampler (default: the fast seeded sampler)"),
+        Spec.value("signatures", "SCHEME", "leaf frame signatures: off (default), ed25519, ml-dsa-44 or ml-dsa-65; each"
+            + " leaf signs with a key derived from (seed, leaf id) and the clusters verify every frame before it counts,"
+            + " as in ./canopy demo (a load-test convenience, not security)"));
 
     public TrainSettings {
         if (!(Double.isInfinite(epsilon) || epsilon > 0)) {
             throw new IllegalArgumentException("--epsilon must be positive or 'off', got " + epsilon);
         }
-        if (model == null || attack == null || placement == null || codec == null) {
-            throw new IllegalArgumentException("model, attack, placement and codec must be given");
+        if (model == null || attack == null || placement == null || codec == null || signatures == null) {
+            throw new IllegalArgumentException("model, attack, placement, codec and signatures must be given");
         }
         design(leaves, clusterSize, clustersPerContinent, model, rounds, samplingRate, codec, epsilon, delta, seed,
             krumShare, beta, secureNoise); // the tree's own checks, naming the flags
@@ -177,7 +181,8 @@ public record TrainSettings(long leaves, int clusterSize, int clustersPerContine
                 (float) o.doubleValue("server-lr", optimizer.equals("fedadam") ? 0.1 : 1.0),
                 (float) o.doubleValue("server-momentum", FedAvgMomentum.MOMENTUM_DEFAULT),
                 o.intValue("honest-sample", 200, 2, 100_000),
-                o.has("ledger") ? Path.of(o.get("ledger")) : null);
+                o.has("ledger") ? Path.of(o.get("ledger")) : null,
+                RunOptions.signatures(o));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

@@ -40,7 +40,8 @@ final class FleetTiers implements AutoCloseable {
             if (settings.roles().contains("cluster")) {
                 // Every cluster may end up here after failovers: one block each (clusters x cluster-size x d floats).
                 clusters = new ClusterTier(transport, layout, dimension, Math.min(layout.clusters(), 64),
-                    Upstream.routed(transport, Streams.CLUSTER_TO_CONTINENT, 2, routes::continentEndpoint), clock);
+                    Upstream.routed(transport, Streams.CLUSTER_TO_CONTINENT, 2, routes::continentEndpoint), clock,
+                    settings.leafSignatures());
                 clusters.runtime().ingest().misrouted(forwarder(routes, Streams.LEAF_TO_CLUSTER, true));
                 clusters.runtime().ingest().dropAllInbound(settings.faultDropData());
             } else {

@@ -12,6 +12,8 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import io.canopy.codec.CodecId;
 import io.canopy.enroll.LinkAuthentication;
+import io.canopy.enroll.HostedEnrollment;
+import io.canopy.enroll.LeafAuthentication;
 import io.canopy.global.plan.RoundDesign;
 import io.canopy.node.tls.FleetCertificates;
 import io.canopy.ops.cli.UsageException;
@@ -34,7 +36,8 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
                            RoundDesign design, Duration clusterDeadline, Duration upperDeadline, int minMembers,
                            double overSelection, Duration startAfter, boolean faultDropData,
                            long faultCrashAfterPrivacy, Duration heartbeatPause, int clientPort, String release,
-                           Path faultPartitionFile, Path tls, LinkAuthentication links) {
+                           Path faultPartitionFile, Path tls, LinkAuthentication links,
+                           LeafAuthentication leafSignatures) {
 
     /** The roles a member may have. */
     public static final Set<String> ROLES = Set.of("cluster", "continental", "global");
@@ -71,6 +74,10 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
         new Key("clusters-per-continent", "3", "fleet: clusters per continental aggregator"),
         new Key("dim", "1000", "fleet: model dimension d"),
         new Key("seed", "42", "fleet: seed of the leaf assignment and the simulation noise"),
+        new Key("leaf-signatures", "off", "cluster role: off (leaf frames are not authenticated) or required (every leaf"
+            + " frame must carry a valid signature of a leaf enrolled in its cluster; needs enrollment)"),
+        new Key("enrollment", null, "cluster role: the enrollment registry directory (./canopy enroll --out DIR): each"
+            + " cluster's shard is loaded when this member starts hosting it; every shard is checked at start"),
         new Key("rounds", "3", "global role: rounds to run, the T the privacy target covers"),
         new Key("epsilon", "2", "global role: target epsilon of the published model over the rounds"),
         new Key("delta", "1e-5", "global role: target delta"),
@@ -158,7 +165,8 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
             duration(config, "start-after"), onOff(config, "fault-drop-data"),
             config.longValue("fault-crash-after-privacy", 0, Long.MAX_VALUE), duration(config, "heartbeat-pause"),
             clientPort, release(config), config.get("fault-partition-file") == null ? null
-                : Path.of(config.get("fault-partition-file")), tls(config), links(config));
+                : Path.of(config.get("fault-partition-file")), tls(config), links(config),
+            leafSignatures(config, design));
         feasible(config, settings);
         return settings;
     }
@@ -195,6 +203,41 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
             String why = String.valueOf(e.getMessage()); // the file's own errors name it: said once here
             String own = file + ": ";
             throw new UsageException(where + " = " + file + ": " + (why.startsWith(own) ? why.substring(own.length()) : why));
+        }
+    }
+
+    /**
+     * Leaf signatures, checked now: with {@code required}, every shard of the registry must be there and readable,
+     * since any cluster may come to this member after a failover. Only the cluster role reads them; a member without it
+     * takes the keys as given (the same config file serves every member).
+     */
+    private static LeafAuthentication leafSignatures(LayeredConfig config, RoundDesign design) throws UsageException {
+        String mode = config.get("leaf-signatures");
+        String dir = config.get("enrollment");
+        if (!mode.equals("off") && !mode.equals("required")) {
+            throw new UsageException(config.where("leaf-signatures") + " must be off or required, got '" + mode + "'");
+        }
+        if (mode.equals("off")) {
+            if (dir != null) {
+                throw new UsageException(config.where("enrollment") + " = " + dir + " is set but "
+                    + config.where("leaf-signatures") + " = off: set leaf-signatures: required, or remove enrollment");
+            }
+            return LeafAuthentication.off();
+        }
+        if (dir == null) {
+            throw new UsageException(config.where("leaf-signatures") + " = required needs enrollment: the registry"
+                + " directory ./canopy enroll --out DIR wrote");
+        }
+        if (!config.listValue("roles").contains("cluster")) {
+            return LeafAuthentication.off(); // no cluster tier here: nothing to verify
+        }
+        try {
+            return LeafAuthentication.requiredWhereHosted(HostedEnrollment.open(Path.of(dir), design.layout()));
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new UsageException(config.where("enrollment") + " = " + dir + ": no such directory; write the"
+                + " registry with ./canopy enroll --out " + dir);
+        } catch (java.io.IOException e) {
+            throw new UsageException(config.where("enrollment") + " = " + dir + ": " + e.getMessage());
         }
     }
 

@@ -11,12 +11,14 @@ import io.canopy.round.RoundPlan;
  * run states which one it is.
  */
 public final class LeafAuthentication {
-    private static final LeafAuthentication OFF = new LeafAuthentication(null);
+    private static final LeafAuthentication OFF = new LeafAuthentication(null, null);
 
     private final LeafKeyDirectory keys;
+    private final HostedEnrollment hosted;
 
-    private LeafAuthentication(LeafKeyDirectory keys) {
+    private LeafAuthentication(LeafKeyDirectory keys, HostedEnrollment hosted) {
         this.keys = keys;
+        this.hosted = hosted;
     }
 
     /** No authentication of leaf frames: a signature, if any, is ignored. */
@@ -29,7 +31,27 @@ public final class LeafAuthentication {
         if (keys == null) {
             throw new IllegalArgumentException("required signatures need a key directory (a registry or derived keys)");
         }
-        return new LeafAuthentication(keys);
+        return new LeafAuthentication(keys, null);
+    }
+
+    /**
+     * Every leaf frame for a cluster this node hosts is verified against {@code registry}, whose shards load as the
+     * node starts hosting each cluster ({@link #hosting}). A frame for a cluster never hosted here is not verified
+     * here: it cannot be counted on this node (the ingest collects only hosted clusters, and each is hosted only after
+     * {@link #hosting} ran), so the ingest passes it on, unchanged, to the node that hosts it, which verifies it.
+     */
+    public static LeafAuthentication requiredWhereHosted(HostedEnrollment registry) {
+        if (registry == null) {
+            throw new IllegalArgumentException("required signatures need an enrollment registry");
+        }
+        return new LeafAuthentication(registry, registry);
+    }
+
+    /** This node starts hosting {@code cluster}: loads its shard when the keys are {@link #requiredWhereHosted}. */
+    public void hosting(int cluster) {
+        if (hosted != null) {
+            hosted.host(cluster);
+        }
     }
 
     public boolean isRequired() {
@@ -38,7 +60,12 @@ public final class LeafAuthentication {
 
     /** The check of {@code plan}'s round, bound to its nonce; null when signatures are off. */
     public FrameAuthenticator forRound(RoundPlan plan) {
-        return keys == null ? null : new LeafVerifier(keys, FrameSignatures.prefix(plan));
+        if (keys == null) {
+            return null;
+        }
+        LeafVerifier verifier = new LeafVerifier(keys, FrameSignatures.prefix(plan));
+        HostedEnrollment where = hosted;
+        return where == null ? verifier : frame -> where.verifiesHere(frame.groupId()) ? verifier.authenticate(frame) : null;
     }
 
     /** One line for the log: on or off, and where the keys come from. */

@@ -64,17 +64,36 @@ public final class ClusterTier extends GroupTier<ClusterAggregator.Command> {
     }
 
     /**
-     * Tier 1 on a fleet node: it hosts whichever clusters' sharded entities run here now, and sends each
-     * aggregate to the node that hosts its continent ({@code upstream}). Leaf frames are not authenticated here
-     * yet: a fleet node has no enrollment registry configured (docs/security.md, "What remains open").
+     * Tier 1 on a fleet node whose leaf frames are not authenticated ({@link LeafAuthentication#off()}).
      */
     public ClusterTier(CanopyTransport transport, FleetLayout layout, int dimension, int pool, Upstream upstream,
                        NanoClock clock) {
+        this(transport, layout, dimension, pool, upstream, clock, LeafAuthentication.off());
+    }
+
+    /**
+     * Tier 1 on a fleet node: it hosts whichever clusters' sharded entities run here now, and sends each
+     * aggregate to the node that hosts its continent ({@code upstream}). With
+     * {@link LeafAuthentication#requiredWhereHosted}, a cluster's registry shard is loaded as this node starts
+     * hosting it ({@link #register}), before any of its frames can be counted here.
+     */
+    public ClusterTier(CanopyTransport transport, FleetLayout layout, int dimension, int pool, Upstream upstream,
+                       NanoClock clock, LeafAuthentication authentication) {
         super(layout, TierActors.hosting(layout.clusters(), ClusterAggregator.Closed::new),
             sink -> new TierRuntime(transport, "canopy-cluster-ingest",
                 GradientFrame.limits(0, FrameLimits.ANY_GROUP, dimension), Streams.LEAF_TO_CLUSTER, upstream, pool,
                 layout.clusterSize(), false, clock, sink));
-        this.authentication = announce(LeafAuthentication.off());
+        this.authentication = announce(authentication);
+    }
+
+    /**
+     * Binds a cluster's actor, after loading the cluster's enrollment shard when the keys load as clusters are hosted:
+     * the ingest collects a cluster's frames only once its actor is bound, so none is counted before its keys are here.
+     */
+    @Override
+    public void register(int group, org.apache.pekko.actor.typed.ActorRef<ClusterAggregator.Command> actor) {
+        authentication.hosting(group);
+        super.register(group, actor);
     }
 
     private static LeafAuthentication announce(LeafAuthentication authentication) {
