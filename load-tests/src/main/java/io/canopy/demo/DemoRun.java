@@ -72,9 +72,11 @@ final class DemoRun {
                  s.optimizer(), new float[s.dimension()], s.delta(), journal, authentication(s, keys));
              SwarmDriver swarm = new SwarmDriver(fleet, new SyntheticSwarm(s.swarm()), s.threads(), s.window(), keys)) {
             long startup = System.nanoTime() - t0;
+            java.util.concurrent.CompletableFuture<Void> bridged = new java.util.concurrent.CompletableFuture<>();
             fleet.system().systemActorOf(TierMetricsBridge.create(metrics.meters(), new TierMetricsBridge.Sources(
                     fleet.clusterTier().runtime(), fleet.continentalTier().runtime(), fleet.globalTier().runtime()),
-                s.epsilon(), s.delta()), "metrics-bridge", Props.empty());
+                s.epsilon(), s.delta(), () -> bridged.complete(null)), "metrics-bridge", Props.empty());
+            bridged.get(5, TimeUnit.MINUTES); // subscribed before the first round opens, so no report is missed
             fleet.awaitReady(TimeUnit.MINUTES.toMillis(5));
             RoundFeed feed = RoundFeed.start(fleet, first, s.rounds());
             List<RoundFigures> figures = new ArrayList<>();

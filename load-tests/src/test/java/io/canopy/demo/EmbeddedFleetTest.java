@@ -379,10 +379,19 @@ class EmbeddedFleetTest {
                     return false;
                 }
             };
-            RoundResult result = runOneRound(plan(everyone), spec, stats, RoundJournal.none(), fleet ->
+            RoundResult result = runOneRound(plan(everyone), spec, stats, RoundJournal.none(), fleet -> {
+                // The round starts once the bridge is subscribed: under load its setup could otherwise come after the
+                // first cluster reports were published, and it would never count them.
+                java.util.concurrent.CountDownLatch subscribed = new java.util.concurrent.CountDownLatch(1);
                 fleet.system().systemActorOf(TierMetricsBridge.create(metrics.meters(), new TierMetricsBridge.Sources(
                         fleet.clusterTier().runtime(), fleet.continentalTier().runtime(), fleet.globalTier().runtime()),
-                    2.0, 1e-5), "metrics-bridge", org.apache.pekko.actor.typed.Props.empty()), bridged);
+                    2.0, 1e-5, subscribed::countDown), "metrics-bridge", org.apache.pekko.actor.typed.Props.empty());
+                try {
+                    assertTrue(subscribed.await(60, TimeUnit.SECONDS), "the metrics bridge never started");
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            }, bridged);
             assertEquals(QuorumOutcome.COMPLETE, result.outcome());
             // The fleet has stopped: the bridge copied the subscribers' frame counters at the round's result and as it stopped.
             String scrape = java.net.http.HttpClient.newHttpClient().send(

@@ -41,6 +41,16 @@ public final class TierMetricsBridge {
      *                      global tier
      */
     public static Behavior<Object> create(CanopyMeters meters, Sources sources, double epsilonBudget, double delta) {
+        return create(meters, sources, epsilonBudget, delta, () -> { });
+    }
+
+    /**
+     * As above; {@code subscribed} runs once the bridge's subscriptions are queued at the event stream, so every report
+     * published after it returns reaches the bridge. A caller that starts rounds waits for it: a bridge still starting
+     * when the first reports are published would miss them.
+     */
+    public static Behavior<Object> create(CanopyMeters meters, Sources sources, double epsilonBudget, double delta,
+                                          Runnable subscribed) {
         return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
             EventStream.Subscribe<?>[] subscriptions = {
                 new EventStream.Subscribe<>(ClusterReport.class, context.getSelf().narrow()),
@@ -50,6 +60,7 @@ public final class TierMetricsBridge {
             for (EventStream.Subscribe<?> s : subscriptions) {
                 context.getSystem().eventStream().tell(s);
             }
+            subscribed.run();
             TierMeters cluster = meters.forTier(Tier.CLUSTER);
             TierMeters continental = meters.forTier(Tier.CONTINENTAL);
             TierMeters global = meters.forTier(Tier.GLOBAL);
