@@ -29,17 +29,18 @@ import org.agrona.MutableDirectBuffer;
  * {@link #required} (every aggregate carries an HMAC-SHA256 tag, RFC 2104, under a 32-byte fleet link key that every
  * member holds and nothing else does).
  *
- * <p>The tag is {@code HMAC-SHA256(K, "canopy-link-v1\0\0" || u32le(stream) || 28 zero bytes || frame[0, 48) ||
- * frame[52, 64 + payload))}: the bytes the CRC covers — type, round id, sender (the cluster or continent), parent
- * group, input count, dimension, scheme and payload — behind a prefix that names the hop (the Aeron stream), so a tag
- * made for one link does not verify on the other, where a cluster's and a continent's aggregates can otherwise have
- * the same header. It travels in the frame's signature field with scheme {@link SignatureScheme#HMAC_SHA256}.
+ * <p>The tag is {@code HMAC-SHA256(K, "canopy-link-v1\0\0" || u32le(stream) || u64le(run id) || 20 zero bytes ||
+ * frame[0, 48) || frame[52, 64 + payload))}: the bytes the CRC covers — type, round id, sender (the cluster or
+ * continent), parent group, input count, dimension, scheme and payload — behind a prefix that names the hop (the Aeron
+ * stream), so a tag made for one link does not verify on the other, where a cluster's and a continent's aggregates can
+ * otherwise have the same header, and the run (the round plan's run id, random per coordinator journal), so an
+ * aggregate captured in one run does not verify in another. It travels in the frame's signature field with scheme
+ * {@link SignatureScheme#HMAC_SHA256}.
  *
  * <p>What it stops: a process without the key cannot make an aggregate any tier accepts, nor rewrite one (round id,
  * sender, input count, values) without the tag failing. What it does not: every member holds the one key, so a
  * compromised member can still send as any aggregator (a per-member signing key checked against the routing table
- * would stop that; docs/security.md), and a tag does not name the run, so a fleet restarted from an empty journal
- * under the same key would accept a replay of the earlier run's aggregate for the same round id.
+ * would stop that; docs/security.md).
  *
  * <p>Immutable and thread-safe; each thread keeps its own keyed {@link Mac}.
  */
@@ -116,12 +117,17 @@ public final class LinkAuthentication {
         return key != null;
     }
 
-    /** The tagger of aggregates sent on {@code stream}; null when links are not authenticated. */
+    /** The tagger of aggregates sent on {@code stream} outside any run (run id 0); null when links are off. */
     public SignatureWriter signer(int stream) {
+        return signer(stream, 0L);
+    }
+
+    /** The tagger of run {@code runId}'s aggregates sent on {@code stream}; null when links are not authenticated. */
+    public SignatureWriter signer(int stream, long runId) {
         if (key == null) {
             return null;
         }
-        byte[] prefix = prefix(stream);
+        byte[] prefix = prefix(stream, runId);
         return new SignatureWriter() {
             @Override
             public SignatureScheme scheme() {
@@ -144,10 +150,15 @@ public final class LinkAuthentication {
      * hop, or over edited bytes, as {@link RejectReason#BAD_SIGNATURE}.
      */
     public FrameAuthenticator verifier(int stream) {
+        return verifier(stream, 0L);
+    }
+
+    /** The check of run {@code runId}'s aggregates received on {@code stream}, as {@link #verifier(int)}. */
+    public FrameAuthenticator verifier(int stream, long runId) {
         if (key == null) {
             return null;
         }
-        byte[] prefix = prefix(stream);
+        byte[] prefix = prefix(stream, runId);
         return frame -> authenticate(prefix, frame);
     }
 
@@ -178,9 +189,9 @@ public final class LinkAuthentication {
             : "required: every aggregate between tiers carries an HMAC-SHA256 tag under " + source;
     }
 
-    static byte[] prefix(int stream) {
+    static byte[] prefix(int stream, long runId) {
         byte[] prefix = Arrays.copyOf(TAG, FrameSignatures.PREFIX_LENGTH);
-        ByteBuffer.wrap(prefix, TAG.length, 4).order(ByteOrder.LITTLE_ENDIAN).putInt(stream);
+        ByteBuffer.wrap(prefix, TAG.length, 12).order(ByteOrder.LITTLE_ENDIAN).putInt(stream).putLong(runId);
         return prefix;
     }
 

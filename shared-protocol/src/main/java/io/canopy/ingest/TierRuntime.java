@@ -9,7 +9,6 @@ import io.canopy.frame.AggregateFrame;
 import io.canopy.frame.FrameAuthenticator;
 import io.canopy.frame.FrameLimits;
 import io.canopy.frame.FrameType;
-import io.canopy.frame.SignatureWriter;
 import io.canopy.straggler.NanoClock;
 import io.canopy.straggler.QuorumPolicy;
 import io.canopy.transport.CanopyTransport;
@@ -32,8 +31,9 @@ public final class TierRuntime {
     private final boolean frameTimeDeadlines;
     private final IngestAgent agent;
     private final NanoClock clock;
-    private final FrameAuthenticator inputLinks;
-    private final SignatureWriter outputLinks;
+    private final LinkAuthentication links;
+    private final boolean linkedInput;
+    private final int inputStream;
 
     /**
      * @param inputStream        the stream this tier's inputs arrive on
@@ -61,13 +61,13 @@ public final class TierRuntime {
         this.clock = clock;
         // Aggregates in and out are tagged under the transport's link key when it has one (docs/security.md);
         // leaf gradients are the cluster tier's to authenticate, with the round's plan.
-        LinkAuthentication links = transport.context().links();
-        this.inputLinks = initialLimits.type() == FrameType.AGGREGATE ? links.verifier(inputStream) : null;
-        this.outputLinks = upstream == null ? null : links.signer(upstream.stream());
+        this.links = transport.context().links();
+        this.linkedInput = initialLimits.type() == FrameType.AGGREGATE;
+        this.inputStream = inputStream;
         QuorumPolicy any = QuorumPolicy.of(1, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ZERO);
         TierIngest.FrameClock frameClock = frameTimeDeadlines ? frame -> frame.timestampNs() : frame -> clock.nanoTime();
         this.ingest = new TierIngest(pool, capacity, initialLimits.dimension(), any, sink, frameClock);
-        this.subscriber = transport.subscriber(inputStream, authenticated(initialLimits), ingest);
+        this.subscriber = transport.subscriber(inputStream, authenticated(initialLimits, 0L), ingest);
         this.upstream = upstream;
         this.agent = new IngestAgent(name, ingest, subscriber, clock, !frameTimeDeadlines);
         transport.startAgent(agent);
@@ -77,23 +77,25 @@ public final class TierRuntime {
      * Opens {@code round} on this node; only the first call for a round does anything, so every actor of
      * the tier may call it.
      *
+     * @param runId the round plan's run id: aggregates arriving here must be tagged for it
      * @return whether this call opened the round
      */
     public boolean openRound(long round, FrameLimits limits, TierIngest.Groups groups, double inputNormBound,
-                             boolean projectOverNorm, long openedAtNs) {
+                             boolean projectOverNorm, long openedAtNs, long runId) {
         long previous = opened.get();
         if (round <= previous || !opened.compareAndSet(previous, round)) {
             return false;
         }
-        subscriber.limits(authenticated(limits));
+        subscriber.limits(authenticated(limits, runId));
         // Frame timestamps count from the round's opening, so on frame time the round opens at 0.
         ingest.openRound(round, groups, inputNormBound, projectOverNorm, frameTimeDeadlines ? 0L : openedAtNs);
         return true;
     }
 
-    /** {@code limits} with the link check of aggregates arriving here, when links are authenticated. */
-    private FrameLimits authenticated(FrameLimits limits) {
-        return inputLinks == null ? limits : limits.withAuthenticator(inputLinks);
+    /** {@code limits} with the link check of run {@code runId}'s aggregates arriving here, when links are authenticated. */
+    private FrameLimits authenticated(FrameLimits limits, long runId) {
+        FrameAuthenticator check = linkedInput ? links.verifier(inputStream, runId) : null;
+        return check == null ? limits : limits.withAuthenticator(check);
     }
 
     /** Whether the ingest agent is collecting {@code round}. */
@@ -101,9 +103,12 @@ public final class TierRuntime {
         return ingest.currentRound() == round;
     }
 
-    /** Sends an aggregate one hop up, as fp32; waits out back pressure within the transport's bound. */
+    /**
+     * Sends an aggregate one hop up, as fp32, tagged for run {@code runId} when links are authenticated; waits out back
+     * pressure within the transport's bound.
+     */
     public PublishResult publish(long round, long sender, int group, int inputs, long timestampNs, float[] values,
-                                 int dimension) {
+                                 int dimension, long runId) {
         if (upstream == null) {
             throw new IllegalStateException("this tier sends no aggregates");
         }
@@ -119,7 +124,7 @@ public final class TierRuntime {
         }
         try {
             AggregateFrame.header(publisher.encoder(), round, sender, group, inputs).timestampNs(timestampNs)
-                .signer(outputLinks);
+                .signer(links.signer(upstream.stream(), runId)); // one small object per aggregate, not per leaf
             return publisher.send(UpdateEncoder.fp32(), values, 0, dimension);
         } finally {
             upstream.release(publisher);

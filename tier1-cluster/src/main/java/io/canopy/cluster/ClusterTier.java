@@ -121,7 +121,7 @@ public final class ClusterTier extends GroupTier<ClusterAggregator.Command> {
         FrameLimits limits = GradientFrame.limits(plan.roundId(), FrameLimits.ANY_GROUP, plan.dimension())
             .withCodecs(plan.codec()).withModelVersion(plan.modelVersion()).withAuthenticator(authentication.forRound(plan));
         // The plan is published (advanceTo) before the ingest can close anything, so every close finds it.
-        runtime.openRound(plan.roundId(), limits, next, plan.clipNorm(), false, openedAtNs);
+        runtime.openRound(plan.roundId(), limits, next, plan.clipNorm(), false, openedAtNs, plan.runId());
     }
 
     /** Invitations to {@code cluster} this round, as the platform computed them. */
@@ -136,7 +136,7 @@ public final class ClusterTier extends GroupTier<ClusterAggregator.Command> {
 
     /** Sends pass {@code pass}'s aggregate (a gated pass 2 carries its gated count W_c as {@code inputs}). */
     public PublishResult publish(RoundPlan plan, int pass, int cluster, int continent, int inputs, float[] aggregate) {
-        return runtime.publish(plan.dataRound(pass), cluster, continent, inputs, 0, aggregate, plan.dimension());
+        return runtime.publish(plan.dataRound(pass), cluster, continent, inputs, 0, aggregate, plan.dimension(), plan.runId());
     }
 
     /** The clusters of one round on this node: invitations counted once per cluster, on first need. */

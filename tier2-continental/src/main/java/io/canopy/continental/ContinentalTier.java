@@ -87,7 +87,7 @@ public final class ContinentalTier extends GroupTier<ContinentalAggregator.Comma
         long dataRound = plan.dataRound(pass);
         runtime.openRound(dataRound, AggregateFrame.limits(dataRound, FrameLimits.ANY_GROUP, plan.dimension()),
             groups, plan.release().planned() ? Double.POSITIVE_INFINITY : plan.continental().inputNormBound(), true,
-            openedAtNs);
+            openedAtNs, plan.runId());
     }
 
     public PublishResult publish(RoundPlan plan, int continent, int inputs, float[] aggregate) {
@@ -96,7 +96,7 @@ public final class ContinentalTier extends GroupTier<ContinentalAggregator.Comma
 
     /** Sends pass {@code pass}'s aggregate; a gated pass 2 carries its gated count as {@code inputs}. */
     public PublishResult publish(RoundPlan plan, int pass, int continent, int inputs, float[] aggregate) {
-        return runtime.publish(plan.dataRound(pass), continent, 0, inputs, 0, aggregate, plan.dimension());
+        return runtime.publish(plan.dataRound(pass), continent, 0, inputs, 0, aggregate, plan.dimension(), plan.runId());
     }
 
     public void withdraw(long round, int continent, long nowNs) {

@@ -54,7 +54,8 @@ public final class GlobalTier {
         };
         long dataRound = plan.dataRound(pass);
         runtime.openRound(dataRound, AggregateFrame.limits(dataRound, 0, plan.dimension()), groups,
-            plan.release().planned() ? Double.POSITIVE_INFINITY : plan.global().inputNormBound(), true, openedAtNs);
+            plan.release().planned() ? Double.POSITIVE_INFINITY : plan.global().inputNormBound(), true, openedAtNs,
+            plan.runId());
     }
 
     /** Runs {@code then} on the ingest agent once everything asked of it so far (a pass opening) is applied. */

@@ -57,6 +57,8 @@ class ForgedAggregatesOnTheWireTest {
     private static final int D = 8;
     private static final FleetLayout LAYOUT = new FleetLayout(160, 10, 4, 99L);
     private static final LinkAuthentication LINKS = LinkAuthentication.fresh();
+    /** This run's id, as the coordinator's journal would give it. */
+    private static final long RUN = 0x5eed_0f_7e57L;
     private static final AtomicLong ROUNDS = new AtomicLong(1);
 
     private static CanopyTransport transport;
@@ -100,7 +102,7 @@ class ForgedAggregatesOnTheWireTest {
         QuorumPolicy policy = new QuorumPolicy(4, 0.5, Duration.ofSeconds(20), Duration.ofSeconds(30), Duration.ofSeconds(10), 1.0);
         TierSpec spec = new TierSpec(policy, 0.2, 0, 0, 1e6);
         RoundPlan plan = new RoundPlan(ROUNDS.getAndIncrement(), 0, D, 1.0, 100f, CodecId.FP32, LAYOUT, spec, spec, spec,
-            false, 0L);
+            false, 0L).withRunId(RUN);
         tier.openRound(plan, tier.nowNs());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!tier.isOpen(plan.dataRound(1))) {
@@ -130,7 +132,7 @@ class ForgedAggregatesOnTheWireTest {
     /** An honest aggregate of {@code continent}, encoded aside so an attacker can edit it before it is sent. */
     private static UnsafeBuffer captured(RoundPlan plan, long continent, int[] length) {
         UnsafeBuffer frame = new UnsafeBuffer(new byte[FrameLayout.HEADER_LENGTH + 4 * D + 64]);
-        FrameEncoder encoder = new FrameEncoder().wrap(frame, 0).signer(LINKS.signer(Streams.CONTINENT_TO_GLOBAL));
+        FrameEncoder encoder = new FrameEncoder().wrap(frame, 0).signer(LINKS.signer(Streams.CONTINENT_TO_GLOBAL, RUN));
         length[0] = AggregateFrame.header(encoder, plan.dataRound(1), continent, 0, 10)
             .encode(UpdateEncoder.fp32(), aggregate(continent), 0, D);
         return frame;
@@ -138,7 +140,7 @@ class ForgedAggregatesOnTheWireTest {
 
     private static void sendHonestContinents(RoundPlan plan) {
         for (int c = 0; c < LAYOUT.continents(); c++) {
-            send(plan, c, LINKS.signer(Streams.CONTINENT_TO_GLOBAL));
+            send(plan, c, LINKS.signer(Streams.CONTINENT_TO_GLOBAL, RUN));
         }
     }
 
@@ -179,7 +181,7 @@ class ForgedAggregatesOnTheWireTest {
         send(plan, 0, null); // no tag at all
         send(plan, 1, LinkAuthentication.fresh().signer(Streams.CONTINENT_TO_GLOBAL)); // another fleet's key
         // The right key, but a tag made for the cluster → continent link: a cluster's aggregate moved up a hop.
-        send(plan, 2, LINKS.signer(Streams.CLUSTER_TO_CONTINENT));
+        send(plan, 2, LINKS.signer(Streams.CLUSTER_TO_CONTINENT, RUN));
         // Continent 3's genuine aggregate with its input count inflated (weight) and the CRC recomputed.
         int[] length = new int[1];
         UnsafeBuffer inflated = captured(plan, 3, length);
@@ -202,8 +204,8 @@ class ForgedAggregatesOnTheWireTest {
     void a_tagged_aggregate_from_a_continent_the_coordinator_did_not_assign_is_refused_as_an_unknown_sender() {
         RoundPlan plan = open();
         // Only an insider holds the link key; even then, a continent id outside the layout's is not counted.
-        send(plan, LAYOUT.continents(), LINKS.signer(Streams.CONTINENT_TO_GLOBAL));
-        send(plan, 1L << 40, LINKS.signer(Streams.CONTINENT_TO_GLOBAL));
+        send(plan, LAYOUT.continents(), LINKS.signer(Streams.CONTINENT_TO_GLOBAL, RUN));
+        send(plan, 1L << 40, LINKS.signer(Streams.CONTINENT_TO_GLOBAL, RUN));
         sendHonestContinents(plan);
         expectEveryContinentOnce(plan, 2);
     }
@@ -223,6 +225,18 @@ class ForgedAggregatesOnTheWireTest {
         sendHonestContinents(plan);
         expectEveryContinentOnce(plan);
         assertEquals(1, rejected(RejectReason.BAD_SIGNATURE) - bad);
+    }
+
+    @Test
+    void an_aggregate_tagged_under_the_fleet_key_for_another_run_is_refused() {
+        RoundPlan plan = open();
+        long bad = rejected(RejectReason.BAD_SIGNATURE);
+        // The same fleet key, the same round id and hop: only the run differs (a journal started afresh, say).
+        send(plan, 1, LINKS.signer(Streams.CONTINENT_TO_GLOBAL, RUN + 1));
+        send(plan, 2, LINKS.signer(Streams.CONTINENT_TO_GLOBAL, 0L));
+        sendHonestContinents(plan);
+        expectEveryContinentOnce(plan);
+        assertEquals(2, rejected(RejectReason.BAD_SIGNATURE) - bad);
     }
 
     /** An Ed25519 scheme byte with 64 seeded random bytes in place of a signature. */
