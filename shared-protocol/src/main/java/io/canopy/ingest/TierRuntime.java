@@ -9,6 +9,7 @@ import io.canopy.frame.AggregateFrame;
 import io.canopy.frame.FrameAuthenticator;
 import io.canopy.frame.FrameLimits;
 import io.canopy.frame.FrameType;
+import io.canopy.frame.SignatureWriter;
 import io.canopy.straggler.NanoClock;
 import io.canopy.straggler.QuorumPolicy;
 import io.canopy.transport.CanopyTransport;
@@ -34,6 +35,12 @@ public final class TierRuntime {
     private final LinkAuthentication links;
     private final boolean linkedInput;
     private final int inputStream;
+    /** The tagger of the current run's aggregates, made once per run rather than once per aggregate. */
+    private volatile RunTagger outputTagger;
+
+    /** A run id with its tagger (null when links are off), swapped whole so two publishing threads never mix them. */
+    private record RunTagger(long runId, SignatureWriter writer) {
+    }
 
     /**
      * @param inputStream        the stream this tier's inputs arrive on
@@ -124,11 +131,20 @@ public final class TierRuntime {
         }
         try {
             AggregateFrame.header(publisher.encoder(), round, sender, group, inputs).timestampNs(timestampNs)
-                .signer(links.signer(upstream.stream(), runId)); // one small object per aggregate, not per leaf
+                .signer(taggerFor(runId));
             return publisher.send(UpdateEncoder.fp32(), values, 0, dimension);
         } finally {
             upstream.release(publisher);
         }
+    }
+
+    private SignatureWriter taggerFor(long runId) {
+        RunTagger tagger = outputTagger;
+        if (tagger == null || tagger.runId() != runId) {
+            tagger = new RunTagger(runId, links.signer(upstream.stream(), runId));
+            outputTagger = tagger;
+        }
+        return tagger.writer();
     }
 
     /** Returns a block to the pool once its aggregate is out. */
