@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.DatagramSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,8 +42,8 @@ import io.canopy.straggler.QuorumPolicy;
 import io.canopy.topology.FleetLayout;
 import io.canopy.transport.CanopyTransport;
 import io.canopy.transport.FramePublisher;
+import io.canopy.transport.LoopbackTransports;
 import io.canopy.transport.PublishResult;
-import io.canopy.transport.TransportContext;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.junit.jupiter.api.AfterAll;
@@ -83,14 +82,7 @@ class HostedSignaturesOnTheWireTest {
             shards.add(KEYS.shard(c));
         }
         EnrollmentRegistry.write(registry, shards);
-        String base = Files.isDirectory(Path.of("/dev/shm")) ? "/dev/shm" : System.getProperty("java.io.tmpdir");
-        int port;
-        try (DatagramSocket s = new DatagramSocket(0)) {
-            port = s.getLocalPort();
-        }
-        transport = CanopyTransport.start(new TransportContext()
-            .aeronDirectoryName(base + "/canopy-test-hosted-signed-" + ProcessHandle.current().pid())
-            .channel("aeron:udp?endpoint=localhost:" + port)
+        transport = CanopyTransport.start(LoopbackTransports.udp("hosted-signed")
             .maxFrameLength(GradientFrame.limits(0, FrameLimits.ANY_GROUP, D).maxFrameLength()));
         tier = new ClusterTier(transport, LAYOUT, D, 8, Upstream.local(transport, Streams.CLUSTER_TO_CONTINENT, 1),
             NanoClock.SYSTEM, LeafAuthentication.requiredWhereHosted(HostedEnrollment.open(registry, LAYOUT)));

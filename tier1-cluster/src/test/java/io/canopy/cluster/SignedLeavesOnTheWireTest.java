@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.DatagramSocket;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -40,8 +37,8 @@ import io.canopy.straggler.QuorumPolicy;
 import io.canopy.topology.FleetLayout;
 import io.canopy.transport.CanopyTransport;
 import io.canopy.transport.FramePublisher;
+import io.canopy.transport.LoopbackTransports;
 import io.canopy.transport.PublishResult;
-import io.canopy.transport.TransportContext;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -71,14 +68,7 @@ class SignedLeavesOnTheWireTest {
 
     @BeforeAll
     static void start() throws IOException {
-        String base = Files.isDirectory(Path.of("/dev/shm")) ? "/dev/shm" : System.getProperty("java.io.tmpdir");
-        int port;
-        try (DatagramSocket s = new DatagramSocket(0)) {
-            port = s.getLocalPort();
-        }
-        transport = CanopyTransport.start(new TransportContext()
-            .aeronDirectoryName(base + "/canopy-test-signed-" + ProcessHandle.current().pid())
-            .channel("aeron:udp?endpoint=localhost:" + port)
+        transport = CanopyTransport.start(LoopbackTransports.udp("signed")
             .maxFrameLength(GradientFrame.limits(0, FrameLimits.ANY_GROUP, D).maxFrameLength()));
         tier = new ClusterTier(transport, LAYOUT, new int[] {0, 1, 2, 3}, D, 8, 1, true, NanoClock.SYSTEM,
             LeafAuthentication.required(KEYS));

@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.DatagramSocket;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -36,8 +33,8 @@ import io.canopy.straggler.QuorumPolicy;
 import io.canopy.topology.FleetLayout;
 import io.canopy.transport.CanopyTransport;
 import io.canopy.transport.FramePublisher;
+import io.canopy.transport.LoopbackTransports;
 import io.canopy.transport.PublishResult;
-import io.canopy.transport.TransportContext;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -69,14 +66,7 @@ class ForgedAggregatesOnTheWireTest {
 
     @BeforeAll
     static void start() throws IOException {
-        String base = Files.isDirectory(Path.of("/dev/shm")) ? "/dev/shm" : System.getProperty("java.io.tmpdir");
-        int port;
-        try (DatagramSocket s = new DatagramSocket(0)) {
-            port = s.getLocalPort();
-        }
-        transport = CanopyTransport.start(new TransportContext()
-            .aeronDirectoryName(base + "/canopy-test-links-" + ProcessHandle.current().pid())
-            .channel("aeron:udp?endpoint=localhost:" + port)
+        transport = CanopyTransport.start(LoopbackTransports.udp("links")
             .maxFrameLength(AggregateFrame.limits(0, 0, D).maxFrameLength())
             .links(LINKS));
         tier = new GlobalTier(transport, LAYOUT.continents(), D, NanoClock.SYSTEM);
