@@ -1,7 +1,9 @@
 package io.canopy.fleet;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,16 +11,20 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
+import io.canopy.global.ledger.RoundLedger;
+import io.canopy.global.ledger.RoundRecord;
 import io.canopy.node.tls.FleetCertificates;
+import io.canopy.straggler.QuorumOutcome;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Members that speak TLS 1.3 with mutual authentication (./canopy fleet-ca, Artery's tls-tcp): one with a certificate
- * from the fleet's CA joins; one whose certificate another CA signed is refused at the handshake and never becomes a
- * member, on real processes on loopback.
+ * Members that speak TLS 1.3 with mutual authentication (./canopy fleet-ca, Artery's tls-tcp), on real processes on
+ * loopback: one with a certificate from the fleet's CA joins; one whose certificate another CA signed is refused at the
+ * handshake and never becomes a member; and a round runs with every aggregate between the two members signed by its
+ * host's own link key and checked against the routing table (a swarm with a client certificate feeds it).
  */
 @Tag("multi-jvm")
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
@@ -27,51 +33,98 @@ class TlsFleetTest {
         + "|unknown_ca|PKIX path|handshake).*");
 
     @Test
-    void a_member_with_the_fleets_certificate_joins_and_one_signed_by_another_ca_is_refused(@TempDir Path dir)
+    void a_member_of_another_ca_is_refused_and_the_fleet_signs_every_aggregate_with_its_hosts_own_key(@TempDir Path dir)
         throws Exception {
         FleetCertificates certificates = FleetCertificates.ofRunningJdk();
-        certificates.createFleet(dir.resolve("fleet"), List.of("seed", "member"));
-        certificates.createFleet(dir.resolve("other"), List.of("intruder"));
+        Path fleet = dir.resolve("fleet");
+        certificates.createFleet(fleet, List.of("upper", "clusters"));
+        certificates.addClient(fleet, "swarm");
+        Path config = Files.writeString(dir.resolve("fleet.yaml"), """
+            leaves: 600
+            cluster-size: 100
+            clusters-per-continent: 3
+            dim: 16
+            rounds: 1
+            seed: 7
+            cluster-deadline: 8s
+            upper-deadline: 30s
+            min-members: 2
+            over-selection: 1
+            noise: "off"
+            journal: %s
+            """.formatted(dir.resolve("journal")));
         int seedPort = MemberProcess.freePort();
-        int memberPort = MemberProcess.freePort();
-        int intruderPort = MemberProcess.freePort();
+        int gatewayPort = MemberProcess.freePort();
         String seeds = "127.0.0.1:" + seedPort;
         List<MemberProcess> started = new ArrayList<>();
         try {
-            MemberProcess seed = start(started, "global", seedPort, seeds, dir, dir.resolve("fleet/seed"));
-            MemberProcess member = start(started, "cluster", memberPort, seeds, dir, dir.resolve("fleet/member"));
-            String memberAddress = "pekko://canopy@127.0.0.1:" + memberPort;
-            seed.await("the member with the fleet's certificate up", l -> l.startsWith("member up: " + memberAddress), 1,
+            // The continents and the coordinator on one member, every cluster on the other: each of the six cluster
+            // aggregates crosses between members and must verify under the key of the member the routing table names.
+            List<String> upperArgs = new ArrayList<>(List.of("--config", config.toString(), "--roles", "global,continental",
+                "--tls", fleet.resolve("upper").toString()));
+            upperArgs.addAll(MemberProcess.memberArgs(seedPort, gatewayPort, seeds, dir));
+            MemberProcess upper = MemberProcess.start("upper-" + seedPort, upperArgs.toArray(String[]::new));
+            started.add(upper);
+            int clusterPort = MemberProcess.freePort();
+            List<String> clusterArgs = new ArrayList<>(List.of("--config", config.toString(), "--roles", "cluster",
+                "--tls", fleet.resolve("clusters").toString()));
+            clusterArgs.addAll(MemberProcess.memberArgs(clusterPort, seeds, dir));
+            MemberProcess clusters = MemberProcess.start("clusters-" + clusterPort, clusterArgs.toArray(String[]::new));
+            started.add(clusters);
+            for (MemberProcess m : List.of(upper, clusters)) {
+                String name = m == upper ? "upper" : "clusters";
+                m.await("member link signatures on", l -> l.startsWith("aggregates between tiers: required: every aggregate"
+                    + " between tiers is signed (Ed25519) by the member that sends it, here " + name + ","), 1,
+                    Duration.ofSeconds(60));
+            }
+            String clustersAddress = "pekko://canopy@127.0.0.1:" + clusterPort;
+            upper.await("the member with the fleet's certificate up", l -> l.startsWith("member up: " + clustersAddress), 1,
                 Duration.ofSeconds(60));
-
-            MemberProcess intruder = start(started, "cluster", intruderPort, seeds, dir, dir.resolve("other/intruder"));
-            // Evidence of refusal, not a fixed wait: the TLS handshake fails on one side or the other.
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            boolean refused = false;
-            while (!refused && System.nanoTime() < deadline) {
-                refused = intruder.output().stream().anyMatch(l -> REFUSED.matcher(l).matches())
-                    || seed.output().stream().anyMatch(l -> REFUSED.matcher(l).matches());
-                Thread.sleep(50); // polling the processes' output, bounded by the deadline
-            }
-            assertTrue(refused, "no TLS handshake failure seen:\n" + String.join("\n", intruder.output()));
-            String intruderAddress = "pekko://canopy@127.0.0.1:" + intruderPort;
-            for (MemberProcess m : List.of(seed, member)) {
-                assertTrue(m.output().stream().noneMatch(l -> l.contains(intruderAddress)),
-                    m.name() + " saw the intruder as a member:\n" + String.join("\n", m.output()));
-            }
-            assertTrue(intruder.output().stream().noneMatch(l -> l.startsWith("member up: ")),
-                "the intruder joined a fleet:\n" + String.join("\n", intruder.output()));
+            MemberProcess swarm = MemberProcess.command("swarm", "swarm", "--connect", "127.0.0.1:" + gatewayPort, "--tls",
+                fleet.resolve("swarm").toString(), "--aeron-endpoint", "127.0.0.1:" + MemberProcess.freePort(), "--aeron-dir",
+                dir.resolve("aeron-swarm").toString(), "--rounds", "1", "--seed", "7", "--leaves", "600");
+            started.add(swarm);
+            assertEquals(0, swarm.awaitExit(Duration.ofSeconds(150)), () -> String.join("\n", swarm.output()));
+            upper.await("round 1 recorded", l -> l.startsWith("round 1: "), 1, Duration.ofSeconds(60));
+            expectIntruderRefused(started, dir, seeds, upper, clusters);
         } finally {
             for (MemberProcess m : started.reversed()) {
                 m.close();
             }
-            for (MemberProcess m : started) {
-                System.out.println("---- " + m.name() + "\n" + String.join("\n", m.output()));
-            }
         }
+        List<RoundRecord> records = RoundLedger.read(dir.resolve("journal")).records();
+        assertEquals(1, records.size());
+        RoundRecord round = records.getFirst();
+        assertEquals(QuorumOutcome.COMPLETE, round.outcome(), round.toString());
+        assertEquals(6, round.clustersReleased(), "every cluster aggregate verified at its continent: " + round);
+        assertEquals(600, round.leavesAccepted(), round.toString());
     }
 
-    /** A member with one role and TLS from {@code tls}; no round opens (this test is about who may join). */
+    /** A member whose certificate another CA signed tries to join: refused at the handshake, never a member. */
+    private static void expectIntruderRefused(List<MemberProcess> started, Path dir, String seeds, MemberProcess... fleet)
+        throws Exception {
+        FleetCertificates.ofRunningJdk().createFleet(dir.resolve("other"), List.of("intruder"));
+        int intruderPort = MemberProcess.freePort();
+        MemberProcess intruder = start(started, "cluster", intruderPort, seeds, dir, dir.resolve("other/intruder"));
+        // Evidence of refusal, not a fixed wait: the TLS handshake fails on one side or the other.
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        boolean refused = false;
+        while (!refused && System.nanoTime() < deadline) {
+            refused = intruder.output().stream().anyMatch(l -> REFUSED.matcher(l).matches())
+                || fleet[0].output().stream().anyMatch(l -> REFUSED.matcher(l).matches());
+            Thread.sleep(50); // polling the processes' output, bounded by the deadline
+        }
+        assertTrue(refused, "no TLS handshake failure seen:\n" + String.join("\n", intruder.output()));
+        String intruderAddress = "pekko://canopy@127.0.0.1:" + intruderPort;
+        for (MemberProcess m : fleet) {
+            assertTrue(m.output().stream().noneMatch(l -> l.contains(intruderAddress)),
+                m.name() + " saw the intruder as a member:\n" + String.join("\n", m.output()));
+        }
+        assertTrue(intruder.output().stream().noneMatch(l -> l.startsWith("member up: ")),
+            "the intruder joined a fleet:\n" + String.join("\n", intruder.output()));
+    }
+
+    /** The intruder: one role, TLS from {@code tls}, and no round of its own. */
     private static MemberProcess start(List<MemberProcess> started, String role, int port, String seeds, Path dir, Path tls)
         throws Exception {
         List<String> args = new ArrayList<>(List.of("--roles", role, "--start-after", "10m", "--tls", tls.toString()));

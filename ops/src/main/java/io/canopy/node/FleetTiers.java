@@ -33,7 +33,8 @@ final class FleetTiers implements AutoCloseable {
         int dimension = settings.design().dimension();
         this.transport = CanopyTransport.start(new TransportContext()
             .aeronDirectoryName(settings.aeronDir().toString())
-            .channel("aeron:udp?endpoint=" + settings.aeronEndpoint()).links(settings.links())
+            .channel("aeron:udp?endpoint=" + settings.aeronEndpoint())
+            .links(settings.memberLinks() != null ? settings.memberLinks().signatures(routes.owners()) : settings.links())
             .maxFrameLength(GradientFrame.limits(0, FrameLimits.ANY_GROUP, dimension).maxFrameLength()));
         try {
             NanoClock clock = NanoClock.SYSTEM;

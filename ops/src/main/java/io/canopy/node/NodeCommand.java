@@ -85,6 +85,7 @@ public final class NodeCommand implements CliCommand {
             settings.pekkoConfig());
         out.printf("canopy node %s roles %s: started; seed nodes %s%n", settings.address(),
             settings.roles().stream().sorted().toList(), settings.seedNodes());
+        out.printf("aggregates between tiers: %s%n", settings.describeLinks());
         out.flush();
         system.getWhenTerminated().toCompletableFuture().get(Long.MAX_VALUE, TimeUnit.DAYS);
         return OK;

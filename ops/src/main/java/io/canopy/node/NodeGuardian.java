@@ -63,7 +63,8 @@ public final class NodeGuardian {
                 context.spawn(PartitionFault.create(settings.faultPartitionFile(), out), "fault-partition");
             }
             FleetLayout layout = settings.design().layout();
-            RouteTable routes = new RouteTable(layout.clusters(), layout.continents(), settings.aeronEndpoint());
+            RouteTable routes = new RouteTable(layout.clusters(), layout.continents(), settings.aeronEndpoint(),
+                settings.memberLinks());
             ActorRef<RouteTable.Command> routeActor = context.spawn(routes.behavior(), "routes");
             FleetTiers tiers = new FleetTiers(settings, routes);
             ClusterSharding sharding = ClusterSharding.get(context.getSystem());

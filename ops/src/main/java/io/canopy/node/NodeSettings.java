@@ -12,6 +12,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import io.canopy.codec.CodecId;
 import io.canopy.enroll.LinkAuthentication;
+import io.canopy.node.tls.MemberLinkCertificates;
 import io.canopy.enroll.HostedEnrollment;
 import io.canopy.enroll.LeafAuthentication;
 import io.canopy.global.plan.RoundDesign;
@@ -37,7 +38,12 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
                            double overSelection, Duration startAfter, boolean faultDropData,
                            long faultCrashAfterPrivacy, Duration heartbeatPause, int clientPort, String release,
                            Path faultPartitionFile, Path tls, LinkAuthentication links,
-                           LeafAuthentication leafSignatures) {
+                           MemberLinkCertificates memberLinks, LeafAuthentication leafSignatures) {
+
+    /** How aggregates between tiers are authenticated, in one line (what the node prints at start). */
+    public String describeLinks() {
+        return memberLinks != null ? memberLinks.signatures((stream, sender) -> null).describe() : links.describe();
+    }
 
     /** The roles a member may have. */
     public static final Set<String> ROLES = Set.of("cluster", "continental", "global");
@@ -58,10 +64,13 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
             + " connect here, never as cluster members; default: port + 1000; 0 turns it off"),
         new Key("tls", null, "a member directory made by ./canopy fleet-ca (member.p12, fleet-ca.p12, password): members"
             + " then speak TLS 1.3 with mutual authentication and accept only peers the fleet CA signed, and the client"
-            + " gateway serves HTTPS to clients holding a certificate the fleet CA signed (--tls); default: plain TCP and HTTP"),
-        new Key("link-key", null, "the fleet's link key file (64 hex digits; ./canopy fleet-ca writes DIR/NAME/link.key):"
-            + " aggregates between tiers carry an HMAC-SHA256 tag under it and untagged or forged ones are refused; the"
-            + " same file on every member; default: link.key in the tls directory when there is one, else off"),
+            + " gateway serves HTTPS to clients holding a certificate the fleet CA signed (--tls); with the directory's"
+            + " link.p12, every aggregate between tiers is signed with this member's own key and checked against the"
+            + " routing table's host of its sender; default: plain TCP and HTTP"),
+        new Key("link-key", null, "a fleet-wide link key file (64 hex digits; ./canopy fleet-ca writes DIR/ca/link.key),"
+            + " for fleets without member link keys: aggregates between tiers carry an HMAC-SHA256 tag under it and"
+            + " untagged or forged ones are refused, but any holder can tag for any aggregator; the same file on every"
+            + " member; default: the tls directory's link.p12 (member keys) when there is one, else its link.key, else off"),
         new Key("metrics-port", "0", "the Prometheus scrape port (GET /metrics on host); 0 turns it off, -1 picks a"
             + " free port; members on one host each need their own"),
         new Key("down-after", "20s", "the split brain resolver (keep-majority) downs the unreachable side after the"
@@ -165,7 +174,7 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
             duration(config, "start-after"), onOff(config, "fault-drop-data"),
             config.longValue("fault-crash-after-privacy", 0, Long.MAX_VALUE), duration(config, "heartbeat-pause"),
             clientPort, release(config), config.get("fault-partition-file") == null ? null
-                : Path.of(config.get("fault-partition-file")), tls(config), links(config),
+                : Path.of(config.get("fault-partition-file")), tls(config), links(config), memberLinks(config),
             leafSignatures(config, design));
         feasible(config, settings);
         return settings;
@@ -187,14 +196,31 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
     }
 
     /**
-     * The link key, read now so a member with a bad key file never starts: {@code link-key} when set, else the tls
-     * directory's {@code link.key} when there is one, else off.
+     * The member's own link key and the fleet CA, read now so a member with a broken store never starts: the tls
+     * directory's {@code link.p12} unless {@code link-key} names a fleet-wide key; null otherwise.
+     */
+    private static MemberLinkCertificates memberLinks(LayeredConfig config) throws UsageException {
+        if (config.get("link-key") != null || config.get("tls") == null
+            || !MemberLinkCertificates.present(Path.of(config.get("tls")))) {
+            return null;
+        }
+        try {
+            return MemberLinkCertificates.load(Path.of(config.get("tls")));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(config.where("tls") + " = " + config.get("tls") + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * The fleet-wide link key, read now so a member with a bad key file never starts: {@code link-key} when set, else
+     * the tls directory's {@code link.key} when it has no member link key ({@code link.p12}), else off.
      */
     private static LinkAuthentication links(LayeredConfig config) throws UsageException {
         String where = config.get("link-key") != null ? config.where("link-key") : config.where("tls") + " (its link.key)";
         Path file = config.get("link-key") != null ? Path.of(config.get("link-key"))
             : config.get("tls") != null ? Path.of(config.get("tls")).resolve(FleetCertificates.LINK_KEY) : null;
-        if (file == null || config.get("link-key") == null && !Files.isRegularFile(file)) {
+        if (file == null || config.get("link-key") == null && (!Files.isRegularFile(file)
+            || MemberLinkCertificates.present(Path.of(config.get("tls"))))) {
             return LinkAuthentication.off();
         }
         try {

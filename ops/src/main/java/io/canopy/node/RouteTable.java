@@ -1,7 +1,13 @@
 package io.canopy.node;
 
+import java.security.cert.CertificateException;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+
+import io.canopy.enroll.LinkOwners;
+import io.canopy.node.tls.MemberLinkCertificates;
+import io.canopy.round.Streams;
 
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -12,6 +18,7 @@ import org.apache.pekko.cluster.ddata.LWWMapKey;
 import org.apache.pekko.cluster.ddata.SelfUniqueAddress;
 import org.apache.pekko.cluster.ddata.typed.javadsl.DistributedData;
 import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
+import org.slf4j.Logger;
 
 /**
  * The fleet's data-plane routing table: which node's UDP endpoint hosts each cluster, each continent and the
@@ -19,6 +26,10 @@ import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
  * last-writer-wins map replicated by Pekko Distributed Data, so a moved aggregator's new home wins once its
  * announcement has spread. Reads ({@link #clusterEndpoint} etc.) are lock-free snapshots for the data
  * plane's threads; writes go through the actor.
+ *
+ * <p>With member link keys ({@link MemberLinkCertificates}), each member also announces its link certificate under
+ * {@code m<endpoint>}; a certificate the fleet CA signed becomes that endpoint's key, and {@link #owners()} answers
+ * "whose key must cluster c's (or continent k's) aggregate verify under" from the same table (docs/security.md).
  */
 public final class RouteTable {
 
@@ -42,11 +53,22 @@ public final class RouteTable {
     private final AtomicReferenceArray<String> continents;
     private volatile String global;
     private final String selfEndpoint;
+    /** Null when aggregates are not signed by members. */
+    private final MemberLinkCertificates links;
+    /** Each announcing endpoint's certificate as announced, and its key once checked against the fleet CA. */
+    private final Map<String, String> announced = new ConcurrentHashMap<>();
+    private final Map<String, byte[]> linkKeys = new ConcurrentHashMap<>();
 
     public RouteTable(int clusterCount, int continentCount, String selfEndpoint) {
+        this(clusterCount, continentCount, selfEndpoint, null);
+    }
+
+    /** @param links this member's link key and the fleet CA, or null when aggregates are not signed by members */
+    public RouteTable(int clusterCount, int continentCount, String selfEndpoint, MemberLinkCertificates links) {
         this.clusters = new AtomicReferenceArray<>(clusterCount);
         this.continents = new AtomicReferenceArray<>(continentCount);
         this.selfEndpoint = selfEndpoint;
+        this.links = links;
     }
 
     public static String clusterKey(int cluster) {
@@ -58,6 +80,8 @@ public final class RouteTable {
     }
 
     public static final String GLOBAL_KEY = "g";
+    /** The prefix of a member's link certificate announcement: {@code m<endpoint>}. */
+    static final String LINK_CERTIFICATE_PREFIX = "m";
 
     /** The endpoint hosting {@code cluster} now, or null. */
     public String clusterEndpoint(int cluster) {
@@ -74,6 +98,24 @@ public final class RouteTable {
         return global;
     }
 
+    /**
+     * The owners' keys for {@link io.canopy.enroll.MemberLinkSignatures}: the checked link key of the endpoint that
+     * hosts a cluster (aggregates on the cluster → continent stream) or a continent (continent → global), or null.
+     */
+    public LinkOwners owners() {
+        return (stream, sender) -> {
+            if (sender < 0 || sender > Integer.MAX_VALUE) {
+                return null;
+            }
+            String endpoint = switch (stream) {
+                case Streams.CLUSTER_TO_CONTINENT -> clusterEndpoint((int) sender);
+                case Streams.CONTINENT_TO_GLOBAL -> continentEndpoint((int) sender);
+                default -> null;
+            };
+            return endpoint == null ? null : linkKeys.get(endpoint);
+        };
+    }
+
     /** This node's own endpoint. */
     public String selfEndpoint() {
         return selfEndpoint;
@@ -85,9 +127,16 @@ public final class RouteTable {
             (org.apache.pekko.cluster.ddata.typed.javadsl.ReplicatorMessageAdapter<Command, LWWMap<String, String>> replicator) -> {
                 SelfUniqueAddress self = DistributedData.get(context.getSystem()).selfUniqueAddress();
                 replicator.subscribe(KEY, Changed::new);
+                if (links != null) {
+                    String key = LINK_CERTIFICATE_PREFIX + selfEndpoint;
+                    put(key, links.ownCertificateText(), context.getLog());
+                    replicator.askUpdate(replyTo -> new Replicator.Update<>(KEY, LWWMap.create(),
+                        new Replicator.WriteAll(java.time.Duration.ofSeconds(3)), replyTo,
+                        map -> map.put(self, key, links.ownCertificateText())), Updated::new);
+                }
                 return Behaviors.receive(Command.class)
                     .onMessage(Host.class, host -> {
-                        put(host.key(), selfEndpoint); // our own view at once; the fleet's once replicated
+                        put(host.key(), selfEndpoint, context.getLog()); // our own view at once; the fleet's once replicated
                         replicator.askUpdate(replyTo -> new Replicator.Update<>(KEY, LWWMap.create(),
                                 new Replicator.WriteAll(java.time.Duration.ofSeconds(3)), replyTo,
                                 map -> map.put(self, host.key(), selfEndpoint)),
@@ -97,7 +146,7 @@ public final class RouteTable {
                     .onMessage(Changed.class, changed -> {
                         if (changed.response() instanceof Replicator.Changed<LWWMap<String, String>> c) {
                             for (Map.Entry<String, String> e : c.get(KEY).getEntries().entrySet()) {
-                                put(e.getKey(), e.getValue());
+                                put(e.getKey(), e.getValue(), context.getLog());
                             }
                         }
                         return Behaviors.same();
@@ -115,8 +164,10 @@ public final class RouteTable {
             }));
     }
 
-    private void put(String key, String endpoint) {
-        if (key.equals(GLOBAL_KEY)) {
+    private void put(String key, String endpoint, Logger log) {
+        if (key.startsWith(LINK_CERTIFICATE_PREFIX)) {
+            certificate(key.substring(LINK_CERTIFICATE_PREFIX.length()), endpoint, log);
+        } else if (key.equals(GLOBAL_KEY)) {
             global = endpoint;
         } else if (key.startsWith("c")) {
             int id = Integer.parseInt(key.substring(1));
@@ -136,5 +187,24 @@ public final class RouteTable {
         @SuppressWarnings("unchecked")
         ActorRef<Command> r = (ActorRef<Command>) ref;
         return r;
+    }
+
+    /**
+     * Takes {@code endpoint}'s announced link certificate: its key once the fleet CA's signature checks, checked once
+     * per distinct announcement; a refused one leaves the endpoint without a key (its aggregates are then refused as
+     * UNKNOWN_OWNER), said once in the log.
+     */
+    private void certificate(String endpoint, String text, Logger log) {
+        if (links == null || text.equals(announced.get(endpoint))) {
+            return;
+        }
+        announced.put(endpoint, text);
+        try {
+            linkKeys.put(endpoint, links.checkedKey(text));
+        } catch (CertificateException e) {
+            linkKeys.remove(endpoint);
+            log.warn("routes: the link certificate announced for {} is refused: {}; aggregates from the groups it hosts"
+                + " will be refused as UNKNOWN_OWNER", endpoint, e.getMessage());
+        }
     }
 }

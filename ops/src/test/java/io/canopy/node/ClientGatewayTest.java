@@ -343,13 +343,15 @@ class ClientGatewayTest {
     }
 
     @Test
-    void a_client_gets_the_members_layout_without_the_fleets_link_key() {
+    void a_client_gets_the_members_layout_without_a_link_key() {
         for (String file : List.of("member.p12", "fleet-ca.p12", "password")) {
             assertTrue(Files.isRegularFile(fleet.resolve("swarm-1").resolve(file)), file);
         }
-        assertTrue(Files.isRegularFile(fleet.resolve("gw-1").resolve(FleetCertificates.LINK_KEY)), "a member has the link key");
-        assertTrue(!Files.exists(fleet.resolve("swarm-1").resolve(FleetCertificates.LINK_KEY)),
-            "a client sends no aggregates and must not be able to forge them");
+        assertTrue(Files.isRegularFile(fleet.resolve("gw-1").resolve(FleetCertificates.MEMBER_LINK_STORE)),
+            "a member has its own link key");
+        assertTrue(!Files.exists(fleet.resolve("swarm-1").resolve(FleetCertificates.MEMBER_LINK_STORE))
+                && !Files.exists(fleet.resolve("swarm-1").resolve(FleetCertificates.LINK_KEY)),
+            "a client sends no aggregates and must not be able to sign them");
     }
 
     @Test

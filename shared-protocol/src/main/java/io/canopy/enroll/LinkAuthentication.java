@@ -3,205 +3,90 @@ package io.canopy.enroll;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.util.Arrays;
-import java.util.HexFormat;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 import io.canopy.frame.FrameAuthenticator;
-import io.canopy.frame.FrameDecoder;
-import io.canopy.frame.RejectReason;
-import io.canopy.frame.SignatureScheme;
 import io.canopy.frame.SignatureWriter;
 import io.canopy.io.FileFormatException;
-import org.agrona.MutableDirectBuffer;
 
 /**
- * Who may send aggregates on the links between tiers (cluster → continent, continent → global): a run's choice,
- * {@link #off()} (any process that reaches a tier's endpoint can send an aggregate as any cluster or continent) or
- * {@link #required} (every aggregate carries an HMAC-SHA256 tag, RFC 2104, under a 32-byte fleet link key that every
- * member holds and nothing else does).
- *
- * <p>The tag is {@code HMAC-SHA256(K, "canopy-link-v1\0\0" || u32le(stream) || u64le(run id) || 20 zero bytes ||
- * frame[0, 48) || frame[52, 64 + payload))}: the bytes the CRC covers — type, round id, sender (the cluster or
- * continent), parent group, input count, dimension, scheme and payload — behind a prefix that names the hop (the Aeron
- * stream), so a tag made for one link does not verify on the other, where a cluster's and a continent's aggregates can
- * otherwise have the same header, and the run (the round plan's run id, random per coordinator journal), so an
- * aggregate captured in one run does not verify in another. It travels in the frame's signature field with scheme
- * {@link SignatureScheme#HMAC_SHA256}.
- *
- * <p>What it stops: a process without the key cannot make an aggregate any tier accepts, nor rewrite one (round id,
- * sender, input count, values) without the tag failing. What it does not: every member holds the one key, so a
- * compromised member can still send as any aggregator (a per-member signing key checked against the routing table
- * would stop that; docs/security.md).
- *
- * <p>Immutable and thread-safe; each thread keeps its own keyed {@link Mac}.
+ * Who may send aggregates on the links between tiers (cluster → continent, continent → global): a run's choice of
+ * <ul>
+ *   <li>{@link #off()}: any process that reaches a tier's endpoint can send an aggregate as any cluster or continent;</li>
+ *   <li>{@link #required}: every aggregate carries an HMAC-SHA256 tag under one fleet-wide link key that every member
+ *       holds ({@code FleetLinkKey}): no outsider can send one, but any member can send as any aggregator;</li>
+ *   <li>{@link MemberLinkSignatures}: every aggregate is signed with the sending member's own Ed25519 key, and the
+ *       receiver checks it under the key of the member the routing table names as the host of the sending cluster or
+ *       continent, so a member can speak only for the aggregators it hosts.</li>
+ * </ul>
+ * Whatever the scheme, what is authenticated is the same: the hop (the Aeron stream), the run (the round plan's run
+ * id) and every byte the CRC covers ({@link #prefix}).
  */
-public final class LinkAuthentication {
-    /** Link key length in bytes. */
-    public static final int KEY_LENGTH = 32;
-    /** Domain separation from leaf signatures, which use the same message layout. */
-    static final byte[] TAG = "canopy-link-v1\0\0".getBytes(StandardCharsets.US_ASCII);
-
-    private static final LinkAuthentication OFF = new LinkAuthentication(null, null);
-    private static final SecureRandom RANDOM = new SecureRandom();
-
-    private final SecretKeySpec key;
-    private final String source;
-    private final ThreadLocal<Mac> macs;
-
-    private LinkAuthentication(byte[] key, String source) {
-        this.key = key == null ? null : new SecretKeySpec(key, "HmacSHA256");
-        this.source = source;
-        this.macs = key == null ? null : ThreadLocal.withInitial(this::keyedMac);
-    }
+public interface LinkAuthentication {
+    /** Fleet link key length in bytes. */
+    int KEY_LENGTH = 32;
 
     /** Aggregates are not authenticated: a tag, if a frame carries one, is not read. */
-    public static LinkAuthentication off() {
-        return OFF;
+    static LinkAuthentication off() {
+        return FleetLinkKey.OFF;
     }
 
-    /** Every aggregate is tagged by its sender and checked by its receiver under {@code key} (32 bytes). */
-    public static LinkAuthentication required(byte[] key, String source) {
-        if (key == null || key.length != KEY_LENGTH) {
-            throw new IllegalArgumentException("a link key has " + KEY_LENGTH + " bytes, not "
-                + (key == null ? "none" : key.length));
-        }
-        return new LinkAuthentication(key.clone(), source);
+    /** Every aggregate is tagged by its sender and checked by its receiver under the fleet key {@code key} (32 bytes). */
+    static LinkAuthentication required(byte[] key, String source) {
+        return FleetLinkKey.required(key, source);
     }
 
     /** A key drawn now, for the tiers of one process (the embedded demo): no other process can speak on its links. */
-    public static LinkAuthentication fresh() {
-        byte[] key = new byte[KEY_LENGTH];
-        RANDOM.nextBytes(key);
-        return required(key, "a key drawn for this process");
+    static LinkAuthentication fresh() {
+        return FleetLinkKey.fresh();
     }
 
     /**
-     * The key in {@code file}: 64 hexadecimal digits, optionally followed by a newline (what {@link #newKeyText}
+     * The fleet key in {@code file}: 64 hexadecimal digits, optionally followed by a newline (what {@link #newKeyText}
      * makes).
      *
      * @throws FileFormatException naming the file and what is wrong with it
      */
-    public static LinkAuthentication load(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new NoSuchFileException(file.toString(), null, "no link key file there");
-        }
-        if (Files.size(file) > 2 * KEY_LENGTH + 2) {
-            throw new FileFormatException(file, "is " + Files.size(file) + " bytes; a link key file holds "
-                + 2 * KEY_LENGTH + " hexadecimal digits and a newline");
-        }
-        String text = Files.readString(file, StandardCharsets.US_ASCII).strip();
-        if (text.length() != 2 * KEY_LENGTH || !text.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
-            throw new FileFormatException(file, "does not hold a link key: expected " + 2 * KEY_LENGTH
-                + " hexadecimal digits, found " + text.length() + " characters");
-        }
-        return required(HexFormat.of().parseHex(text), "link key " + file);
+    static LinkAuthentication load(Path file) throws IOException {
+        return FleetLinkKey.load(file);
     }
 
-    /** A new random key as {@link #load} reads it: 64 hexadecimal digits (write it where only members can read it). */
-    public static String newKeyText() {
-        byte[] key = new byte[KEY_LENGTH];
-        RANDOM.nextBytes(key);
-        return HexFormat.of().formatHex(key);
+    /** A new random fleet key as {@link #load} reads it: 64 hexadecimal digits (write it where only members can read it). */
+    static String newKeyText() {
+        return FleetLinkKey.newKeyText();
     }
 
-    public boolean isRequired() {
-        return key != null;
-    }
+    /** Whether aggregates are authenticated at all. */
+    boolean isRequired();
 
-    /** The tagger of aggregates sent on {@code stream} outside any run (run id 0); null when links are off. */
-    public SignatureWriter signer(int stream) {
+    /** The signer of run {@code runId}'s aggregates sent on {@code stream}; null when links are not authenticated. */
+    SignatureWriter signer(int stream, long runId);
+
+    /**
+     * The check of run {@code runId}'s aggregates received on {@code stream}; null when links are not authenticated.
+     * Refusals are {@code UNSIGNED} (no tag or signature), {@code BAD_SIGNATURE} (one that does not verify: another
+     * key, hop or run, edited bytes, another scheme) and, for member signatures, {@code UNKNOWN_OWNER}.
+     */
+    FrameAuthenticator verifier(int stream, long runId);
+
+    /** One line for the log: on or off, and whose keys. */
+    String describe();
+
+    /** The signer of aggregates sent on {@code stream} outside any run (run id 0). */
+    default SignatureWriter signer(int stream) {
         return signer(stream, 0L);
     }
 
-    /** The tagger of run {@code runId}'s aggregates sent on {@code stream}; null when links are not authenticated. */
-    public SignatureWriter signer(int stream, long runId) {
-        if (key == null) {
-            return null;
-        }
-        byte[] prefix = prefix(stream, runId);
-        return new SignatureWriter() {
-            @Override
-            public SignatureScheme scheme() {
-                return SignatureScheme.HMAC_SHA256;
-            }
-
-            @Override
-            public void sign(MutableDirectBuffer buffer, int frameOffset, int payloadLength, int signatureIndex) {
-                FrameSignatures engine = FrameSignatures.forThisThread();
-                byte[] tag = engine.signatureScratch();
-                engine.mac(macs.get(), prefix, buffer, frameOffset, payloadLength, tag);
-                buffer.putBytes(signatureIndex, tag, 0, SignatureScheme.HMAC_SHA256.length());
-            }
-        };
-    }
-
-    /**
-     * The check of aggregates received on {@code stream}; null when links are not authenticated. An untagged
-     * aggregate is refused as {@link RejectReason#UNSIGNED}; a tag under another scheme, another key or another
-     * hop, or over edited bytes, as {@link RejectReason#BAD_SIGNATURE}.
-     */
-    public FrameAuthenticator verifier(int stream) {
+    /** The check of aggregates received on {@code stream} outside any run (run id 0). */
+    default FrameAuthenticator verifier(int stream) {
         return verifier(stream, 0L);
     }
 
-    /** The check of run {@code runId}'s aggregates received on {@code stream}, as {@link #verifier(int)}. */
-    public FrameAuthenticator verifier(int stream, long runId) {
-        if (key == null) {
-            return null;
-        }
-        byte[] prefix = prefix(stream, runId);
-        return frame -> authenticate(prefix, frame);
-    }
-
-    private RejectReason authenticate(byte[] prefix, FrameDecoder frame) {
-        SignatureScheme scheme = frame.signatureScheme();
-        if (scheme == SignatureScheme.NONE) {
-            return RejectReason.UNSIGNED;
-        }
-        if (scheme != SignatureScheme.HMAC_SHA256) {
-            return RejectReason.BAD_SIGNATURE;
-        }
-        FrameSignatures engine = FrameSignatures.forThisThread();
-        byte[] expected = engine.signatureScratch();
-        engine.mac(macs.get(), prefix, frame.buffer(), frame.offset(), frame.payloadLength(), expected);
-        int difference = 0; // every byte compared, so the time taken does not say where a forged tag first differs
-        int at = frame.signatureOffset();
-        for (int i = 0; i < SignatureScheme.HMAC_SHA256.length(); i++) {
-            difference |= expected[i] ^ frame.buffer().getByte(at + i);
-        }
-        return difference == 0 ? null : RejectReason.BAD_SIGNATURE;
-    }
-
-    /** One line for the log: on or off, and where the key comes from. */
-    public String describe() {
-        return key == null
-            ? "off: aggregates between tiers are not authenticated (any sender that reaches a tier's endpoint can claim any"
-                + " cluster or continent)"
-            : "required: every aggregate between tiers carries an HMAC-SHA256 tag under " + source;
-    }
-
+    /** What is authenticated ahead of the frame's bytes: a domain tag, the hop and the run (16 + 32 bytes). */
     static byte[] prefix(int stream, long runId) {
-        byte[] prefix = Arrays.copyOf(TAG, FrameSignatures.PREFIX_LENGTH);
-        ByteBuffer.wrap(prefix, TAG.length, 12).order(ByteOrder.LITTLE_ENDIAN).putInt(stream).putLong(runId);
+        byte[] prefix = Arrays.copyOf(FleetLinkKey.TAG, FrameSignatures.PREFIX_LENGTH);
+        ByteBuffer.wrap(prefix, FleetLinkKey.TAG.length, 12).order(ByteOrder.LITTLE_ENDIAN).putInt(stream).putLong(runId);
         return prefix;
-    }
-
-    private Mac keyedMac() {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
-            return mac;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("this JDK has no HmacSHA256, which every Java SE platform must have", e);
-        }
     }
 }

@@ -56,7 +56,12 @@ public enum RejectReason {
     /** Signatures are required and the sender has no enrolled public key in the cluster the frame names. */
     NOT_ENROLLED,
     /** Signatures are required and the frame carries none (signature scheme 0). */
-    UNSIGNED;
+    UNSIGNED,
+    /**
+     * Aggregates are signed by members and the routing table names no member, or one without a fleet certificate
+     * this receiver has checked, as the host of the sending cluster or continent.
+     */
+    UNKNOWN_OWNER;
 
     private static final RejectReason[] VALUES = values();
 

@@ -25,9 +25,11 @@ import io.canopy.enroll.LinkAuthentication;
  *   ca/fleet-ca.pem         the CA's certificate
  *   MEMBER/member.p12       the member's key and its certificate chain (PKCS#12)
  *   MEMBER/fleet-ca.p12     the trust store: the CA's certificate alone
- *   MEMBER/password         the two stores' password (owner-read only)
- *   ca/link.key, MEMBER/link.key  the fleet's link key: aggregates between tiers carry an HMAC under it
- *                           (io.canopy.enroll.LinkAuthentication; owner-read only)
+ *   MEMBER/link.p12         the member's link key: an Ed25519 key whose certificate (CN = the member) the CA signs;
+ *                           the member signs the aggregates it sends with it (io.canopy.enroll.MemberLinkSignatures)
+ *   MEMBER/password         the stores' password (owner-read only)
+ *   ca/link.key             a fleet-wide link key, for a fleet that runs without TLS ({@code link-key}): an HMAC on
+ *                           every aggregate, which any holder can make (owner-read only; members get none)
  * </pre>
  * A member started with {@code tls: out/MEMBER} speaks TLS 1.3 to the others and accepts only peers whose
  * certificate this CA signed.
@@ -38,8 +40,12 @@ public final class FleetCertificates {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     /** Certificates last this long (days): a fleet re-issues them with this command. */
     static final int VALIDITY_DAYS = 825;
-    /** The fleet's link key file, in the CA's directory and in every member's. */
+    /** The fleet-wide link key file, in the CA's directory (for fleets without TLS). */
     public static final String LINK_KEY = "link.key";
+    /** A member's own link key and certificate (PKCS#12), which it signs its aggregates with. */
+    public static final String MEMBER_LINK_STORE = "link.p12";
+    /** The alias of the link key in {@link #MEMBER_LINK_STORE}. */
+    public static final String MEMBER_LINK_ALIAS = "link";
 
     private final Path keytool;
 
@@ -100,13 +106,13 @@ public final class FleetCertificates {
      * Issues a fleet client's key and certificate (a swarm, {@code ./canopy status}), in the members' layout: its
      * certificate is for TLS client use only ({@code clientAuth}), so it reads the members' client gateways but can
      * neither serve as a gateway nor, since members dial each other, join the fleet as a member. It gets no link key:
-     * a client sends no aggregates, and one that held the key could forge them.
+     * a client sends no aggregates.
      */
     public void addClient(Path out, String client) throws IOException, InterruptedException {
         issue(out, client, false);
     }
 
-    /** A member's certificate is for both TLS uses and comes with the link key; a client's for client use only. */
+    /** A member's certificate is for both TLS uses and comes with its own link key; a client's for client use only. */
     private void issue(Path out, String member, boolean isMember) throws IOException, InterruptedException {
         checkName(member);
         Path ca = out.resolve("ca");
@@ -139,8 +145,23 @@ public final class FleetCertificates {
             "-storetype", "PKCS12", "-keystore", staging.resolve("fleet-ca.p12").toString(), "-storepass:file", pw);
         Files.delete(csr);
         Files.delete(cert);
-        if (isMember && Files.isRegularFile(ca.resolve(LINK_KEY))) {
-            writePrivate(staging.resolve(LINK_KEY), Files.readString(ca.resolve(LINK_KEY), StandardCharsets.US_ASCII).strip());
+        if (isMember) {
+            // The link key is a separate store: with two private keys in member.p12, TLS could present either.
+            Path links = staging.resolve(MEMBER_LINK_STORE);
+            keytool("-genkeypair", "-alias", MEMBER_LINK_ALIAS, "-keyalg", "Ed25519", "-dname", "CN=" + member,
+                "-validity", Integer.toString(VALIDITY_DAYS), "-storetype", "PKCS12", "-keystore", links.toString(),
+                "-storepass:file", pw);
+            keytool("-certreq", "-alias", MEMBER_LINK_ALIAS, "-keystore", links.toString(), "-storepass:file", pw, "-file",
+                csr.toString());
+            keytool("-gencert", "-alias", "fleet-ca", "-keystore", ca.resolve("fleet-ca-key.p12").toString(),
+                "-storepass:file", caPw, "-infile", csr.toString(), "-outfile", cert.toString(), "-rfc", "-validity",
+                Integer.toString(VALIDITY_DAYS), "-ext", "ku:c=digitalSignature");
+            keytool("-importcert", "-noprompt", "-alias", "fleet-ca", "-file", ca.resolve("fleet-ca.pem").toString(),
+                "-keystore", links.toString(), "-storepass:file", pw);
+            keytool("-importcert", "-noprompt", "-alias", MEMBER_LINK_ALIAS, "-file", cert.toString(), "-keystore",
+                links.toString(), "-storepass:file", pw);
+            Files.delete(csr);
+            Files.delete(cert);
         }
         Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
     }

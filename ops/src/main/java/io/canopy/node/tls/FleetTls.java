@@ -72,7 +72,7 @@ public final class FleetTls {
         }
     }
 
-    private static KeyStore load(Path file, char[] password) throws IOException, GeneralSecurityException {
+    static KeyStore load(Path file, char[] password) throws IOException, GeneralSecurityException {
         KeyStore store = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(file)) {
             store.load(in, password);
