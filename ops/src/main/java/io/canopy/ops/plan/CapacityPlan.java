@@ -33,7 +33,7 @@ public record CapacityPlan(Fleet fleet, KernelRates rates, ClusterRound cluster,
         final ClusterRound c = ClusterRound.of(f);
         final PrivacyFigures pf = PrivacyFigures.of(f);
         final RoundModel model = f.embedded() ? RoundModel.of(f, c, r, pf, 1, 1) : sized(f, c, r, pf);
-        return new CapacityPlan(f, r, c, model, QuorumRisk.of(f, c), pf, checks(f, model));
+        return new CapacityPlan(f, r, c, model, QuorumRisk.of(f, c), pf, checks(f, c, model));
     }
 
     /** The check that breaks by the most, or when none breaks the one closest to its limit. */
@@ -86,7 +86,9 @@ public record CapacityPlan(Fleet fleet, KernelRates rates, ClusterRound cluster,
         if (f.openClusters() > 0) {
             return Integer.MAX_VALUE;
         }
-        final long block = CostModel.blockBytes(f.clusterBlockRows(), f.dimension());
+        // Sized as if the node served every cluster (the blocks' rows grow with the clusters served, slowly).
+        final long block = CostModel.blockBytes(f.clusterBlockRows(c, f.clusters()), f.dimension())
+            + CostModel.gatedCopyBytes(c, 1, f.dimension());
         final long gram = CostModel.gramBytes(c.expected());
         final long withAllCores = (free - f.coresPerNode() * gram) / block;
         return withAllCores >= f.coresPerNode() ? withAllCores : free / (block + gram);
@@ -120,7 +122,7 @@ public record CapacityPlan(Fleet fleet, KernelRates rates, ClusterRound cluster,
         return a;
     }
 
-    private static List<Check> checks(final Fleet f, final RoundModel m) {
+    private static List<Check> checks(final Fleet f, final ClusterRound c, final RoundModel m) {
         final List<Check> list = new ArrayList<>();
         final double target = f.targetRoundS();
         final String[] where = f.embedded() ? new String[] {"node", "node", "node"}
@@ -139,7 +141,7 @@ public record CapacityPlan(Fleet fleet, KernelRates rates, ClusterRound cluster,
             list.add(new Check("cpu", "node", cpu, f.coresPerNode() * target, "core-s"));
         }
         list.add(new Check("deadline", "round", m.roundS(), target, "s"));
-        list.add(new Check("array", "cluster block", (double) f.clusterBlockRows() * f.dimension(),
+        list.add(new Check("array", "cluster block", (double) f.clusterBlockRows(c, m.tier(1).perNode()) * f.dimension(),
             CostModel.MAX_BLOCK_FLOATS, "floats"));
         list.add(new Check("array", "continental block", (double) f.clustersPerContinent() * f.dimension(),
             CostModel.MAX_BLOCK_FLOATS, "floats"));
