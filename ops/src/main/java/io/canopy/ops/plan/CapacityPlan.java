@@ -58,7 +58,9 @@ public record CapacityPlan(Fleet fleet, KernelRates rates, ClusterRound cluster,
         int n1 = f.clusterNodes();
         final boolean auto1 = n1 == 0;
         if (auto1) {
-            n1 = nodesFor(clusters, clustersFitting(f, c, free));
+            // Rows grow (slowly) with the clusters a node serves: size for all, then once more for the share found.
+            n1 = nodesFor(clusters, clustersFitting(f, c, free, clusters));
+            n1 = nodesFor(clusters, clustersFitting(f, c, free, RoundModel.ceilDiv(clusters, n1)));
         }
         final int memN1 = n1;
         final int memN2 = n2;
@@ -83,15 +85,20 @@ public record CapacityPlan(Fleet fleet, KernelRates rates, ClusterRound cluster,
      * {@code free}; unbounded when open-clusters caps the blocks in memory.
      */
     static long clustersFitting(final Fleet f, final ClusterRound c, final long free) {
+        return clustersFitting(f, c, free, f.clusters());
+    }
+
+    /** {@link #clustersFitting(Fleet, ClusterRound, long)} with blocks sized for a node serving {@code served}. */
+    static long clustersFitting(final Fleet f, final ClusterRound c, final long free, final int served) {
         if (f.openClusters() > 0) {
             return Integer.MAX_VALUE;
         }
-        // Sized as if the node served every cluster (the blocks' rows grow with the clusters served, slowly).
-        final long block = CostModel.blockBytes(f.clusterBlockRows(c, f.clusters()), f.dimension())
+        final long block = CostModel.blockBytes(f.clusterBlockRows(c, served), f.dimension())
             + CostModel.gatedCopyBytes(c, 1, f.dimension());
         final long gram = CostModel.gramBytes(c.expected());
-        final long withAllCores = (free - f.coresPerNode() * gram) / block;
-        return withAllCores >= f.coresPerNode() ? withAllCores : free / (block + gram);
+        final long room = free - CostModel.vectorBytes(f.dimension(), f.coresPerNode(), f.embedded());
+        final long withAllCores = (room - f.coresPerNode() * gram) / block;
+        return withAllCores >= f.coresPerNode() ? withAllCores : room / (block + gram);
     }
 
     private static boolean meets(final Fleet f, final ClusterRound c, final KernelRates r, final PrivacyFigures pf,

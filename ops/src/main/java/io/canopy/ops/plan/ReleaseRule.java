@@ -28,11 +28,22 @@ public enum ReleaseRule {
             case "gated" -> GATED;
             case "fixed" -> FIXED;
             case "multikrum" -> MULTIKRUM;
-            default -> ReleaseChoice.decide(f.dimension(), PrivacyFigures.of(f).z(), ReleasePasses.DEFAULT_CENTRE_SHARE,
+            default -> auto(f);
+        };
+    }
+
+    /** auto; a tree the privacy plan cannot cover (too few updates per cluster for Multi-Krum's f) plans fixed. */
+    private static ReleaseRule auto(final Fleet f) {
+        final double z;
+        try {
+            z = PrivacyFigures.of(f).z();
+        } catch (final IllegalArgumentException e) {
+            return FIXED;
+        }
+        return ReleaseChoice.decide(f.dimension(), z, ReleasePasses.DEFAULT_CENTRE_SHARE,
                 f.clip(), RoundDesign.GATE_FACTOR * f.clip(), TreeScale.of(f.samplingRate() * f.clusterSize(),
                     f.clustersPerContinent(), f.beta(), f.continents())).regime() == ReleaseChoice.Regime.TWO_PASS
                 ? GATED : FIXED;
-        };
     }
 
     /** Whether a cluster plans for all its invited leaves (not invited / over-selection). */
