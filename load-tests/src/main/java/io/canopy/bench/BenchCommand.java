@@ -5,6 +5,7 @@ import io.canopy.ops.cli.Options;
 import io.canopy.ops.cli.Options.Spec;
 import io.canopy.ops.cli.UsageException;
 import io.canopy.ops.json.JsonWriter;
+import io.canopy.transport.TransportContext;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -24,6 +25,8 @@ public final class BenchCommand implements CliCommand {
         Spec.value("runs", "N", "measured runs per case after the warm-up; the median is reported (default 5)"),
         Spec.flag("quick", "smaller sizes (kernels: 10x, transport: 1/8 of the bytes, codecs: d=1e5): a smoke test in"
             + " seconds, not the figures to quote"),
+        Spec.value("mtu", "BYTES", "transport only: the UDP channel's MTU, a multiple of 32 in 64..65504 (default 65504, the"
+            + " transport's choice for a loopback endpoint; 8192 is its default between hosts: docs/data-plane.md)"),
         Spec.flag("peers", "kernels only: also time the NumPy peers (shared/peers/numpy_aggregators.py) at the same sizes; needs"
             + " python3 with NumPy; flower-krum at n=1000 takes several minutes"),
         Spec.value("peers-script", "FILE", "the peer script (default ../shared/peers/numpy_aggregators.py beside the"
@@ -42,7 +45,7 @@ public final class BenchCommand implements CliCommand {
 
     @Override
     public String help() {
-        return Options.help("./canopy bench kernels|transport|codecs [--json] [--runs N] [--quick] [--peers]",
+        return Options.help("./canopy bench kernels|transport|codecs [--json] [--runs N] [--quick] [--mtu BYTES] [--peers]",
             """
                 bench kernels runs in one process: this machine's FMA (1 and all threads, register-resident) and
                 memory-read ceilings; the Gram kernel and Multi-Krum at (n=1000, d=100000, f=300) and
@@ -76,11 +79,19 @@ public final class BenchCommand implements CliCommand {
         if (!bench.equals("kernels") && (o.has("peers") || o.has("peers-script"))) {
             throw new UsageException("--peers and --peers-script apply to bench kernels only");
         }
+        if (!bench.equals("transport") && o.has("mtu")) {
+            throw new UsageException("--mtu applies to bench transport only");
+        }
         if (bench.equals("transport")) {
             final int runs = o.intValue("runs", 5, 1, 1000);
-            final List<TransportBench.Case> cases = new TransportBench(runs, quick, err).run();
-            out.print(o.has("json") ? DataPlaneOutput.transportJson(cases, runs, quick) + "\n"
-                : DataPlaneOutput.transportTable(cases, runs, quick));
+            final int mtu = o.intValue("mtu", TransportContext.UDP_MTU_LOOPBACK_BYTES, 64, TransportContext.UDP_MTU_MAX_BYTES);
+            if (mtu % 32 != 0) {
+                throw new UsageException("--mtu must be a multiple of 32, got " + mtu);
+            }
+            final TransportBench tb = new TransportBench(runs, quick, err, mtu);
+            final List<TransportBench.Case> cases = tb.run();
+            out.print(o.has("json") ? DataPlaneOutput.transportJson(cases, runs, quick, tb.udpMtu()) + "\n"
+                : DataPlaneOutput.transportTable(cases, runs, quick, tb.udpMtu()));
             return OK;
         }
         if (bench.equals("codecs")) {

@@ -6,17 +6,20 @@ import java.util.List;
 /** Tables and JSON for {@code bench transport} and {@code bench codecs}. */
 final class DataPlaneOutput {
 
-    static final String UDP_NOTE = "UDP is loopback in one JVM: publisher and subscriber share one embedded media"
-        + " driver over aeron:udp?endpoint=localhost:PORT, MTU 8192";
+    static String udpNote(final int mtu) {
+        return "UDP is loopback in one JVM: publisher and subscriber share one embedded media driver over"
+            + " aeron:udp?endpoint=localhost:PORT, MTU " + mtu;
+    }
     static final String TARGET_NOTE = "target: Canopy frames >= 80% of raw Aeron's bytes/s at d >= 1e5";
 
     private DataPlaneOutput() {
     }
 
-    static String transportTable(final List<TransportBench.Case> cases, final int runs, final boolean quick) {
+    static String transportTable(final List<TransportBench.Case> cases, final int runs, final boolean quick,
+                                 final int mtu) {
         final StringBuilder sb = new StringBuilder();
         sb.append(String.format("machine: %s%nmedian of %d runs each after one warm-up%s; %s%n%s%n%n",
-            BenchCommand.machine(), runs, quick ? " (--quick: 1/8 of the bytes per run)" : "", TARGET_NOTE, UDP_NOTE));
+            BenchCommand.machine(), runs, quick ? " (--quick: 1/8 of the bytes per run)" : "", TARGET_NOTE, udpNote(mtu)));
         sb.append(String.format("%-6s %9s %-6s %11s %8s %12s %12s %10s %10s %7s %14s%n", "medium", "d", "codec",
             "frame bytes", "frames", "raw frm/s", "canopy frm/s", "raw GB/s", "can GB/s", "ratio", "can Mvalues/s"));
         for (final TransportBench.Case c : cases) {
@@ -29,12 +32,14 @@ final class DataPlaneOutput {
         return sb.toString();
     }
 
-    static String transportJson(final List<TransportBench.Case> cases, final int runs, final boolean quick) {
+    static String transportJson(final List<TransportBench.Case> cases, final int runs, final boolean quick,
+                                final int mtu) {
         final JsonWriter j = new JsonWriter().beginObject()
             .field("machine", BenchCommand.machine())
             .field("runs", runs)
             .field("quick", quick)
-            .field("note", UDP_NOTE)
+            .field("note", udpNote(mtu))
+            .field("udpMtu", mtu)
             .field("target", TARGET_NOTE)
             .name("cases").beginArray();
         for (final TransportBench.Case c : cases) {

@@ -40,7 +40,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * run times the first offer to the last frame received.
  *
  * <p>UDP is measured in one JVM, publisher and subscriber sharing one embedded driver over
- * {@code aeron:udp?endpoint=localhost:PORT} (MTU {@value TransportContext#UDP_MTU_DEFAULT_BYTES}).
+ * {@code aeron:udp?endpoint=localhost:PORT}, at the MTU given ({@code --mtu}; by default the context's choice for a
+ * loopback endpoint, {@value TransportContext#UDP_MTU_LOOPBACK_BYTES}).
  */
 public final class TransportBench {
 
@@ -67,12 +68,24 @@ public final class TransportBench {
     private final int runs;
     private final boolean quick;
     private final PrintStream progress;
+    private final int mtu;
     private int nextStream = 2001;
 
     public TransportBench(final int runs, final boolean quick, final PrintStream progress) {
+        this(runs, quick, progress, 0);
+    }
+
+    /** @param mtu the UDP channel's MTU, bytes; 0 for the transport's default for a loopback endpoint */
+    public TransportBench(final int runs, final boolean quick, final PrintStream progress, final int mtu) {
         this.runs = runs;
         this.quick = quick;
         this.progress = progress;
+        this.mtu = mtu;
+    }
+
+    /** The MTU the UDP cases run at. */
+    public int udpMtu() {
+        return mtu == 0 ? TransportContext.UDP_MTU_LOOPBACK_BYTES : mtu;
     }
 
     public List<Case> run() {
@@ -80,7 +93,7 @@ public final class TransportBench {
         final int maxFrame = FrameLimits.of(FrameType.GRADIENT, ROUND, GROUP, 1_000_000).maxFrameLength();
         for (final String medium : List.of("ipc", "udp")) {
             final String channel = medium.equals("ipc") ? TransportContext.IPC_CHANNEL
-                : "aeron:udp?endpoint=localhost:" + freeUdpPort();
+                : "aeron:udp?endpoint=localhost:" + freeUdpPort() + "|mtu=" + udpMtu();
             final TransportContext ctx = new TransportContext().channel(channel).maxFrameLength(maxFrame)
                 .aeronDirectoryName(defaultDirectory() + "-bench");
             try (CanopyTransport transport = CanopyTransport.start(ctx)) {

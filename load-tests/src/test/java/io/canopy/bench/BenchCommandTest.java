@@ -42,11 +42,13 @@ class BenchCommandTest {
         final List<TransportBench.Case> cases = List.of(
             new TransportBench.Case("ipc", 100_000, "fp32", 400_056, 1341, 6.0, 4.5),
             new TransportBench.Case("udp", 1_000_000, "int8", 1_015_684, 132, 0.8, 0.8));
-        final String json = DataPlaneOutput.transportJson(cases, 5, false);
+        final String json = DataPlaneOutput.transportJson(cases, 5, false, 8192);
+        assertTrue(json.contains("\"udpMtu\":8192"), json);
         assertTrue(json.contains("\"cases\":[{\"medium\":\"ipc\",\"d\":100000,\"codec\":\"fp32\""), json);
         assertTrue(json.contains("\"ratio\":0.75"), json);
         assertTrue(json.contains("\"ratio\":1"), json);
-        final String table = DataPlaneOutput.transportTable(cases, 5, false);
+        final String table = DataPlaneOutput.transportTable(cases, 5, false, 65504);
+        assertTrue(table.contains("localhost:PORT, MTU 65504"), table);
         assertTrue(table.contains("ratio"), table);
         assertTrue(table.contains(" 75%"), table);
         assertTrue(table.contains("100%"), table);

@@ -33,6 +33,8 @@ public final class IngestBlock {
      * exceed it; the rounding up to whole chunks ({@link BlockRows#CHUNK_ROWS}) is the only slack. See docs/benchmarks.md.
      */
     public static final double PLANNED_MARGIN_DEFAULT = 1.0;
+    /** Rows a block grows by: its capacity is always whole chunks ({@link BlockRows}); the capacity planner sizes by it. */
+    public static final int CHUNK_ROWS = BlockRows.CHUNK_ROWS;
 
     private final int capacity;
     private final int dimension;

@@ -105,16 +105,12 @@ public final class CanopyTransport implements AutoCloseable {
 
     /**
      * A publisher to another node's UDP endpoint ({@code host:port}) on {@code streamId}: the context's
-     * publication channel with its endpoint replaced (term length and MTU kept). Closed with this transport.
+     * publication channel with its endpoint replaced, term length kept and the MTU chosen for that endpoint
+     * ({@link TransportContext#publicationChannelTo}). Closed with this transport.
      */
     public FramePublisher publisherTo(final String endpoint, final int streamId) {
-        final io.aeron.ChannelUri uri = io.aeron.ChannelUri.parse(ctx.publicationChannel());
-        if (!"udp".equals(uri.media())) {
-            throw new IllegalStateException("publisherTo(" + endpoint + ") needs a UDP transport; this one is "
-                + ctx.publicationChannel());
-        }
-        uri.put(io.aeron.CommonContext.ENDPOINT_PARAM_NAME, endpoint);
-        final FramePublisher p = new FramePublisher(aeron.addExclusivePublication(uri.toString(), streamId), ctx);
+        final FramePublisher p = new FramePublisher(aeron.addExclusivePublication(ctx.publicationChannelTo(endpoint),
+            streamId), ctx);
         owned.add(p);
         return p;
     }

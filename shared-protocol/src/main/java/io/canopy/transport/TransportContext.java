@@ -37,10 +37,22 @@ public final class TransportContext {
     public static final String IPC_CHANNEL = "aeron:ipc";
     public static final int STREAM_ID_DEFAULT = 1001;
     /**
-     * UDP MTU: loopback moved 0.2–0.35 GB/s at Aeron's default 1408 and 0.7–1.0 GB/s at 8192
-     * (PERF-NOTES); 8192 still fits a jumbo-frame LAN path. Ignored for IPC.
+     * UDP MTU (Aeron's largest datagram: its 32-byte header plus payload) to an endpoint on another host: 8192. It fits
+     * one IP packet on a jumbo-frame LAN (path MTU 9000, as datacenter and cloud VPC networks give; 8192 + 28 bytes of
+     * IP and UDP headers), and 0.5–1.0 GB/s on loopback against 0.2–0.35 at Aeron's 1408 (docs/data-plane.md). On a
+     * 1500-byte path the kernel splits each datagram into 6 IP fragments: one lost fragment loses the whole datagram
+     * (Aeron NAKs and resends it) and some firewalls and cloud gateways drop fragments, so set {@code mtu=1408} in the
+     * channel there. Ignored for IPC.
      */
     public static final int UDP_MTU_DEFAULT_BYTES = 8192;
+    /**
+     * UDP MTU to a loopback endpoint (localhost, 127.0.0.0/8, ::1): 65504, Aeron's largest. The loopback interface's
+     * MTU is 65536, so nothing is fragmented, and one datagram (one system call each way) carries 8× the bytes of
+     * 8192: 1.8–2.5 GB/s against 0.5–1.0 (docs/data-plane.md).
+     */
+    public static final int UDP_MTU_LOOPBACK_BYTES = 65504;
+    /** The largest MTU Aeron accepts: a 64 KiB UDP datagram less the IP and UDP headers, rounded down to 32. */
+    public static final int UDP_MTU_MAX_BYTES = 65504;
     /** Socket buffers and receiver window for UDP: one window of frames in flight per receiver. */
     public static final int SOCKET_BUFFER_DEFAULT_BYTES = 2 * 1024 * 1024;
     public static final long OFFER_TIMEOUT_DEFAULT_NS = 5_000_000_000L;
@@ -57,7 +69,8 @@ public final class TransportContext {
     private int streamId = STREAM_ID_DEFAULT;
     private int maxFrameLength = -1;
     private int termLength;
-    private int mtuLength = UDP_MTU_DEFAULT_BYTES;
+    /** 0: each UDP channel's own {@code mtu}, else by its endpoint ({@link #mtuFor}). */
+    private int mtuLength;
     private int socketBufferLength = SOCKET_BUFFER_DEFAULT_BYTES;
     private long offerTimeoutNs = OFFER_TIMEOUT_DEFAULT_NS;
     private long connectTimeoutNs = CONNECT_TIMEOUT_DEFAULT_NS;
@@ -69,6 +82,7 @@ public final class TransportContext {
     private LinkAuthentication links = LinkAuthentication.off();
     private String publicationChannel;
     private String subscriptionChannel;
+    private int resolvedMtu;
 
     /**
      * Checks and derives; idempotent.
@@ -132,9 +146,11 @@ public final class TransportContext {
         if (streamId == 0) {
             throw new IllegalStateException("streamId=0 is reserved: use any other int");
         }
-        if (mtuLength < 64 || mtuLength > 65504 || mtuLength % 32 != 0) {
-            throw new IllegalStateException("mtuLength=" + mtuLength + " must be a multiple of 32 in 64..65504");
+        if (mtuLength != 0 && !validMtu(mtuLength)) {
+            throw new IllegalStateException("mtuLength=" + mtuLength + " must be a multiple of 32 in 64..65504 (0: by"
+                + " endpoint)");
         }
+        final int channelMtu = udp ? mtuFor(uri) : 0;
         if (socketBufferLength < 65536) {
             throw new IllegalStateException("socketBufferLength=" + socketBufferLength + " must be >= 65536");
         }
@@ -152,11 +168,73 @@ public final class TransportContext {
         subscriptionChannel = subscription.toString();
         uri.put(CommonContext.TERM_LENGTH_PARAM_NAME, Integer.toString(termLength));
         if (udp) {
-            uri.put(CommonContext.MTU_LENGTH_PARAM_NAME, Integer.toString(mtuLength));
+            uri.put(CommonContext.MTU_LENGTH_PARAM_NAME, Integer.toString(channelMtu));
         }
         publicationChannel = uri.toString();
+        resolvedMtu = udp ? channelMtu : mtuLength == 0 ? UDP_MTU_DEFAULT_BYTES : mtuLength;
         concluded = true;
         return this;
+    }
+
+    /**
+     * The MTU of a UDP publication on {@code uri}: the channel's own {@code mtu} if it names one, else
+     * {@link #mtuLength} if set, else by endpoint: {@link #UDP_MTU_LOOPBACK_BYTES} to a loopback address,
+     * {@link #UDP_MTU_DEFAULT_BYTES} to any other (a host name other than localhost is not resolved: it is taken as
+     * another host).
+     */
+    private int mtuFor(final ChannelUri uri) {
+        final String inChannel = uri.get(CommonContext.MTU_LENGTH_PARAM_NAME);
+        if (inChannel != null) {
+            final int mtu;
+            try {
+                mtu = Integer.parseInt(inChannel);
+            } catch (final NumberFormatException e) {
+                throw new IllegalStateException("channel=" + channel + " has mtu=" + inChannel + ", not an integer");
+            }
+            if (!validMtu(mtu)) {
+                throw new IllegalStateException("channel=" + channel + " has mtu=" + mtu
+                    + ", which must be a multiple of 32 in 64..65504");
+            }
+            return mtu;
+        }
+        if (mtuLength != 0) {
+            return mtuLength;
+        }
+        return isLoopback(uri.get(CommonContext.ENDPOINT_PARAM_NAME)) ? UDP_MTU_LOOPBACK_BYTES : UDP_MTU_DEFAULT_BYTES;
+    }
+
+    private static boolean validMtu(final int mtu) {
+        return mtu >= 64 && mtu <= UDP_MTU_MAX_BYTES && mtu % 32 == 0;
+    }
+
+    /** Whether {@code endpoint} (HOST:PORT) names this host's loopback interface, by its text alone (no DNS lookup). */
+    static boolean isLoopback(final String endpoint) {
+        if (endpoint == null) {
+            return false;
+        }
+        final int colon = endpoint.lastIndexOf(':');
+        String host = colon > 0 ? endpoint.substring(0, colon) : endpoint;
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        return host.equalsIgnoreCase("localhost") || host.equals("::1") || host.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
+    }
+
+    /**
+     * The publication channel to another node's UDP {@code endpoint} (HOST:PORT): this context's channel with the
+     * endpoint replaced and the term length kept, its MTU chosen for that endpoint as {@link #mtuFor} says (an MTU
+     * named in the channel or set with {@link #mtuLength} holds for every endpoint). Valid after {@link #conclude()}.
+     */
+    public String publicationChannelTo(final String endpoint) {
+        final ChannelUri uri = ChannelUri.parse(channel);
+        if (!"udp".equals(uri.media())) {
+            throw new IllegalStateException("a publication to " + endpoint + " needs a UDP transport; this one is "
+                + publicationChannel);
+        }
+        uri.put(CommonContext.ENDPOINT_PARAM_NAME, endpoint);
+        uri.put(CommonContext.TERM_LENGTH_PARAM_NAME, Integer.toString(termLength));
+        uri.put(CommonContext.MTU_LENGTH_PARAM_NAME, Integer.toString(mtuFor(uri)));
+        return uri.toString();
     }
 
     private static void requirePositive(final String name, final long value) {
@@ -243,14 +321,23 @@ public final class TransportContext {
         return termLength;
     }
 
+    /**
+     * The UDP MTU of every channel that names none, bytes: a multiple of 32 in 64..65504; 0 (default) chooses by each
+     * channel's endpoint, {@link #UDP_MTU_LOOPBACK_BYTES} to loopback and {@link #UDP_MTU_DEFAULT_BYTES} to another host.
+     * A channel's own {@code mtu} parameter ({@code aeron:udp?endpoint=HOST:PORT|mtu=1408}) wins over this.
+     */
     public TransportContext mtuLength(final int bytes) {
         checkMutable();
         this.mtuLength = bytes;
         return this;
     }
 
+    /**
+     * After {@link #conclude()}: the MTU of this context's own UDP channel (for IPC: the UDP default the driver is
+     * given); before it, what was set (0: by endpoint).
+     */
     public int mtuLength() {
-        return mtuLength;
+        return concluded ? resolvedMtu : mtuLength;
     }
 
     public TransportContext socketBufferLength(final int bytes) {

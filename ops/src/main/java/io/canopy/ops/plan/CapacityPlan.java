@@ -33,7 +33,7 @@ public record CapacityPlan(Fleet fleet, KernelRates rates, ClusterRound cluster,
         final ClusterRound c = ClusterRound.of(f);
         final PrivacyFigures pf = PrivacyFigures.of(f);
         final RoundModel model = f.embedded() ? RoundModel.of(f, c, r, pf, 1, 1) : sized(f, c, r, pf);
-        return new CapacityPlan(f, r, c, model, QuorumRisk.of(f, c), pf, checks(f, model));
+        return new CapacityPlan(f, r, c, model, QuorumRisk.of(f, c), pf, checks(f, c, model));
     }
 
     /** The check that breaks by the most, or when none breaks the one closest to its limit. */
@@ -58,7 +58,9 @@ public record CapacityPlan(Fleet fleet, KernelRates rates, ClusterRound cluster,
         int n1 = f.clusterNodes();
         final boolean auto1 = n1 == 0;
         if (auto1) {
-            n1 = nodesFor(clusters, clustersFitting(f, c, free));
+            // Rows grow (slowly) with the clusters a node serves: size for all, then once more for the share found.
+            n1 = nodesFor(clusters, clustersFitting(f, c, free, clusters));
+            n1 = nodesFor(clusters, clustersFitting(f, c, free, RoundModel.ceilDiv(clusters, n1)));
         }
         final int memN1 = n1;
         final int memN2 = n2;
@@ -83,13 +85,20 @@ public record CapacityPlan(Fleet fleet, KernelRates rates, ClusterRound cluster,
      * {@code free}; unbounded when open-clusters caps the blocks in memory.
      */
     static long clustersFitting(final Fleet f, final ClusterRound c, final long free) {
+        return clustersFitting(f, c, free, f.clusters());
+    }
+
+    /** {@link #clustersFitting(Fleet, ClusterRound, long)} with blocks sized for a node serving {@code served}. */
+    static long clustersFitting(final Fleet f, final ClusterRound c, final long free, final int served) {
         if (f.openClusters() > 0) {
             return Integer.MAX_VALUE;
         }
-        final long block = CostModel.blockBytes(f.clusterBlockRows(), f.dimension());
+        final long block = CostModel.blockBytes(f.clusterBlockRows(c, served), f.dimension())
+            + CostModel.gatedCopyBytes(c, 1, f.dimension());
         final long gram = CostModel.gramBytes(c.expected());
-        final long withAllCores = (free - f.coresPerNode() * gram) / block;
-        return withAllCores >= f.coresPerNode() ? withAllCores : free / (block + gram);
+        final long room = free - CostModel.vectorBytes(f.dimension(), f.coresPerNode(), f.embedded());
+        final long withAllCores = (room - f.coresPerNode() * gram) / block;
+        return withAllCores >= f.coresPerNode() ? withAllCores : room / (block + gram);
     }
 
     private static boolean meets(final Fleet f, final ClusterRound c, final KernelRates r, final PrivacyFigures pf,
@@ -120,7 +129,7 @@ public record CapacityPlan(Fleet fleet, KernelRates rates, ClusterRound cluster,
         return a;
     }
 
-    private static List<Check> checks(final Fleet f, final RoundModel m) {
+    private static List<Check> checks(final Fleet f, final ClusterRound c, final RoundModel m) {
         final List<Check> list = new ArrayList<>();
         final double target = f.targetRoundS();
         final String[] where = f.embedded() ? new String[] {"node", "node", "node"}
@@ -139,7 +148,7 @@ public record CapacityPlan(Fleet fleet, KernelRates rates, ClusterRound cluster,
             list.add(new Check("cpu", "node", cpu, f.coresPerNode() * target, "core-s"));
         }
         list.add(new Check("deadline", "round", m.roundS(), target, "s"));
-        list.add(new Check("array", "cluster block", (double) f.clusterBlockRows() * f.dimension(),
+        list.add(new Check("array", "cluster block", (double) f.clusterBlockRows(c, m.tier(1).perNode()) * f.dimension(),
             CostModel.MAX_BLOCK_FLOATS, "floats"));
         list.add(new Check("array", "continental block", (double) f.clustersPerContinent() * f.dimension(),
             CostModel.MAX_BLOCK_FLOATS, "floats"));

@@ -3,6 +3,7 @@ package io.canopy.ops.plan;
 import io.canopy.codec.CodecId;
 import io.canopy.codec.Codecs;
 import io.canopy.frame.FrameLayout;
+import io.canopy.ingest.IngestBlock;
 import io.canopy.random.NormalQuantile;
 
 /**
@@ -25,8 +26,26 @@ import io.canopy.random.NormalQuantile;
  */
 public final class CostModel {
 
-    /** JVM, Pekko, Aeron term buffers and the rest a node holds besides update blocks: 512 MiB. */
-    public static final long NODE_BASELINE_BYTES = 512L << 20;
+    /**
+     * Live heap a node holds besides update blocks and d-sized vectors (classes' statics, Pekko, the layout, metrics):
+     * 20 MiB. The demo's live heap (largest occupancy after a G1 collection) was 18–21 MiB at 10^4 leaves, d = 1,000,
+     * and 55 MiB at 10^5 leaves, d = 1,000, of which 36 MiB were the gated release's copies and blocks (docs/planner.md).
+     */
+    public static final long HEAP_BASELINE_BYTES = 20L << 20;
+    /**
+     * Outside the heap: metaspace, code cache, thread stacks, Aeron's term buffers (3 terms a publication, in
+     * /dev/shm), and the collector's headroom: 492 MiB, the rest of the planner's earlier 512 MiB baseline. An
+     * allowance, not a measurement.
+     */
+    public static final long OFF_HEAP_BYTES = 492L << 20;
+    /**
+     * Embedded: core-ns of fixed work per cluster per round whatever d (its actor's messages, opening the round,
+     * the swarm's per-cluster invitations, the report, the aggregates published): 8.6 ms, fitted to the demo's second
+     * round at 10^5 leaves, d = 1,000, where it is most of the round (docs/planner.md).
+     */
+    public static final double CLUSTER_ROUND_NS = 8.6e6;
+    /** Baseline of a node's memory: heap baseline plus off-heap allowance, 512 MiB. */
+    public static final long NODE_BASELINE_BYTES = HEAP_BASELINE_BYTES + OFF_HEAP_BYTES;
     /** Aeron IPC throughput for 64 KiB–1 MiB messages, lower end of PERF-NOTES.md's 4–8 GB/s. */
     public static final double IPC_BYTES_PER_S = 4e9;
     /** The largest Java array: a block of rows × d floats must fit one (IngestBlock's limit). */
@@ -52,6 +71,77 @@ public final class CostModel {
             case TOPK -> Math.max(1, d / 100);
             default -> 0;
         };
+    }
+
+    /**
+     * Rows {@code IngestBlock} allocates for a group planned to send {@code planned} inputs: ceil(planned × margin)
+     * ({@link IngestBlock#PLANNED_MARGIN_DEFAULT}) rounded up to whole chunks of {@link IngestBlock#CHUNK_ROWS} rows,
+     * between 1 and {@code maxRows} (the hard maximum: the cluster size).
+     */
+    public static int plannedRows(final int planned, final int maxRows) {
+        final long wanted = (long) Math.ceil(planned * IngestBlock.PLANNED_MARGIN_DEFAULT);
+        final long chunks = (wanted + IngestBlock.CHUNK_ROWS - 1) / IngestBlock.CHUNK_ROWS;
+        return (int) Math.max(1, Math.min(maxRows, chunks * IngestBlock.CHUNK_ROWS));
+    }
+
+    /**
+     * Rows of one pooled cluster block on a node serving {@code served} clusters: a pooled block keeps the largest
+     * plan it served, so the planned count of the largest of those clusters. Invitations per cluster are
+     * Binomial(c, q) (divided by the over-selection under Multi-Krum); the largest of {@code served} is taken as
+     * mean + z·sd with z = Φ⁻¹((n − 0.375)/(n + 0.25)), Blom's approximation of the expected maximum of n normals
+     * (Blom 1958). Then {@link #plannedRows}.
+     */
+    public static int blockRows(final Fleet f, final ClusterRound c, final int served) {
+        double sd = Math.sqrt(f.clusterSize() * f.samplingRate() * (1 - f.samplingRate()));
+        if (!c.rule().plansEveryInvitation()) {
+            sd /= f.overSelection();
+        }
+        final double z = served <= 1 ? 0 : NormalQuantile.of((served - 0.375) / (served + 0.25));
+        return plannedRows((int) Math.ceil(c.expected() + z * sd), f.clusterSize());
+    }
+
+    /**
+     * The gated release's pass-1 copies on a node with {@code clusters} clusters: each keeps its accepted rows
+     * (n·d·4 bytes) until the round's centre comes back ({@code ClusterAggregator.onGatedClosed}), so all of a
+     * round's are held at once. 0 under the other releases.
+     */
+    public static long gatedCopyBytes(final ClusterRound c, final long clusters, final int d) {
+        return c.rule() == ReleaseRule.GATED ? clusters * blockBytes(c.accepted(), d) : 0;
+    }
+
+    /**
+     * The d-sized working vectors a node holds besides blocks, 4 or 8 bytes a coordinate: per compute core a cluster
+     * aggregation's double sums and float output (12d); embedded also per swarm thread (one per core) its float
+     * update and double honest sum (12d), and the demo's round statistics, the model and the global output (24d).
+     */
+    public static long vectorBytes(final int d, final int cores, final boolean embedded) {
+        return (long) d * (12L * cores + (embedded ? 12L * cores + 24 : 0));
+    }
+
+    /** The last-level cache the blocks in flight compete for: 32 MiB, one Zen 4 CCX's L3. */
+    public static final long LLC_BYTES = 32L << 20;
+    /**
+     * Embedded: core-ns per accepted value that every pass over a value costs once the blocks in flight no longer fit
+     * the last-level cache (the swarm's write, clip and encode, the IPC copy and reassembly, the decode, the norm
+     * check, the Gram and the release passes then stream from main memory at a few GB/s a core, where the kernel
+     * rates were measured in cache). Fitted to the demo's second round at d = 10^6 (docs/planner.md); d = 10^5 is
+     * the independent check.
+     */
+    public static final double SPILL_NS_PER_VALUE = 5.7;
+
+    /**
+     * The gated release's own passes, core-ns per accepted value, from PERF-NOTES' bandwidths rather than fitted: the
+     * pass-1 copy of the accepted rows (4 bytes read and written at ~10 GB/s, 0.8 ns) and pass 2's read of the copy
+     * (4 bytes at ~20 GB/s, 0.2 ns).
+     */
+    public static final double GATED_NS_PER_VALUE = 1.0;
+
+    /**
+     * {@link #SPILL_NS_PER_VALUE} × the share of a working set of {@code bytes} that misses the last-level cache,
+     * max(0, 1 − LLC / bytes): 0 while the blocks in flight fit it.
+     */
+    public static double spillNsPerValue(final double bytes) {
+        return bytes <= LLC_BYTES ? 0 : SPILL_NS_PER_VALUE * (1 - LLC_BYTES / bytes);
     }
 
     /** A preallocated block of rows × d floats: 4·rows·d bytes (decoded, whatever the codec). */

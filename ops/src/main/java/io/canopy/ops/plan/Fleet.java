@@ -29,8 +29,10 @@ import java.util.Map;
  * @param signatureBytes       signature bytes per leaf frame (64: Ed25519; 0: unsigned)
  * @param verifyUs             µs of a cluster node's receive thread to verify one leaf frame's signature (0: signatures
  *                             off, as the demo and fleet nodes run by default; Ed25519 ≈ 550, SignatureBenchmark)
- * @param blockRows            rows of a cluster's preallocated block; 0 for clusterSize, as ClusterTier sizes it
+ * @param blockRows            rows of a cluster's block; 0 for what the ingest allocates: the largest planned count
+ *                             among the node's clusters × margin 1, in chunks of 8 rows ({@code IngestBlock})
  * @param krumF                f of the clusters' Multi-Krum
+ * @param release              auto, gated, fixed or multikrum, as the nodes' and demo's {@code release} ({@link ReleaseRule})
  * @param beta                 trimmed-mean trim fraction at tiers 2 and 3
  * @param clip                 C, the L2 clip norm
  * @param coresPerNode         cores of one node
@@ -50,6 +52,7 @@ import java.util.Map;
 public record Fleet(long leaves, int dimension, double samplingRate, int clusterSize, int clustersPerContinent,
                     double responseProbability, double latencyMedianMs, double latencySigma, double clusterDeadlineMs,
                     double quorum, double overSelection, CodecId codec, int signatureBytes, double verifyUs, int blockRows, int krumF,
+                    String release,
                     double beta, double clip, int coresPerNode, double memoryPerNodeGib, double nicGbps,
                     double targetRoundS, double targetCompletion, double epsilon, double delta, long rounds,
                     int clusterNodes, int continentalNodes, int openClusters, boolean embedded) {
@@ -80,6 +83,8 @@ public record Fleet(long leaves, int dimension, double samplingRate, int cluster
         require(verifyUs >= 0 && Double.isFinite(verifyUs), "verify-us", verifyUs, ">= 0");
         require(blockRows >= 0, "block-rows", blockRows, ">= 0 (0: cluster-size)");
         require(krumF >= 0, "krum-f", krumF, ">= 0");
+        require(io.canopy.global.plan.RoundDesign.RELEASES.contains(release), "release", release,
+            "one of " + String.join(", ", io.canopy.global.plan.RoundDesign.RELEASES));
         require(beta >= 0 && beta < 0.5, "beta", beta, "in [0, 0.5)");
         require(clip > 0 && Double.isFinite(clip), "clip", clip, "> 0");
         require(coresPerNode >= 1, "cores-per-node", coresPerNode, ">= 1");
@@ -124,7 +129,8 @@ public record Fleet(long leaves, int dimension, double samplingRate, int cluster
         return new Fleet(v.lng("leaves"), v.integer("dimension"), v.dbl("q"), v.integer("cluster-size"),
             v.integer("clusters-per-continent"), v.dbl("response-probability"), v.dbl("latency-median-ms"),
             v.dbl("latency-sigma"), v.dbl("cluster-deadline-ms"), v.dbl("quorum"), v.dbl("over-selection"),
-            v.codec("codec"), v.integer("signature-bytes"), v.dbl("verify-us"), v.integer("block-rows"), v.integer("krum-f"), v.dbl("beta"),
+            v.codec("codec"), v.integer("signature-bytes"), v.dbl("verify-us"), v.integer("block-rows"), v.integer("krum-f"),
+            v.text("release").toLowerCase(Locale.ROOT), v.dbl("beta"),
             v.dbl("clip"), v.integer("cores-per-node"), v.dbl("memory-per-node-gib"), v.dbl("nic-gbps"),
             v.dbl("target-round-s"), v.dbl("target-completion"), v.dbl("epsilon"), v.dbl("delta"), v.lng("rounds"),
             v.integer("cluster-nodes"), v.integer("continental-nodes"), v.integer("open-clusters"), v.bool("embedded"));
@@ -134,7 +140,7 @@ public record Fleet(long leaves, int dimension, double samplingRate, int cluster
     public Map<String, String> toMap() {
         final Object[] values = {leaves, dimension, samplingRate, clusterSize, clustersPerContinent, responseProbability,
             latencyMedianMs, latencySigma, clusterDeadlineMs, quorum, overSelection, codec.label(), signatureBytes,
-            verifyUs, blockRows, krumF, beta, clip, coresPerNode, memoryPerNodeGib, nicGbps, targetRoundS, targetCompletion,
+            verifyUs, blockRows, krumF, release, beta, clip, coresPerNode, memoryPerNodeGib, nicGbps, targetRoundS, targetCompletion,
             epsilon, delta, rounds, clusterNodes, continentalNodes, openClusters, embedded};
         final Map<String, String> m = new LinkedHashMap<>();
         int i = 0;
@@ -160,9 +166,12 @@ public record Fleet(long leaves, int dimension, double samplingRate, int cluster
         return clusters() / clustersPerContinent;
     }
 
-    /** Rows of one cluster's block: {@code block-rows}, or the cluster size (what ClusterTier allocates). */
-    public int clusterBlockRows() {
-        return blockRows == 0 ? clusterSize : blockRows;
+    /**
+     * Rows of one cluster's block: {@code block-rows}, or what the ingest allocates for {@code c}'s plans
+     * ({@link CostModel#blockRows}) on a node serving {@code clustersServed} clusters.
+     */
+    public int clusterBlockRows(final ClusterRound c, final int clustersServed) {
+        return blockRows == 0 ? CostModel.blockRows(this, c, clustersServed) : blockRows;
     }
 
     /** Node memory in bytes. */
@@ -258,9 +267,13 @@ public record Fleet(long leaves, int dimension, double samplingRate, int cluster
         m.put("verify-us", new String[] {"0", "microseconds to verify one leaf frame's signature on a cluster node's"
             + " receive thread; 0 = signatures off (the default in the demo and fleet nodes); Ed25519 measured about 550"
             + " (docs/security.md); embedded, the synthetic swarm signs at the same cost"});
-        m.put("block-rows", new String[] {"0", "rows of a cluster's update block; 0 = cluster-size, the hard maximum"
-            + " (the ingest now sizes blocks by planned arrivals, so at q < 1 this overstates memory; give the invitations)"});
+        m.put("block-rows", new String[] {"0", "rows of a cluster's update block; 0 = what the ingest allocates: the largest"
+            + " planned count among a node's clusters (invited leaves, or invited/over-selection under multikrum) x margin 1,"
+            + " in chunks of 8 rows, at most cluster-size"});
         m.put("krum-f", new String[] {"20", "f of the clusters' Multi-Krum (as privacy plan's multikrum-f)"});
+        m.put("release", new String[] {"auto", "how the update is released, as the nodes' and demo's release: auto (gated,"
+            + " or fixed when the centre's noise would shut the gate), gated (keeps every cluster's accepted rows for"
+            + " pass 2), fixed, multikrum"});
         m.put("beta", new String[] {"0.1", "trimmed-mean trim fraction at tiers 2 and 3, in [0, 0.5)"});
         m.put("clip", new String[] {"1.0", "C, L2 clip norm of a leaf update"});
         m.put("cores-per-node", new String[] {"16", "cores of one aggregator node"});

@@ -27,7 +27,9 @@ final class PlanJson {
             .forEach(e -> j.field(e.getKey().label(), e.getValue()));
         j.endObject().endObject();
         final ClusterRound c = p.cluster();
-        j.name("cluster_round").beginObject().field("invited", c.invited()).field("expected", c.expected())
+        j.name("cluster_round").beginObject().field("release", c.rule().label())
+            .field("block_rows", f.clusterBlockRows(c, p.model().tier(1).perNode())).field("invited", c.invited())
+            .field("expected", c.expected())
             .field("quorum", c.quorum()).field("answering", c.answering()).field("in_time_probability", c.inTime())
             .field("accepted", c.accepted()).field("collect_s", c.collectS())
             .field("leaf_frame_bytes", CostModel.leafFrameBytes(f.codec(), f.dimension(), f.signatureBytes()))
@@ -43,7 +45,8 @@ final class PlanJson {
                 .field("cpu_tier_core_s", t.cpuTierS()).field("wait_s", t.waitS()).field("wait_bound", t.waitBound())
                 .field("stage_s", t.stageS()).endObject();
         }
-        j.endArray().field("round_s", p.model().roundS()).field("updates_per_s", p.updatesPerSecond());
+        j.endArray().field("round_s", p.model().roundS()).field("heap_bytes", p.model().heapBytes())
+            .field("updates_per_s", p.updatesPerSecond());
         final QuorumRisk q = p.quorum();
         j.name("quorum").beginObject().field("cluster_miss", q.clusterMiss())
             .field("cluster_miss_chernoff", q.clusterMissChernoff()).field("fleet_miss", q.fleetMiss())

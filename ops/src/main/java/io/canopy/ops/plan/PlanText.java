@@ -31,6 +31,10 @@ final class PlanText {
             Figures.exact(f.clusterDeadlineMs()), c.accepted(), Figures.up(c.collectS(), 3),
             f.embedded() ? " (simulated clock)" : "");
 
+        out.printf("Release %s (release %s); a cluster block holds %d rows; heap of the %s: %s (plus %s off the heap"
+                + " allowed for)%n%n", c.rule().label(), f.release(), f.clusterBlockRows(c, m.tier(1).perNode()),
+            f.embedded() ? "node" : "busiest cluster node", amount(m.heapBytes(), "bytes"),
+            amount(CostModel.OFF_HEAP_BYTES, "bytes"));
         final String fmt = "%-13s %7s %6s %6s %11s %11s %11s %11s %9s %9s %10s %11s %9s%n";
         out.printf(fmt, "tier", "aggs", "nodes", "/node", "mem/agg", "mem/node", "in/node", "out/node", "net s",
             "decode s", "rule s/agg", "cpu/node s", "stage s");

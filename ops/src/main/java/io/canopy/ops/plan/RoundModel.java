@@ -8,10 +8,12 @@ import java.util.List;
  * {@link CostModel}. Per stage (fleet): wait = max(collection, network in/out, decode), then ceil(A/P) rule
  * waves; round = the sum of the stages. Embedded: one node, round = max(total CPU / cores, bytes / IPC rate).
  *
- * @param tiers   tiers 1, 2, 3
- * @param roundS  predicted round time, seconds
+ * @param tiers      tiers 1, 2, 3
+ * @param roundS     predicted round time, seconds
+ * @param heapBytes  the live heap of the busiest cluster node (embedded: the node): its memory less
+ *                   {@link CostModel#OFF_HEAP_BYTES}; what docs/planner.md validates against the demo's GC log
  */
-public record RoundModel(List<TierLoad> tiers, double roundS) {
+public record RoundModel(List<TierLoad> tiers, double roundS, long heapBytes) {
 
     public static RoundModel of(final Fleet f, final ClusterRound c, final KernelRates r, final PrivacyFigures pf,
                                 final int clusterNodes, final int continentalNodes) {
@@ -23,11 +25,15 @@ public record RoundModel(List<TierLoad> tiers, double roundS) {
         // Tier 1: clusters.
         final int clusters = f.clusters();
         final int a1 = ceilDiv(clusters, clusterNodes);
+        // Embedded, the swarm keeps the demo's window of clusters in flight and a closed block goes back to the pool's
+        // stack of idle blocks once aggregated, so the window's blocks serve cluster after cluster (the pool of
+        // window + cores + 1 is the most, when aggregation falls behind the swarm).
         final int open = f.openClusters() > 0 ? Math.min(f.openClusters(), a1)
-            : f.embedded() ? Math.min(a1, Fleet.DEMO_WINDOW + cores + 1) : a1;
+            : f.embedded() ? Math.min(a1, Fleet.DEMO_WINDOW) : a1;
         final long gram = CostModel.gramBytes(c.expected());
-        final long block1 = CostModel.blockBytes(f.clusterBlockRows(), d);
-        final long mem1 = open * block1 + Math.min(cores, a1) * gram;
+        final long block1 = CostModel.blockBytes(f.clusterBlockRows(c, a1), d);
+        final long mem1 = open * block1 + Math.min(cores, a1) * gram + CostModel.gatedCopyBytes(c, a1, d)
+            + CostModel.vectorBytes(d, cores, f.embedded());
         final double in1 = c.answering() * CostModel.leafFrameBytes(f.codec(), d, f.signatureBytes());
         final double decode1 = CostModel.decodeSeconds((double) a1 * c.accepted() * d, f.codec(), r)
             + CostModel.frameSeconds(a1 * c.answering(), r, f.verifyUs());
@@ -59,8 +65,16 @@ public record RoundModel(List<TierLoad> tiers, double roundS) {
         final double tierCpu2 = CostModel.decodeSeconds((double) continents * k * d, CodecId.FP32, r) + continents * rule2;
         if (f.embedded()) {
             // The synthetic swarm signs every frame it sends, at about what a verification costs (SignatureBenchmark).
-            final double swarm = (double) clusters * c.answering() * (d * r.swarmNsPerValue() + f.verifyUs() * 1e3) * 1e-9;
-            final long mem = CostModel.NODE_BASELINE_BYTES + mem1 + continents * per2 + per3;
+            // Past the last-level cache every pass over a value streams from memory (CostModel.SPILL_NS_PER_VALUE); counted
+            // with the swarm, whose passes are most of them.
+            final double swarm = (double) clusters * c.answering() * (d * r.swarmNsPerValue() + f.verifyUs() * 1e3) * 1e-9
+                + (double) clusters * c.accepted() * d * (CostModel.spillNsPerValue((double) open * block1)
+                + (c.rule() == ReleaseRule.GATED ? CostModel.GATED_NS_PER_VALUE : 0)) * 1e-9
+                + clusters * CostModel.CLUSTER_ROUND_NS * 1e-9;
+            // EmbeddedFleet's continental pool: every continent if their blocks fit 512 MiB, else cores + 1.
+            final long pool2 = Math.min(continents, Math.max(cores + 1L, (512L << 20) / CostModel.blockBytes(k, d)));
+            final long heap = CostModel.HEAP_BASELINE_BYTES + mem1 + pool2 * per2 + per3;
+            final long mem = heap + CostModel.OFF_HEAP_BYTES;
             final double bytes = clusters * in1 + (double) clusters * agg + (double) continents * agg;
             final double s1 = (swarm + cpu1) / cores;
             final double s2 = cpu2 / cores;
@@ -73,7 +87,7 @@ public record RoundModel(List<TierLoad> tiers, double roundS) {
                 new TierLoad(2, "continental", continents, 1, continents, k, per2, mem, a2 * k * (double) agg,
                     out2 * bw, (double) continents * k * agg, net2in, decode2, rule2, cpu2, tierCpu2, 0, "decode", s2),
                 new TierLoad(3, "global", 1, 1, 1, continents, per3, mem, continents * (double) agg, 0,
-                    continents * (double) agg, net3in, decode3, rule3, cpu3, cpu3, 0, "decode", s3)), round);
+                    continents * (double) agg, net3in, decode3, rule3, cpu3, cpu3, 0, "decode", s3)), round, heap);
         }
         final Wait w1 = Wait.of(new String[] {"collection", "network", "decode"}, c.collectS(), net1, decode1);
         final double s1 = w1.seconds + waves(a1, cores) * rule1;
@@ -92,7 +106,7 @@ public record RoundModel(List<TierLoad> tiers, double roundS) {
                 w2.bound, s2),
             new TierLoad(3, "global", 1, 1, 1, continents, per3, CostModel.NODE_BASELINE_BYTES + per3,
                 (double) continents * agg, 0, (double) continents * agg, net3in, decode3, rule3, cpu3, cpu3, w3.seconds,
-                w3.bound, s3)), s1 + s2 + s3);
+                w3.bound, s3)), s1 + s2 + s3, CostModel.HEAP_BASELINE_BYTES + mem1);
     }
 
     public TierLoad tier(final int tier) {

@@ -101,13 +101,13 @@ class PlanCommandTest {
         final CliRun r = cli("plan", "--leaves", "1000", "--cluster-size", "100", "--clusters-per-continent", "5",
             "--dimension", "1000", "--q", "1", "--over-selection", "1.25", "--quorum", "0.5", "--response-probability",
             "1", "--latency-sigma", "0", "--cores-per-node", "2", "--memory-per-node-gib", "8", "--nic-gbps", "1",
-            "--cluster-nodes", "5", "--continental-nodes", "1", "--json");
+            "--cluster-nodes", "5", "--continental-nodes", "1", "--release", "multikrum", "--json");
         assertEquals(0, r.exit(), r.err());
         final Object json = MiniJson.parse(r.out());
         assertEquals(10.0, MiniJson.at(json, "fleet", "clusters"));
         assertEquals(5.0, MiniJson.at(json, "tiers", 0, "nodes"));
         assertEquals(2.0, MiniJson.at(json, "tiers", 0, "aggregators_per_node"));
-        assertEquals(477_120.0, MiniJson.at(json, "tiers", 0, "memory_per_aggregator_bytes"));
+        assertEquals(397_120.0, MiniJson.at(json, "tiers", 0, "memory_per_aggregator_bytes")); // 80 planned rows + Gram
         assertEquals(825_600.0, MiniJson.at(json, "tiers", 0, "bytes_in_per_node"));
         assertEquals(4128.0, MiniJson.at(json, "cluster_round", "leaf_frame_bytes"));
         assertEquals(80.0, MiniJson.at(json, "cluster_round", "expected"));

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The capacity planner against measured demo runs (docs/planner.md, "Validation against the demo"): for each case, RUNS
+# runs of ./canopy demo with a GC log, then the planner's prediction for the same run (./canopy plan --embedded).
+# Per run it prints the wall time of rounds 1 and 2, the largest heap G1 logged before a collection (bounded by -Xmx)
+# and after one (the live heap: what the run needed), and the cluster-block line the demo prints; then the medians.
+#   ops/plan/validate-demo.sh                      all three cases, RUNS=3
+#   CASES="d6" RUNS=1 ops/plan/validate-demo.sh    one case, one run
+# Cases (d = 10^3, 10^5, 10^6 at q = 0.1, sized for a 2-core, 24 GiB machine):
+#   d3  --leaves 100000  --dim 1000    -Xmx2g
+#   d5  --leaves 100000  --dim 100000  -Xmx6g
+#   d6  --leaves 10000   --dim 1000000 -Xmx2400m
+# Run it alone (or each case under the machine's CPU lock): anything else running skews the round times.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+RUNS="${RUNS:-3}"
+CASES="${CASES:-d3 d5 d6}"
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/canopy-plan-validate.XXXXXX")"
+./canopy build >/dev/null
+
+args() {  # $1 = case: prints "XMX|LEAVES|DIM"
+  case "$1" in
+    d3) echo "2g|100000|1000" ;;
+    d5) echo "6g|100000|100000" ;;
+    d6) echo "2400m|10000|1000000" ;;
+    *) echo "unknown case $1 (d3, d5, d6)" >&2; exit 2 ;;
+  esac
+}
+
+median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+
+for c in $CASES; do
+  IFS='|' read -r xmx leaves dim <<<"$(args "$c")"
+  echo "== $c: ./canopy demo --leaves $leaves --dim $dim --sampling-rate 0.1 --rounds 2 --metrics-port 0 (-Xmx$xmx)"
+  for r in $(seq 1 "$RUNS"); do
+    log="$WORK/$c-$r"
+    CANOPY_JAVA_OPTS="-Xmx$xmx -Xlog:gc:file=$log.gc" ./canopy demo --leaves "$leaves" --dim "$dim" \
+      --sampling-rate 0.1 --rounds 2 --metrics-port 0 >"$log.out" 2>&1 || { echo "run $r failed:"; tail -20 "$log.out"; exit 1; }
+    walls=$(sed -n 's/^  wall \([0-9.]*\) s;.*/\1/p' "$log.out" | paste -sd' ')
+    # "[..][gc] GC(n) Pause ... 1200M->800M(2400M) 12.3ms": before -> after (committed)
+    before=$(grep -o '[0-9]*M->[0-9]*M' "$log.gc" | sed 's/M->.*//' | sort -n | tail -1)
+    after=$(grep -o '[0-9]*M->[0-9]*M' "$log.gc" | sed 's/.*->//; s/M//' | sort -n | tail -1)
+    echo "run $r: rounds $walls s; G1 peak before GC ${before} MiB, after GC ${after} MiB; $(grep '^cluster blocks' "$log.out")"
+    echo "$c $walls $before $after" >>"$WORK/figures"
+  done
+  for field in 2 3 4 5; do
+    awk -v c="$c" -v f="$field" '$1 == c {print $f}' "$WORK/figures" | median >"$WORK/m$field"
+  done
+  echo "median: round 1 $(cat "$WORK/m2") s, round 2 $(cat "$WORK/m3") s, G1 peak before GC $(cat "$WORK/m4") MiB, after GC $(cat "$WORK/m5") MiB"
+  ./canopy plan --embedded --leaves "$leaves" --dimension "$dim" --q 0.1 --cluster-size 1000 \
+    --clusters-per-continent 10 --cores-per-node 2 --signature-bytes 0 --memory-per-node-gib 24 | sed -n '/^A cluster/p; /^1 cluster/p; /predicted round/p'
+done
+echo "logs: $WORK"
