@@ -33,7 +33,7 @@ final class FleetTiers implements AutoCloseable {
         int dimension = settings.design().dimension();
         this.transport = CanopyTransport.start(new TransportContext()
             .aeronDirectoryName(settings.aeronDir().toString())
-            .channel("aeron:udp?endpoint=" + settings.aeronEndpoint())
+            .channel("aeron:udp?endpoint=" + settings.aeronEndpoint()).mtuLength(settings.dataMtu())
             .links(settings.memberLinks() != null ? settings.memberLinks().signatures(routes.owners()) : settings.links())
             .maxFrameLength(GradientFrame.limits(0, FrameLimits.ANY_GROUP, dimension).maxFrameLength()));
         try {

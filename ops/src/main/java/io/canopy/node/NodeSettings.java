@@ -38,7 +38,7 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
                            double overSelection, Duration startAfter, boolean faultDropData,
                            long faultCrashAfterPrivacy, Duration heartbeatPause, int clientPort, String release,
                            Path faultPartitionFile, Path tls, LinkAuthentication links,
-                           MemberLinkCertificates memberLinks, LeafAuthentication leafSignatures) {
+                           MemberLinkCertificates memberLinks, LeafAuthentication leafSignatures, int dataMtu) {
 
     /** How aggregates between tiers are authenticated, in one line (what the node prints at start). */
     public String describeLinks() {
@@ -71,6 +71,9 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
             + " for fleets without member link keys: aggregates between tiers carry an HMAC-SHA256 tag under it and"
             + " untagged or forged ones are refused, but any holder can tag for any aggregator; the same file on every"
             + " member; default: the tls directory's link.p12 (member keys) when there is one, else its link.key, else off"),
+        new Key("data-mtu", "0", "the UDP MTU of the data plane in bytes (Aeron's largest datagram), a multiple of 32 in"
+            + " 64..65504; 0 chooses per peer: 65504 to a loopback endpoint, 8192 to any other host (one packet on a"
+            + " jumbo-frame LAN; set 1408 where the path MTU is 1500); docs/data-plane.md"),
         new Key("metrics-port", "0", "the Prometheus scrape port (GET /metrics on host); 0 turns it off, -1 picks a"
             + " free port; members on one host each need their own"),
         new Key("down-after", "20s", "the split brain resolver (keep-majority) downs the unreachable side after the"
@@ -175,7 +178,7 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
             config.longValue("fault-crash-after-privacy", 0, Long.MAX_VALUE), duration(config, "heartbeat-pause"),
             clientPort, release(config), config.get("fault-partition-file") == null ? null
                 : Path.of(config.get("fault-partition-file")), tls(config), links(config), memberLinks(config),
-            leafSignatures(config, design));
+            leafSignatures(config, design), dataMtu(config));
         feasible(config, settings);
         return settings;
     }
@@ -193,6 +196,16 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
             }
         }
         return dir;
+    }
+
+    /** {@code data-mtu}: 0 (per peer) or what Aeron accepts, refused at start naming the key. */
+    private static int dataMtu(LayeredConfig config) throws UsageException {
+        int mtu = config.intValue("data-mtu", 0, io.canopy.transport.TransportContext.UDP_MTU_MAX_BYTES);
+        if (mtu != 0 && (mtu < 64 || mtu % 32 != 0)) {
+            throw new UsageException(config.where("data-mtu") + " must be a multiple of 32 in 64..65504, or 0 to choose"
+                + " per peer, got " + mtu);
+        }
+        return mtu;
     }
 
     /**

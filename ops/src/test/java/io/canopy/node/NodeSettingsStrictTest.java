@@ -51,6 +51,15 @@ class NodeSettingsStrictTest {
     }
 
     @Test
+    void shouldRefuseADataMtuAeronCannotUseNamingTheKey() throws Exception {
+        assertEquals("--data-mtu must be a multiple of 32 in 64..65504, or 0 to choose per peer, got 1000",
+            refusal("--data-mtu", "1000"));
+        assertEquals("--data-mtu must be in 0..65504, got 65536", refusal("--data-mtu", "65536"));
+        assertEquals(1408, settings(java.util.Map.of("data-mtu", "1408")).dataMtu());
+        assertEquals(0, settings(java.util.Map.of()).dataMtu());
+    }
+
+    @Test
     void shouldStillAcceptTheDefaultsAndAFeasibleSmallFleet() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrintStream p = new PrintStream(out, true, StandardCharsets.UTF_8);
