@@ -25,8 +25,9 @@ import org.agrona.MutableDirectBuffer;
  * since their traffic follows the table), and it speaks for the groups it hosts — what any aggregator can do.
  *
  * <p>Signing and verifying run on the calling thread's {@link FrameSignatures} engine; an owner's key is rebuilt
- * from its raw form per aggregate (a few microseconds beside a 100–200 µs Ed25519 verification, and aggregates are
- * few: one per cluster and continent per round).
+ * from its raw form per aggregate (microseconds beside the JDK's Ed25519, about half a millisecond per signature or
+ * check plus hashing the aggregate's bytes; docs/security.md), and aggregates are few: one per cluster and continent
+ * per round.
  */
 public final class MemberLinkSignatures implements LinkAuthentication {
 
