@@ -113,9 +113,7 @@ class FleetMatchesOneJvmTest {
             assertTrue(shown.contains("  cluster      600 leaves accepted of 600 invited (0 late, 150 left out by Multi-Krum)"),
                 () -> String.join("\n", shown));
         } finally {
-            for (MemberProcess m : members.reversed()) {
-                m.close();
-            }
+            MemberProcess.closeAll(members);
         }
 
         List<RoundRecord> records = RoundLedger.read(dir.resolve("journal")).records();

@@ -109,12 +109,7 @@ class LossyFleetTest {
             }
             assertTrue(naks > 0, "no NAK was sent: the loss generator did not run");
         } finally {
-            for (MemberProcess m : members.reversed()) {
-                m.close();
-            }
-            for (MemberProcess m : members) {
-                System.out.println("---- " + m.name() + "\n" + String.join("\n", m.output()));
-            }
+            MemberProcess.closeAll(members);
         }
 
         List<RoundRecord> records = RoundLedger.read(dir.resolve("journal")).records();

@@ -19,6 +19,9 @@ public final class MemberProcess implements AutoCloseable {
     private final String name;
     private final Process process;
     private final List<String> lines = new ArrayList<>();
+    /** When each line came, {@link System#nanoTime()}: the transcript shows a test's timeline across its processes. */
+    private final List<Long> arrivals = new ArrayList<>();
+    private final long startedNs = System.nanoTime();
     private final Thread reader;
 
     private MemberProcess(String name, Process process) {
@@ -42,18 +45,27 @@ public final class MemberProcess implements AutoCloseable {
 
     /** Starts {@code ./canopy ARGS} in a new JVM with extra JVM options (e.g. {@code -D} properties of Aeron's driver). */
     public static MemberProcess command(String name, List<String> jvmOptions, String... args) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.startsWith("--add-") || arg.startsWith("--enable-native-access") || arg.startsWith("--sun-misc")) {
-                command.add(arg);
-            }
-        }
+        List<String> command = new ArrayList<>(JVM);
         command.addAll(jvmOptions);
-        command.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp",
-            System.getProperty("java.class.path"), "io.canopy.ops.cli.CanopyCli"));
+        command.addAll(MemberClassPath.options(JVM));
+        command.add("io.canopy.ops.cli.CanopyCli");
         command.addAll(List.of(args));
         return new MemberProcess(name, new ProcessBuilder(command).redirectErrorStream(true).start());
+    }
+
+    /** The java binary, the module flags this JVM has, a small heap and a quick JIT: what every member JVM runs with. */
+    private static final List<String> JVM = jvm();
+
+    private static List<String> jvm() {
+        List<String> jvm = new ArrayList<>();
+        jvm.add(ProcessHandle.current().info().command().orElse("java"));
+        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (arg.startsWith("--add-") || arg.startsWith("--enable-native-access") || arg.startsWith("--sun-misc")) {
+                jvm.add(arg);
+            }
+        }
+        jvm.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        return List.copyOf(jvm);
     }
 
     /**
@@ -100,6 +112,7 @@ public final class MemberProcess implements AutoCloseable {
             while ((line = in.readLine()) != null) {
                 synchronized (lines) {
                     lines.add(line);
+                    arrivals.add(System.nanoTime());
                     lines.notifyAll();
                 }
             }
@@ -154,10 +167,45 @@ public final class MemberProcess implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        process.destroy(); // SIGTERM: the member leaves the cluster, then exits
-        if (!process.waitFor(java.util.concurrent.TimeUnit.SECONDS.toMillis(20), java.util.concurrent.TimeUnit.MILLISECONDS)) {
-            process.destroyForcibly().waitFor();
+        stopAll(List.of(this));
+    }
+
+    /**
+     * Stops every process at once (SIGTERM: a member leaves the cluster, then exits), waits for each, at most 20 s
+     * before SIGKILL, and prints their output with the time each line came. One after another, each member's leaving
+     * took 1–3 s of a test's time; together they leave in one gossip round.
+     */
+    public static void closeAll(List<MemberProcess> processes) throws InterruptedException {
+        stopAll(processes);
+        // Every process's output, in the test's report: a multi-process failure is read from all sides, on one clock.
+        long origin = processes.stream().mapToLong(m -> m.startedNs).min().orElse(0);
+        for (MemberProcess m : processes) {
+            StringBuilder transcript = new StringBuilder("---- ").append(m.name).append(" (started at +")
+                .append(seconds(m.startedNs - origin)).append(")\n");
+            synchronized (m.lines) {
+                for (int i = 0; i < m.lines.size(); i++) {
+                    transcript.append('+').append(seconds(m.arrivals.get(i) - origin)).append(' ').append(m.lines.get(i))
+                        .append('\n');
+                }
+            }
+            System.out.print(transcript);
         }
-        reader.join(5_000);
+    }
+
+    private static String seconds(long ns) {
+        return String.format(java.util.Locale.ROOT, "%.3fs", ns / 1e9);
+    }
+
+    private static void stopAll(List<MemberProcess> processes) throws InterruptedException {
+        for (MemberProcess m : processes) {
+            m.process.destroy();
+        }
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        for (MemberProcess m : processes) {
+            if (!m.process.waitFor(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS)) {
+                m.process.destroyForcibly().waitFor();
+            }
+            m.reader.join(5_000);
+        }
     }
 }

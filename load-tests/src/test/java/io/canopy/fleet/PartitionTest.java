@@ -120,12 +120,7 @@ class PartitionTest {
                     Duration.ofSeconds(30));
             }
         } finally {
-            for (MemberProcess m : members.reversed()) {
-                m.close();
-            }
-            for (MemberProcess m : members) {
-                System.out.println("---- " + m.name() + "\n" + String.join("\n", m.output()));
-            }
+            MemberProcess.closeAll(members);
         }
         Path journal = dir.resolve("journal");
         List<RoundRecord> records = RoundLedger.read(journal).records();

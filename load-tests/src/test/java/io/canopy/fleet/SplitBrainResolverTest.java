@@ -25,9 +25,10 @@ class SplitBrainResolverTest {
         int b = MemberProcess.freePort();
         int c = MemberProcess.freePort();
         String seeds = "127.0.0.1:" + a;
-        try (MemberProcess global = member("global", a, seeds, dir);
-             MemberProcess continental = member("continental", b, seeds, dir);
-             MemberProcess cluster = member("cluster", c, seeds, dir)) {
+        MemberProcess global = member("global", a, seeds, dir);
+        MemberProcess continental = member("continental", b, seeds, dir);
+        MemberProcess cluster = member("cluster", c, seeds, dir);
+        try {
             global.await("three members up", l -> l.startsWith("member up: "), 3, Duration.ofSeconds(60));
             assertTrue(global.output().stream().anyMatch(l -> l.equals("member up: pekko://canopy@127.0.0.1:" + c
                 + " roles [cluster]")), () -> String.join("\n", global.output()));
@@ -42,6 +43,8 @@ class SplitBrainResolverTest {
                 Duration.ofSeconds(30));
             assertTrue(global.output().stream().noneMatch(l -> l.startsWith("member removed: pekko://canopy@127.0.0.1:" + b)),
                 "the majority keeps its own members");
+        } finally {
+            MemberProcess.closeAll(List.of(global, continental, cluster));
         }
     }
 
