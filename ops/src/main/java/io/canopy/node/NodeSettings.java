@@ -49,6 +49,8 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
     public static final Set<String> ROLES = Set.of("cluster", "continental", "global");
     /** The actor system's name: every member of one fleet uses it. */
     public static final String SYSTEM = "canopy";
+    /** ops' reference.conf block {@code canopy.node.actor-system} over everything else loaded: read once. */
+    private static final Config MEMBER_DEFAULTS = memberDefaults();
 
     /** Every key a node reads, with its default and meaning (the --help, --print-config and config-file keys). */
     public static final List<Key> KEYS = List.of(
@@ -435,20 +437,7 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
         for (String seed : seedNodes) {
             seedAddresses.add("pekko://" + SYSTEM + "@" + seed);
         }
-        return ConfigFactory.parseString("""
-                pekko {
-                  loglevel = INFO
-                  loggers = ["org.apache.pekko.event.slf4j.Slf4jLogger"]
-                  logging-filter = "org.apache.pekko.event.slf4j.Slf4jLoggingFilter"
-                  actor.provider = cluster
-                  actor.allow-java-serialization = off
-                  cluster.downing-provider-class = "org.apache.pekko.cluster.sbr.SplitBrainResolverProvider"
-                  cluster.split-brain-resolver.active-strategy = keep-majority
-                  # A downed or removed member stops its process: a supervisor restarts it as a new incarnation.
-                  coordinated-shutdown.exit-jvm = on
-                  coordinated-shutdown.run-by-jvm-shutdown-hook = on
-                }
-                """)
+        return ConfigFactory.empty()
             .withValue("pekko.remote.artery.canonical.hostname", ConfigValueFactory.fromAnyRef(host))
             .withValue("pekko.remote.artery.canonical.port", ConfigValueFactory.fromAnyRef(port))
             .withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(List.copyOf(roles)))
@@ -461,6 +450,11 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
             // stops a flapping fleet, without downing a healthy majority (seen with eight JVMs on two cores).
             .withValue("pekko.cluster.split-brain-resolver.down-all-when-unstable",
                 ConfigValueFactory.fromAnyRef(3 * downAfter.toMillis() + "ms"))
-            .withFallback(ConfigFactory.load());
+            .withFallback(MEMBER_DEFAULTS);
+    }
+
+    private static Config memberDefaults() {
+        Config loaded = ConfigFactory.load();
+        return loaded.getConfig("canopy.node.actor-system").withFallback(loaded);
     }
 }

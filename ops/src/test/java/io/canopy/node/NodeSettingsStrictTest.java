@@ -60,6 +60,22 @@ class NodeSettingsStrictTest {
     }
 
     @Test
+    void shouldGiveAMemberTheReferenceConfDefaultsWithoutLeakingThemIntoOtherActorSystems() throws Exception {
+        com.typesafe.config.Config member = settings(java.util.Map.of("down-after", "7s")).pekkoConfig();
+        assertEquals("org.apache.pekko.cluster.sbr.SplitBrainResolverProvider",
+            member.getString("pekko.cluster.downing-provider-class"));
+        assertEquals("keep-majority", member.getString("pekko.cluster.split-brain-resolver.active-strategy"));
+        assertEquals(7_000, member.getDuration("pekko.cluster.split-brain-resolver.stable-after").toMillis());
+        assertTrue(member.getBoolean("pekko.coordinated-shutdown.exit-jvm"));
+        assertTrue(!member.getBoolean("pekko.actor.allow-java-serialization"));
+        assertEquals("cluster", member.getString("pekko.actor.provider"));
+        // Any other actor system on this class path (the demo, the tests) keeps Pekko's defaults.
+        com.typesafe.config.Config plain = com.typesafe.config.ConfigFactory.load();
+        assertTrue(!plain.getBoolean("pekko.coordinated-shutdown.exit-jvm"));
+        assertEquals("", plain.getString("pekko.cluster.downing-provider-class"));
+    }
+
+    @Test
     void shouldStillAcceptTheDefaultsAndAFeasibleSmallFleet() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrintStream p = new PrintStream(out, true, StandardCharsets.UTF_8);
