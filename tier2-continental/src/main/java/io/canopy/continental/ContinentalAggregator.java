@@ -127,11 +127,13 @@ public final class ContinentalAggregator extends AbstractBehavior<ContinentalAgg
             .onMessage(Closed.class, this::onClosed)
             .onMessage(ReportsCollected.class, this::onReportsCollected)
             .onMessage(Centre.class, this::onCentre)
-            .onSignal(PostStop.class, stop -> {
-                tier.unregister(continent, getContext().getSelf());
-                return this;
-            })
+            .onSignal(PostStop.class, this::onPostStop)
             .build();
+    }
+
+    private Behavior<Command> onPostStop(PostStop stop) {
+        tier.unregister(continent, getContext().getSelf());
+        return this;
     }
 
     private Behavior<Command> onOpen(Open open) {

@@ -223,32 +223,38 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
             .onMessage(Closed.class, this::onClosed)
             .onMessage(ReportsCollected.class, this::onReportsCollected)
             .onMessage(Recorded.class, this::onRecorded)
-            .onMessage(GetStatus.class, ask -> {
-                PrivacySpent spent = unprotectedRounds > 0 || accountant.steps() == 0 ? null : accountant.spent(setup.delta());
-                String phase = plan == null ? "idle" : closing != null || recording ? "closing" : roundsLeft > 0 ? "collecting" : "done";
-                ask.replyTo().tell(new Status(plan == null ? 0 : plan.roundId(), phase, modelVersion, roundsLeft,
-                    plan == null ? 0 : plan.layout().continents(), plan == null ? 0 : countReported(),
-                    continentsFailed, plan == null ? 0 : plan.layout().clusters(), reports.tally(),
-                    spent == null ? (unprotectedRounds > 0 ? Double.POSITIVE_INFINITY : 0) : spent.epsilonBalle(),
-                    setup.journal().location()));
-                return this;
-            })
-            .onMessage(CurrentRound.class, ask -> {
-                if (plan != null && closing == null && !recording && roundsLeft > 0) {
-                    ask.replyTo().tell(new RoundOpened(plan));
-                }
-                return this;
-            })
-            .onSignal(PostStop.class, stop -> {
-                // The journal holds file locks: a coordinator taking over (a failover) must be able to open it.
-                try {
-                    setup.journal().close();
-                } catch (IOException e) {
-                    getContext().getLog().warn("global: closing the journal failed: {}", e.toString());
-                }
-                return this;
-            })
+            .onMessage(GetStatus.class, this::onGetStatus)
+            .onMessage(CurrentRound.class, this::onCurrentRound)
+            .onSignal(PostStop.class, this::onPostStop)
             .build();
+    }
+
+    private Behavior<Command> onGetStatus(GetStatus ask) {
+        PrivacySpent spent = unprotectedRounds > 0 || accountant.steps() == 0 ? null : accountant.spent(setup.delta());
+        String phase = plan == null ? "idle" : closing != null || recording ? "closing" : roundsLeft > 0 ? "collecting" : "done";
+        ask.replyTo().tell(new Status(plan == null ? 0 : plan.roundId(), phase, modelVersion, roundsLeft,
+            plan == null ? 0 : plan.layout().continents(), plan == null ? 0 : countReported(),
+            continentsFailed, plan == null ? 0 : plan.layout().clusters(), reports.tally(),
+            spent == null ? (unprotectedRounds > 0 ? Double.POSITIVE_INFINITY : 0) : spent.epsilonBalle(),
+            setup.journal().location()));
+        return this;
+    }
+
+    private Behavior<Command> onCurrentRound(CurrentRound ask) {
+        if (plan != null && closing == null && !recording && roundsLeft > 0) {
+            ask.replyTo().tell(new RoundOpened(plan));
+        }
+        return this;
+    }
+
+    private Behavior<Command> onPostStop(PostStop stop) {
+        // The journal holds file locks: a coordinator taking over (a failover) must be able to open it.
+        try {
+            setup.journal().close();
+        } catch (IOException e) {
+            getContext().getLog().warn("global: closing the journal failed: {}", e.toString());
+        }
+        return this;
     }
 
     private Behavior<Command> onStart(Start start) {
