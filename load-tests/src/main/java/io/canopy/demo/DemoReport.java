@@ -99,7 +99,6 @@ final class DemoReport {
         return b.toString();
     }
 
-    /** The release rule, ρ and its source, σ per pass, and DP-FedAvg's σ for the same z (McMahan et al. 2018). */
     /** Five significant digits, rounded up (a sigma is never printed smaller than it is). */
     private static String sci(double x) {
         return new java.math.BigDecimal(x).round(new java.math.MathContext(5, java.math.RoundingMode.CEILING))

@@ -93,29 +93,38 @@ final class ClientGatewayActor {
 
     private Behavior<Command> behavior() {
         return Behaviors.receive(Command.class)
-            .onMessage(Round.class, r -> {
-                gateway.roundOpened(r.opened().plan());
-                return Behaviors.same();
-            })
-            .onMessage(Report.class, r -> {
-                gateway.reported(r.report());
-                return Behaviors.same();
-            })
-            .onMessage(Open.class, o -> {
-                gateway.clusterOpen(o.opened().round(), o.opened().cluster());
-                return Behaviors.same();
-            })
+            .onMessage(Round.class, this::onRound)
+            .onMessage(Report.class, this::onReport)
+            .onMessage(Open.class, this::onOpen)
             .onMessage(Answer.class, this::onAnswer)
             .onMessage(Interest.class, this::onInterest)
             .onMessage(ReportsInterest.class, this::onReportsInterest)
-            .onMessage(Tick.class, t -> {
-                RoundPlan plan = gateway.plan();
-                if (plan != null && askedRound == plan.roundId() && System.nanoTime() - lastInterestNs < INTEREST_NS) {
-                    askUnopened(plan);
-                }
-                return Behaviors.same();
-            })
+            .onMessageEquals(Tick.INSTANCE, this::onTick)
             .build();
+    }
+
+    private Behavior<Command> onRound(Round r) {
+        gateway.roundOpened(r.opened().plan());
+        return Behaviors.same();
+    }
+
+    private Behavior<Command> onReport(Report r) {
+        gateway.reported(r.report());
+        return Behaviors.same();
+    }
+
+    private Behavior<Command> onOpen(Open o) {
+        gateway.clusterOpen(o.opened().round(), o.opened().cluster());
+        return Behaviors.same();
+    }
+
+    /** Each second while a client keeps asking: ask again the clusters not yet open (an entity restarted forgets). */
+    private Behavior<Command> onTick() {
+        RoundPlan plan = gateway.plan();
+        if (plan != null && askedRound == plan.roundId() && System.nanoTime() - lastInterestNs < INTEREST_NS) {
+            askUnopened(plan);
+        }
+        return Behaviors.same();
     }
 
     private Behavior<Command> onInterest(Interest interest) {

@@ -73,14 +73,7 @@ public final class NodeGuardian {
                 Topic.create(GlobalCoordinator.RoundOpened.class, ROUNDS_TOPIC), "rounds-topic");
             ActorRef<Topic.Command<ClusterReport>> clusterReports = context.spawn(
                 Topic.create(ClusterReport.class, CLUSTER_REPORTS_TOPIC), "cluster-reports-topic");
-            context.spawn(Behaviors.<GlobalCoordinator.RoundOpened>setup(c -> {
-                c.getSystem().eventStream().tell(new EventStream.Subscribe<>(GlobalCoordinator.RoundOpened.class, c.getSelf()));
-                return Behaviors.receive(GlobalCoordinator.RoundOpened.class)
-                    .onMessage(GlobalCoordinator.RoundOpened.class, opened -> {
-                        rounds.tell(Topic.publish(opened));
-                        return Behaviors.same();
-                    }).build();
-            }), "rounds-relay");
+            context.spawn(roundsRelay(rounds), "rounds-relay");
 
             ActorRef<GlobalCoordinator.Command> coordinator = ClusterSingleton.get(context.getSystem()).init(
                 SingletonActor.of(coordinator(settings, tiers, routeActor, sharding, results(context, out), out),
@@ -138,16 +131,36 @@ public final class NodeGuardian {
                 say(out, "metrics: " + metrics.url());
             }
             return Behaviors.<Void>receive(Void.class)
-                .onSignal(PostStop.class, stop -> {
-                    if (gateway != null) {
-                        gateway.close();
-                    }
-                    metrics.close();
-                    tiers.close();
-                    return Behaviors.same();
-                })
+                .onSignal(PostStop.class, stop -> onPostStop(gateway, metrics, tiers))
                 .build();
         });
+    }
+
+    /** The member stops: the client gateway, the metrics endpoint and the tiers' data plane close with it. */
+    private static Behavior<Void> onPostStop(ClientGateway gateway, NodeMetrics metrics, FleetTiers tiers) {
+        if (gateway != null) {
+            gateway.close();
+        }
+        metrics.close();
+        tiers.close();
+        return Behaviors.same();
+    }
+
+    /** Publishes on the rounds topic each round this member's coordinator opens (from the local event stream). */
+    private static Behavior<GlobalCoordinator.RoundOpened> roundsRelay(
+        ActorRef<Topic.Command<GlobalCoordinator.RoundOpened>> rounds) {
+        return Behaviors.setup(c -> {
+            c.getSystem().eventStream().tell(new EventStream.Subscribe<>(GlobalCoordinator.RoundOpened.class, c.getSelf()));
+            return Behaviors.receive(GlobalCoordinator.RoundOpened.class)
+                .onMessage(GlobalCoordinator.RoundOpened.class, opened -> onRoundOpened(rounds, opened))
+                .build();
+        });
+    }
+
+    private static Behavior<GlobalCoordinator.RoundOpened> onRoundOpened(
+        ActorRef<Topic.Command<GlobalCoordinator.RoundOpened>> rounds, GlobalCoordinator.RoundOpened opened) {
+        rounds.tell(Topic.publish(opened));
+        return Behaviors.same();
     }
 
     /** The singleton: opens the journal, announces its endpoint, starts (or resumes) the rounds. */
@@ -231,19 +244,22 @@ public final class NodeGuardian {
     /** Prints each round the coordinator on this member publishes. */
     private static ActorRef<RoundResult> results(ActorContext<Void> context, PrintStream out) {
         return context.spawn(Behaviors.receive(RoundResult.class)
-            .onMessage(RoundResult.class, r -> {
-                out.printf("round %d: %s, %d of %d continents, model v%d, leaves accepted %d of %d invited, epsilon %s%s%n",
-                    r.roundId(), r.outcome(), r.continentsAccepted(), r.continentsExpected(), r.modelVersion(),
-                    r.leaves().accepted(), r.leaves().invited(),
-                    Double.isInfinite(r.epsilon()) ? "inf" : io.canopy.ops.format.Figures.up(r.epsilon(), 4),
-                    r.journalProblem() == null ? "" : "; NOT DURABLE: " + r.journalProblem());
-                out.flush();
-                if (r.journalProblem() != null) {
-                    // The coordinator publishes nothing more after a journal problem: a member that stayed up would
-                    // look healthy while the fleet is stuck.
-                    fatal(out, r.journalProblem());
-                }
-                return Behaviors.same();
-            }).build(), "round-results");
+            .onMessage(RoundResult.class, r -> onRoundResult(out, r))
+            .build(), "round-results");
+    }
+
+    private static Behavior<RoundResult> onRoundResult(PrintStream out, RoundResult r) {
+        out.printf("round %d: %s, %d of %d continents, model v%d, leaves accepted %d of %d invited, epsilon %s%s%n",
+            r.roundId(), r.outcome(), r.continentsAccepted(), r.continentsExpected(), r.modelVersion(),
+            r.leaves().accepted(), r.leaves().invited(),
+            Double.isInfinite(r.epsilon()) ? "inf" : io.canopy.ops.format.Figures.up(r.epsilon(), 4),
+            r.journalProblem() == null ? "" : "; NOT DURABLE: " + r.journalProblem());
+        out.flush();
+        if (r.journalProblem() != null) {
+            // The coordinator publishes nothing more after a journal problem: a member that stayed up would
+            // look healthy while the fleet is stuck.
+            fatal(out, r.journalProblem());
+        }
+        return Behaviors.same();
     }
 }

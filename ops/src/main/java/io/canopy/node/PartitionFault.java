@@ -49,7 +49,7 @@ final class PartitionFault {
     }
 
     private Behavior<Command> polling() {
-        return Behaviors.receive(Command.class).onMessage(Tick.class, t -> onTick()).build();
+        return Behaviors.receive(Command.class).onMessageEquals(Tick.INSTANCE, this::onTick).build();
     }
 
     private Behavior<Command> onTick() {

@@ -24,7 +24,7 @@ import org.apache.pekko.pattern.Patterns;
  * (seen: all six clusters on one of two cluster members). Asks the sharding coordinators' view every 250 ms,
  * never blocking a thread, and gives up waiting after {@code limit}, starting anyway with a warning.
  */
-final class RegionsReady {
+final class RegionsReady<T> {
 
     sealed interface Command {
     }
@@ -37,48 +37,68 @@ final class RegionsReady {
 
     private static final String[] ROLES = {"cluster", "continental"};
 
-    private RegionsReady() {
+    private final ActorContext<Command> context;
+    private final Duration limit;
+    private final ActorRef<T> target;
+    private final T start;
+    private final long openAt;
+    private final long giveUpAt;
+    private final Set<String> ready = new HashSet<>();
+    private String lastMissing = "no answer yet";
+
+    private RegionsReady(ActorContext<Command> context, Duration after, Duration limit, ActorRef<T> target, T start) {
+        this.context = context;
+        this.limit = limit;
+        this.target = target;
+        this.start = start;
+        this.openAt = System.nanoTime() + after.toNanos();
+        this.giveUpAt = openAt + limit.toNanos();
     }
 
     static <T> Behavior<Command> create(Duration after, Duration limit, ActorRef<T> target, T start) {
         return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
-            long openAt = System.nanoTime() + after.toNanos();
-            long giveUpAt = openAt + limit.toNanos();
+            RegionsReady<T> waiting = new RegionsReady<>(context, after, limit, target, start);
             timers.startTimerAtFixedRate(Tick.INSTANCE, Duration.ofMillis(250));
-            Set<String> ready = new HashSet<>();
-            String[] lastMissing = {"no answer yet"};
-            return Behaviors.receive(Command.class)
-                .onMessage(Tick.class, t -> {
-                    long now = System.nanoTime();
-                    if (now < openAt) {
-                        return Behaviors.same();
-                    }
-                    if (now >= giveUpAt) {
-                        context.getLog().warn("global: starting although {} after {} s", lastMissing[0], limit.toSeconds());
-                        target.tell(start);
-                        return Behaviors.stopped();
-                    }
-                    ready.clear();
-                    for (String role : ROLES) {
-                        ask(context, role);
-                    }
-                    return Behaviors.same();
-                })
-                .onMessage(Regions.class, r -> {
-                    String missing = missing(context, r);
-                    if (missing != null) {
-                        lastMissing[0] = missing;
-                        return Behaviors.same();
-                    }
-                    ready.add(r.role());
-                    if (ready.size() == ROLES.length) {
-                        target.tell(start);
-                        return Behaviors.stopped();
-                    }
-                    return Behaviors.same();
-                })
-                .build();
+            return waiting.behavior();
         }));
+    }
+
+    private Behavior<Command> behavior() {
+        return Behaviors.receive(Command.class)
+            .onMessageEquals(Tick.INSTANCE, this::onTick)
+            .onMessage(Regions.class, this::onRegions)
+            .build();
+    }
+
+    private Behavior<Command> onTick() {
+        long now = System.nanoTime();
+        if (now < openAt) {
+            return Behaviors.same();
+        }
+        if (now >= giveUpAt) {
+            context.getLog().warn("global: starting although {} after {} s", lastMissing, limit.toSeconds());
+            target.tell(start);
+            return Behaviors.stopped();
+        }
+        ready.clear();
+        for (String role : ROLES) {
+            ask(context, role);
+        }
+        return Behaviors.same();
+    }
+
+    private Behavior<Command> onRegions(Regions r) {
+        String missing = missing(context, r);
+        if (missing != null) {
+            lastMissing = missing;
+            return Behaviors.same();
+        }
+        ready.add(r.role());
+        if (ready.size() == ROLES.length) {
+            target.tell(start);
+            return Behaviors.stopped();
+        }
+        return Behaviors.same();
     }
 
     private static void ask(ActorContext<Command> context, String role) {

@@ -93,7 +93,8 @@ public final class UpdateEncoder {
 
     // SplitMix64 (Steele, Lea and Flood 2014): a fresh, well-mixed rounding seed for every frame.
     private int nextSeed() {
-        long z = (seedState += 0x9E3779B97F4A7C15L);
+        seedState += 0x9E3779B97F4A7C15L;
+        long z = seedState;
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return (int) (z ^ (z >>> 31));

@@ -50,14 +50,15 @@ public final class AwaitedReports {
         return senders;
     }
 
-    /** True once every sender in {@code senders} has reported. */
-    public boolean allReported(long[] senders) {
+    /** The senders in {@code senders} that have not reported yet. */
+    public BitSet outstanding(long[] senders) {
+        BitSet out = new BitSet();
         for (long s : senders) {
             if (!reported.get((int) s)) {
-                return false;
+                out.set((int) s);
             }
         }
-        return true;
+        return out;
     }
 
     /** Inputs that have reported this round. */

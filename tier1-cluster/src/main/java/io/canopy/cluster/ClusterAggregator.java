@@ -157,12 +157,14 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
             .onMessage(AwaitReport.class, this::onAwaitReport)
             .onMessage(Centre.class, this::onCentre)
             .onMessage(Collecting.class, this::onCollecting)
-            .onSignal(PostStop.class, stop -> {
-                releaseHeld();
-                tier.unregister(cluster, getContext().getSelf());
-                return this;
-            })
+            .onSignal(PostStop.class, this::onPostStop)
             .build();
+    }
+
+    private Behavior<Command> onPostStop(PostStop stop) {
+        releaseHeld();
+        tier.unregister(cluster, getContext().getSelf());
+        return this;
     }
 
     private Behavior<Command> onOpen(Open open) {

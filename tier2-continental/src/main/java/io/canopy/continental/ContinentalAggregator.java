@@ -5,17 +5,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
 
-import io.canopy.aggregation.AggregationResult;
-import io.canopy.aggregation.TrimmedMean;
 import io.canopy.cluster.ClusterAggregator;
 import io.canopy.control.ControlMessage;
 import io.canopy.ingest.IngestBlock;
 import io.canopy.ingest.IngestRejection;
-import io.canopy.privacy.noise.TierNoise;
+import io.canopy.privacy.release.TrimmedMeanRelease;
+import io.canopy.privacy.release.UpperTiers;
 import io.canopy.round.AwaitedReports;
 import io.canopy.round.ClusterReport;
 import io.canopy.round.ContinentReport;
 import io.canopy.round.LeafTally;
+import io.canopy.round.ReportCollector;
 import io.canopy.round.ReportSink;
 import io.canopy.round.RoundPlan;
 import io.canopy.round.TierSpec;
@@ -31,19 +31,19 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
-import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
  * One continent (tier 2): passes each round plan down to its clusters, counts their reports — a
  * cluster that failed its quorum is a straggler, withdrawn so the continent need not wait for it —
  * and, when its block of cluster aggregates closes, takes the coordinate-wise trimmed mean (Yin et al.
  * 2018), adds tier-2 noise, sends the result to the global tier and reports. The report carries the
- * leaf tallies of its clusters, so it waits (at most {@link #REPORT_GRACE}) for the reports of the clusters
- * whose aggregates it used: an aggregate (data plane) can overtake its cluster's report (control plane).
+ * leaf tallies of its clusters, so it waits (at most {@link #REPORT_GRACE}, through a {@link ReportCollector}) for the
+ * reports of the clusters whose aggregates it used: an aggregate (data plane) can overtake its cluster's report
+ * (control plane).
  */
 public final class ContinentalAggregator extends AbstractBehavior<ContinentalAggregator.Command> {
 
-    public sealed interface Command permits Open, Reported, Closed, GraceOver, Centre {
+    public sealed interface Command permits Open, Reported, Closed, ReportsCollected, Centre {
     }
 
     /**
@@ -72,8 +72,8 @@ public final class ContinentalAggregator extends AbstractBehavior<ContinentalAgg
         }
     }
 
-    /** The wait for round {@code round}'s cluster reports is over (local only). */
-    private record GraceOver(long round) implements Command {
+    /** The {@link ReportCollector} of a held report answered. */
+    private record ReportsCollected(ReportCollector.Collected collected) implements Command {
     }
 
     private final int continent;
@@ -83,20 +83,21 @@ public final class ContinentalAggregator extends AbstractBehavior<ContinentalAgg
     private static final int MAX_EARLY = 100_000;
     private final List<ClusterReport> early = new ArrayList<>();
     private final AwaitedReports reports = new AwaitedReports();
-    private final TimerScheduler<Command> timers;
+    private final ActorRef<ReportCollector.Collected> collected;
     private RoundPlan plan;
     private int clustersFailed;
-    /** This round's report, held until the clusters in {@link #heldFor} have reported; null when none is held. */
+    /** This round's report, held until {@link #collector} answers; null when none is held. */
     private ContinentReport held;
-    private long[] heldFor;
+    /** Waits for the reports of the clusters the held report aggregated; null when none is awaited. */
+    private ActorRef<ReportCollector.Command> collector;
     /** The gated release's centre of the current round, once released (the fill for a missing pass-2 input). */
     private float[] centre;
 
-    private ContinentalAggregator(ActorContext<Command> context, TimerScheduler<Command> timers, int continent,
-                                  ContinentalTier tier, List<? extends RecipientRef<ClusterAggregator.Command>> clusters,
+    private ContinentalAggregator(ActorContext<Command> context, int continent, ContinentalTier tier,
+                                  List<? extends RecipientRef<ClusterAggregator.Command>> clusters,
                                   ReportSink<ContinentReport> reportTo) {
         super(context);
-        this.timers = timers;
+        this.collected = context.messageAdapter(ReportCollector.Collected.class, ReportsCollected::new);
         this.continent = continent;
         this.tier = tier;
         this.clusters = List.copyOf(clusters);
@@ -111,12 +112,11 @@ public final class ContinentalAggregator extends AbstractBehavior<ContinentalAgg
                                            BiFunction<ActorContext<?>, ReportSink<ClusterReport>,
                                                List<? extends RecipientRef<ClusterAggregator.Command>>> spawnClusters,
                                            ReportSink<ContinentReport> reportTo) {
-        return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
+        return Behaviors.setup(context -> {
             tier.register(continent, context.getSelf());
             ActorRef<ClusterReport> inbox = context.messageAdapter(ClusterReport.class, Reported::new);
-            return new ContinentalAggregator(context, timers, continent, tier, spawnClusters.apply(context, inbox::tell),
-                reportTo);
-        }));
+            return new ContinentalAggregator(context, continent, tier, spawnClusters.apply(context, inbox::tell), reportTo);
+        });
     }
 
     @Override
@@ -125,13 +125,15 @@ public final class ContinentalAggregator extends AbstractBehavior<ContinentalAgg
             .onMessage(Open.class, this::onOpen)
             .onMessage(Reported.class, this::onReported)
             .onMessage(Closed.class, this::onClosed)
-            .onMessage(GraceOver.class, this::onGraceOver)
+            .onMessage(ReportsCollected.class, this::onReportsCollected)
             .onMessage(Centre.class, this::onCentre)
-            .onSignal(PostStop.class, stop -> {
-                tier.unregister(continent, getContext().getSelf());
-                return this;
-            })
+            .onSignal(PostStop.class, this::onPostStop)
             .build();
+    }
+
+    private Behavior<Command> onPostStop(PostStop stop) {
+        tier.unregister(continent, getContext().getSelf());
+        return this;
     }
 
     private Behavior<Command> onOpen(Open open) {
@@ -156,7 +158,7 @@ public final class ContinentalAggregator extends AbstractBehavior<ContinentalAgg
             return;
         }
         if (held != null) {
-            sendReport("round " + next.roundId() + " opened");
+            sendReport(reports.tally(), "round " + next.roundId() + " opened");
         }
         plan = next;
         centre = null; // a new round's centre comes with its own pass 1 (a late pass-1 close must not clear it)
@@ -184,7 +186,8 @@ public final class ContinentalAggregator extends AbstractBehavior<ContinentalAgg
                 continent, report.clusterId(), report.roundId(), report.continentId());
             return this;
         }
-        if (!reports.report(report.clusterId(), LeafTally.of(report))) {
+        LeafTally part = LeafTally.of(report);
+        if (!reports.report(report.clusterId(), part)) {
             getContext().getLog().warn("continent {}: cluster {} reported round {} twice; the second is ignored",
                 continent, report.clusterId(), report.roundId());
             return this;
@@ -197,29 +200,32 @@ public final class ContinentalAggregator extends AbstractBehavior<ContinentalAgg
                 tier.withdraw(plan.roundId(), continent, tier.nowNs());
             }
         }
-        if (held != null && reports.allReported(heldFor)) {
-            sendReport(null);
+        if (collector != null) {
+            collector.tell(new ReportCollector.Counted(report.clusterId(), part));
         }
         return this;
     }
 
-    private Behavior<Command> onGraceOver(GraceOver over) {
-        if (held != null && held.roundId() == over.round()) {
-            sendReport("after " + REPORT_GRACE.toMillis() + " ms without every accepted cluster's report");
+    private Behavior<Command> onReportsCollected(ReportsCollected answer) {
+        ReportCollector.Collected c = answer.collected();
+        if (held != null && held.roundId() == c.round()) {
+            sendReport(c.leaves(), c.why());
         }
         return this;
     }
 
-    /** Sends the held report with the tally so far; {@code why} (logged) says why it did not wait for more. */
-    private void sendReport(String why) {
-        timers.cancel(held.roundId());
-        ContinentReport report = held.withLeaves(reports.tally());
+    /** Sends the held report with {@code leaves}; {@code why} (logged) says why it did not wait for more. */
+    private void sendReport(LeafTally leaves, String why) {
+        if (collector != null) {
+            getContext().stop(collector);
+            collector = null;
+        }
+        ContinentReport report = held.withLeaves(leaves);
         if (why != null) {
             getContext().getLog().warn("continent {} round {}: reporting {} of {} cluster reports, {}", continent,
                 report.roundId(), report.leaves().clustersReported(), report.clustersExpected(), why);
         }
         held = null;
-        heldFor = null;
         reportTo.send(report);
         getContext().getSystem().eventStream().tell(new EventStream.Publish<>(report));
     }
@@ -264,7 +270,7 @@ public final class ContinentalAggregator extends AbstractBehavior<ContinentalAgg
         IngestBlock.completed(block, expected, pass == 2 ? centre : null, rows, d);
         float[] out = new float[d];
         // The audit command's step: one code path for what the tiers release and what a reviewer recomputes.
-        io.canopy.privacy.release.UpperTiers.continent(rows, expected.length, d, plan.release().trim(), out);
+        UpperTiers.continent(rows, expected.length, d, plan.release().trim(), out);
         return out;
     }
 
@@ -329,19 +335,11 @@ public final class ContinentalAggregator extends AbstractBehavior<ContinentalAgg
                         plan.roundId(), sent);
                 }
             } else if (outcome.releases()) {
-                long t0 = System.nanoTime();
-                AggregationResult result = TrimmedMean.ofBeta(spec.ruleParameter()).aggregate(block.accepted());
-                trimmed = ((AggregationResult.TrimmedMeanResult) result).trimmed();
-                float[] aggregate = result.aggregate();
-                long t1 = System.nanoTime();
-                if (spec.noiseMultiplier() > 0) {
-                    TierNoise.forRelease(plan.secureNoise(), spec.noiseMultiplier(), spec.sensitivity(), plan.dimension(),
-                        plan.noiseSeed(), plan.roundId(), 2, continent).apply(aggregate);
-                }
-                long t2 = System.nanoTime();
-                aggregateNanos = t1 - t0;
-                noiseNanos = t2 - t1;
-                PublishResult sent = tier.publish(plan, continent, accepted, aggregate);
+                TrimmedMeanRelease release = TrimmedMeanRelease.of(block.accepted(), plan, spec, 2, continent, false);
+                trimmed = release.trimmed();
+                aggregateNanos = release.aggregateNanos();
+                noiseNanos = release.noiseNanos();
+                PublishResult sent = tier.publish(plan, continent, accepted, release.aggregate());
                 if (sent != PublishResult.SENT) {
                     getContext().getLog().error("continent {} round {}: aggregate not sent ({})", continent, plan.roundId(), sent);
                 }
@@ -352,11 +350,10 @@ public final class ContinentalAggregator extends AbstractBehavior<ContinentalAgg
         held = new ContinentReport(plan.roundId(), continent, outcome, reason,
             tier.layout().continentSizeOf(continent), accepted, clustersFailed, late, rejected, trimmed,
             closed.closedAfterNs(), aggregateNanos, noiseNanos, LeafTally.none());
-        heldFor = senders;
-        if (reports.allReported(senders)) {
-            sendReport(null);
-        } else {
-            timers.startSingleTimer(plan.roundId(), new GraceOver(plan.roundId()), REPORT_GRACE);
+        collector = ReportCollector.awaiting(getContext(), plan.roundId(), senders, reports, REPORT_GRACE, "cluster",
+            collected);
+        if (collector == null) {
+            sendReport(reports.tally(), null);
         }
         return this;
     }

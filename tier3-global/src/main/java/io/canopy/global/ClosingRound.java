@@ -13,13 +13,12 @@ import io.canopy.straggler.QuorumOutcome;
  * A round whose global block has closed and whose update is computed, while the coordinator waits for the
  * continents' reports (their leaf tallies go into the round's record) before making it durable.
  *
- * @param senders       the continents whose aggregates the trimmed mean used: the reports awaited
  * @param rdp           this round's RDP of the published release at the accountant's orders (+∞ without
  *                      tier-3 noise)
  */
 record ClosingRound(RoundPlan plan, long openedAtEpochMs, long openedAtNs, QuorumOutcome outcome, CloseReason reason,
                     int accepted, int trimmed, float[] robust, float[] update, long modelVersion, String sampler,
-                    long aggregateNanos, long noiseNanos, long[] senders, double[] rdp, long gatedCount,
+                    long aggregateNanos, long noiseNanos, double[] rdp, long gatedCount,
                     double gatedNoisyCount) {
 
     /** The round ledger's record of this round. */

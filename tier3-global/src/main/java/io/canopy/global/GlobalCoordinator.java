@@ -10,8 +10,6 @@ import java.util.List;
 import java.util.function.Supplier;
 import java.util.function.BiFunction;
 
-import io.canopy.aggregation.AggregationResult;
-import io.canopy.aggregation.TrimmedMean;
 import io.canopy.continental.ContinentalAggregator;
 import io.canopy.frame.RejectReason;
 import io.canopy.global.ledger.ModelCheckpoint;
@@ -22,11 +20,11 @@ import io.canopy.ingest.IngestBlock;
 import io.canopy.privacy.accounting.PrivacySpent;
 import io.canopy.privacy.accounting.RdpAccountant;
 import io.canopy.privacy.ledger.LedgerEntry;
-import io.canopy.privacy.noise.GaussianMechanism;
-import io.canopy.privacy.noise.TierNoise;
+import io.canopy.privacy.release.TrimmedMeanRelease;
 import io.canopy.round.AwaitedReports;
 import io.canopy.round.ContinentReport;
 import io.canopy.round.LeafTally;
+import io.canopy.round.ReportCollector;
 import io.canopy.round.ReportSink;
 import io.canopy.control.ControlMessage;
 import io.canopy.round.RoundPlan;
@@ -43,21 +41,20 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
-import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
  * The global coordinator (tier 3): opens each round by sending its {@link RoundPlan} down the tree,
  * counts continental reports (a failed continent is withdrawn so the round need not wait for it),
  * and when its block of continental aggregates closes takes the trimmed mean, adds the tier-3 noise
  * that protects the published model, applies the server optimizer and accounts the privacy spent. It then
- * waits (at most {@link #REPORT_GRACE}) for the reports of the continents it aggregated, whose leaf
+ * waits (at most {@link #REPORT_GRACE}, through a {@link ReportCollector}) for the reports of the continents it aggregated, whose leaf
  * tallies the round's record carries, makes the round durable through its {@link RoundJournal}
  * (checkpoint, privacy entry, round record) and only then publishes the new model version and opens
  * the next round. A round that cannot be made durable is announced with the problem and ends the run.
  */
 public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.Command> {
 
-    public sealed interface Command permits Start, Reported, Closed, GraceOver, CurrentRound, GetStatus, Recorded {
+    public sealed interface Command permits Start, Reported, Closed, ReportsCollected, CurrentRound, GetStatus, Recorded {
     }
 
     /** The round's journal writes finished (with {@code error} null) or failed, off the actor's thread. */
@@ -102,8 +99,8 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
     public record Closed(long round, IngestBlock block, QuorumOutcome outcome, long closedAfterNs) implements Command {
     }
 
-    /** The wait for round {@code round}'s continent reports is over (local only). */
-    private record GraceOver(long round) implements Command {
+    /** The {@link ReportCollector} of the closing round answered. */
+    private record ReportsCollected(ReportCollector.Collected collected) implements Command {
     }
 
     /**
@@ -134,7 +131,7 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
     public static final Duration REPORT_GRACE = Duration.ofSeconds(2);
 
     private final Setup setup;
-    private final TimerScheduler<Command> timers;
+    private final ActorRef<ReportCollector.Collected> collected;
     private final List<RecipientRef<ContinentalAggregator.Command>> continents;
     private final float[] model;
     private final RdpAccountant accountant = new RdpAccountant();
@@ -153,17 +150,19 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
     private long modelCrc32c;
     private int unprotectedRounds;
     private ClosingRound closing;
+    /** Waits for the reports of the continents the closing round aggregated; null when none is awaited. */
+    private ActorRef<ReportCollector.Command> collector;
     /** A gated release's centre v1 of the open round, once pass 1 has been released; null before. */
     private float[] centre;
     /** The last round's journal writes are in flight: nothing opens until they are done. */
     private boolean recording;
     private String journalProblem;
 
-    private GlobalCoordinator(ActorContext<Command> context, TimerScheduler<Command> timers, Setup setup,
+    private GlobalCoordinator(ActorContext<Command> context, Setup setup,
                               List<? extends RecipientRef<ContinentalAggregator.Command>> continents) {
         super(context);
         this.setup = setup;
-        this.timers = timers;
+        this.collected = context.messageAdapter(ReportCollector.Collected.class, ReportsCollected::new);
         this.continents = List.copyOf(continents);
         this.model = setup.initialModel();
     }
@@ -209,11 +208,11 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
     public static Behavior<Command> create(Setup setup,
                                            BiFunction<ActorContext<?>, ReportSink<ContinentReport>,
                                                List<? extends RecipientRef<ContinentalAggregator.Command>>> spawnContinents) {
-        return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
+        return Behaviors.setup(context -> {
             setup.tier().register(context.getSelf());
             ActorRef<ContinentReport> inbox = context.messageAdapter(ContinentReport.class, Reported::new);
-            return new GlobalCoordinator(context, timers, setup, spawnContinents.apply(context, inbox::tell));
-        }));
+            return new GlobalCoordinator(context, setup, spawnContinents.apply(context, inbox::tell));
+        });
     }
 
     @Override
@@ -222,34 +221,40 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
             .onMessage(Start.class, this::onStart)
             .onMessage(Reported.class, this::onReported)
             .onMessage(Closed.class, this::onClosed)
-            .onMessage(GraceOver.class, this::onGraceOver)
+            .onMessage(ReportsCollected.class, this::onReportsCollected)
             .onMessage(Recorded.class, this::onRecorded)
-            .onMessage(GetStatus.class, ask -> {
-                PrivacySpent spent = unprotectedRounds > 0 || accountant.steps() == 0 ? null : accountant.spent(setup.delta());
-                String phase = plan == null ? "idle" : closing != null || recording ? "closing" : roundsLeft > 0 ? "collecting" : "done";
-                ask.replyTo().tell(new Status(plan == null ? 0 : plan.roundId(), phase, modelVersion, roundsLeft,
-                    plan == null ? 0 : plan.layout().continents(), plan == null ? 0 : countReported(),
-                    continentsFailed, plan == null ? 0 : plan.layout().clusters(), reports.tally(),
-                    spent == null ? (unprotectedRounds > 0 ? Double.POSITIVE_INFINITY : 0) : spent.epsilonBalle(),
-                    setup.journal().location()));
-                return this;
-            })
-            .onMessage(CurrentRound.class, ask -> {
-                if (plan != null && closing == null && !recording && roundsLeft > 0) {
-                    ask.replyTo().tell(new RoundOpened(plan));
-                }
-                return this;
-            })
-            .onSignal(PostStop.class, stop -> {
-                // The journal holds file locks: a coordinator taking over (a failover) must be able to open it.
-                try {
-                    setup.journal().close();
-                } catch (IOException e) {
-                    getContext().getLog().warn("global: closing the journal failed: {}", e.toString());
-                }
-                return this;
-            })
+            .onMessage(GetStatus.class, this::onGetStatus)
+            .onMessage(CurrentRound.class, this::onCurrentRound)
+            .onSignal(PostStop.class, this::onPostStop)
             .build();
+    }
+
+    private Behavior<Command> onGetStatus(GetStatus ask) {
+        PrivacySpent spent = unprotectedRounds > 0 || accountant.steps() == 0 ? null : accountant.spent(setup.delta());
+        String phase = plan == null ? "idle" : closing != null || recording ? "closing" : roundsLeft > 0 ? "collecting" : "done";
+        ask.replyTo().tell(new Status(plan == null ? 0 : plan.roundId(), phase, modelVersion, roundsLeft,
+            plan == null ? 0 : plan.layout().continents(), plan == null ? 0 : countReported(),
+            continentsFailed, plan == null ? 0 : plan.layout().clusters(), reports.tally(),
+            spent == null ? (unprotectedRounds > 0 ? Double.POSITIVE_INFINITY : 0) : spent.epsilonBalle(),
+            setup.journal().location()));
+        return this;
+    }
+
+    private Behavior<Command> onCurrentRound(CurrentRound ask) {
+        if (plan != null && closing == null && !recording && roundsLeft > 0) {
+            ask.replyTo().tell(new RoundOpened(plan));
+        }
+        return this;
+    }
+
+    private Behavior<Command> onPostStop(PostStop stop) {
+        // The journal holds file locks: a coordinator taking over (a failover) must be able to open it.
+        try {
+            setup.journal().close();
+        } catch (IOException e) {
+            getContext().getLog().warn("global: closing the journal failed: {}", e.toString());
+        }
+        return this;
     }
 
     private Behavior<Command> onStart(Start start) {
@@ -327,8 +332,8 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
                 setup.tier().withdraw(plan.roundId(), setup.tier().nowNs());
             }
         }
-        if (closing != null && reports.allReported(closing.senders())) {
-            finish(null);
+        if (collector != null) {
+            collector.tell(new ReportCollector.Counted(report.continentId(), report.leaves()));
         }
         return this;
     }
@@ -390,21 +395,15 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
                     sampler = plan.secureNoise() ? "secure" : RoundRecord.SAMPLER_FAST;
                 }
             } else if (outcome.releases()) {
-                long t0 = System.nanoTime();
-                AggregationResult result = TrimmedMean.ofBeta(spec.ruleParameter()).aggregate(block.accepted());
-                trimmed = ((AggregationResult.TrimmedMeanResult) result).trimmed();
-                update = result.aggregate();
-                robust = update.clone();
-                long t1 = System.nanoTime();
-                if (spec.noiseMultiplier() > 0) {
-                    GaussianMechanism mechanism = TierNoise.forRelease(plan.secureNoise(), spec.noiseMultiplier(),
-                        spec.sensitivity(), plan.dimension(), plan.noiseSeed(), plan.roundId(), 3, 0);
-                    mechanism.apply(update);
-                    sampler = mechanism.samplerName();
+                TrimmedMeanRelease release = TrimmedMeanRelease.of(block.accepted(), plan, spec, 3, 0, true);
+                trimmed = release.trimmed();
+                update = release.aggregate();
+                robust = release.beforeNoise();
+                if (release.sampler() != null) {
+                    sampler = release.sampler();
                 }
-                long t2 = System.nanoTime();
-                aggregateNanos = t1 - t0;
-                noiseNanos = t2 - t1;
+                aggregateNanos = release.aggregateNanos();
+                noiseNanos = release.noiseNanos();
                 setup.optimizer().apply(model, update);
                 modelVersion++;
             }
@@ -427,11 +426,11 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
             unprotectedRounds++;
         }
         closing = new ClosingRound(plan, openedAtEpochMs, openedAtNs, outcome, reason, accepted, trimmed, robust, update,
-            modelVersion, sampler, aggregateNanos, noiseNanos, senders, rdp, gatedCount, gatedNoisyCount);
-        if (reports.allReported(senders)) {
-            finish(null);
-        } else {
-            timers.startSingleTimer(plan.roundId(), new GraceOver(plan.roundId()), REPORT_GRACE);
+            modelVersion, sampler, aggregateNanos, noiseNanos, rdp, gatedCount, gatedNoisyCount);
+        collector = ReportCollector.awaiting(getContext(), plan.roundId(), senders, reports, REPORT_GRACE, "continent",
+            collected);
+        if (collector == null) {
+            finish(reports.tally(), null);
         }
         return this;
     }
@@ -461,24 +460,28 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
         return reports.reportedCount();
     }
 
-    private Behavior<Command> onGraceOver(GraceOver over) {
-        if (closing != null && closing.plan().roundId() == over.round()) {
-            finish("after " + REPORT_GRACE.toMillis() + " ms without every accepted continent's report");
+    private Behavior<Command> onReportsCollected(ReportsCollected answer) {
+        ReportCollector.Collected c = answer.collected();
+        if (closing != null && closing.plan().roundId() == c.round()) {
+            if (collector != null) {
+                getContext().stop(collector);
+                collector = null;
+            }
+            finish(c.leaves(), c.why());
         }
         return this;
     }
 
     /**
-     * Makes the closing round durable, then announces it and opens the next; {@code why} says why it did not wait.
+     * Makes the closing round durable with {@code leaves}, then announces it and opens the next; {@code why} says why
+     * it did not wait.
      * The writes (checkpoint, privacy entry, record, each fsynced) run on the blocking dispatcher and come back as
      * {@link Recorded}: the singleton keeps answering heartbeats, status and reports while the disk works, and
      * opens nothing until the round is durable.
      */
-    private void finish(String why) {
+    private void finish(LeafTally leaves, String why) {
         ClosingRound round = closing;
         closing = null;
-        timers.cancel(round.plan().roundId());
-        LeafTally leaves = reports.tally();
         if (why != null) {
             getContext().getLog().warn("global round {}: recording {} of {} clusters' reports, {}", round.plan().roundId(),
                 leaves.clustersReported(), round.plan().layout().clusters(), why);

@@ -13,6 +13,7 @@ import io.canopy.ops.metrics.TierMeters;
 import io.canopy.round.ClusterReport;
 import io.canopy.round.ContinentReport;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
@@ -33,7 +34,19 @@ public final class TierMetricsBridge {
 
     private static final Duration SYNC = Duration.ofSeconds(1);
 
-    private TierMetricsBridge() {
+    private final CanopyMeters meters;
+    private final TierMeters cluster;
+    private final TierMeters continental;
+    private final TierMeters global;
+    private final FrameCounts[] frames;
+
+    private TierMetricsBridge(CanopyMeters meters, Sources sources) {
+        this.meters = meters;
+        this.cluster = meters.forTier(Tier.CLUSTER);
+        this.continental = meters.forTier(Tier.CONTINENTAL);
+        this.global = meters.forTier(Tier.GLOBAL);
+        this.frames = new FrameCounts[] {new FrameCounts(sources.cluster(), cluster),
+            new FrameCounts(sources.continental(), continental), new FrameCounts(sources.global(), global)};
     }
 
     /**
@@ -61,60 +74,72 @@ public final class TierMetricsBridge {
                 context.getSystem().eventStream().tell(s);
             }
             subscribed.run();
-            TierMeters cluster = meters.forTier(Tier.CLUSTER);
-            TierMeters continental = meters.forTier(Tier.CONTINENTAL);
-            TierMeters global = meters.forTier(Tier.GLOBAL);
+            TierMetricsBridge bridge = new TierMetricsBridge(meters, sources);
             if (!Double.isNaN(epsilonBudget)) {
                 meters.privacy().epsilonBudget(epsilonBudget);
                 meters.privacy().delta(delta);
             }
-            FrameCounts[] frames = {new FrameCounts(sources.cluster(), cluster),
-                new FrameCounts(sources.continental(), continental), new FrameCounts(sources.global(), global)};
             timers.startTimerAtFixedRate(new Tick(), SYNC);
-            return Behaviors.receive(Object.class)
-                .onMessage(Tick.class, t -> {
-                    for (FrameCounts f : frames) {
-                        f.sync();
-                    }
-                    return Behaviors.same();
-                })
-                .onMessage(GlobalCoordinator.RoundOpened.class, o -> {
-                    cluster.roundOpened(o.plan().roundId());
-                    continental.roundOpened(o.plan().roundId());
-                    global.roundOpened(o.plan().roundId());
-                    return Behaviors.same();
-                })
-                .onMessage(ClusterReport.class, r -> {
-                    cluster.roundClosed(r.roundId(), r.outcome().ordinal(), r.closedAfterNs(), r.accepted(), r.invited());
-                    cluster.krumRejected.increment(r.krumRejected().length);
-                    addRejections(cluster, r.rejectedByReason());
-                    return Behaviors.same();
-                })
-                .onMessage(ContinentReport.class, r -> {
-                    continental.roundClosed(r.roundId(), r.outcome().ordinal(), r.closedAfterNs(), r.clustersAccepted(),
-                        r.clustersExpected());
-                    continental.trimDropped.increment(2.0 * r.trimmed());
-                    addRejections(continental, r.rejectedByReason());
-                    return Behaviors.same();
-                })
-                .onMessage(RoundResult.class, r -> {
-                    for (FrameCounts f : frames) {
-                        f.sync(); // a round's frames are all counted by the time its result is
-                    }
-                    global.roundClosed(r.roundId(), r.outcome().ordinal(), r.wallNanos(), r.continentsAccepted(),
-                        r.continentsExpected());
-                    global.trimDropped.increment(2.0 * r.trimmed());
-                    meters.privacy().epsilonSpent(r.epsilon());
-                    return Behaviors.same();
-                })
-                .onSignal(org.apache.pekko.actor.typed.PostStop.class, stop -> {
-                    for (FrameCounts f : frames) {
-                        f.sync();
-                    }
-                    return Behaviors.same();
-                })
-                .build();
+            return bridge.behavior();
         }));
+    }
+
+    private Behavior<Object> behavior() {
+        return Behaviors.receive(Object.class)
+            .onMessage(Tick.class, this::onTick)
+            .onMessage(GlobalCoordinator.RoundOpened.class, this::onRoundOpened)
+            .onMessage(ClusterReport.class, this::onClusterReport)
+            .onMessage(ContinentReport.class, this::onContinentReport)
+            .onMessage(RoundResult.class, this::onRoundResult)
+            .onSignal(PostStop.class, this::onPostStop)
+            .build();
+    }
+
+    private Behavior<Object> onTick(Tick tick) {
+        syncFrames();
+        return Behaviors.same();
+    }
+
+    private Behavior<Object> onRoundOpened(GlobalCoordinator.RoundOpened o) {
+        cluster.roundOpened(o.plan().roundId());
+        continental.roundOpened(o.plan().roundId());
+        global.roundOpened(o.plan().roundId());
+        return Behaviors.same();
+    }
+
+    private Behavior<Object> onClusterReport(ClusterReport r) {
+        cluster.roundClosed(r.roundId(), r.outcome().ordinal(), r.closedAfterNs(), r.accepted(), r.invited());
+        cluster.krumRejected.increment(r.krumRejected().length);
+        addRejections(cluster, r.rejectedByReason());
+        return Behaviors.same();
+    }
+
+    private Behavior<Object> onContinentReport(ContinentReport r) {
+        continental.roundClosed(r.roundId(), r.outcome().ordinal(), r.closedAfterNs(), r.clustersAccepted(),
+            r.clustersExpected());
+        continental.trimDropped.increment(2.0 * r.trimmed());
+        addRejections(continental, r.rejectedByReason());
+        return Behaviors.same();
+    }
+
+    private Behavior<Object> onRoundResult(RoundResult r) {
+        syncFrames(); // a round's frames are all counted by the time its result is
+        global.roundClosed(r.roundId(), r.outcome().ordinal(), r.wallNanos(), r.continentsAccepted(),
+            r.continentsExpected());
+        global.trimDropped.increment(2.0 * r.trimmed());
+        meters.privacy().epsilonSpent(r.epsilon());
+        return Behaviors.same();
+    }
+
+    private Behavior<Object> onPostStop(PostStop stop) {
+        syncFrames();
+        return Behaviors.same();
+    }
+
+    private void syncFrames() {
+        for (FrameCounts f : frames) {
+            f.sync();
+        }
     }
 
     private static void addRejections(TierMeters meters, long[] byReason) {

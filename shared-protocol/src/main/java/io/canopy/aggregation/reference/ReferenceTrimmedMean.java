@@ -20,7 +20,6 @@ public final class ReferenceTrimmedMean {
      */
     public static float[] aggregate(final UpdateBlock block, final int k) {
         final int n = block.rows();
-        final int d = block.dim();
         if (!(k >= 0 && 2L * k < n)) {
             throw new IllegalArgumentException("trimmed mean needs 0 <= k and 2k < n, got k=" + k + ", n=" + n);
         }
