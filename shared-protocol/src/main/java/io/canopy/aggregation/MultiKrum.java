@@ -103,11 +103,12 @@ public final class MultiKrum implements AggregationRule {
 
         workspace.ensure(n);
         final double[] dist = workspace.dist;
-        GramMatrix.pairwiseSquaredDistances(block.data(), n, block.dim(), dist, workspace.gram);
+        // The lower triangle only: the scores read D_ij for j > i from D_ji, so the matrix is never mirrored.
+        GramMatrix.lowerSquaredDistances(block.data(), n, block.dim(), dist, workspace.gram);
         final int neighbours = n - f - 2;
         final double[] scores = new double[n];
         // Σ of the n − f − 2 smallest distances per row; KrumScores gives the same bits as a quickselect per row.
-        KrumScores.scores(dist, n, neighbours, scores, workspace.scores);
+        KrumScores.scoresFromLower(dist, n, neighbours, scores, workspace.scores);
         for (int i = 0; i < n; i++) {
             // The Gram kernel multiplies in float: squares past 3.4e38 overflow, and a ranking of
             // infinities would be arbitrary. Clipped updates never get near this; say so rather than guess.

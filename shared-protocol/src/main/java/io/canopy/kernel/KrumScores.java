@@ -72,6 +72,9 @@ public final class KrumScores {
         private long[] strip = new long[0];
         /** One row for the fallback's quickselect. */
         private double[] row = new double[0];
+        /** Offsets of L consecutive rows, lane·n, for the lower-triangle path's gathers. */
+        private final int[] rowOffsets = new int[L];
+        private int offsetsN = -1;
         /** Bracket [lo, hi] per lane, then the threshold in {@code lo}. */
         private final long[] lo = new long[L];
         private final long[] hi = new long[L];
@@ -91,6 +94,12 @@ public final class KrumScores {
                 strip = new long[n * L];
                 row = new double[n];
             }
+            if (offsetsN != n) {
+                for (int lane = 0; lane < L; lane++) {
+                    rowOffsets[lane] = lane * n;
+                }
+                offsetsN = n;
+            }
         }
     }
 
@@ -102,6 +111,24 @@ public final class KrumScores {
      * @throws IllegalArgumentException if k or an array length is out of range
      */
     public static void scores(final double[] dist, final int n, final int k, final double[] out, final Workspace ws) {
+        scores(dist, n, k, out, ws, false);
+    }
+
+    /**
+     * {@link #scores}, the same bits, from the <b>lower triangle</b> of the distance matrix only: D_ij is read as
+     * dist[i·n + j] for j ≤ i and as dist[j·n + i] for j > i, so the upper triangle may hold anything. This is what
+     * {@link GramMatrix#lowerSquaredDistances} writes; it saves mirroring n²/2 values down the columns of an
+     * 8 MB matrix at n = 1000.
+     *
+     * @throws IllegalArgumentException if k or an array length is out of range
+     */
+    public static void scoresFromLower(final double[] dist, final int n, final int k, final double[] out,
+                                       final Workspace ws) {
+        scores(dist, n, k, out, ws, true);
+    }
+
+    private static void scores(final double[] dist, final int n, final int k, final double[] out, final Workspace ws,
+                               final boolean lower) {
         check(dist, n, k, out);
         ws.ensure(n);
         if (k == 0) {
@@ -110,7 +137,7 @@ public final class KrumScores {
         }
         if (n < L) {
             for (int i = 0; i < n; i++) {
-                out[i] = quickselectScore(dist, n, k, i, ws.row);
+                out[i] = quickselectScore(dist, n, k, i, ws.row, lower);
             }
             return;
         }
@@ -118,7 +145,8 @@ public final class KrumScores {
             // The last block overlaps the one before rather than running partly empty: rows computed twice
             // come out the same.
             final int at = Math.min(from, n - L);
-            if (loadStrip(dist, n, at, ws.strip, ws.lo, ws.hi)) {
+            if (lower ? loadStripLower(dist, n, at, ws.rowOffsets, ws.strip, ws.lo, ws.hi)
+                : loadStrip(dist, n, at, ws.strip, ws.lo, ws.hi)) {
                 thresholds(n, k, ws);
                 sumPass(ws.strip, n, ws.lo, ws.sum, ws.count);
                 for (int lane = 0; lane < L; lane++) {
@@ -127,7 +155,7 @@ public final class KrumScores {
                 }
             } else {
                 for (int i = at; i < at + L; i++) {
-                    out[i] = quickselectScore(dist, n, k, i, ws.row);
+                    out[i] = quickselectScore(dist, n, k, i, ws.row, lower);
                 }
             }
         }
@@ -142,24 +170,23 @@ public final class KrumScores {
         check(dist, n, k, out);
         ws.ensure(n);
         for (int i = 0; i < n; i++) {
-            out[i] = k == 0 ? 0.0 : quickselectScore(dist, n, k, i, ws.row);
+            out[i] = k == 0 ? 0.0 : quickselectScore(dist, n, k, i, ws.row, false);
         }
     }
 
     private static double quickselectScore(final double[] dist, final int n, final int k, final int i,
-                                           final double[] row) {
-        final int base = i * n;
+                                           final double[] row, final boolean lower) {
         int m = 0;
         for (int j = 0; j < n; j++) {
             if (j != i) {
-                row[m++] = dist[base + j];
+                row[m++] = entry(dist, n, i, j, lower);
             }
         }
         final double threshold = Quickselect.kthSmallest(row, n - 1, k - 1);
         double s = 0;
         int below = 0;
         for (int j = 0; j < n; j++) {
-            final double v = dist[base + j];
+            final double v = entry(dist, n, i, j, lower);
             if (j != i && v < threshold) {
                 s += v;
                 below++;
@@ -167,6 +194,11 @@ public final class KrumScores {
         }
         // Ties at the threshold: as many copies as the neighbour count still needs.
         return s + (k - below) * threshold;
+    }
+
+    /** D_ij from the full matrix, or from its lower triangle. */
+    private static double entry(final double[] dist, final int n, final int i, final int j, final boolean lower) {
+        return lower && j > i ? dist[j * n + i] : dist[i * n + j];
     }
 
     /**
@@ -189,6 +221,44 @@ public final class KrumScores {
             } else {
                 max = max.max(x);
             }
+            min = min.min(x);
+            x.intoArray(strip, o);
+        }
+        min.intoArray(lo, 0);
+        max.intoArray(hi, 0);
+        return min.compare(VectorOperators.GE, 0).allTrue() && max.compare(VectorOperators.LT, INF).allTrue();
+    }
+
+    /**
+     * {@link #loadStrip} reading only the lower triangle: entry j of row at+lane is dist[j·n + at + lane] when j is
+     * past the row (one load for all lanes, as in loadStrip) and dist[(at+lane)·n + j] before it (a gather down the
+     * L rows, which read their own rows from left to right).
+     */
+    private static boolean loadStripLower(final double[] dist, final int n, final int at, final int[] rowOffsets,
+                                          final long[] strip, final long[] lo, final long[] hi) {
+        LongVector min = LongVector.broadcast(S, Long.MAX_VALUE);
+        LongVector max = LongVector.broadcast(S, Long.MIN_VALUE);
+        final int rowsStart = at * n;
+        for (int j = 0, o = 0; j < n; j++, o += L) {
+            final int lane = j - at;
+            LongVector x;
+            if (lane < 0) {
+                x = DoubleVector.fromArray(D, dist, rowsStart + j, rowOffsets, 0).reinterpretAsLongs();
+            } else if (lane >= L) {
+                x = DoubleVector.fromArray(D, dist, j * n + at).reinterpretAsLongs();
+            } else {
+                // Lanes before j read row j, lanes after it their own row; lane j itself is the diagonal.
+                final LongVector down = DoubleVector.fromArray(D, dist, j * n + at).reinterpretAsLongs();
+                final LongVector across = DoubleVector.fromArray(D, dist, rowsStart + j, rowOffsets, 0).reinterpretAsLongs();
+                final VectorMask<Long> diagonal = IOTA.compare(VectorOperators.EQ, lane);
+                x = down.blend(across, IOTA.compare(VectorOperators.GT, lane));
+                max = max.max(x.blend(Long.MIN_VALUE, diagonal));
+                x = x.blend(INF, diagonal);
+                min = min.min(x);
+                x.intoArray(strip, o);
+                continue;
+            }
+            max = max.max(x);
             min = min.min(x);
             x.intoArray(strip, o);
         }

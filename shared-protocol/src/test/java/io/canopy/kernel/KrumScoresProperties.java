@@ -66,6 +66,29 @@ class KrumScoresProperties {
         }
     }
 
+    @Property(tries = 300)
+    void shouldGiveTheSameBitsFromTheLowerTriangleAlone(@ForAll @IntRange(min = 1, max = 300) final int n,
+                                                        @ForAll @IntRange(min = 0, max = 100) final int fPercent,
+                                                        @ForAll final Values values, @ForAll final long seed) {
+        final int k = neighbours(n, fPercent);
+        final double[] dist = symmetric(n, values, seed);
+        final double[] lowerOnly = dist.clone();
+        for (int i = 0; i < n; i++) {
+            for (int j = i + 1; j < n; j++) {
+                // Garbage above the diagonal, NaN included, which the lower path must never read.
+                lowerOnly[i * n + j] = j % 3 == 0 ? Double.NaN : -j;
+            }
+        }
+        final double[] full = new double[n];
+        final double[] fromLower = new double[n];
+        KrumScores.scores(dist, n, k, full, new KrumScores.Workspace());
+        KrumScores.scoresFromLower(lowerOnly, n, k, fromLower, new KrumScores.Workspace());
+        for (int i = 0; i < n; i++) {
+            assertEquals(Double.doubleToRawLongBits(full[i]), Double.doubleToRawLongBits(fromLower[i]),
+                "n=" + n + " k=" + k + " " + values + " row " + i);
+        }
+    }
+
     /**
      * The score is the sum of the k smallest: only the order of the additions differs from summing the sorted row,
      * so the two agree within the first-order bound for sums of k non-negative terms in two orders (plus the ties

@@ -32,7 +32,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>End to end at n = 1000: {@code multiKrum} is the production rule; {@code pipelineWith*} are its steps (the
  * finiteness scan, Gram distances, scores, the stable order, the mean of the n − f kept rows) written out here
  * with the one kernel swapped, so that their ratio is the old rule against the new one. Everything runs on one
- * thread: at fleet scale a tier aggregates one cluster per core. {@code gram} is the distance step alone.
+ * thread: at fleet scale a tier aggregates one cluster per core. {@code gram} is the distance step alone (the full
+ * symmetric matrix, as Multi-Krum computed it before 2026-12-03), {@code gramLower} and {@code scoresFromLower} the
+ * steps Multi-Krum runs now.
  *
  * <pre>
  * J=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
@@ -104,6 +106,20 @@ public class KrumScoresBenchmark {
     public double[] scoresVectorised(final Distances s) {
         KrumScores.scores(s.dist, s.n, s.k, s.scores, s.workspace);
         return s.scores;
+    }
+
+    /** The scores as Multi-Krum now takes them: from the lower triangle, which is all the Gram step writes. */
+    @Benchmark
+    public double[] scoresFromLower(final Distances s) {
+        KrumScores.scoresFromLower(s.dist, s.n, s.k, s.scores, s.workspace);
+        return s.scores;
+    }
+
+    /** The distance step as Multi-Krum now runs it: lower triangle only, written from the tiles at this d. */
+    @Benchmark
+    public double[] gramLower(final Block b) {
+        GramMatrix.lowerSquaredDistances(b.block.data(), b.n, D, b.dist, b.gram);
+        return b.dist;
     }
 
     @Benchmark
