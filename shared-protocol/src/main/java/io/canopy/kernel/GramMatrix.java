@@ -70,14 +70,14 @@ public final class GramMatrix {
      * the float accumulation per element (error ~ √kc ulp, kept well under the 1e-5 contract). */
     private static final int KC_MIN = 256;
     private static final int KC_MAX = 1024;
-    /** Largest packed panel still given a longer k-panel: fewer, longer panels amortize the per-tile write-back
-     * and read each row in longer contiguous runs, which the hardware prefetcher rewards. */
     /**
      * Bytes of a column group's k-block: the panel is walked k-block by k-block so that the group's strips (ns·W
      * floats per k) stay in L1 while every row's tile passes over them; a whole 1024-long group (256 KiB at
      * W = 16) streamed from L2 per tile, which the L2 could not feed at the FMA rate.
      */
     private static final int L1_GROUP_BYTES = 16 << 10;
+    /** Largest packed panel still given a longer k-panel: fewer, longer panels amortize the per-tile write-back
+     * and read each row in longer contiguous runs, which the hardware prefetcher rewards. */
     private static final int PANEL_BYTES = 448 << 10;
     /** Below this many multiply-adds, handing half to another thread costs more than it saves. */
     private static final double PARALLEL_MIN_FMAS = 1 << 22;
