@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.canopy.cluster.ClusterAggregator;
 import io.canopy.continental.ContinentalAggregator;
@@ -75,11 +76,9 @@ public final class NodeGuardian {
                 Topic.create(ClusterReport.class, CLUSTER_REPORTS_TOPIC), "cluster-reports-topic");
             context.spawn(roundsRelay(rounds), "rounds-relay");
 
-            ActorRef<GlobalCoordinator.Command> coordinator = ClusterSingleton.get(context.getSystem()).init(
-                SingletonActor.of(coordinator(settings, tiers, routeActor, sharding, results(context, out), out),
-                        "global-coordinator")
-                    .withSettings(ClusterSingletonSettings.create(context.getSystem()).withRole("global")));
-
+            // Both entity types are registered before the singleton starts: the coordinator asks for continent refs
+            // as it sets up, on its own thread, and an unregistered type throws (it once stopped a CI run's coordinator).
+            AtomicReference<ActorRef<GlobalCoordinator.Command>> coordinatorRef = new AtomicReference<>();
             sharding.init(Entity.of(CONTINENT, entity -> {
                 int continent = Integer.parseInt(entity.getEntityId());
                 return Behaviors.setup(c -> {
@@ -91,7 +90,7 @@ public final class NodeGuardian {
                             children.add(sharding.entityRefFor(CLUSTER, Integer.toString(layout.clusterOf(continent, i))));
                         }
                         return children;
-                    }, report -> coordinator.tell(new GlobalCoordinator.Reported(report))))
+                    }, report -> coordinatorRef.get().tell(new GlobalCoordinator.Reported(report))))
                         .onFailure(SupervisorStrategy.restart());
                 });
             }).withRole("continental"));
@@ -108,6 +107,12 @@ public final class NodeGuardian {
                     });
                 });
             }).withRole("cluster").withEntityProps(ClusterAggregator.props()));
+
+            ActorRef<GlobalCoordinator.Command> coordinator = ClusterSingleton.get(context.getSystem()).init(
+                SingletonActor.of(coordinator(settings, tiers, routeActor, sharding, results(context, out), out),
+                        "global-coordinator")
+                    .withSettings(ClusterSingletonSettings.create(context.getSystem()).withRole("global")));
+            coordinatorRef.set(coordinator);
 
             ClientGateway gateway = settings.clientPort() == 0 ? null
                 : new ClientGateway(routes, layout.clusters()).start(settings.host(), settings.clientPort(),
