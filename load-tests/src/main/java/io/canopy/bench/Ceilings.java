@@ -30,7 +30,7 @@ public final class Ceilings {
     public static Figures measure(final int runs) {
         final int tries = Math.max(runs, 7);
         final int threads = Parallel.threads();
-        final double flopsPerRun = (double) FMA_ITERATIONS * CHAINS * S.length() * 2;
+        final double flopsPerRun = fmaLoopFlops(FMA_ITERATIONS);
         final Timing.Samples f1 = Timing.measure(2, tries, () -> sink += fmaLoop(FMA_ITERATIONS));
         final Timing.Samples fAll = Timing.measure(2, tries, () -> Parallel.forRange(0, threads, 1,
             (lo, hi) -> {
@@ -86,8 +86,13 @@ public final class Ceilings {
             .reduceLanes(VectorOperators.ADD);
     }
 
+    /** The floating-point operations one {@link #fmaLoop} call of {@code iterations} does (an FMA is two). */
+    public static double fmaLoopFlops(final long iterations) {
+        return (double) iterations * CHAINS * S.length() * 2;
+    }
+
     /** Sums x[from, to) with four vector accumulators: a read stream limited by memory, not by adds. */
-    static float sum(final float[] x, final int from, final int to) {
+    public static float sum(final float[] x, final int from, final int to) {
         final int l = S.length();
         FloatVector s0 = FloatVector.zero(S);
         FloatVector s1 = s0;

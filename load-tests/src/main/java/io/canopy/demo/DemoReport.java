@@ -81,6 +81,7 @@ final class DemoReport {
                     + " decode, copy) %s, leaf send (clip, encode, Aeron offer incl. back-pressure waits) %s, synthetic swarm %s%n",
                 percentDown(st.clusterAggregateNanos / busy), percentDown(f.clusterIngestNanos() / busy),
                 percentDown(st.leafSendNanos / busy), percentDown(st.swarmSynthNanos / busy)));
+            b.append(floor(st, s.dimension(), o.floorRates(), wall));
             b.append(String.format("  throughput %s updates aggregated per second%n%n",
                 down(st.accepted / wall, 0)));
         }
@@ -97,6 +98,25 @@ final class DemoReport {
                 + " %s/privacy.yaml recomputes epsilon)%n", journal, journal));
         }
         return b.toString();
+    }
+
+    /**
+     * The round's physical floor beside its wall time ({@link PhysicalFloor}); the floor is rounded down and the
+     * ratio up, so neither flatters the round.
+     */
+    static String floor(RoundStats st, int dimension, PhysicalFloor.Rates rates, double wall) {
+        if (rates == null) {
+            return "";
+        }
+        long floats = st.sent * (long) dimension;
+        PhysicalFloor.Floor f = PhysicalFloor.of(floats, st.gramPairs, dimension, rates);
+        return String.format("  physical floor on this machine (%d threads): %s s = generate %,d floats at %s M/s (%s s)"
+                + " + Gram %s GFLOP at %s GFLOP/s (%s s); moving %s GB at %s GB/s (%s s) may overlap; wall is %sx the floor%n",
+            rates.threads(), down(f.seconds(), 3), floats, up(rates.floatsPerSecond() / 1e6, 0),
+            down(f.generateSeconds(), 3), down(2.0 * st.gramPairs * dimension / 1e9, 1),
+            up(rates.flopsPerSecond() / 1e9, 0), down(f.gramSeconds(), 3),
+            down((double) PhysicalFloor.BYTES_MOVED_PER_FLOAT * floats / 1e9, 2), up(rates.bytesPerSecond() / 1e9, 1),
+            down(f.moveSeconds(), 3), f.seconds() > 0 ? up(wall / f.seconds(), 1) : "n/a");
     }
 
     /** Five significant digits, rounded up (a sigma is never printed smaller than it is). */
@@ -177,8 +197,14 @@ final class DemoReport {
                 .field("clusterIngestBusySeconds", f.clusterIngestNanos() / 1e9)
                 .field("leafSendSeconds", st.leafSendNanos / 1e9).field("swarmSynthSeconds", st.swarmSynthNanos / 1e9)
                 .field("leavesInvitedPerLedger", r.leaves().invited()).field("leavesAcceptedPerLedger", r.leaves().accepted())
-                .field("updatesPerSecond", st.accepted / (f.wallNanos() / 1e9))
-                .endObject();
+                .field("updatesPerSecond", st.accepted / (f.wallNanos() / 1e9));
+            if (o.floorRates() != null) {
+                PhysicalFloor.Floor floor = PhysicalFloor.of(st.sent * (long) s.dimension(), st.gramPairs, s.dimension(),
+                    o.floorRates());
+                w.field("floorSeconds", floor.seconds()).field("floorGenerateSeconds", floor.generateSeconds())
+                    .field("floorGramSeconds", floor.gramSeconds()).field("floorMoveSeconds", floor.moveSeconds());
+            }
+            w.endObject();
         }
         w.endArray().endObject();
         return w.toString() + "\n";

@@ -31,7 +31,7 @@ final class DemoRun {
 
     /** The whole run. */
     record Outcome(DemoSettings settings, PrivacyPlan privacy, List<RoundFigures> rounds, long peakHeapBytes,
-                   long startupNanos, ClusterBlocks clusterBlocks) {
+                   long startupNanos, ClusterBlocks clusterBlocks, PhysicalFloor.Rates floorRates) {
     }
 
     /**
@@ -66,6 +66,7 @@ final class DemoRun {
         io.canopy.enroll.DerivedKeys keys = s.signatures() == io.canopy.frame.SignatureScheme.NONE ? null
             : new SyntheticSwarm(s.swarm()).keys(s.signatures(), first.layout());
         progress.println("leaf signatures: " + authentication(s, keys).describe());
+        Outcome measured;
         try (NodeMetrics closeMetrics = metrics;
              RoundJournal journal = s.ledger() == null ? RoundJournal.none() : DirectoryJournal.open(s.ledger());
              EmbeddedFleet fleet = new EmbeddedFleet(first.layout(), s.dimension(), pool, s.threads(),
@@ -130,9 +131,14 @@ final class DemoRun {
                 ticker.shutdownNow();
             }
             var ingest = fleet.clusterTier().runtime().ingest();
-            return new Outcome(s, privacy, figures, peakHeap(), startup,
-                new ClusterBlocks(ingest.peakRowsHeld(), ingest.allocatedRows(), pool, ingest.blocksGrownMidRound()));
+            measured = new Outcome(s, privacy, figures, peakHeap(), startup,
+                new ClusterBlocks(ingest.peakRowsHeld(), ingest.allocatedRows(), pool, ingest.blocksGrownMidRound()), null);
         }
+        // After the fleet has stopped (its agents no longer compete for the cores) and after the peak heap was read.
+        progress.println("measuring this machine's rates for the physical floor (about a second)");
+        PhysicalFloor.Rates rates = PhysicalFloor.measure(new SyntheticSwarm(s.swarm()), s.dimension());
+        return new Outcome(measured.settings(), privacy, measured.rounds(), measured.peakHeapBytes(),
+            measured.startupNanos(), measured.clusterBlocks(), rates);
     }
 
     /** The largest heap the run used: the sum of every heap pool's peak (an upper bound on any one instant). */

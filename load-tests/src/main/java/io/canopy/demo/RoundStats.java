@@ -32,6 +32,8 @@ public final class RoundStats {
     long falseNegatives;
     long trueNegatives;
     long clusterAggregateNanos;
+    /** Sum over the clusters whose Multi-Krum ran of n(n+1)/2, its Gram matrix's lower triangle (the physical floor). */
+    long gramPairs;
     long clusterNoiseNanos;
     long continentAggregateNanos;
     long swarmSynthNanos;
@@ -67,6 +69,7 @@ public final class RoundStats {
         if (!report.outcome().releases()) {
             return; // no Multi-Krum ran, so there is nothing to score
         }
+        gramPairs += PhysicalFloor.gramPairs(report.accepted());
         int tp = 0;
         for (long leaf : report.krumRejected()) {
             tp += byzantine.test(leaf) ? 1 : 0;
