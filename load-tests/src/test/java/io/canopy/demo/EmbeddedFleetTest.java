@@ -393,7 +393,7 @@ class EmbeddedFleetTest {
                 }
             }, bridged);
             assertEquals(QuorumOutcome.COMPLETE, result.outcome());
-            // The fleet has stopped: the bridge copied the subscribers' frame counters at the round's result and as it stopped.
+            // The fleet has stopped: the traffic meters still read the subscribers' and publishers' final counts.
             String scrape = java.net.http.HttpClient.newHttpClient().send(
                 java.net.http.HttpRequest.newBuilder(java.net.URI.create(metrics.url())).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString()).body();

@@ -1,27 +1,22 @@
 package io.canopy.node.metrics;
 
-import java.time.Duration;
-
-import io.canopy.frame.RejectReason;
 import io.canopy.global.GlobalCoordinator;
 import io.canopy.global.RoundResult;
 import io.canopy.ingest.TierRuntime;
 import io.canopy.ops.metrics.CanopyMeters;
-import io.canopy.ops.metrics.OfferFailure;
 import io.canopy.ops.metrics.Tier;
 import io.canopy.ops.metrics.TierMeters;
 import io.canopy.round.ClusterReport;
 import io.canopy.round.ContinentReport;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
  * Feeds the Canopy meters from what the tiers of this process already count, off the hot path: round events
- * from the local event stream (each tier's report as it closes, the coordinator's result, a round opening),
- * and once a second the frame counters of each tier's subscriber, added as deltas. The data plane itself
- * touches no meter.
+ * from the local event stream (each tier's report as it closes, the coordinator's result, a round opening), and
+ * the traffic meters bound once, as function counters, to each tier's own frame counters ({@link RuntimeTraffic}).
+ * The data plane itself touches no meter.
  */
 public final class TierMetricsBridge {
 
@@ -29,24 +24,16 @@ public final class TierMetricsBridge {
     public record Sources(TierRuntime cluster, TierRuntime continental, TierRuntime global) {
     }
 
-    private record Tick() {
-    }
-
-    private static final Duration SYNC = Duration.ofSeconds(1);
-
     private final CanopyMeters meters;
     private final TierMeters cluster;
     private final TierMeters continental;
     private final TierMeters global;
-    private final FrameCounts[] frames;
 
-    private TierMetricsBridge(CanopyMeters meters, Sources sources) {
+    private TierMetricsBridge(CanopyMeters meters) {
         this.meters = meters;
         this.cluster = meters.forTier(Tier.CLUSTER);
         this.continental = meters.forTier(Tier.CONTINENTAL);
         this.global = meters.forTier(Tier.GLOBAL);
-        this.frames = new FrameCounts[] {new FrameCounts(sources.cluster(), cluster),
-            new FrameCounts(sources.continental(), continental), new FrameCounts(sources.global(), global)};
     }
 
     /**
@@ -64,7 +51,7 @@ public final class TierMetricsBridge {
      */
     public static Behavior<Object> create(CanopyMeters meters, Sources sources, double epsilonBudget, double delta,
                                           Runnable subscribed) {
-        return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
+        return Behaviors.setup(context -> {
             EventStream.Subscribe<?>[] subscriptions = {
                 new EventStream.Subscribe<>(ClusterReport.class, context.getSelf().narrow()),
                 new EventStream.Subscribe<>(ContinentReport.class, context.getSelf().narrow()),
@@ -74,30 +61,25 @@ public final class TierMetricsBridge {
                 context.getSystem().eventStream().tell(s);
             }
             subscribed.run();
-            TierMetricsBridge bridge = new TierMetricsBridge(meters, sources);
+            meters.bindTraffic(Tier.CLUSTER, RuntimeTraffic.of(sources.cluster()));
+            meters.bindTraffic(Tier.CONTINENTAL, RuntimeTraffic.of(sources.continental()));
+            meters.bindTraffic(Tier.GLOBAL, RuntimeTraffic.of(sources.global()));
+            TierMetricsBridge bridge = new TierMetricsBridge(meters);
             if (!Double.isNaN(epsilonBudget)) {
                 meters.privacy().epsilonBudget(epsilonBudget);
                 meters.privacy().delta(delta);
             }
-            timers.startTimerAtFixedRate(new Tick(), SYNC);
             return bridge.behavior();
-        }));
+        });
     }
 
     private Behavior<Object> behavior() {
         return Behaviors.receive(Object.class)
-            .onMessage(Tick.class, this::onTick)
             .onMessage(GlobalCoordinator.RoundOpened.class, this::onRoundOpened)
             .onMessage(ClusterReport.class, this::onClusterReport)
             .onMessage(ContinentReport.class, this::onContinentReport)
             .onMessage(RoundResult.class, this::onRoundResult)
-            .onSignal(PostStop.class, this::onPostStop)
             .build();
-    }
-
-    private Behavior<Object> onTick(Tick tick) {
-        syncFrames();
-        return Behaviors.same();
     }
 
     private Behavior<Object> onRoundOpened(GlobalCoordinator.RoundOpened o) {
@@ -123,7 +105,6 @@ public final class TierMetricsBridge {
     }
 
     private Behavior<Object> onRoundResult(RoundResult r) {
-        syncFrames(); // a round's frames are all counted by the time its result is
         global.roundClosed(r.roundId(), r.outcome().ordinal(), r.wallNanos(), r.continentsAccepted(),
             r.continentsExpected());
         global.trimDropped.increment(2.0 * r.trimmed());
@@ -131,65 +112,11 @@ public final class TierMetricsBridge {
         return Behaviors.same();
     }
 
-    private Behavior<Object> onPostStop(PostStop stop) {
-        syncFrames();
-        return Behaviors.same();
-    }
-
-    private void syncFrames() {
-        for (FrameCounts f : frames) {
-            f.sync();
-        }
-    }
-
     private static void addRejections(TierMeters meters, long[] byReason) {
         for (int i = 0; i < byReason.length; i++) {
             if (byReason[i] > 0) {
                 meters.inputsRejected(i).increment(byReason[i]);
             }
-        }
-    }
-
-    /** One tier's subscriber counters, turned into counter increments by difference. */
-    private static final class FrameCounts {
-        private final TierRuntime runtime;
-        private final TierMeters meters;
-        private long accepted;
-        private long bytesIn;
-        private final long[] sent = new long[3];
-        private final long[] rejected = new long[RejectReason.values().length];
-
-        FrameCounts(TierRuntime runtime, TierMeters meters) {
-            this.runtime = runtime;
-            this.meters = meters;
-        }
-
-        void sync() {
-            if (runtime == null) {
-                return;
-            }
-            long nowAccepted = runtime.subscriber().accepted();
-            long received = nowAccepted - accepted;
-            meters.framesAccepted.increment(nowAccepted - accepted);
-            accepted = nowAccepted;
-            long[] now = runtime.subscriber().rejectedByReason();
-            for (int i = 0; i < now.length && i < rejected.length; i++) {
-                long d = now[i] - rejected[i];
-                if (d > 0) {
-                    meters.framesRejected(i).increment(d);
-                    received += d;
-                }
-                rejected[i] = now[i];
-            }
-            meters.framesReceived.increment(received);
-            long nowBytesIn = runtime.subscriber().bytesReceived();
-            meters.bytesIn.increment(nowBytesIn - bytesIn);
-            bytesIn = nowBytesIn;
-            long[] nowSent = runtime.sentTotals();
-            meters.framesSent.increment(nowSent[0] - sent[0]);
-            meters.bytesOut.increment(nowSent[1] - sent[1]);
-            meters.offersFailed(OfferFailure.BACK_PRESSURED.ordinal()).increment(nowSent[2] - sent[2]);
-            System.arraycopy(nowSent, 0, sent, 0, sent.length);
         }
     }
 }

@@ -9,7 +9,6 @@ import java.util.StringJoiner;
 import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
 
-import io.canopy.frame.RejectReason;
 import io.canopy.ingest.IngestRejection;
 import io.canopy.straggler.QuorumOutcome;
 import io.micrometer.core.instrument.Counter;
@@ -28,7 +27,8 @@ import io.micrometer.core.instrument.noop.NoopCounter;
  * and registrations for gauges that exist only while their object does (Aeron positions, mailboxes).
  *
  * <p>All tier meters exist from construction with every reason and outcome at zero, so a scrape lists each series
- * before anything happens, rates start from a known zero, and the hot path only increments. Build one per
+ * before anything happens, rates start from a known zero, and the hot path only increments. The traffic meters are
+ * function counters over the data plane's own counts, bound once per tier with {@link #bindTraffic}. Build one per
  * registry; a second one on the same registry would share the same meters.
  *
  * <p>Thread-safety: the handles are safe from any thread; registration methods are synchronized.
@@ -43,6 +43,8 @@ public final class CanopyMeters {
     private final TierMeters[][] tiers;
     private final PrivacyMeters privacy = new PrivacyMeters();
     private final Map<Meter.Id, Gauge> dynamic = new HashMap<>();
+    /** The traffic binders, held so the weakly referenced sources of their function counters live as long as this. */
+    private final TierTrafficMetrics[] traffic = new TierTrafficMetrics[Tier.count()];
 
     private CanopyMeters(final MeterRegistry registry, final int continents) {
         this.registry = registry;
@@ -115,6 +117,23 @@ public final class CanopyMeters {
             throw new IllegalArgumentException("continent=" + continent + " is not in 0.." + (continents - 1));
         }
         return tiers[tier.ordinal()][continent];
+    }
+
+    /**
+     * Binds {@code tier}'s traffic meters to what its data plane counts ({@link TierTrafficMetrics}); a tier this
+     * process does not host is bound to {@link TrafficSource#NONE}, so its series exist at zero. Once per tier.
+     *
+     * @throws IllegalStateException if {@code tier} is bound already (a second source would never be read: the
+     *                               registry would hand back the first one's meters)
+     */
+    public synchronized void bindTraffic(final Tier tier, final TrafficSource source) {
+        Objects.requireNonNull(source, "source");
+        if (traffic[tier.ordinal()] != null) {
+            throw new IllegalStateException("tier=" + tier.tagValue() + "'s traffic meters are bound already");
+        }
+        final TierTrafficMetrics binder = new TierTrafficMetrics(tier, source);
+        binder.bindTo(registry);
+        traffic[tier.ordinal()] = binder;
     }
 
     /** The privacy gauges. */
@@ -204,11 +223,6 @@ public final class CanopyMeters {
 
     private TierMeters create(final Tier tier, final String continent) {
         final Tags tags = Tags.of(MeterCatalogue.TAG_TIER, tier.tagValue(), MeterCatalogue.TAG_CONTINENT, continent);
-        final Counter[] framesRejected = new Counter[RejectReason.count()];
-        for (int r = 0; r < framesRejected.length; r++) {
-            framesRejected[r] = counter(MeterCatalogue.FRAMES_REJECTED, tags.and(MeterCatalogue.TAG_REASON,
-                MeterCatalogue.tagValue(RejectReason.fromOrdinal(r))));
-        }
         final Counter[] inputsRejected = new Counter[IngestRejection.count()];
         for (int r = 0; r < inputsRejected.length; r++) {
             inputsRejected[r] = counter(MeterCatalogue.INPUTS_REJECTED, tags.and(MeterCatalogue.TAG_REASON,
@@ -219,11 +233,6 @@ public final class CanopyMeters {
         for (int o = 0; o < outcomes.length; o++) {
             quorumOutcomes[o] = counter(MeterCatalogue.QUORUM_OUTCOMES, tags.and(MeterCatalogue.TAG_OUTCOME,
                 MeterCatalogue.tagValue(outcomes[o])));
-        }
-        final Counter[] offersFailed = new Counter[OfferFailure.count()];
-        for (int f = 0; f < offersFailed.length; f++) {
-            offersFailed[f] = counter(MeterCatalogue.OFFERS_FAILED, tags.and(MeterCatalogue.TAG_REASON,
-                OfferFailure.of(f).tagValue()));
         }
         final AtomicLong open = new AtomicLong();
         final AtomicLong closed = new AtomicLong();
@@ -236,17 +245,12 @@ public final class CanopyMeters {
             .serviceLevelObjectives(MeterCatalogue.ROUND_DURATION_BUCKETS.toArray(Duration[]::new))
             .register(registry);
         return new TierMeters(tier, continent,
-            counter(MeterCatalogue.FRAMES_RECEIVED, tags),
-            counter(MeterCatalogue.FRAMES_ACCEPTED, tags),
-            counter(MeterCatalogue.FRAMES_SENT, tags),
-            counter(MeterCatalogue.TRAFFIC_IN, tags),
-            counter(MeterCatalogue.TRAFFIC_OUT, tags),
             tier == Tier.CLUSTER ? counter(MeterCatalogue.KRUM_REJECTED, tags) : noop(MeterCatalogue.KRUM_REJECTED, tags),
             tier == Tier.CLUSTER ? noop(MeterCatalogue.TRIM_DROPPED, tags) : counter(MeterCatalogue.TRIM_DROPPED, tags),
             roundDuration,
             summary(MeterCatalogue.ROUND_INPUTS, tags),
             summary(MeterCatalogue.ROUND_PARTICIPATION, tags),
-            framesRejected, inputsRejected, quorumOutcomes, offersFailed, open, closed);
+            inputsRejected, quorumOutcomes, open, closed);
     }
 
     private Counter counter(final MeterDef def, final Tags tags) {

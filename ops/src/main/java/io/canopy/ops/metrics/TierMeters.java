@@ -8,10 +8,10 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Timer;
 
 /**
- * The meters of one tier (and continent, when the node splits by continent), created once by
- * {@link CanopyMeters}. Every method and handle is safe from any thread and allocates nothing, so receivers call
- * them per frame; reasons and outcomes are passed as enum ordinals ({@code RejectReason.ordinal()},
- * {@code IngestRejection.ordinal()}, {@code QuorumOutcome.ordinal()}), which index pre-created counters.
+ * The round meters of one tier (and continent, when the node splits by continent), created once by
+ * {@link CanopyMeters}; the tier's traffic meters are function counters bound by {@link TierTrafficMetrics}. Every
+ * method and handle is safe from any thread and allocates nothing; reasons and outcomes are passed as enum ordinals
+ * ({@code IngestRejection.ordinal()}, {@code QuorumOutcome.ordinal()}), which index pre-created counters.
  *
  * <p>Meters that only mean something at one tier ({@link #krumRejected} at the cluster tier, {@link #trimDropped}
  * above it) are no-op counters elsewhere: calling them is harmless and shows up nowhere.
@@ -21,16 +21,6 @@ public final class TierMeters {
     private final Tier tier;
     private final String continent;
 
-    /** Frames that reached the decoder; see {@link #frameReceived(int)}. */
-    public final Counter framesReceived;
-    /** Inputs counted into a round. */
-    public final Counter framesAccepted;
-    /** Aggregate frames sent up the tree; see {@link #frameSent(int)}. */
-    public final Counter framesSent;
-    /** Bytes received, valid frames or not. */
-    public final Counter bytesIn;
-    /** Bytes sent. */
-    public final Counter bytesOut;
     /** Updates Multi-Krum did not select (cluster tier; no-op elsewhere). */
     public final Counter krumRejected;
     /** Inputs the trimmed mean dropped per coordinate, 2k per round (continental and global; no-op at cluster). */
@@ -42,35 +32,24 @@ public final class TierMeters {
     /** Inputs over expected inputs, per round. */
     public final DistributionSummary roundParticipation;
 
-    private final Counter[] framesRejected;
     private final Counter[] inputsRejected;
     private final Counter[] quorumOutcomes;
-    private final Counter[] offersFailed;
     private final AtomicLong roundOpen;
     private final AtomicLong roundLastClosed;
 
-    TierMeters(final Tier tier, final String continent, final Counter framesReceived, final Counter framesAccepted,
-               final Counter framesSent, final Counter bytesIn, final Counter bytesOut, final Counter krumRejected,
-               final Counter trimDropped, final Timer roundDuration, final DistributionSummary roundInputs,
-               final DistributionSummary roundParticipation, final Counter[] framesRejected,
-               final Counter[] inputsRejected, final Counter[] quorumOutcomes, final Counter[] offersFailed,
-               final AtomicLong roundOpen, final AtomicLong roundLastClosed) {
+    TierMeters(final Tier tier, final String continent, final Counter krumRejected, final Counter trimDropped,
+               final Timer roundDuration, final DistributionSummary roundInputs,
+               final DistributionSummary roundParticipation, final Counter[] inputsRejected,
+               final Counter[] quorumOutcomes, final AtomicLong roundOpen, final AtomicLong roundLastClosed) {
         this.tier = tier;
         this.continent = continent;
-        this.framesReceived = framesReceived;
-        this.framesAccepted = framesAccepted;
-        this.framesSent = framesSent;
-        this.bytesIn = bytesIn;
-        this.bytesOut = bytesOut;
         this.krumRejected = krumRejected;
         this.trimDropped = trimDropped;
         this.roundDuration = roundDuration;
         this.roundInputs = roundInputs;
         this.roundParticipation = roundParticipation;
-        this.framesRejected = framesRejected;
         this.inputsRejected = inputsRejected;
         this.quorumOutcomes = quorumOutcomes;
-        this.offersFailed = offersFailed;
         this.roundOpen = roundOpen;
         this.roundLastClosed = roundLastClosed;
     }
@@ -82,28 +61,6 @@ public final class TierMeters {
     /** The {@code continent} tag value: {@value MeterCatalogue#ALL} or a continent number. */
     public String continent() {
         return continent;
-    }
-
-    /** Counts one frame of {@code bytes} bytes reaching the decoder. */
-    public void frameReceived(final int bytes) {
-        framesReceived.increment();
-        bytesIn.increment(bytes);
-    }
-
-    /** Counts one frame of {@code bytes} bytes sent. */
-    public void frameSent(final int bytes) {
-        framesSent.increment();
-        bytesOut.increment(bytes);
-    }
-
-    /** The counter of decoder rejections for {@code io.canopy.frame.RejectReason} ordinal {@code reason}. */
-    public Counter framesRejected(final int reason) {
-        return framesRejected[reason];
-    }
-
-    /** Counts one decoder rejection; {@code reason} is a {@code RejectReason} ordinal. */
-    public void frameRejected(final int reason) {
-        framesRejected[reason].increment();
     }
 
     /** The counter of ingest refusals for {@code io.canopy.ingest.IngestRejection} ordinal {@code reason}. */
@@ -119,26 +76,6 @@ public final class TierMeters {
     /** The counter of rounds closed with {@code io.canopy.straggler.QuorumOutcome} ordinal {@code outcome}. */
     public Counter quorumOutcomes(final int outcome) {
         return quorumOutcomes[outcome];
-    }
-
-    /** The counter of failed Aeron offers for {@link OfferFailure} ordinal {@code failure}. */
-    public Counter offersFailed(final int failure) {
-        return offersFailed[failure];
-    }
-
-    /**
-     * Counts a failed Aeron offer from its result code ({@code Publication.BACK_PRESSURED} and the like). Positive
-     * results (success) and unknown codes count nothing.
-     *
-     * @return whether the result was a failure and was counted
-     */
-    public boolean offerResult(final long aeronResult) {
-        final int failure = OfferFailure.ordinalOf(aeronResult);
-        if (failure < 0) {
-            return false;
-        }
-        offersFailed[failure].increment();
-        return true;
     }
 
     /** Notes that round {@code roundId} opened; the gauge only moves forward, so a late call cannot rewind it. */

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.TimeUnit;
 
-import io.canopy.frame.RejectReason;
 import io.canopy.ingest.IngestRejection;
 import io.canopy.straggler.QuorumOutcome;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -44,26 +43,9 @@ class CanopyMetersAllocationTest {
     }
 
     @Test
-    void counting_a_received_and_accepted_frame_allocates_nothing() {
-        assertEquals(0, bytesPerCall(() -> {
-            cluster.frameReceived(1_024);
-            cluster.framesAccepted.increment();
-        }));
-    }
-
-    @Test
-    void counting_a_rejection_by_ordinal_allocates_nothing() {
-        final int reason = RejectReason.BAD_CHECKSUM.ordinal();
+    void counting_a_refusal_by_ordinal_allocates_nothing() {
         final int refusal = IngestRejection.LATE.ordinal();
-        assertEquals(0, bytesPerCall(() -> {
-            cluster.frameRejected(reason);
-            cluster.inputRejected(refusal);
-        }));
-    }
-
-    @Test
-    void counting_a_failed_offer_allocates_nothing() {
-        assertEquals(0, bytesPerCall(() -> cluster.offerResult(-2)));
+        assertEquals(0, bytesPerCall(() -> cluster.inputRejected(refusal)));
     }
 
     @Test

@@ -1,7 +1,6 @@
 package io.canopy.ops.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,10 +32,8 @@ class CanopyMetersTest {
         final CanopyMeters meters = CanopyMeters.create(registry);
         final int before = registry.getMeters().size();
         final TierMeters cluster = meters.forTier(Tier.CLUSTER);
-        cluster.frameReceived(10);
-        cluster.frameRejected(3);
+        cluster.inputRejected(3);
         cluster.roundClosed(1, QuorumOutcome.FAILED_NO_QUORUM.ordinal(), 1_000, 1, 2);
-        cluster.offerResult(-5);
         meters.privacy().epsilonSpent(0.1);
         assertEquals(before, registry.getMeters().size());
         assertSame(cluster, meters.forTier(Tier.CLUSTER));
@@ -44,7 +41,7 @@ class CanopyMetersTest {
 
     @Test
     void tag_values_stay_within_the_declared_sets() {
-        CanopyMeters.create(registry);
+        CanopyMeters.create(registry).bindTraffic(Tier.CLUSTER, TrafficSource.NONE);
         for (final Meter m : registry.getMeters()) {
             m.getId().getTags().forEach(t -> assertTrue(MeterCatalogue.isPossibleTagValue(t.getKey(), t.getValue()),
                 m.getId() + " has " + t));
@@ -53,7 +50,7 @@ class CanopyMetersTest {
 
     @Test
     void every_registered_name_is_declared_with_the_declared_tag_keys() {
-        CanopyMeters.create(registry);
+        CanopyMeters.create(registry).bindTraffic(Tier.CONTINENTAL, TrafficSource.NONE);
         final Set<String> declared = new TreeSet<>();
         MeterCatalogue.all().forEach(d -> declared.add(d.name()));
         for (final Meter m : registry.getMeters()) {
@@ -92,8 +89,8 @@ class CanopyMetersTest {
             assertThrows(IllegalArgumentException.class, () -> meters.forTier(Tier.CLUSTER, 3)).getMessage());
         assertEquals("tier=global is not split by continent (continents=3): use forTier(tier)",
             assertThrows(IllegalStateException.class, () -> meters.forTier(Tier.GLOBAL, 0)).getMessage());
-        assertEquals(3, registry.find("canopy.frames.accepted").tag("tier", "cluster").counters().size());
-        assertEquals(1, registry.find("canopy.frames.accepted").tag("tier", "global").counters().size());
+        assertEquals(3, registry.find("canopy.round.open").tag("tier", "cluster").gauges().size());
+        assertEquals(1, registry.find("canopy.round.open").tag("tier", "global").gauges().size());
         assertThrows(IllegalArgumentException.class,
             () -> CanopyMeters.create(registry, MeterCatalogue.MAX_CONTINENTS + 1));
     }
@@ -142,10 +139,7 @@ class CanopyMetersTest {
         assertEquals(OfferFailure.MAX_POSITION_EXCEEDED.ordinal(), OfferFailure.ordinalOf(-5));
         assertEquals(-1, OfferFailure.ordinalOf(-6));
         assertEquals(-1, OfferFailure.ordinalOf(0));
-        final TierMeters t = CanopyMeters.create(registry).forTier(Tier.CLUSTER);
-        assertFalse(t.offerResult(128));
-        assertTrue(t.offerResult(-2));
-        assertEquals(1.0, t.offersFailed(OfferFailure.BACK_PRESSURED.ordinal()).count());
+        assertEquals(-1, OfferFailure.ordinalOf(128));
     }
 
     @Test

@@ -47,28 +47,20 @@ class MetricsScrapeTest {
 
         final TierMeters cluster = meters.forTier(Tier.CLUSTER);
         cluster.roundOpened(ROUND);
-        for (int i = 0; i < 12; i++) {
-            cluster.frameReceived(1_000);
-        }
-        cluster.frameRejected(RejectReason.BAD_CHECKSUM.ordinal());
         cluster.inputRejected(IngestRejection.DUPLICATE.ordinal());
-        cluster.framesAccepted.increment(10);
         cluster.krumRejected.increment(2);
         cluster.roundClosed(ROUND, QuorumOutcome.QUORUM_AT_DEADLINE.ordinal(), 1_500_000_000L, 10, 12);
-        cluster.frameSent(4_000);
-        cluster.offerResult(-2);
-        cluster.offerResult(-2);
-        cluster.offerResult(4_096);
+        // The cluster's data plane: 10 frames accepted and 2 with a bad checksum, 12,000 bytes in; one aggregate of
+        // 4,000 bytes out after two back-pressured offers.
+        meters.bindTraffic(Tier.CLUSTER, new FixedTraffic(10, RejectReason.BAD_CHECKSUM.ordinal(), 2, 12_000, 1, 4_000, 2));
 
         final TierMeters continental = meters.forTier(Tier.CONTINENTAL);
         continental.roundOpened(ROUND);
-        for (int i = 0; i < 3; i++) {
-            continental.frameReceived(4_000);
-        }
-        continental.framesAccepted.increment(3);
+        meters.bindTraffic(Tier.CONTINENTAL, new FixedTraffic(3, 0, 0, 12_000, 0, 0, 0));
         continental.krumRejected.increment(5);
         continental.trimDropped.increment(2);
         continental.roundClosed(ROUND, QuorumOutcome.COMPLETE.ordinal(), 2_000_000_000L, 3, 3);
+        meters.bindTraffic(Tier.GLOBAL, TrafficSource.NONE);
 
         final TierMeters global = meters.forTier(Tier.GLOBAL);
         global.roundOpened(ROUND);
@@ -116,7 +108,7 @@ class MetricsScrapeTest {
 
     @Test
     void rejections_are_counted_by_reason_and_every_other_reason_is_already_there_at_zero() {
-        assertLine("canopy_frames_rejected_total{continent=\"all\",reason=\"bad_checksum\",tier=\"cluster\"} 1.0");
+        assertLine("canopy_frames_rejected_total{continent=\"all\",reason=\"bad_checksum\",tier=\"cluster\"} 2.0");
         assertLine("canopy_frames_rejected_total{continent=\"all\",reason=\"truncated\",tier=\"cluster\"} 0.0");
         assertLine("canopy_frames_rejected_total{continent=\"all\",reason=\"handler_error\",tier=\"global\"} 0.0");
         assertLine("canopy_inputs_rejected_total{continent=\"all\",reason=\"duplicate\",tier=\"cluster\"} 1.0");
@@ -207,6 +199,30 @@ class MetricsScrapeTest {
             final String name = expected.split("[{ ]")[0];
             fail("no line '" + expected + "' in the scrape; lines of " + name + ":\n"
                 + String.join("\n", lines.stream().filter(l -> l.startsWith(name)).toList()));
+        }
+    }
+
+    /** A data plane's counts, fixed: accepted, one rejection reason's count, bytes in, frames and bytes out, back pressure. */
+    private record FixedTraffic(long accepted, int reason, long rejected, long bytesIn, long sent, long bytesOut,
+                                long backPressured) implements TrafficSource {
+        @Override
+        public long framesAccepted() {
+            return accepted;
+        }
+
+        @Override
+        public long framesRejected(final int r) {
+            return r == reason ? rejected : 0;
+        }
+
+        @Override
+        public long framesSent() {
+            return sent;
+        }
+
+        @Override
+        public long offersFailed(final int failure) {
+            return failure == OfferFailure.BACK_PRESSURED.ordinal() ? backPressured : 0;
         }
     }
 
