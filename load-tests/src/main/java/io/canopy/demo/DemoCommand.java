@@ -7,10 +7,8 @@ import java.util.Locale;
 import io.canopy.global.ledger.DirectoryJournal;
 import io.canopy.global.ledger.RoundLedger;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 import io.canopy.leaf.synthetic.Attack;
@@ -98,10 +96,7 @@ public final class DemoCommand implements CliCommand {
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-        Options o = Options.parse(SPECS, args);
-        if (!o.positional().isEmpty()) {
-            throw new UsageException("unexpected argument '" + o.positional().get(0) + "'");
-        }
+        Options o = Options.parseFlags(SPECS, args);
         int cores = Runtime.getRuntime().availableProcessors();
         DemoSettings settings;
         try {
@@ -130,7 +125,7 @@ public final class DemoCommand implements CliCommand {
                 o.intValue("metrics-port", 9400, -1, 65_535),
                 o.has("release") ? o.get("release") : "auto",
                 o.doubleValue("rho", RoundDesign.GATE_FACTOR),
-                signatures(o));
+                RunOptions.signatures(o));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
@@ -138,13 +133,11 @@ public final class DemoCommand implements CliCommand {
             err.println("canopy demo: DP noise from the fast seeded sampler -- for simulations and load tests only;"
                 + " pass --secure-noise for the secure one");
         }
-        Path json = o.has("json") ? Path.of(o.get("json")) : null;
+        Path json = RunOptions.output(o, "json");
         DemoRun.Outcome outcome = DemoRun.run(settings, err);
         out.print(DemoReport.text(outcome));
         if (json != null) {
-            Path tmp = json.resolveSibling(json.getFileName() + ".tmp");
-            Files.writeString(tmp, DemoReport.json(outcome), StandardCharsets.UTF_8);
-            Files.move(tmp, json, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            RunOptions.write(json, DemoReport.json(outcome));
         }
         return OK;
     }
@@ -172,17 +165,5 @@ public final class DemoCommand implements CliCommand {
         } catch (IllegalArgumentException e) {
             throw new UsageException("--attack: " + e.getMessage());
         }
-    }
-
-
-    private static io.canopy.frame.SignatureScheme signatures(Options o) throws UsageException {
-        String v = o.has("signatures") ? o.get("signatures") : "off";
-        return switch (v) {
-            case "off" -> io.canopy.frame.SignatureScheme.NONE;
-            case "ed25519" -> io.canopy.frame.SignatureScheme.ED25519;
-            case "ml-dsa-44" -> io.canopy.frame.SignatureScheme.ML_DSA_44;
-            case "ml-dsa-65" -> io.canopy.frame.SignatureScheme.ML_DSA_65;
-            default -> throw new UsageException("--signatures must be off, ed25519, ml-dsa-44 or ml-dsa-65, got '" + v + "'");
-        };
     }
 }

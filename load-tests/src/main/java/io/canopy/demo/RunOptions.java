@@ -1,10 +1,19 @@
 package io.canopy.demo;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
 import io.canopy.codec.CodecId;
 import io.canopy.ops.cli.Options;
 import io.canopy.ops.cli.UsageException;
 
-/** The range checks the run commands ({@code demo}, {@code train}, {@code experiment}) share for their flags. */
+/**
+ * The range checks the run commands ({@code demo}, {@code train}, {@code experiment}) share for their flags, and their
+ * output files ({@code --json}, {@code --csv}, ...).
+ */
 public final class RunOptions {
 
     private RunOptions() {
@@ -79,5 +88,27 @@ public final class RunOptions {
             throw new UsageException("--signatures must be off, ed25519, ml-dsa-44 or ml-dsa-65, got '" + v + "'");
         }
         return scheme;
+    }
+
+    /** An output file's path, refused up front when its directory is missing (so no run ends unwritten). */
+    public static Path output(Options o, String flag) throws UsageException {
+        if (!o.has(flag)) {
+            return null;
+        }
+        Path file = Path.of(o.get(flag)).toAbsolutePath();
+        if (!Files.isDirectory(file.getParent())) {
+            throw new UsageException("--" + flag + " " + o.get(flag) + ": directory " + file.getParent() + " does not exist");
+        }
+        if (Files.isDirectory(file)) {
+            throw new UsageException("--" + flag + " " + o.get(flag) + " is a directory; give a file name");
+        }
+        return file;
+    }
+
+    /** Writes through a temporary file and a rename, so a reader never sees half a file. */
+    public static void write(Path file, String text) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, text, StandardCharsets.UTF_8);
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 }

@@ -86,10 +86,7 @@ public final class SwarmCommand implements CliCommand {
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-        Options o = Options.parse(SPECS, args);
-        if (!o.positional().isEmpty()) {
-            throw new UsageException("unexpected argument '" + o.positional().getFirst() + "'");
-        }
+        Options o = Options.parseFlags(SPECS, args);
         FleetClient fleet = FleetClient.from(o);
         String endpoint = o.has("aeron-endpoint") ? o.get("aeron-endpoint") : DEFAULT_ENDPOINT;
         if (!endpoint.matches("[^:]+:\\d{1,5}")) {

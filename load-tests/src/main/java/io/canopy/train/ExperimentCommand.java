@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
+import io.canopy.demo.RunOptions;
 import io.canopy.ops.cli.CliCommand;
 import io.canopy.ops.cli.Options;
 import io.canopy.ops.cli.Options.Spec;
@@ -77,9 +78,9 @@ public final class ExperimentCommand implements CliCommand {
         AccuracyExperiment.Design design = AccuracyExperiment.design(quick, models,
             o.intValue("rounds", 100, 1, 100_000), o.intValue("seeds", quick ? 1 : 3, 1, 100),
             io.canopy.demo.RunOptions.longValue(o, "leaves", 10_000L, 1, 10_000_000L));
-        Path md = TrainCommand.output(o, "md");
-        Path json = TrainCommand.output(o, "json");
-        Path chart = TrainCommand.output(o, "chart");
+        Path md = RunOptions.output(o, "md");
+        Path json = RunOptions.output(o, "json");
+        Path chart = RunOptions.output(o, "chart");
         AccuracyExperiment.settings(design, design.cells().get(0), 42); // a bad flag fails here, not an hour in
         err.printf(Locale.ROOT, "experiment: %d cells x %d seed(s) = %d runs of %d rounds%n", design.cells().size(),
             design.seeds(), design.cells().size() * design.seeds(), design.rounds());
@@ -89,10 +90,10 @@ public final class ExperimentCommand implements CliCommand {
         String table = AccuracyExperiment.markdown(design, central, results, (System.nanoTime() - t0) / 1e9);
         out.print(table);
         if (md != null) {
-            TrainCommand.write(md, table);
+            RunOptions.write(md, table);
         }
         if (json != null) {
-            TrainCommand.write(json, AccuracyExperiment.json(design, central, results));
+            RunOptions.write(json, AccuracyExperiment.json(design, central, results));
         }
         if (chart != null) {
             List<TrainChart.Series> series = new ArrayList<>();
@@ -106,7 +107,7 @@ public final class ExperimentCommand implements CliCommand {
                         + (clean ? "" : ", ALIE 20%") + (c.dp() ? ", eps 2" : ""), r.firstSeedRows()));
                 }
             }
-            TrainCommand.write(chart, TrainChart.svg("Canopy on Fashion-MNIST (" + models.get(0) + ", "
+            RunOptions.write(chart, TrainChart.svg("Canopy on Fashion-MNIST (" + models.get(0) + ", "
                 + String.format(Locale.ROOT, "%,d", design.leaves()) + " leaves): test accuracy by round", series));
         }
         long failed = results.stream().filter(r -> !r.failures().isEmpty()).count();
@@ -119,14 +120,14 @@ public final class ExperimentCommand implements CliCommand {
 
     /** The release's attack table: every synthetic attack x share x rule, the published error of the last round. */
     private static int robustness(Options o, PrintStream out, PrintStream err) throws Exception {
-        Path md = TrainCommand.output(o, "md");
+        Path md = RunOptions.output(o, "md");
         io.canopy.demo.RobustnessExperiment.Design design = io.canopy.demo.RobustnessExperiment.design(o.has("quick"));
         long t0 = System.nanoTime();
         List<io.canopy.demo.RobustnessExperiment.Cell> cells = io.canopy.demo.RobustnessExperiment.run(design, err);
         String table = io.canopy.demo.RobustnessExperiment.markdown(design, cells, (System.nanoTime() - t0) / 1e9);
         out.print(table);
         if (md != null) {
-            TrainCommand.write(md, table);
+            RunOptions.write(md, table);
         }
         return OK;
     }

@@ -1,18 +1,14 @@
 package io.canopy.train;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.canopy.demo.RunOptions;
 import io.canopy.ops.cli.CliCommand;
 import io.canopy.ops.cli.Options;
 import io.canopy.ops.cli.Options.Spec;
-import io.canopy.ops.cli.UsageException;
 
 /** {@code ./canopy train}: federated training of a real model on Fashion-MNIST through the whole tree, in one JVM. */
 public final class TrainCommand implements CliCommand {
@@ -58,14 +54,11 @@ public final class TrainCommand implements CliCommand {
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-        Options o = Options.parse(SPECS, args);
-        if (!o.positional().isEmpty()) {
-            throw new UsageException("unexpected argument '" + o.positional().get(0) + "'");
-        }
+        Options o = Options.parseFlags(SPECS, args);
         TrainSettings settings = TrainSettings.parse(o);
-        Path json = output(o, "json");
-        Path csv = output(o, "csv");
-        Path chart = output(o, "chart");
+        Path json = RunOptions.output(o, "json");
+        Path csv = RunOptions.output(o, "csv");
+        Path chart = RunOptions.output(o, "chart");
         if (settings.dp() && !settings.secureNoise()) {
             err.println("canopy train: DP noise from the fast seeded sampler -- for simulations only; pass --secure-noise"
                 + " for the secure one");
@@ -79,39 +72,17 @@ public final class TrainCommand implements CliCommand {
         });
         out.print(TrainReport.summary(outcome));
         if (json != null) {
-            write(json, TrainReport.json(outcome));
+            RunOptions.write(json, TrainReport.json(outcome));
         }
         if (csv != null) {
-            write(csv, TrainReport.csv(outcome));
+            RunOptions.write(csv, TrainReport.csv(outcome));
         }
         if (chart != null) {
-            write(chart, TrainChart.svg(String.format(java.util.Locale.ROOT, "Canopy: %s on Fashion-MNIST, %,d leaves, %s",
+            RunOptions.write(chart, TrainChart.svg(String.format(java.util.Locale.ROOT, "Canopy: %s on Fashion-MNIST, %,d leaves, %s",
                 settings.model().cliName(), settings.leaves(), settings.dp() ? "epsilon " + settings.epsilon() : "no DP"),
                 List.of(new TrainChart.Series(outcome.releaseRule() + (settings.attack() == TrainAttack.NONE ? ""
                     : ", " + settings.attack().cliName()), outcome.rows()))));
         }
         return OK;
-    }
-
-    /** An output file's path, refused up front when its directory is missing (so no run ends unwritten). */
-    static Path output(Options o, String flag) throws UsageException {
-        if (!o.has(flag)) {
-            return null;
-        }
-        Path file = Path.of(o.get(flag)).toAbsolutePath();
-        if (!Files.isDirectory(file.getParent())) {
-            throw new UsageException("--" + flag + " " + o.get(flag) + ": directory " + file.getParent() + " does not exist");
-        }
-        if (Files.isDirectory(file)) {
-            throw new UsageException("--" + flag + " " + o.get(flag) + " is a directory; give a file name");
-        }
-        return file;
-    }
-
-    /** Writes through a temporary file and a rename, so a reader never sees half a file. */
-    static void write(Path file, String text) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, text, StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 }

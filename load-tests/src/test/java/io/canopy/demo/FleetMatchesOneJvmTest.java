@@ -15,6 +15,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import io.canopy.fleet.FleetConfig;
+import io.canopy.fleet.FleetFixture;
 import io.canopy.fleet.MemberProcess;
 import io.canopy.global.GlobalCoordinator;
 import io.canopy.global.RoundResult;
@@ -47,50 +49,22 @@ import org.junit.jupiter.api.io.TempDir;
 class FleetMatchesOneJvmTest {
     private static final int ROUNDS = 3;
 
-    private static String fleetConfig(Path journal, Path linkKey) {
-        return """
-            leaves: 600
-            cluster-size: 100
-            clusters-per-continent: 3
-            dim: 16
-            rounds: %d
-            seed: 7
-            cluster-deadline: 8s
-            upper-deadline: 30s
-            min-members: 6
-            over-selection: 1
-            noise: "off"
-            down-after: 10s
-            heartbeat-pause: 8s
-            journal: %s
-            link-key: %s
-            """.formatted(ROUNDS, journal, linkKey);
-    }
-
     @Test
     void six_members_and_a_swarm_run_three_rounds_whose_model_equals_the_one_jvm_model(@TempDir Path dir) throws Exception {
         // Every aggregate between tiers carries an HMAC under the fleet's link key: a round is COMPLETE only if each verifies.
         Path linkKey = Files.writeString(dir.resolve("link.key"), io.canopy.enroll.LinkAuthentication.newKeyText() + "\n");
-        Path config = Files.writeString(dir.resolve("fleet.yaml"), fleetConfig(dir.resolve("journal"), linkKey));
+        Path config = FleetConfig.rounds(ROUNDS).set("min-members", 6).set("down-after", "10s").set("heartbeat-pause", "8s")
+            .set("journal", dir.resolve("journal")).set("link-key", linkKey).write(dir);
         int seedPort = MemberProcess.freePort();
-        int gatewayPort = MemberProcess.freePort();
-        String seeds = "127.0.0.1:" + seedPort;
-        List<MemberProcess> members = new ArrayList<>();
         List<String> swarmOutput = new ArrayList<>();
-        try {
-            List<String> seedArgs = new ArrayList<>(List.of("--config", config.toString(), "--roles", "global"));
-            seedArgs.addAll(MemberProcess.memberArgs(seedPort, gatewayPort, seeds, dir));
-            members.add(MemberProcess.start("global-" + seedPort, seedArgs.toArray(String[]::new)));
+        try (FleetFixture fleet = new FleetFixture(dir, seedPort, MemberProcess.freePort())) {
+            MemberProcess global = fleet.node("global-" + seedPort, seedPort, "--config", config.toString(), "--roles", "global");
             for (String role : List.of("continental", "continental", "cluster", "cluster", "cluster")) {
-                members.add(member(role, MemberProcess.freePort(), seeds, config, dir));
+                int port = MemberProcess.freePort();
+                fleet.node(role + "-" + port, port, "--config", config.toString(), "--roles", role);
             }
             // The swarm and status are clients of the seed's gateway, never cluster members.
-            String gateway = "127.0.0.1:" + gatewayPort;
-            MemberProcess swarm = MemberProcess.command("swarm", "swarm", "--connect", gateway, "--aeron-endpoint", "127.0.0.1:"
-                + MemberProcess.freePort(), "--aeron-dir",
-                dir.resolve("aeron-swarm").toString(), "--rounds", "" + ROUNDS, "--seed", "7", "--byzantine", "0.1",
-                "--leaves", "600");
-            members.add(swarm);
+            MemberProcess swarm = fleet.swarm("swarm", ROUNDS, "--byzantine", "0.1", "--leaves", "600");
             assertEquals(0, swarm.awaitExit(Duration.ofSeconds(240)), () -> String.join("\n", swarm.output()));
             swarmOutput.addAll(swarm.output());
             List<String> rounds = swarm.output().stream().filter(l -> l.startsWith("swarm round "))
@@ -99,11 +73,10 @@ class FleetMatchesOneJvmTest {
             for (String line : rounds) {
                 assertTrue(line.contains("sent 600, not sent 0") && line.contains("acknowledged 600"), line);
             }
-            members.getFirst().await("round " + ROUNDS + " recorded", l -> l.startsWith("round " + ROUNDS + ": "), 1,
+            global.await("round " + ROUNDS + " recorded", l -> l.startsWith("round " + ROUNDS + ": "), 1,
                 Duration.ofSeconds(60));
 
-            MemberProcess status = MemberProcess.command("status", "status", "--connect", gateway);
-            members.add(status);
+            MemberProcess status = fleet.command("status", "status", "--connect", fleet.gateway());
             assertEquals(0, status.awaitExit(Duration.ofSeconds(60)), () -> String.join("\n", status.output()));
             List<String> shown = status.output();
             assertEquals(3, shown.stream().filter(l -> l.contains("[cluster]") && l.contains("Up")
@@ -112,8 +85,6 @@ class FleetMatchesOneJvmTest {
                 () -> String.join("\n", shown));
             assertTrue(shown.contains("  cluster      600 leaves accepted of 600 invited (0 late, 150 left out by Multi-Krum)"),
                 () -> String.join("\n", shown));
-        } finally {
-            MemberProcess.closeAll(members);
         }
 
         List<RoundRecord> records = RoundLedger.read(dir.resolve("journal")).records();
@@ -133,17 +104,16 @@ class FleetMatchesOneJvmTest {
                 () -> "no line starting '" + expected + "' in:\n" + String.join("\n", swarmOutput));
         }
 
-        NodeSettings settings = NodeSettings.from(LayeredConfig.resolve(NodeSettings.KEYS, config, Map.of(), Map.of()));
-        float[] oneJvmModel = oneJvm(settings.firstRound(), new SwarmSpec(7, 16, 1.0, 0.5, 0.5, 0.1, Attack.SIGN_FLIP,
-            Double.NaN, 100, 0.0, 200.0, 0.5));
+        float[] oneJvmModel = oneJvmModel(config);
         // The same updates in a different arrival order: Multi-Krum's mean sums them in another order.
         assertArrayEquals(oneJvmModel, fleetModel, 1e-5f);
     }
 
-    private static MemberProcess member(String role, int port, String seeds, Path config, Path dir) throws Exception {
-        List<String> args = new ArrayList<>(List.of("--config", config.toString(), "--roles", role));
-        args.addAll(MemberProcess.memberArgs(port, seeds, dir));
-        return MemberProcess.start(role + "-" + port, args.toArray(String[]::new));
+    /** The model after {@code ROUNDS} rounds of the fleet {@code config} describes, run in one JVM, with the swarm's leaves. */
+    static float[] oneJvmModel(Path config) throws Exception {
+        NodeSettings settings = NodeSettings.from(LayeredConfig.resolve(NodeSettings.KEYS, config, Map.of(), Map.of()));
+        return oneJvm(settings.firstRound(), new SwarmSpec(7, 16, 1.0, 0.5, 0.5, 0.1, Attack.SIGN_FLIP, Double.NaN, 100, 0.0,
+            200.0, 0.5));
     }
 
     /** The same rounds in one JVM (EmbeddedFleet over IPC), returning the model after {@code ROUNDS} rounds. */

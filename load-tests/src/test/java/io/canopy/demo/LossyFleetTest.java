@@ -4,24 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.canopy.fleet.FleetConfig;
+import io.canopy.fleet.FleetFixture;
 import io.canopy.fleet.MemberProcess;
 import io.canopy.global.ledger.ModelCheckpoint;
 import io.canopy.global.ledger.RoundLedger;
 import io.canopy.global.ledger.RoundRecord;
-import io.canopy.leaf.synthetic.Attack;
-import io.canopy.leaf.synthetic.SwarmSpec;
-import io.canopy.node.NodeSettings;
-import io.canopy.ops.config.LayeredConfig;
 import io.canopy.straggler.QuorumOutcome;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -63,44 +59,22 @@ class LossyFleetTest {
     @Test
     void with_a_fifth_of_udp_packets_lost_every_round_records_the_truth_and_a_full_round_equals_the_lossless_model(
         @TempDir Path dir) throws Exception {
-        Path config = Files.writeString(dir.resolve("fleet.yaml"), """
-            leaves: 600
-            cluster-size: 100
-            clusters-per-continent: 3
-            dim: 16
-            rounds: %d
-            seed: 7
-            cluster-deadline: 8s
-            upper-deadline: 30s
-            min-members: 4
-            over-selection: 1
-            noise: "off"
-            down-after: 10s
-            heartbeat-pause: 8s
-            journal: %s
-            """.formatted(ROUNDS, dir.resolve("journal")));
+        Path config = FleetConfig.rounds(ROUNDS).set("min-members", 4).set("down-after", "10s").set("heartbeat-pause", "8s")
+            .set("journal", dir.resolve("journal")).write(dir);
         int seedPort = MemberProcess.freePort();
-        int gatewayPort = MemberProcess.freePort();
-        String seeds = "127.0.0.1:" + seedPort;
-        List<MemberProcess> members = new ArrayList<>();
         List<String> swarmRounds;
         List<Path> drivers = new ArrayList<>();
-        try {
+        try (FleetFixture fleet = new FleetFixture(dir, seedPort, MemberProcess.freePort())) {
             String[] roles = {"global", "continental", "cluster", "cluster"};
             for (int i = 0; i < roles.length; i++) {
                 int port = i == 0 ? seedPort : MemberProcess.freePort();
-                List<String> args = new ArrayList<>(List.of("node", "--config", config.toString(), "--roles", roles[i]));
-                args.addAll(i == 0 ? MemberProcess.memberArgs(port, gatewayPort, seeds, dir) : MemberProcess.memberArgs(port, seeds, dir));
-                members.add(MemberProcess.command(roles[i] + "-" + port, LOSSY, args.toArray(String[]::new)));
+                fleet.node(roles[i] + "-" + port, port, LOSSY, "--config", config.toString(), "--roles", roles[i]);
                 drivers.add(dir.resolve("aeron-" + port));
             }
-            MemberProcess swarm = MemberProcess.command("swarm", "swarm", "--connect", "127.0.0.1:" + gatewayPort,
-                "--aeron-endpoint", "127.0.0.1:" + MemberProcess.freePort(), "--aeron-dir", dir.resolve("aeron-swarm").toString(),
-                "--rounds", "" + ROUNDS, "--seed", "7", "--byzantine", "0.1", "--leaves", "600");
-            members.add(swarm);
+            MemberProcess swarm = fleet.swarm("swarm", ROUNDS, "--byzantine", "0.1", "--leaves", "600");
             assertEquals(0, swarm.awaitExit(Duration.ofSeconds(240)), () -> String.join("\n", swarm.output()));
             swarmRounds = swarm.output().stream().filter(l -> l.startsWith("swarm round ")).toList();
-            members.getFirst().await("round " + ROUNDS + " recorded", l -> l.startsWith("round " + ROUNDS + ": "), 1,
+            fleet.started().getFirst().await("round " + ROUNDS + " recorded", l -> l.startsWith("round " + ROUNDS + ": "), 1,
                 Duration.ofSeconds(60));
             // The drill really dropped packets: the receivers asked for retransmissions.
             long naks = 0;
@@ -108,8 +82,6 @@ class LossyFleetTest {
                 naks += naksSent(driver);
             }
             assertTrue(naks > 0, "no NAK was sent: the loss generator did not run");
-        } finally {
-            MemberProcess.closeAll(members);
         }
 
         List<RoundRecord> records = RoundLedger.read(dir.resolve("journal")).records();
@@ -130,9 +102,7 @@ class LossyFleetTest {
         }
         // Retransmission is Aeron's job: at 20% loss every frame should still arrive in time.
         assertTrue(everyLeafEveryRound, "a round lost leaves to 20% packet loss: " + records);
-        NodeSettings settings = NodeSettings.from(LayeredConfig.resolve(NodeSettings.KEYS, config, Map.of(), Map.of()));
-        float[] lossless = FleetMatchesOneJvmTest.oneJvm(settings.firstRound(), new SwarmSpec(7, 16, 1.0, 0.5, 0.5, 0.1,
-            Attack.SIGN_FLIP, Double.NaN, 100, 0.0, 200.0, 0.5));
+        float[] lossless = FleetMatchesOneJvmTest.oneJvmModel(config);
         assertArrayEquals(lossless, ModelCheckpoint.read(dir.resolve("journal").resolve(ModelCheckpoint.fileName(ROUNDS))),
             1e-5f, "the same model as without loss");
     }

@@ -3,7 +3,6 @@ package io.canopy.fleet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,76 +41,46 @@ class FleetFailoverTest {
      */
     private static final int UPPER_DEADLINE_S = 12;
 
-    private static String config(Path journal, int rounds, int members, int clusterDeadlineS) {
-        return """
-            leaves: 600
-            cluster-size: 100
-            clusters-per-continent: 3
-            dim: 16
-            rounds: %d
-            seed: 7
-            cluster-deadline: %ds
-            upper-deadline: %ds
-            min-members: %d
-            over-selection: 1
-            noise: fast
-            down-after: 3s
-            heartbeat-pause: 8s
-            journal: %s
-            """.formatted(rounds, clusterDeadlineS, UPPER_DEADLINE_S, members, journal);
-    }
-
     /** Starts the members (roles in order; the first is the seed), then the swarm. */
-    private static List<MemberProcess> fleet(Path dir, int rounds, List<String> roles, List<List<String>> extra)
-        throws Exception {
+    private static FleetFixture fleet(Path dir, int rounds, List<String> roles, List<List<String>> extra) throws Exception {
         return fleet(dir, rounds, roles, extra, true);
     }
 
     /** Starts the members (roles in order; the first is the seed), then the swarm if {@code swarm}. */
-    private static List<MemberProcess> fleet(Path dir, int rounds, List<String> roles, List<List<String>> extra,
-                                             boolean withSwarm) throws Exception {
-        Path config = Files.writeString(dir.resolve("fleet.yaml"), config(dir.resolve("journal"), rounds, roles.size(),
-            withSwarm ? CLUSTER_DEADLINE_S : IDLE_CLUSTER_DEADLINE_S));
+    private static FleetFixture fleet(Path dir, int rounds, List<String> roles, List<List<String>> extra, boolean withSwarm)
+        throws Exception {
+        Path config = FleetConfig.rounds(rounds).set("cluster-deadline", (withSwarm ? CLUSTER_DEADLINE_S
+            : IDLE_CLUSTER_DEADLINE_S) + "s").set("upper-deadline", UPPER_DEADLINE_S + "s").set("min-members", roles.size())
+            .set("noise", "fast").set("down-after", "3s").set("heartbeat-pause", "8s").set("journal", dir.resolve("journal"))
+            .write(dir);
         // Distinct ports (the swarm is a client: it joins no cluster and never leads). One more for the seed's
         // client gateway, which the swarm asks.
-        java.util.TreeSet<Integer> distinct = new java.util.TreeSet<>();
-        while (distinct.size() < roles.size() + 1) {
-            distinct.add(MemberProcess.freePort());
-        }
-        int[] ports = distinct.stream().mapToInt(Integer::intValue).toArray();
-        String seeds = "127.0.0.1:" + ports[0];
-        List<MemberProcess> members = new ArrayList<>();
+        int[] ports = FleetFixture.distinctPorts(roles.size() + 1);
+        FleetFixture fleet = new FleetFixture(dir, ports[0], ports[roles.size()]);
         for (int i = 0; i < roles.size(); i++) {
-            int port = ports[i];
             List<String> args = new ArrayList<>(List.of("--config", config.toString(), "--roles", roles.get(i)));
-            args.addAll(i == 0 ? MemberProcess.memberArgs(port, ports[roles.size()], seeds, dir)
-                : MemberProcess.memberArgs(port, seeds, dir));
             args.addAll(extra.get(i));
-            members.add(MemberProcess.start(roles.get(i) + "-" + i, args.toArray(String[]::new)));
+            fleet.node(roles.get(i) + "-" + i, ports[i], args.toArray(String[]::new));
         }
-        if (!withSwarm) {
-            return members;
+        if (withSwarm) {
+            fleet.swarm("swarm", rounds);
         }
-        members.add(MemberProcess.command("swarm", "swarm", "--connect", "127.0.0.1:" + ports[roles.size()],
-            "--aeron-endpoint", "127.0.0.1:" + MemberProcess.freePort(), "--aeron-dir", dir.resolve("aeron-swarm").toString(),
-            "--rounds", "" + rounds, "--seed", "7"));
-        return members;
+        return fleet;
     }
 
     @Test
     void killing_a_cluster_member_mid_round_makes_its_clusters_stragglers_and_a_later_round_has_every_cluster(
         @TempDir Path dir) throws Exception {
         List<String> roles = List.of("global", "continental", "cluster", "cluster");
-        List<MemberProcess> members = fleet(dir, 6, roles, List.of(List.of(), List.of(), List.of(), List.of()));
-        try {
+        FleetFixture fleet = fleet(dir, 6, roles, List.of(List.of(), List.of(), List.of(), List.of()));
+        try (fleet) {
+            List<MemberProcess> members = fleet.started();
             MemberProcess global = members.getFirst();
             global.await("round 1", l -> l.startsWith("round 1: "), 1, Duration.ofSeconds(120));
             // A cluster member that hosts clusters dies, while round 2 collects.
             members.subList(2, 4).stream().filter(m -> m.output().stream().anyMatch(l -> l.startsWith("hosting cluster ")))
                 .findFirst().orElseThrow().kill();
             global.await("round 6", l -> l.startsWith("round 6: "), 1, Duration.ofSeconds(200));
-        } finally {
-            MemberProcess.closeAll(members);
         }
         // Its clusters are lost for the rounds until keep-majority has downed it (3 s after it is unreachable) and
         // their shards have started again elsewhere; by the last round they are back.
@@ -130,8 +99,9 @@ class FleetFailoverTest {
         @TempDir Path dir) throws Exception {
         // No swarm: every round fails its quorum, yet each is accounted and recorded, which is what this is about.
         List<String> roles = List.of("global", "global", "continental", "cluster");
-        List<MemberProcess> members = fleet(dir, 4, roles, List.of(List.of(), List.of(), List.of(), List.of()), false);
-        try {
+        FleetFixture fleet = fleet(dir, 4, roles, List.of(List.of(), List.of(), List.of(), List.of()), false);
+        try (fleet) {
+            List<MemberProcess> members = fleet.started();
             long deadline = System.currentTimeMillis() + 120_000;
             MemberProcess host = null;
             while (host == null && System.currentTimeMillis() < deadline) {
@@ -145,8 +115,6 @@ class FleetFailoverTest {
             other.await("the coordinator taking over", l -> l.startsWith("hosting the global coordinator"), 1,
                 Duration.ofSeconds(60));
             other.await("round 4 on the other global member", l -> l.startsWith("round 4: "), 1, Duration.ofSeconds(180));
-        } finally {
-            MemberProcess.closeAll(members);
         }
         Path journal = dir.resolve("journal");
         List<RoundRecord> records = RoundLedger.read(journal).records();
@@ -163,12 +131,10 @@ class FleetFailoverTest {
     void a_cluster_member_whose_data_plane_is_cut_misses_its_quorum_and_every_round_still_closes_on_time(
         @TempDir Path dir) throws Exception {
         List<String> roles = List.of("global", "continental", "cluster", "cluster");
-        List<MemberProcess> members = fleet(dir, 2, roles, List.of(List.of(), List.of(), List.of(),
+        FleetFixture fleet = fleet(dir, 2, roles, List.of(List.of(), List.of(), List.of(),
             List.of("--fault-drop-data", "on")));
-        try {
-            members.getFirst().await("round 2", l -> l.startsWith("round 2: "), 1, Duration.ofSeconds(150));
-        } finally {
-            MemberProcess.closeAll(members);
+        try (fleet) {
+            fleet.started().getFirst().await("round 2", l -> l.startsWith("round 2: "), 1, Duration.ofSeconds(150));
         }
         List<RoundRecord> records = RoundLedger.read(dir.resolve("journal")).records();
         assertEquals(2, records.size());
@@ -186,8 +152,9 @@ class FleetFailoverTest {
         @TempDir Path dir) throws Exception {
         List<String> roles = List.of("global", "global", "continental", "cluster");
         List<String> crash = List.of("--fault-crash-after-privacy", "2");
-        List<MemberProcess> members = fleet(dir, 4, roles, List.of(crash, crash, List.of(), List.of()), false);
-        try {
+        FleetFixture fleet = fleet(dir, 4, roles, List.of(crash, crash, List.of(), List.of()), false);
+        try (fleet) {
+            List<MemberProcess> members = fleet.started();
             long deadline = System.currentTimeMillis() + 150_000;
             MemberProcess crashed = null;
             while (crashed == null && System.currentTimeMillis() < deadline) {
@@ -198,8 +165,6 @@ class FleetFailoverTest {
             assertTrue(crashed != null, "the coordinator did not reach round 2's privacy entry");
             MemberProcess other = members.get(crashed == members.get(0) ? 1 : 0);
             other.await("round 4 on the other global member", l -> l.startsWith("round 4: "), 1, Duration.ofSeconds(180));
-        } finally {
-            MemberProcess.closeAll(members);
         }
         Path journal = dir.resolve("journal");
         List<RoundRecord> records = RoundLedger.read(journal).records();

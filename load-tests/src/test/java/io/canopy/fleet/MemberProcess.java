@@ -30,14 +30,6 @@ public final class MemberProcess implements AutoCloseable {
         this.reader = Thread.ofPlatform().daemon().name("output-" + name).start(this::readOutput);
     }
 
-    /** Starts {@code ./canopy node ARGS} in a new JVM. */
-    public static MemberProcess start(String name, String... args) throws IOException {
-        List<String> all = new ArrayList<>();
-        all.add("node");
-        all.addAll(List.of(args));
-        return command(name, all.toArray(String[]::new));
-    }
-
     /** Starts {@code ./canopy ARGS} (any command) in a new JVM. */
     public static MemberProcess command(String name, String... args) throws IOException {
         return command(name, List.of(), args);

@@ -37,37 +37,17 @@ class PartitionTest {
     @Test
     void a_partition_downs_the_minority_and_the_majority_takes_the_coordinator_over_with_every_round_recorded_once(
         @TempDir Path dir) throws Exception {
-        Path config = Files.writeString(dir.resolve("fleet.yaml"), """
-            leaves: 600
-            cluster-size: 100
-            clusters-per-continent: 3
-            dim: 16
-            rounds: %d
-            seed: 7
-            cluster-deadline: 4s
-            upper-deadline: 12s
-            min-members: 5
-            over-selection: 1
-            noise: fast
-            down-after: 3s
-            heartbeat-pause: 8s
-            journal: %s
-            """.formatted(ROUNDS, dir.resolve("journal")));
+        Path config = FleetConfig.rounds(ROUNDS).set("cluster-deadline", "4s").set("upper-deadline", "12s")
+            .set("min-members", 5).set("noise", "fast").set("down-after", "3s").set("heartbeat-pause", "8s")
+            .set("journal", dir.resolve("journal")).write(dir);
         List<String> roles = List.of("global", "global", "continental", "cluster", "cluster");
-        java.util.TreeSet<Integer> distinct = new java.util.TreeSet<>();
-        while (distinct.size() < roles.size()) {
-            distinct.add(MemberProcess.freePort());
-        }
-        int[] ports = distinct.stream().mapToInt(Integer::intValue).toArray();
-        String seeds = "127.0.0.1:" + ports[0];
-        List<MemberProcess> members = new ArrayList<>();
+        int[] ports = FleetFixture.distinctPorts(roles.size());
         List<Integer> minority = new ArrayList<>();
-        try {
+        try (FleetFixture fleet = new FleetFixture(dir, ports[0], 0)) {
+            List<MemberProcess> members = fleet.started();
             for (int i = 0; i < roles.size(); i++) {
-                List<String> args = new ArrayList<>(List.of("--config", config.toString(), "--roles", roles.get(i),
-                    "--fault-partition-file", dir.resolve("partition-" + i).toString()));
-                args.addAll(MemberProcess.memberArgs(ports[i], seeds, dir));
-                members.add(MemberProcess.start(roles.get(i) + "-" + i, args.toArray(String[]::new)));
+                fleet.node(roles.get(i) + "-" + i, ports[i], "--config", config.toString(), "--roles", roles.get(i),
+                    "--fault-partition-file", dir.resolve("partition-" + i).toString());
             }
             // No swarm: every round fails its quorum at the deadline, yet each is accounted and recorded once.
             long deadline = System.currentTimeMillis() + 150_000;
@@ -107,7 +87,7 @@ class PartitionTest {
                 Duration.ofSeconds(150));
             for (int m : majority) {
                 for (int n : majority) {
-                    String address = "pekko://canopy@127.0.0.1:" + ports[n];
+                    String address = FleetFixture.address(ports[n]);
                     assertTrue(members.get(m).output().stream().noneMatch(l -> l.startsWith("member removed: " + address)),
                         members.get(m).name() + " removed a member of the majority: " + address);
                 }
@@ -115,12 +95,10 @@ class PartitionTest {
                     members.get(m).name() + " failed: " + String.join("\n", members.get(m).output()));
             }
             for (int m : minority) {
-                String address = "pekko://canopy@127.0.0.1:" + ports[m];
+                String address = FleetFixture.address(ports[m]);
                 successor.await("the minority removed", l -> l.startsWith("member removed: " + address), 1,
                     Duration.ofSeconds(30));
             }
-        } finally {
-            MemberProcess.closeAll(members);
         }
         Path journal = dir.resolve("journal");
         List<RoundRecord> records = RoundLedger.read(journal).records();

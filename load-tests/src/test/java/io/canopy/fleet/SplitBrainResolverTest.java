@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Tag;
@@ -24,34 +22,29 @@ class SplitBrainResolverTest {
         int a = MemberProcess.freePort();
         int b = MemberProcess.freePort();
         int c = MemberProcess.freePort();
-        String seeds = "127.0.0.1:" + a;
-        MemberProcess global = member("global", a, seeds, dir);
-        MemberProcess continental = member("continental", b, seeds, dir);
-        MemberProcess cluster = member("cluster", c, seeds, dir);
-        try {
+        try (FleetFixture fleet = new FleetFixture(dir, a, 0)) {
+            MemberProcess global = member(fleet, "global", a);
+            MemberProcess continental = member(fleet, "continental", b);
+            MemberProcess cluster = member(fleet, "cluster", c);
             global.await("three members up", l -> l.startsWith("member up: "), 3, Duration.ofSeconds(60));
-            assertTrue(global.output().stream().anyMatch(l -> l.equals("member up: pekko://canopy@127.0.0.1:" + c
+            assertTrue(global.output().stream().anyMatch(l -> l.equals("member up: " + FleetFixture.address(c)
                 + " roles [cluster]")), () -> String.join("\n", global.output()));
 
             cluster.kill();
 
-            String gone = "pekko://canopy@127.0.0.1:" + c;
+            String gone = FleetFixture.address(c);
             global.await("the dead member unreachable", l -> l.startsWith("member unreachable: " + gone), 1,
                 Duration.ofSeconds(30));
             global.await("the dead member removed", l -> l.startsWith("member removed: " + gone), 1, Duration.ofSeconds(30));
             continental.await("the dead member removed", l -> l.startsWith("member removed: " + gone), 1,
                 Duration.ofSeconds(30));
-            assertTrue(global.output().stream().noneMatch(l -> l.startsWith("member removed: pekko://canopy@127.0.0.1:" + b)),
+            assertTrue(global.output().stream().noneMatch(l -> l.startsWith("member removed: " + FleetFixture.address(b))),
                 "the majority keeps its own members");
-        } finally {
-            MemberProcess.closeAll(List.of(global, continental, cluster));
         }
     }
 
     /** A member with one role, a fleet of one round far in the future (this test is about membership only). */
-    private static MemberProcess member(String role, int port, String seeds, Path dir) throws Exception {
-        List<String> args = new ArrayList<>(List.of("--roles", role, "--down-after", "2s", "--start-after", "10m"));
-        args.addAll(MemberProcess.memberArgs(port, seeds, dir));
-        return MemberProcess.start(role, args.toArray(String[]::new));
+    private static MemberProcess member(FleetFixture fleet, String role, int port) throws Exception {
+        return fleet.node(role, port, "--roles", role, "--down-after", "2s", "--start-after", "10m");
     }
 }

@@ -3,10 +3,8 @@ package io.canopy.fleet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -39,58 +37,29 @@ class TlsFleetTest {
         Path fleet = dir.resolve("fleet");
         certificates.createFleet(fleet, List.of("upper", "clusters"));
         certificates.addClient(fleet, "swarm");
-        Path config = Files.writeString(dir.resolve("fleet.yaml"), """
-            leaves: 600
-            cluster-size: 100
-            clusters-per-continent: 3
-            dim: 16
-            rounds: 1
-            seed: 7
-            cluster-deadline: 8s
-            upper-deadline: 30s
-            min-members: 2
-            over-selection: 1
-            noise: "off"
-            journal: %s
-            """.formatted(dir.resolve("journal")));
+        Path config = FleetConfig.rounds(1).set("min-members", 2).set("journal", dir.resolve("journal")).write(dir);
         int seedPort = MemberProcess.freePort();
-        int gatewayPort = MemberProcess.freePort();
-        String seeds = "127.0.0.1:" + seedPort;
-        List<MemberProcess> started = new ArrayList<>();
-        try {
+        try (FleetFixture members = new FleetFixture(dir, seedPort, MemberProcess.freePort())) {
             // The continents and the coordinator on one member, every cluster on the other: each of the six cluster
             // aggregates crosses between members and must verify under the key of the member the routing table names.
-            List<String> upperArgs = new ArrayList<>(List.of("--config", config.toString(), "--roles", "global,continental",
-                "--tls", fleet.resolve("upper").toString()));
-            upperArgs.addAll(MemberProcess.memberArgs(seedPort, gatewayPort, seeds, dir));
-            MemberProcess upper = MemberProcess.start("upper-" + seedPort, upperArgs.toArray(String[]::new));
-            started.add(upper);
+            MemberProcess upper = members.node("upper-" + seedPort, seedPort, "--config", config.toString(), "--roles",
+                "global,continental", "--tls", fleet.resolve("upper").toString());
             int clusterPort = MemberProcess.freePort();
-            List<String> clusterArgs = new ArrayList<>(List.of("--config", config.toString(), "--roles", "cluster",
-                "--tls", fleet.resolve("clusters").toString()));
-            clusterArgs.addAll(MemberProcess.memberArgs(clusterPort, seeds, dir));
-            MemberProcess clusters = MemberProcess.start("clusters-" + clusterPort, clusterArgs.toArray(String[]::new));
-            started.add(clusters);
+            MemberProcess clusters = members.node("clusters-" + clusterPort, clusterPort, "--config", config.toString(),
+                "--roles", "cluster", "--tls", fleet.resolve("clusters").toString());
             for (MemberProcess m : List.of(upper, clusters)) {
                 String name = m == upper ? "upper" : "clusters";
                 m.await("member link signatures on", l -> l.startsWith("aggregates between tiers: required: every aggregate"
                     + " between tiers is signed (Ed25519) by the member that sends it, here " + name + ","), 1,
                     Duration.ofSeconds(60));
             }
-            String clustersAddress = "pekko://canopy@127.0.0.1:" + clusterPort;
+            String clustersAddress = FleetFixture.address(clusterPort);
             upper.await("the member with the fleet's certificate up", l -> l.startsWith("member up: " + clustersAddress), 1,
                 Duration.ofSeconds(60));
-            MemberProcess swarm = MemberProcess.command("swarm", "swarm", "--connect", "127.0.0.1:" + gatewayPort, "--tls",
-                fleet.resolve("swarm").toString(), "--aeron-endpoint", "127.0.0.1:" + MemberProcess.freePort(), "--aeron-dir",
-                dir.resolve("aeron-swarm").toString(), "--rounds", "1", "--seed", "7", "--leaves", "600");
-            started.add(swarm);
+            MemberProcess swarm = members.swarm("swarm", 1, "--tls", fleet.resolve("swarm").toString(), "--leaves", "600");
             assertEquals(0, swarm.awaitExit(Duration.ofSeconds(150)), () -> String.join("\n", swarm.output()));
             upper.await("round 1 recorded", l -> l.startsWith("round 1: "), 1, Duration.ofSeconds(60));
-            expectIntruderRefused(started, dir, seeds, upper, clusters);
-        } finally {
-            for (MemberProcess m : started.reversed()) {
-                m.close();
-            }
+            expectIntruderRefused(members, dir, upper, clusters);
         }
         List<RoundRecord> records = RoundLedger.read(dir.resolve("journal")).records();
         assertEquals(1, records.size());
@@ -101,11 +70,12 @@ class TlsFleetTest {
     }
 
     /** A member whose certificate another CA signed tries to join: refused at the handshake, never a member. */
-    private static void expectIntruderRefused(List<MemberProcess> started, Path dir, String seeds, MemberProcess... fleet)
-        throws Exception {
+    private static void expectIntruderRefused(FleetFixture members, Path dir, MemberProcess... fleet) throws Exception {
         FleetCertificates.ofRunningJdk().createFleet(dir.resolve("other"), List.of("intruder"));
         int intruderPort = MemberProcess.freePort();
-        MemberProcess intruder = start(started, "cluster", intruderPort, seeds, dir, dir.resolve("other/intruder"));
+        // One role, TLS from the other CA, and no round of its own.
+        MemberProcess intruder = members.node("cluster-" + intruderPort, intruderPort, "--roles", "cluster", "--start-after",
+            "10m", "--tls", dir.resolve("other/intruder").toString());
         // Evidence of refusal, not a fixed wait: the TLS handshake fails on one side or the other.
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         boolean refused = false;
@@ -115,22 +85,12 @@ class TlsFleetTest {
             Thread.sleep(50); // polling the processes' output, bounded by the deadline
         }
         assertTrue(refused, "no TLS handshake failure seen:\n" + String.join("\n", intruder.output()));
-        String intruderAddress = "pekko://canopy@127.0.0.1:" + intruderPort;
+        String intruderAddress = FleetFixture.address(intruderPort);
         for (MemberProcess m : fleet) {
             assertTrue(m.output().stream().noneMatch(l -> l.contains(intruderAddress)),
                 m.name() + " saw the intruder as a member:\n" + String.join("\n", m.output()));
         }
         assertTrue(intruder.output().stream().noneMatch(l -> l.startsWith("member up: ")),
             "the intruder joined a fleet:\n" + String.join("\n", intruder.output()));
-    }
-
-    /** The intruder: one role, TLS from {@code tls}, and no round of its own. */
-    private static MemberProcess start(List<MemberProcess> started, String role, int port, String seeds, Path dir, Path tls)
-        throws Exception {
-        List<String> args = new ArrayList<>(List.of("--roles", role, "--start-after", "10m", "--tls", tls.toString()));
-        args.addAll(MemberProcess.memberArgs(port, seeds, dir));
-        MemberProcess m = MemberProcess.start(role + "-" + port, args.toArray(String[]::new));
-        started.add(m);
-        return m;
     }
 }

@@ -11,7 +11,6 @@ import java.util.concurrent.TimeUnit;
 import io.canopy.ops.cli.CliCommand;
 import io.canopy.ops.cli.Options;
 import io.canopy.ops.cli.Options.Spec;
-import io.canopy.ops.cli.UsageException;
 import io.canopy.ops.config.LayeredConfig;
 import org.apache.pekko.actor.typed.ActorSystem;
 
@@ -64,10 +63,7 @@ public final class NodeCommand implements CliCommand {
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-        Options o = Options.parse(SPECS, args);
-        if (!o.positional().isEmpty()) {
-            throw new UsageException("unexpected argument '" + o.positional().getFirst() + "'");
-        }
+        Options o = Options.parseFlags(SPECS, args);
         Map<String, String> flags = new HashMap<>();
         for (LayeredConfig.Key k : NodeSettings.KEYS) {
             if (o.has(k.name())) {

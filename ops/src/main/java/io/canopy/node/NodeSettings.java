@@ -12,6 +12,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import io.canopy.codec.CodecId;
 import io.canopy.enroll.LinkAuthentication;
+import io.canopy.enroll.MemberLinkSignatures;
 import io.canopy.node.tls.MemberLinkCertificates;
 import io.canopy.enroll.HostedEnrollment;
 import io.canopy.enroll.LeafAuthentication;
@@ -42,7 +43,7 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
 
     /** How aggregates between tiers are authenticated, in one line (what the node prints at start). */
     public String describeLinks() {
-        return memberLinks != null ? memberLinks.signatures((stream, sender) -> null).describe() : links.describe();
+        return memberLinks != null ? MemberLinkSignatures.describe(memberLinks.member()) : links.describe();
     }
 
     /** The roles a member may have. */

@@ -9,7 +9,6 @@ import io.canopy.global.GlobalCoordinator;
 import io.canopy.ops.cli.CliCommand;
 import io.canopy.ops.cli.Options;
 import io.canopy.ops.cli.Options.Spec;
-import io.canopy.ops.cli.UsageException;
 import io.canopy.ops.format.Figures;
 import org.apache.pekko.cluster.Member;
 
@@ -47,10 +46,7 @@ public final class StatusCommand implements CliCommand {
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-        Options o = Options.parse(SPECS, args);
-        if (!o.positional().isEmpty()) {
-            throw new UsageException("unexpected argument '" + o.positional().getFirst() + "'");
-        }
+        Options o = Options.parseFlags(SPECS, args);
         FleetClient client = FleetClient.from(o);
         Duration timeout = Duration.ofSeconds(o.intValue("timeout", 20, 1, 3600));
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -100,6 +100,11 @@ public final class MemberLinkSignatures implements LinkAuthentication {
 
     @Override
     public String describe() {
+        return describe(member);
+    }
+
+    /** {@link #describe()} of member {@code member}'s signatures, for the log before the routing table exists. */
+    public static String describe(String member) {
         return "required: every aggregate between tiers is signed (Ed25519) by the member that sends it, here " + member
             + ", and checked under the key of the member the routing table names as the sender's host";
     }

@@ -2,7 +2,6 @@ package io.canopy.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,14 +10,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
-import io.canopy.codec.CodecId;
-import io.canopy.codec.UpdateEncoder;
 import io.canopy.enroll.DerivedKeys;
 import io.canopy.enroll.EnrollmentFile;
 import io.canopy.enroll.EnrollmentRegistry;
@@ -35,16 +31,11 @@ import io.canopy.ingest.IngestRejection;
 import io.canopy.ingest.Upstream;
 import io.canopy.round.RoundPlan;
 import io.canopy.round.Streams;
-import io.canopy.round.TierSpec;
 import io.canopy.straggler.NanoClock;
 import io.canopy.straggler.QuorumOutcome;
 import io.canopy.straggler.QuorumPolicy;
 import io.canopy.topology.FleetLayout;
-import io.canopy.transport.CanopyTransport;
-import io.canopy.transport.FramePublisher;
 import io.canopy.transport.LoopbackTransports;
-import io.canopy.transport.PublishResult;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -69,11 +60,9 @@ class HostedSignaturesOnTheWireTest {
     @TempDir
     static Path registry;
 
-    private static CanopyTransport transport;
+    private static OnTheWire wire;
     private static ClusterTier tier;
-    private static ActorTestKit testKit;
     private static TestProbe<ClusterAggregator.Command> probe;
-    private static FramePublisher publisher;
 
     @BeforeAll
     static void start() throws IOException {
@@ -82,35 +71,29 @@ class HostedSignaturesOnTheWireTest {
             shards.add(KEYS.shard(c));
         }
         EnrollmentRegistry.write(registry, shards);
-        transport = CanopyTransport.start(LoopbackTransports.udp("hosted-signed")
+        wire = OnTheWire.start(LoopbackTransports.udp("hosted-signed")
             .maxFrameLength(GradientFrame.limits(0, FrameLimits.ANY_GROUP, D).maxFrameLength()));
-        tier = new ClusterTier(transport, LAYOUT, D, 8, Upstream.local(transport, Streams.CLUSTER_TO_CONTINENT, 1),
-            NanoClock.SYSTEM, LeafAuthentication.requiredWhereHosted(HostedEnrollment.open(registry, LAYOUT)));
+        tier = new ClusterTier(wire.transport(), LAYOUT, D, 8, Upstream.local(wire.transport(), Streams.CLUSTER_TO_CONTINENT,
+            1), NanoClock.SYSTEM, LeafAuthentication.requiredWhereHosted(HostedEnrollment.open(registry, LAYOUT)));
         // The node that hosts every other cluster, as far as this one knows: record what is passed on to it.
         tier.runtime().ingest().misrouted(frame -> FORWARDED.add(new long[] {frame.groupId(), frame.senderId(),
             frame.signatureScheme().code()}));
-        testKit = ActorTestKit.create();
-        probe = testKit.createTestProbe(ClusterAggregator.Command.class);
+        probe = wire.probe(ClusterAggregator.Command.class);
         tier.register(0, probe.ref()); // cluster 0 comes to this node: its shard loads now
-        publisher = transport.publisher(Streams.LEAF_TO_CLUSTER);
-        assertTrue(publisher.awaitConnected(TimeUnit.SECONDS.toNanos(10)), "the cluster's subscription never connected");
+        wire.connect(Streams.LEAF_TO_CLUSTER, "the cluster");
     }
 
     @AfterAll
     static void stop() {
-        if (testKit != null) {
-            testKit.shutdownTestKit();
-        }
-        if (transport != null) {
-            transport.close();
+        if (wire != null) {
+            wire.close();
         }
     }
 
     private static RoundPlan plan(long round) {
         // Over-selection 1: the cluster expects all ten leaves and closes complete on the tenth.
-        QuorumPolicy policy = new QuorumPolicy(10, 0.6, Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(10), 1.0);
-        TierSpec spec = new TierSpec(policy, 0.2, 0, 0, 1);
-        return new RoundPlan(round, 0, D, 1.0, 100f, CodecId.FP32, LAYOUT, spec, spec, spec, false, 0L);
+        return OnTheWire.plan(round, LAYOUT, D, new QuorumPolicy(10, 0.6, Duration.ofSeconds(30), Duration.ofSeconds(60),
+            Duration.ofSeconds(10), 1.0), 1);
     }
 
     /** Opens the next round on the wall clock, as a fleet node's actors do, and waits until cluster 0 collects it. */
@@ -123,26 +106,15 @@ class HostedSignaturesOnTheWireTest {
     }
 
     private static void await(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, what);
-            Thread.onSpinWait();
-        }
+        OnTheWire.await(condition, Duration.ofSeconds(20), what);
     }
 
     private static float[] update(long leaf) {
-        float[] x = new float[D];
-        SplittableRandom random = new SplittableRandom(leaf);
-        for (int j = 0; j < D; j++) {
-            x[j] = (float) random.nextGaussian();
-        }
-        return x;
+        return OnTheWire.gaussian(leaf, D);
     }
 
     private static void send(RoundPlan plan, long leaf, int cluster, LeafSigner signer) {
-        publisher.encoder().signer(signer == null ? null : signer.leaf(leaf));
-        GradientFrame.header(publisher.encoder(), plan.roundId(), leaf, cluster).timestampNs(1_000_000L);
-        assertEquals(PublishResult.SENT, publisher.send(UpdateEncoder.fp32(), update(leaf), 0, D));
+        wire.sendLeaf(plan, leaf, cluster, signer, 1_000_000L, update(leaf));
     }
 
     private static long rejected(RejectReason reason) {
@@ -179,7 +151,7 @@ class HostedSignaturesOnTheWireTest {
     void shouldRefuseEveryFrameOfAHostedClusterWhoseShardIsGoneAsNotEnrolled() throws IOException {
         // The shard was there at start; it is deleted before cluster 1 comes to this node.
         Files.delete(EnrollmentFile.of(registry, 1));
-        TestProbe<ClusterAggregator.Command> second = testKit.createTestProbe(ClusterAggregator.Command.class);
+        TestProbe<ClusterAggregator.Command> second = wire.probe(ClusterAggregator.Command.class);
         tier.register(1, second.ref());
         RoundPlan plan = open();
         tier.host(1, plan.roundId());

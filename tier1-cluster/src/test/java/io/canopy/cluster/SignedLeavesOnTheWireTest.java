@@ -2,7 +2,6 @@ package io.canopy.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.ByteOrder;
@@ -14,7 +13,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.canopy.codec.CodecId;
 import io.canopy.codec.UpdateEncoder;
 import io.canopy.enroll.DerivedKeys;
 import io.canopy.enroll.LeafAuthentication;
@@ -30,17 +28,14 @@ import io.canopy.ingest.IngestBlock;
 import io.canopy.ingest.IngestRejection;
 import io.canopy.round.RoundPlan;
 import io.canopy.round.Streams;
-import io.canopy.round.TierSpec;
 import io.canopy.straggler.NanoClock;
 import io.canopy.straggler.QuorumOutcome;
 import io.canopy.straggler.QuorumPolicy;
 import io.canopy.topology.FleetLayout;
-import io.canopy.transport.CanopyTransport;
 import io.canopy.transport.FramePublisher;
 import io.canopy.transport.LoopbackTransports;
 import io.canopy.transport.PublishResult;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,68 +55,50 @@ class SignedLeavesOnTheWireTest {
     private static final DerivedKeys KEYS = new DerivedKeys(21L, SignatureScheme.ED25519, LAYOUT);
     private static final AtomicLong ROUNDS = new AtomicLong(1);
 
-    private static CanopyTransport transport;
+    private static OnTheWire wire;
     private static ClusterTier tier;
-    private static ActorTestKit testKit;
     private static TestProbe<ClusterAggregator.Command> probe;
     private static FramePublisher publisher;
 
     @BeforeAll
     static void start() throws IOException {
-        transport = CanopyTransport.start(LoopbackTransports.udp("signed")
+        wire = OnTheWire.start(LoopbackTransports.udp("signed")
             .maxFrameLength(GradientFrame.limits(0, FrameLimits.ANY_GROUP, D).maxFrameLength()));
-        tier = new ClusterTier(transport, LAYOUT, new int[] {0, 1, 2, 3}, D, 8, 1, true, NanoClock.SYSTEM,
+        tier = new ClusterTier(wire.transport(), LAYOUT, new int[] {0, 1, 2, 3}, D, 8, 1, true, NanoClock.SYSTEM,
             LeafAuthentication.required(KEYS));
-        testKit = ActorTestKit.create();
-        probe = testKit.createTestProbe(ClusterAggregator.Command.class);
+        probe = wire.probe(ClusterAggregator.Command.class);
         tier.register(CLUSTER, probe.ref());
-        publisher = transport.publisher(Streams.LEAF_TO_CLUSTER);
-        assertTrue(publisher.awaitConnected(TimeUnit.SECONDS.toNanos(10)), "the cluster's subscription never connected");
+        publisher = wire.connect(Streams.LEAF_TO_CLUSTER, "the cluster");
     }
 
     @AfterAll
     static void stop() {
-        if (testKit != null) {
-            testKit.shutdownTestKit();
-        }
-        if (transport != null) {
-            transport.close();
+        if (wire != null) {
+            wire.close();
         }
     }
 
     private static RoundPlan plan(long round) {
         // Over-selection 1: the cluster expects all ten leaves and closes complete on the tenth.
-        QuorumPolicy policy = new QuorumPolicy(10, 0.6, Duration.ofSeconds(10), Duration.ofSeconds(20), Duration.ofSeconds(10), 1.0);
-        TierSpec spec = new TierSpec(policy, 0.2, 0, 0, 1);
-        return new RoundPlan(round, 0, D, 1.0, 100f, CodecId.FP32, LAYOUT, spec, spec, spec, false, 0L);
+        return OnTheWire.plan(round, LAYOUT, D, new QuorumPolicy(10, 0.6, Duration.ofSeconds(10), Duration.ofSeconds(20),
+            Duration.ofSeconds(10), 1.0), 1);
     }
 
     /** Opens the next round and waits until the cluster's ingest is collecting it. */
     private static RoundPlan open() {
         RoundPlan plan = plan(ROUNDS.getAndIncrement());
         tier.openRound(plan, 0L);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!tier.isOpen(plan.roundId())) {
-            assertTrue(System.nanoTime() < deadline, "round " + plan.roundId() + " never opened");
-            Thread.onSpinWait();
-        }
+        OnTheWire.await(() -> tier.isOpen(plan.roundId()), Duration.ofSeconds(10), "round " + plan.roundId() + " never opened");
         return plan;
     }
 
     private static float[] update(long leaf) {
-        float[] x = new float[D];
-        SplittableRandom random = new SplittableRandom(leaf);
-        for (int j = 0; j < D; j++) {
-            x[j] = (float) random.nextGaussian();
-        }
-        return x;
+        return OnTheWire.gaussian(leaf, D);
     }
 
     /** Sends {@code leaf}'s update claiming to be {@code leaf}, signed by {@code signer} (unsigned if null). */
     private static void send(RoundPlan plan, long leaf, int cluster, LeafSigner signer, int atMs) {
-        publisher.encoder().signer(signer == null ? null : signer.leaf(leaf));
-        GradientFrame.header(publisher.encoder(), plan.roundId(), leaf, cluster).timestampNs(atMs * 1_000_000L);
-        assertEquals(PublishResult.SENT, publisher.send(UpdateEncoder.fp32(), update(leaf), 0, D));
+        wire.sendLeaf(plan, leaf, cluster, signer, atMs * 1_000_000L, update(leaf));
     }
 
     /** Every honest leaf of the cluster, in order, signed with its own key. */

@@ -2,7 +2,6 @@ package io.canopy.global;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.ByteOrder;
@@ -14,7 +13,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.canopy.codec.CodecId;
+import io.canopy.cluster.OnTheWire;
 import io.canopy.codec.UpdateEncoder;
 import io.canopy.enroll.LinkAuthentication;
 import io.canopy.frame.AggregateFrame;
@@ -26,17 +25,14 @@ import io.canopy.ingest.IngestBlock;
 import io.canopy.ingest.IngestRejection;
 import io.canopy.round.RoundPlan;
 import io.canopy.round.Streams;
-import io.canopy.round.TierSpec;
 import io.canopy.straggler.NanoClock;
 import io.canopy.straggler.QuorumOutcome;
 import io.canopy.straggler.QuorumPolicy;
 import io.canopy.topology.FleetLayout;
-import io.canopy.transport.CanopyTransport;
 import io.canopy.transport.FramePublisher;
 import io.canopy.transport.LoopbackTransports;
 import io.canopy.transport.PublishResult;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,57 +54,40 @@ class ForgedAggregatesOnTheWireTest {
     private static final long RUN = 0x5eed_0f_7e57L;
     private static final AtomicLong ROUNDS = new AtomicLong(1);
 
-    private static CanopyTransport transport;
+    private static OnTheWire wire;
     private static GlobalTier tier;
-    private static ActorTestKit testKit;
     private static TestProbe<GlobalCoordinator.Command> probe;
     private static FramePublisher publisher;
 
     @BeforeAll
     static void start() throws IOException {
-        transport = CanopyTransport.start(LoopbackTransports.udp("links")
+        wire = OnTheWire.start(LoopbackTransports.udp("links")
             .maxFrameLength(AggregateFrame.limits(0, 0, D).maxFrameLength())
             .links(LINKS));
-        tier = new GlobalTier(transport, LAYOUT.continents(), D, NanoClock.SYSTEM);
-        testKit = ActorTestKit.create();
-        probe = testKit.createTestProbe(GlobalCoordinator.Command.class);
+        tier = new GlobalTier(wire.transport(), LAYOUT.continents(), D, NanoClock.SYSTEM);
+        probe = wire.probe(GlobalCoordinator.Command.class);
         tier.register(probe.ref());
-        publisher = transport.publisher(Streams.CONTINENT_TO_GLOBAL);
-        assertTrue(publisher.awaitConnected(TimeUnit.SECONDS.toNanos(10)), "the global tier's subscription never connected");
+        publisher = wire.connect(Streams.CONTINENT_TO_GLOBAL, "the global tier");
     }
 
     @AfterAll
     static void stop() {
-        if (testKit != null) {
-            testKit.shutdownTestKit();
-        }
-        if (transport != null) {
-            transport.close();
+        if (wire != null) {
+            wire.close();
         }
     }
 
     /** Opens the next round, its global tier expecting all four continents, and waits until it collects it. */
     private static RoundPlan open() {
         QuorumPolicy policy = new QuorumPolicy(4, 0.5, Duration.ofSeconds(20), Duration.ofSeconds(30), Duration.ofSeconds(10), 1.0);
-        TierSpec spec = new TierSpec(policy, 0.2, 0, 0, 1e6);
-        RoundPlan plan = new RoundPlan(ROUNDS.getAndIncrement(), 0, D, 1.0, 100f, CodecId.FP32, LAYOUT, spec, spec, spec,
-            false, 0L).withRunId(RUN);
+        RoundPlan plan = OnTheWire.plan(ROUNDS.getAndIncrement(), LAYOUT, D, policy, 1e6).withRunId(RUN);
         tier.openRound(plan, tier.nowNs());
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!tier.isOpen(plan.dataRound(1))) {
-            assertTrue(System.nanoTime() < deadline, "round " + plan.roundId() + " never opened");
-            Thread.onSpinWait();
-        }
+        OnTheWire.await(() -> tier.isOpen(plan.dataRound(1)), Duration.ofSeconds(10), "round " + plan.roundId() + " never opened");
         return plan;
     }
 
     private static float[] aggregate(long continent) {
-        float[] x = new float[D];
-        SplittableRandom random = new SplittableRandom(continent + 17);
-        for (int j = 0; j < D; j++) {
-            x[j] = (float) random.nextGaussian();
-        }
-        return x;
+        return OnTheWire.gaussian(continent + 17, D);
     }
 
     /** Sends an aggregate claiming to be {@code continent}'s, tagged by {@code tagger} (untagged if null). */

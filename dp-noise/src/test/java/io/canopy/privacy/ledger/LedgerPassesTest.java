@@ -46,12 +46,7 @@ class LedgerPassesTest {
         throws Exception {
         final Path file = dir.resolve(name);
         final List<LedgerEntry> written = mixed();
-        try (PrivacyLedger l = PrivacyLedger.open(file)) {
-            for (final LedgerEntry e : written) {
-                l.append(e);
-            }
-        }
-        final PrivacyLedger.Contents c = PrivacyLedger.read(file);
+        final PrivacyLedger.Contents c = PrivacyLedgerTest.writtenAndRead(file, written);
         assertNull(c.problem());
         assertEquals(written, c.entries());
         assertFalse(c.entries().get(0).hasPasses());

@@ -34,17 +34,22 @@ class PrivacyLedgerTest {
         return out;
     }
 
+    /** Appends {@code entries} to a new ledger at {@code file}, closes it and reads it back. */
+    static PrivacyLedger.Contents writtenAndRead(final Path file, final List<LedgerEntry> entries) throws Exception {
+        try (PrivacyLedger l = PrivacyLedger.open(file)) {
+            for (final LedgerEntry e : entries) {
+                l.append(e);
+            }
+        }
+        return PrivacyLedger.read(file);
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"ledger.bin", "ledger.yaml"})
     void records_read_back_exactly_and_replay_to_the_same_epsilon_as_direct_accounting(final String name) throws Exception {
         final Path file = dir.resolve(name);
         final List<LedgerEntry> written = rounds(12);
-        try (PrivacyLedger l = PrivacyLedger.open(file)) {
-            for (final LedgerEntry e : written) {
-                l.append(e);
-            }
-        }
-        final PrivacyLedger.Contents c = PrivacyLedger.read(file);
+        final PrivacyLedger.Contents c = writtenAndRead(file, written);
         assertNull(c.problem());
         assertEquals(written, c.entries());
         final RdpAccountant direct = new RdpAccountant();

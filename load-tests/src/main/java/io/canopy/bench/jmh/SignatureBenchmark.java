@@ -2,8 +2,6 @@ package io.canopy.bench.jmh;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 
 import io.canopy.codec.CodecId;
 import io.canopy.codec.UpdateEncoder;
@@ -22,19 +20,10 @@ import io.canopy.round.RoundPlan;
 import io.canopy.round.TierSpec;
 import io.canopy.straggler.QuorumPolicy;
 import io.canopy.topology.FleetLayout;
-import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The cost of leaf signatures per frame, fp32 at d = 100 and 1000, with the JDK's providers: a leaf's encode
@@ -44,15 +33,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * cycles through 64 leaves, so no key object is reused across consecutive frames. docs/security.md quotes it.
  * Run: {@code java -cp ... org.openjdk.jmh.Main SignatureBenchmark}.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 3, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--add-exports",
-    "java.base/jdk.internal.misc=ALL-UNNAMED", "--add-opens", "java.base/java.util.zip=ALL-UNNAMED",
-    "--enable-native-access=ALL-UNNAMED"})
-public class SignatureBenchmark {
+public class SignatureBenchmark extends FrameAuthenticationBenchmark {
     private static final int LEAVES = 64;
 
     @Param({"100", "1000"})
@@ -79,23 +60,19 @@ public class SignatureBenchmark {
     @Setup
     public void setUp() {
         SignatureScheme s = SignatureScheme.valueOf(scheme);
-        x = new float[d];
-        SplittableRandom random = new SplittableRandom(7);
-        for (int j = 0; j < d; j++) {
-            x[j] = (float) random.nextGaussian();
-        }
+        x = update(d);
         QuorumPolicy policy = QuorumPolicy.of(LEAVES, Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ZERO);
         TierSpec tier = new TierSpec(policy, 0.2, 0, 0, 1);
         plan = new RoundPlan(1, 0, d, 1.0, 10f, CodecId.FP32, layout, tier, tier, tier, false, 0L);
         DerivedKeys keys = new DerivedKeys(11L, s, layout);
         int capacity = FrameLayout.HEADER_LENGTH + 4 * d + s.length();
-        buffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(capacity, 64));
+        buffer = frameBuffer(capacity);
         encoder = new FrameEncoder().wrap(buffer, 0);
         signer = new LeafSigner(keys).round(plan);
         signed = new UnsafeBuffer[LEAVES];
         lengths = new int[LEAVES];
         for (int leaf = 0; leaf < LEAVES; leaf++) {
-            signed[leaf] = new UnsafeBuffer(BufferUtil.allocateDirectAligned(capacity, 64));
+            signed[leaf] = frameBuffer(capacity);
             lengths[leaf] = GradientFrame.header(new FrameEncoder().wrap(signed[leaf], 0).signer(signer.leaf(leaf)), 1, leaf, 0)
                 .encode(UpdateEncoder.fp32(), x, 0, d);
         }
@@ -104,7 +81,7 @@ public class SignatureBenchmark {
             LeafAuthentication.required(EnrollmentRegistry.of(List.of(keys.shard(0)))).forRound(plan)));
         derived = new FrameValidator(limits.withAuthenticator(LeafAuthentication.required(keys).forRound(plan)));
         unsigned = new FrameValidator(limits);
-        plain = new UnsafeBuffer(BufferUtil.allocateDirectAligned(capacity, 64));
+        plain = frameBuffer(capacity);
         plainLength = GradientFrame.header(new FrameEncoder().wrap(plain, 0), 1, 0, 0).encode(UpdateEncoder.fp32(), x, 0, d);
         for (int leaf = 0; leaf < LEAVES; leaf++) {
             if (registry.check(signed[leaf], 0, lengths[leaf]) != null) {

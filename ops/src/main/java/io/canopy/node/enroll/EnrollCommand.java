@@ -96,10 +96,7 @@ public final class EnrollCommand implements CliCommand {
 
     /** {@link #run} with the environment given, for tests. */
     int run(List<String> args, Map<String, String> environment, PrintStream out) throws Exception {
-        Options o = Options.parse(SPECS, args);
-        if (!o.positional().isEmpty()) {
-            throw new UsageException("unexpected argument '" + o.positional().getFirst() + "'");
-        }
+        Options o = Options.parseFlags(SPECS, args);
         Path dir = Path.of(o.require("out"));
         if (o.has("keys") == o.has("derived")) {
             throw new UsageException("give either --keys FILE (the leaves' own keys) or --derived (a synthetic swarm's)");

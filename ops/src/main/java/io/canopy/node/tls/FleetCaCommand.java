@@ -46,10 +46,7 @@ public final class FleetCaCommand implements CliCommand {
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-        Options o = Options.parse(SPECS, args);
-        if (!o.positional().isEmpty()) {
-            throw new UsageException("unexpected argument '" + o.positional().getFirst() + "'");
-        }
+        Options o = Options.parseFlags(SPECS, args);
         Path dir = Path.of(o.require("out"));
         if ((o.has("members") ? 1 : 0) + (o.has("add") ? 1 : 0) + (o.has("client") ? 1 : 0) != 1) {
             throw new UsageException("give one of --members A,B,... (a new fleet), --add NAME (one more member) or"

@@ -182,7 +182,11 @@ public final class FleetCertificates {
         return file;
     }
 
-    private void keytool(String... args) throws IOException, InterruptedException {
+    /**
+     * Runs this JDK's keytool with {@code args}, at most 60 s; its output goes into the exception when it fails.
+     * Package-private so that tests make their own keys (a rogue, self-signed one) the same way.
+     */
+    void keytool(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(keytool.toString());
         command.addAll(List.of(args));

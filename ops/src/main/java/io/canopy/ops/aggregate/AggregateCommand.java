@@ -65,10 +65,7 @@ public final class AggregateCommand implements CliCommand {
 
     @Override
     public int run(final List<String> args, final PrintStream out, final PrintStream err) throws Exception {
-        final Options o = Options.parse(SPECS, args);
-        if (!o.positional().isEmpty()) {
-            throw new UsageException("unexpected argument '" + o.positional().get(0) + "'");
-        }
+        final Options o = Options.parseFlags(SPECS, args);
         final String ruleName = o.require("rule");
         final Path in = Path.of(o.require("in"));
         final AggregationRule rule = rule(ruleName, o);

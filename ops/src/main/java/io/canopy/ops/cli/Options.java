@@ -98,6 +98,19 @@ public final class Options {
         return positional;
     }
 
+    /** These options, when no positional argument was given: for commands that take flags only. */
+    public Options flagsOnly() throws UsageException {
+        if (!positional.isEmpty()) {
+            throw new UsageException("unexpected argument '" + positional.getFirst() + "'");
+        }
+        return this;
+    }
+
+    /** {@link #parse}, refusing positional arguments ({@link #flagsOnly}). */
+    public static Options parseFlags(final List<Spec> specs, final List<String> args) throws UsageException {
+        return parse(specs, args).flagsOnly();
+    }
+
     /** The integer value of {@code --name}, or {@code dflt} when absent; must lie in [min, max]. */
     public int intValue(final String name, final int dflt, final int min, final int max) throws UsageException {
         final String v = values.get(name);

@@ -64,10 +64,7 @@ public final class PlanCommand implements CliCommand {
 
     @Override
     public int run(final List<String> args, final PrintStream out, final PrintStream err) throws UsageException {
-        final Options o = Options.parse(SPECS, args);
-        if (!o.positional().isEmpty()) {
-            throw new UsageException("unexpected argument '" + o.positional().get(0) + "'");
-        }
+        final Options o = Options.parseFlags(SPECS, args);
         final Fleet fleet = fleet(o);
         final Path html = o.has("html") ? Path.of(o.get("html")) : null;
         if (html != null && (html.toAbsolutePath().getParent() == null || !Files.isDirectory(html.toAbsolutePath()

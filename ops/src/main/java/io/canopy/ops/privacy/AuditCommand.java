@@ -41,8 +41,7 @@ final class AuditCommand {
     }
 
     static int run(final List<String> args, final PrintStream out) throws UsageException {
-        final Options o = Options.parse(SPECS, args);
-        PrivacyCommand.noPositional(o);
+        final Options o = Options.parseFlags(SPECS, args);
         final int runs = o.intValue("runs", 4000, 4, 10_000_000);
         if (runs % 2 != 0) {
             throw new UsageException("--runs must be even, got " + runs);

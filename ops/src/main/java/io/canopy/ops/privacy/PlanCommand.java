@@ -69,8 +69,7 @@ final class PlanCommand {
     }
 
     static int run(final List<String> args, final PrintStream out, final PrintStream err) throws UsageException {
-        final Options o = Options.parse(SPECS, args);
-        PrivacyCommand.noPositional(o);
+        final Options o = Options.parseFlags(SPECS, args);
         final String sampler = o.has("sampler") ? o.get("sampler") : "secure";
         if (!sampler.equals("secure") && !sampler.equals("fast")) {
             throw new UsageException("--sampler must be secure or fast, got '" + sampler + "'");

@@ -103,7 +103,7 @@ public final class PrivacyCommand implements CliCommand {
     }
 
     private static int spend(final Options o, final PrintStream out, final PrintStream err) throws UsageException {
-        noPositional(o);
+        o.flagsOnly();
         final double q = samplingRate(o);
         final double z = positive(o, "sigma");
         final long steps = steps(o);
@@ -124,7 +124,7 @@ public final class PrivacyCommand implements CliCommand {
     }
 
     private static int calibrate(final Options o, final PrintStream out) throws UsageException {
-        noPositional(o);
+        o.flagsOnly();
         final double eps = positive(o, "epsilon");
         final double delta = delta(o);
         final double q = samplingRate(o);
@@ -164,12 +164,6 @@ public final class PrivacyCommand implements CliCommand {
             .name("warnings").beginArray();
         s.warnings().forEach(j::value);
         j.endArray();
-    }
-
-    static void noPositional(final Options o) throws UsageException {
-        if (!o.positional().isEmpty()) {
-            throw new UsageException("unexpected argument '" + o.positional().get(0) + "'");
-        }
     }
 
     static double samplingRate(final Options o) throws UsageException {

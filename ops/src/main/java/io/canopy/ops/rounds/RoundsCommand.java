@@ -56,10 +56,7 @@ public final class RoundsCommand implements CliCommand {
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-        Options o = Options.parse(SPECS, args);
-        if (!o.positional().isEmpty()) {
-            throw new UsageException("unexpected argument '" + o.positional().getFirst() + "'");
-        }
+        Options o = Options.parseFlags(SPECS, args);
         if (!o.has("ledger")) {
             throw new UsageException("--ledger DIR is required");
         }

@@ -75,12 +75,8 @@ class MemberLinkCertificatesTest {
         // An Ed25519 key and certificate with the right name, but signed by itself rather than the fleet CA.
         Path rogue = dir.resolve("rogue.p12");
         Files.writeString(dir.resolve("password"), "rogue-password\n");
-        Process keytool = new ProcessBuilder(Path.of(ProcessHandle.current().info().command().orElseThrow())
-            .resolveSibling("keytool").toString(), "-genkeypair", "-alias", "link", "-keyalg", "Ed25519", "-dname",
-            "CN=beta", "-storetype", "PKCS12", "-keystore", rogue.toString(), "-storepass", "rogue-password")
-            .redirectErrorStream(true).start();
-        keytool.getInputStream().readAllBytes();
-        assertEquals(0, keytool.waitFor());
+        FleetCertificates.ofRunningJdk().keytool("-genkeypair", "-alias", "link", "-keyalg", "Ed25519", "-dname", "CN=beta",
+            "-storetype", "PKCS12", "-keystore", rogue.toString(), "-storepass:file", dir.resolve("password").toString());
         CertificateException selfSigned = assertThrows(CertificateException.class,
             () -> alpha.checkedKey(encoded(rogue, "link")));
         assertEquals("not signed by this fleet's CA (CN=beta)", selfSigned.getMessage());
@@ -99,6 +95,8 @@ class MemberLinkCertificatesTest {
         NodeSettings members = NodeSettings.from(LayeredConfig.resolve(NodeSettings.KEYS, null, Map.of(),
             Map.of("tls", fleet.resolve("alpha").toString())));
         assertEquals("alpha", members.memberLinks().member());
+        assertEquals(members.memberLinks().signatures((stream, sender) -> null).describe(), members.describeLinks(),
+            "the start-up line says what the member's signatures say of themselves");
         assertFalse(members.links().isRequired(), "no fleet-wide key besides the member's own");
         Path key = Files.writeString(dir.resolve("fleet.key"), LinkAuthentication.newKeyText() + "\n");
         NodeSettings fleetKey = NodeSettings.from(LayeredConfig.resolve(NodeSettings.KEYS, null, Map.of(),

@@ -5,15 +5,12 @@ import io.canopy.ops.format.Figures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.canopy.ops.cli.CanopyCli;
+import io.canopy.ops.cli.CliRun;
 import io.canopy.privacy.accounting.NoiseCalibrator;
 import io.canopy.privacy.accounting.PrivacySpent;
 import io.canopy.privacy.accounting.RdpAccountant;
 import io.canopy.privacy.plan.PrivacyPlan;
 import io.canopy.privacy.plan.TreeShape;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -29,20 +26,6 @@ class PrivacyCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int exit, String out, String err) {
-        String firstErrLine() {
-            return err.lines().findFirst().orElse("");
-        }
-    }
-
-    private static Run cli(final String... args) {
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        final ByteArrayOutputStream err = new ByteArrayOutputStream();
-        final int exit = CanopyCli.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
     private static double number(final String json, final String key) {
         final java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + key + "\":([-0-9.Ee+]+)").matcher(json);
         assertTrue(m.find(), key + " not in " + json);
@@ -51,7 +34,7 @@ class PrivacyCommandTest {
 
     @Test
     void spend_prints_both_conversions_as_the_accountant_computes_them_rounded_up() {
-        final Run r = cli("privacy", "spend", "--q", "0.01", "--sigma", "4", "--steps", "10000", "--delta", "1e-5");
+        final CliRun r = CliRun.of("privacy", "spend", "--q", "0.01", "--sigma", "4", "--steps", "10000", "--delta", "1e-5");
         assertEquals(0, r.exit(), r.err());
         // Abadi et al. 2016 report eps <= 1.26 for this setting with the classic conversion.
         assertEquals("""
@@ -60,14 +43,14 @@ class PrivacyCommandTest {
               epsilon = 1.2586  (classic conversion, optimal order 20)
             """, r.out());
         final PrivacySpent s = new RdpAccountant().compose(0.01, 4, 10_000).spent(1e-5);
-        final Run j = cli("privacy", "spend", "--q", "0.01", "--sigma", "4", "--steps", "10000", "--delta", "1e-5", "--json");
+        final CliRun j = CliRun.of("privacy", "spend", "--q", "0.01", "--sigma", "4", "--steps", "10000", "--delta", "1e-5", "--json");
         assertTrue(j.out().contains("\"epsilon_balle\":" + s.epsilonBalle() + ",\"order_balle\":17"), j.out());
         assertTrue(j.out().contains("\"epsilon_classic\":" + s.epsilonClassic() + ",\"order_classic\":20"), j.out());
     }
 
     @Test
     void spend_warns_on_stderr_when_the_optimal_order_is_at_the_edge_of_the_grid() {
-        final Run r = cli("privacy", "spend", "--q", "0.001", "--sigma", "20", "--steps", "1", "--delta", "1e-5");
+        final CliRun r = CliRun.of("privacy", "spend", "--q", "0.001", "--sigma", "20", "--steps", "1", "--delta", "1e-5");
         assertEquals(0, r.exit());
         assertTrue(r.err().contains("warning: the Balle et al. 2020 conversion's optimal order 256 is the largest of the grid"),
             r.err());
@@ -75,12 +58,12 @@ class PrivacyCommandTest {
 
     @Test
     void calibrate_prints_the_calibrators_z_rounded_up_and_spending_it_meets_the_target() {
-        final Run r = cli("privacy", "calibrate", "--epsilon", "2", "--delta", "1e-5", "--q", "0.01", "--steps", "10000",
+        final CliRun r = CliRun.of("privacy", "calibrate", "--epsilon", "2", "--delta", "1e-5", "--q", "0.01", "--steps", "10000",
             "--json");
         assertEquals(0, r.exit(), r.err());
         final double z = NoiseCalibrator.calibrate(2, 1e-5, 0.01, 10_000);
         assertTrue(r.out().contains("\"sigma\":" + z), r.out());
-        final Run t = cli("privacy", "calibrate", "--epsilon", "2", "--delta", "1e-5", "--q", "0.01", "--steps", "10000");
+        final CliRun t = CliRun.of("privacy", "calibrate", "--epsilon", "2", "--delta", "1e-5", "--q", "0.01", "--steps", "10000");
         assertTrue(t.out().startsWith("noise multiplier z = " + Figures.up(z) + " "), t.out());
         final double spent = new RdpAccountant().compose(0.01, Double.parseDouble(Figures.up(z)), 10_000).spent(1e-5).epsilon();
         assertTrue(spent <= 2 && spent > 1.98, "the printed z meets the target: " + spent);
@@ -102,7 +85,7 @@ class PrivacyCommandTest {
         "replay|missing LEDGER file"})
     void bad_arguments_give_one_line_naming_the_argument_and_exit_code_two(final String args, final String message) {
         final String[] argv = ("privacy " + args).split(" ");
-        final Run r = cli(argv);
+        final CliRun r = CliRun.of(argv);
         assertEquals(2, r.exit());
         assertEquals("canopy privacy: " + message, r.firstErrLine());
         assertEquals("", r.out(), "nothing may be printed on stdout for bad arguments");
@@ -110,30 +93,30 @@ class PrivacyCommandTest {
 
     @Test
     void every_subcommand_has_help_that_explains_each_of_its_flags() {
-        assertTrue(cli("privacy", "--help").out().contains("  calibrate  "));
+        assertTrue(CliRun.of("privacy", "--help").out().contains("  calibrate  "));
         for (final String flag : List.of("--q", "--sigma", "--steps", "--delta", "--json")) {
-            assertTrue(cli("privacy", "spend", "--help").out().contains("  " + flag + " "), "spend help lacks " + flag);
+            assertTrue(CliRun.of("privacy", "spend", "--help").out().contains("  " + flag + " "), "spend help lacks " + flag);
         }
         for (final String flag : List.of("--epsilon", "--delta", "--q", "--steps", "--json")) {
-            assertTrue(cli("privacy", "calibrate", "--help").out().contains("  " + flag + " "), "calibrate lacks " + flag);
+            assertTrue(CliRun.of("privacy", "calibrate", "--help").out().contains("  " + flag + " "), "calibrate lacks " + flag);
         }
-        final String plan = cli("privacy", "plan", "--help").out();
+        final String plan = CliRun.of("privacy", "plan", "--help").out();
         for (final String key : TreeShape.KEYS.keySet()) {
             assertTrue(plan.contains("  " + key + " "), "plan help lacks config key " + key);
         }
-        assertTrue(cli("privacy", "replay", "--help").out().contains("  --delta D "));
-        assertTrue(cli("--help").out().contains("  privacy "));
+        assertTrue(CliRun.of("privacy", "replay", "--help").out().contains("  --delta D "));
+        assertTrue(CliRun.of("--help").out().contains("  privacy "));
     }
 
     @Test
     void plan_reports_the_libraries_figures_for_the_default_tree() {
-        final Run r = cli("privacy", "plan", "--json");
+        final CliRun r = CliRun.of("privacy", "plan", "--json");
         assertEquals(0, r.exit(), r.err());
         final PrivacyPlan plan = PrivacyPlan.of(TreeShape.defaults());
         assertTrue(r.out().contains("\"end_to_end\":{\"delta\":1.0E-5,\"epsilon\":" + plan.endToEnd().epsilon()), r.out());
         assertTrue(r.out().contains("\"z\":" + plan.tiers().get(2).z() + ",\"sigma\":" + plan.tiers().get(2).sigma()));
         assertTrue(plan.endToEnd().epsilon() <= 2.0 && plan.endToEnd().epsilon() > 1.98);
-        final Run t = cli("privacy", "plan");
+        final CliRun t = CliRun.of("privacy", "plan");
         assertTrue(t.out().contains("  epsilon = " + Figures.up(plan.endToEnd().epsilonBalle())
             + "  (Balle et al. 2020 conversion"), t.out());
     }
@@ -150,7 +133,7 @@ class PrivacyCommandTest {
             rounds: 200
             trusted: none
             """);
-        final Run r = cli("privacy", "plan", "--config", cfg.toString(), "--json");
+        final CliRun r = CliRun.of("privacy", "plan", "--config", cfg.toString(), "--json");
         assertEquals(0, r.exit(), r.err());
         final Properties p = new Properties();
         p.load(Files.newBufferedReader(cfg));
@@ -159,12 +142,12 @@ class PrivacyCommandTest {
         assertTrue(r.out().contains("\"epsilon\":" + plan.endToEnd().epsilon()), r.out());
 
         Files.writeString(cfg, "leafs: 10\n");
-        final Run bad = cli("privacy", "plan", "--config", cfg.toString());
+        final CliRun bad = CliRun.of("privacy", "plan", "--config", cfg.toString());
         assertEquals(2, bad.exit());
         assertTrue(bad.firstErrLine().startsWith("canopy privacy: " + cfg + ": unknown key 'leafs' (known: leaves, q,"),
             bad.firstErrLine());
         Files.writeString(cfg, "q: 2\n");
-        assertEquals("canopy privacy: " + cfg + ": q must be in (0, 1], got 2.0", cli("privacy", "plan", "--config",
+        assertEquals("canopy privacy: " + cfg + ": q must be in (0, 1], got 2.0", CliRun.of("privacy", "plan", "--config",
             cfg.toString()).firstErrLine());
     }
 
@@ -174,11 +157,11 @@ class PrivacyCommandTest {
         Files.writeString(cfg, "rounds=40\n");
         for (final String name : new String[] {"plan.bin", "plan.yaml"}) {
             final Path ledger = dir.resolve(name);
-            assertEquals(0, cli("privacy", "plan", "--config", cfg.toString(), "--write-ledger", ledger.toString()).exit());
+            assertEquals(0, CliRun.of("privacy", "plan", "--config", cfg.toString(), "--write-ledger", ledger.toString()).exit());
             final Properties p = new Properties();
             p.setProperty("rounds", "40");
             final PrivacyPlan plan = PrivacyPlan.of(TreeShape.fromProperties(p));
-            final Run r = cli("privacy", "replay", ledger.toString(), "--json");
+            final CliRun r = CliRun.of("privacy", "replay", ledger.toString(), "--json");
             assertEquals(0, r.exit(), r.err());
             assertTrue(r.out().contains("\"rounds\":40,"), r.out());
             // The ledger composes round by round, the plan multiplies one round by T: equal up to rounding.
@@ -188,21 +171,21 @@ class PrivacyCommandTest {
 
             final byte[] all = Files.readAllBytes(ledger);
             Files.write(ledger, Arrays.copyOf(all, all.length - 5));
-            final Run torn = cli("privacy", "replay", ledger.toString());
+            final CliRun torn = CliRun.of("privacy", "replay", ledger.toString());
             assertEquals(0, torn.exit());
             assertTrue(torn.out().startsWith("39 rounds (1 .. 39) replayed from " + ledger), torn.out());
             assertTrue(torn.err().startsWith("warning: record 40 at byte "), torn.err());
         }
         final Path sim = dir.resolve("sim.bin");
-        final Run fast = cli("privacy", "plan", "--config", cfg.toString(), "--write-ledger", sim.toString(), "--sampler",
+        final CliRun fast = CliRun.of("privacy", "plan", "--config", cfg.toString(), "--write-ledger", sim.toString(), "--sampler",
             "fast");
         assertEquals(0, fast.exit(), fast.err());
         assertTrue(fast.err().contains("warning: the fast sampler is seeded and predictable: for simulations and load"
             + " tests only, it gives no privacy guarantee"), fast.err());
-        assertTrue(cli("privacy", "replay", sim.toString()).err().contains("warning: 40 rounds used the fast sampler"));
+        assertTrue(CliRun.of("privacy", "replay", sim.toString()).err().contains("warning: 40 rounds used the fast sampler"));
         assertEquals("canopy privacy: --sampler must be secure or fast, got 'quick'",
-            cli("privacy", "plan", "--write-ledger", sim.toString(), "--sampler", "quick").firstErrLine());
+            CliRun.of("privacy", "plan", "--write-ledger", sim.toString(), "--sampler", "quick").firstErrLine());
         assertEquals("canopy privacy: " + dir.resolve("none.bin") + ": no such file",
-            cli("privacy", "replay", dir.resolve("none.bin").toString()).firstErrLine());
+            CliRun.of("privacy", "replay", dir.resolve("none.bin").toString()).firstErrLine());
     }
 }

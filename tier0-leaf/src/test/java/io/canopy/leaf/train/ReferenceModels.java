@@ -18,17 +18,10 @@ final class ReferenceModels {
 
     /** hidden = 0 for softmax regression. */
     static double[] logits(float[] w, int hidden, float[] x, int xo) {
-        double[] z = new double[OUT];
         if (hidden == 0) {
-            for (int k = 0; k < OUT; k++) {
-                double s = w[OUT * IN + k];
-                for (int i = 0; i < IN; i++) {
-                    s += (double) w[k * IN + i] * x[xo + i];
-                }
-                z[k] = s;
-            }
-            return z;
+            return affine(w, OUT, OUT * IN, x, xo); // z_k = b_k + Σ_i W[k][i]·x_i
         }
+        double[] z = new double[OUT];
         double[] h = hiddenActivations(w, hidden, x, xo);
         int w2 = IN * hidden + hidden;
         for (int k = 0; k < OUT; k++) {
@@ -43,15 +36,20 @@ final class ReferenceModels {
 
     /** Pre-activations a_j = b1_j + Σ_i W1[j][i]·x_i (not yet rectified). */
     static double[] preActivations(float[] w, int hidden, float[] x, int xo) {
-        double[] a = new double[hidden];
-        for (int j = 0; j < hidden; j++) {
-            double s = w[IN * hidden + j];
+        return affine(w, hidden, IN * hidden, x, xo);
+    }
+
+    /** {@code rows} outputs b_r + Σ_i W[r][i]·x_i of the first layer: W row-major from w[0], b from w[bias]. */
+    private static double[] affine(float[] w, int rows, int bias, float[] x, int xo) {
+        double[] out = new double[rows];
+        for (int r = 0; r < rows; r++) {
+            double s = w[bias + r];
             for (int i = 0; i < IN; i++) {
-                s += (double) w[j * IN + i] * x[xo + i];
+                s += (double) w[r * IN + i] * x[xo + i];
             }
-            a[j] = s;
+            out[r] = s;
         }
-        return a;
+        return out;
     }
 
     static double[] hiddenActivations(float[] w, int hidden, float[] x, int xo) {
