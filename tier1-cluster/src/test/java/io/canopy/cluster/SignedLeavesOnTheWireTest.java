@@ -72,6 +72,7 @@ class SignedLeavesOnTheWireTest {
             .maxFrameLength(GradientFrame.limits(0, FrameLimits.ANY_GROUP, D).maxFrameLength()));
         tier = new ClusterTier(transport, LAYOUT, new int[] {0, 1, 2, 3}, D, 8, 1, true, NanoClock.SYSTEM,
             LeafAuthentication.required(KEYS));
+        tier.start();
         testKit = ActorTestKit.create();
         probe = testKit.createTestProbe(ClusterAggregator.Command.class);
         tier.register(CLUSTER, probe.ref());

@@ -70,6 +70,7 @@ class ForgedAggregatesOnTheWireTest {
             .maxFrameLength(AggregateFrame.limits(0, 0, D).maxFrameLength())
             .links(LINKS));
         tier = new GlobalTier(transport, LAYOUT.continents(), D, NanoClock.SYSTEM);
+        tier.start();
         testKit = ActorTestKit.create();
         probe = testKit.createTestProbe(GlobalCoordinator.Command.class);
         tier.register(probe.ref());
