@@ -91,6 +91,9 @@ public final class EmbeddedFleet implements AutoCloseable {
             this.continentalTier = new ContinentalTier(transport, layout, range(layout.continents()), dimension,
                 continentalPool, computeThreads + 1, clock);
             this.globalTier = new GlobalTier(transport, layout.continents(), dimension, clock);
+            clusterTier.start();
+            continentalTier.start();
+            globalTier.start();
             GlobalCoordinator.Setup setup = new GlobalCoordinator.Setup(globalTier, optimizer, initialModel, delta, journal,
                 this::framesRejected);
             this.system = ActorSystem.create(GlobalCoordinator.create(setup,

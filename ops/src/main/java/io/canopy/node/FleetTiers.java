@@ -45,6 +45,7 @@ final class FleetTiers implements AutoCloseable {
                     settings.leafSignatures());
                 clusters.runtime().ingest().misrouted(forwarder(routes, Streams.LEAF_TO_CLUSTER, true));
                 clusters.runtime().ingest().dropAllInbound(settings.faultDropData());
+                clusters.start(); // configured first, so no frame meets an ingest without its forwarder
             } else {
                 clusters = null;
             }
@@ -53,11 +54,15 @@ final class FleetTiers implements AutoCloseable {
                     Upstream.routed(transport, Streams.CONTINENT_TO_GLOBAL, 2, continent -> routes.globalEndpoint()), clock);
                 continents.runtime().ingest().misrouted(forwarder(routes, Streams.CLUSTER_TO_CONTINENT, false));
                 continents.runtime().ingest().dropAllInbound(settings.faultDropData());
+                continents.start();
             } else {
                 continents = null;
             }
             global = settings.roles().contains("global") ? new GlobalTier(transport, layout.continents(), dimension, clock)
                 : null;
+            if (global != null) {
+                global.start();
+            }
         } catch (RuntimeException e) {
             transport.close();
             throw e;

@@ -25,6 +25,11 @@ public abstract class GroupTier<C> {
             actors.onClosed(round, group, block, outcome, closedAfterNs, this::release));
     }
 
+    /** Starts the ingest agent (see {@link TierRuntime#start}); the constructor starts nothing. */
+    public void start() {
+        runtime.start();
+    }
+
     /** Binds a group's actor; done when the node starts serving the group (again after a restart). */
     public void register(int group, ActorRef<C> actor) {
         actors.register(group, actor);

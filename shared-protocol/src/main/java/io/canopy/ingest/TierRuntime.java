@@ -1,21 +1,20 @@
 package io.canopy.ingest;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.canopy.codec.UpdateEncoder;
 import io.canopy.enroll.LinkAuthentication;
-import io.canopy.frame.AggregateFrame;
 import io.canopy.frame.FrameAuthenticator;
 import io.canopy.frame.FrameLimits;
 import io.canopy.frame.FrameType;
-import io.canopy.frame.SignatureWriter;
 import io.canopy.straggler.NanoClock;
 import io.canopy.straggler.QuorumPolicy;
 import io.canopy.transport.CanopyTransport;
-import io.canopy.transport.FramePublisher;
+import io.canopy.transport.FrameHandler;
 import io.canopy.transport.FrameSubscriber;
 import io.canopy.transport.PublishResult;
+import org.agrona.concurrent.Agent;
 
 /**
  * The data-plane side of one aggregating tier on one node, the same for clusters, continents and the
@@ -25,22 +24,67 @@ import io.canopy.transport.PublishResult;
  * is the tier's business, given through {@link TierIngest.Groups} and the {@link TierIngest.ClosedSink}.
  */
 public final class TierRuntime {
+
+    /**
+     * What a tier's runtime is wired to: Aeron through a {@link CanopyTransport} on a node ({@link #of}), or an
+     * in-memory network in a simulation, which feeds the subscriber and steps the ingest agent itself.
+     */
+    public interface Wiring {
+        /** Who may send aggregates between tiers: the tags checked on this tier's input. */
+        LinkAuthentication links();
+
+        /** A subscriber (not started) on {@code stream} that hands each valid frame to {@code handler}. */
+        FrameSubscriber subscriber(int stream, FrameLimits limits, FrameHandler handler);
+
+        /** Runs {@code agent}'s duty cycle from now on: on a node, on a thread of its own until the transport closes. */
+        void start(Agent agent);
+
+        /** The wiring of a node: subscribers and agent threads of {@code transport}. */
+        static Wiring of(CanopyTransport transport) {
+            return new Wiring() {
+                @Override
+                public LinkAuthentication links() {
+                    return transport.context().links();
+                }
+
+                @Override
+                public FrameSubscriber subscriber(int stream, FrameLimits limits, FrameHandler handler) {
+                    return transport.subscriber(stream, limits, handler);
+                }
+
+                @Override
+                public void start(Agent agent) {
+                    transport.startAgent(agent);
+                }
+            };
+        }
+    }
+
+    /** Where a tier's aggregates go one hop up: {@link Upstream} on a node, a simulated network in tests. */
+    public interface Sender {
+        /**
+         * Sends an aggregate as fp32, tagged for run {@code runId} when links are authenticated; an expected failure
+         * (back pressure past the bound, no route) is the result, never an exception.
+         */
+        PublishResult send(long round, long sender, int group, int inputs, long timestampNs, float[] values,
+                           int dimension, long runId);
+
+        /** Frames sent, bytes sent and back-pressure events so far. */
+        long[] sentTotals();
+    }
+
     private final TierIngest ingest;
     private final FrameSubscriber subscriber;
-    private final Upstream upstream;
+    private final Sender upstream;
     private final AtomicLong opened = new AtomicLong(-1);
+    private final AtomicBoolean started = new AtomicBoolean();
     private final boolean frameTimeDeadlines;
     private final IngestAgent agent;
+    private final Wiring wiring;
     private final NanoClock clock;
     private final LinkAuthentication links;
     private final boolean linkedInput;
     private final int inputStream;
-    /** The tagger of the current run's aggregates, made once per run rather than once per aggregate. */
-    private volatile RunTagger outputTagger;
-
-    /** A run id with its tagger (null when links are off), swapped whole so two publishing threads never mix them. */
-    private record RunTagger(long runId, SignatureWriter writer) {
-    }
 
     /**
      * @param inputStream        the stream this tier's inputs arrive on
@@ -54,7 +98,7 @@ public final class TierRuntime {
     public TierRuntime(CanopyTransport transport, String name, FrameLimits initialLimits, int inputStream,
                        int outputStream, int pool, int capacity, int publisherCount, boolean frameTimeDeadlines,
                        NanoClock clock, TierIngest.ClosedSink sink) {
-        this(transport, name, initialLimits, inputStream, outputStream < 0 ? null
+        this(Wiring.of(transport), name, initialLimits, inputStream, outputStream < 0 ? null
                 : Upstream.local(transport, outputStream, publisherCount), pool, capacity, frameTimeDeadlines, clock, sink);
     }
 
@@ -62,22 +106,50 @@ public final class TierRuntime {
      * @param upstream where aggregates go (null for the global tier, which sends none)
      */
     public TierRuntime(CanopyTransport transport, String name, FrameLimits initialLimits, int inputStream,
-                       Upstream upstream, int pool, int capacity, boolean frameTimeDeadlines, NanoClock clock,
+                       Sender upstream, int pool, int capacity, boolean frameTimeDeadlines, NanoClock clock,
                        TierIngest.ClosedSink sink) {
+        this(Wiring.of(transport), name, initialLimits, inputStream, upstream, pool, capacity, frameTimeDeadlines, clock,
+            sink);
+    }
+
+    /**
+     * Builds the runtime and starts nothing: its ingest agent runs from {@link #start} on (a simulation steps
+     * {@link #agent} itself instead).
+     *
+     * @param upstream where aggregates go (null for the global tier, which sends none)
+     */
+    public TierRuntime(Wiring wiring, String name, FrameLimits initialLimits, int inputStream, Sender upstream, int pool,
+                       int capacity, boolean frameTimeDeadlines, NanoClock clock, TierIngest.ClosedSink sink) {
+        this.wiring = wiring;
         this.frameTimeDeadlines = frameTimeDeadlines;
         this.clock = clock;
         // Aggregates in and out are tagged under the transport's link key when it has one (docs/security.md);
         // leaf gradients are the cluster tier's to authenticate, with the round's plan.
-        this.links = transport.context().links();
+        this.links = wiring.links();
         this.linkedInput = initialLimits.type() == FrameType.AGGREGATE;
         this.inputStream = inputStream;
         QuorumPolicy any = QuorumPolicy.of(1, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ZERO);
         TierIngest.FrameClock frameClock = frameTimeDeadlines ? frame -> frame.timestampNs() : frame -> clock.nanoTime();
         this.ingest = new TierIngest(pool, capacity, initialLimits.dimension(), any, sink, frameClock);
-        this.subscriber = transport.subscriber(inputStream, authenticated(initialLimits, 0L), ingest);
+        this.subscriber = wiring.subscriber(inputStream, authenticated(initialLimits, 0L), ingest);
         this.upstream = upstream;
         this.agent = new IngestAgent(name, ingest, subscriber, clock, !frameTimeDeadlines);
-        transport.startAgent(agent);
+    }
+
+    /**
+     * Starts the ingest agent through the wiring (on a node, its own thread). Until then nothing is polled and
+     * rounds opened are only queued; a second call fails.
+     */
+    public void start() {
+        if (!started.compareAndSet(false, true)) {
+            throw new IllegalStateException(agent.roleName() + " is already started");
+        }
+        wiring.start(agent);
+    }
+
+    /** The ingest agent, for a caller that runs it itself (a simulation calls {@link IngestAgent#doWork()}). */
+    public IngestAgent agent() {
+        return agent;
     }
 
     /**
@@ -119,32 +191,7 @@ public final class TierRuntime {
         if (upstream == null) {
             throw new IllegalStateException("this tier sends no aggregates");
         }
-        FramePublisher publisher;
-        try {
-            publisher = upstream.acquire(group);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return PublishResult.CLOSED;
-        }
-        if (publisher == null) {
-            return PublishResult.NOT_CONNECTED; // no node hosts the parent group right now
-        }
-        try {
-            AggregateFrame.header(publisher.encoder(), round, sender, group, inputs).timestampNs(timestampNs)
-                .signer(taggerFor(runId));
-            return publisher.send(UpdateEncoder.fp32(), values, 0, dimension);
-        } finally {
-            upstream.release(publisher);
-        }
-    }
-
-    private SignatureWriter taggerFor(long runId) {
-        RunTagger tagger = outputTagger;
-        if (tagger == null || tagger.runId() != runId) {
-            tagger = new RunTagger(runId, links.signer(upstream.stream(), runId));
-            outputTagger = tagger;
-        }
-        return tagger.writer();
+        return upstream.send(round, sender, group, inputs, timestampNs, values, dimension, runId);
     }
 
     /** Returns a block to the pool once its aggregate is out. */

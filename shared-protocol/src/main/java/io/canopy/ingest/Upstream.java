@@ -4,8 +4,13 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.canopy.codec.UpdateEncoder;
+import io.canopy.enroll.LinkAuthentication;
+import io.canopy.frame.AggregateFrame;
+import io.canopy.frame.SignatureWriter;
 import io.canopy.transport.CanopyTransport;
 import io.canopy.transport.FramePublisher;
+import io.canopy.transport.PublishResult;
 
 /**
  * Where one tier's aggregates go: in one process every group shares the transport's own channel; in a fleet
@@ -13,7 +18,7 @@ import io.canopy.transport.FramePublisher;
  * publish in {@link Routes} (so a moved aggregator is followed at the next send). A small pool of publishers
  * per destination lets several compute threads publish at once; publishers are made on first use.
  */
-public final class Upstream {
+public final class Upstream implements TierRuntime.Sender {
 
     /** The endpoint ({@code host:port}) that hosts a parent group now, or null while no one does. */
     @FunctionalInterface
@@ -29,9 +34,17 @@ public final class Upstream {
     private final Routes routes;
     private final ConcurrentHashMap<String, BlockingQueue<FramePublisher>> pools = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<FramePublisher, BlockingQueue<FramePublisher>> owner = new ConcurrentHashMap<>();
+    private final LinkAuthentication links;
+    /** The tagger of the current run's aggregates, made once per run rather than once per aggregate. */
+    private volatile RunTagger tagger;
+
+    /** A run id with its tagger (null when links are off), swapped whole so two publishing threads never mix them. */
+    private record RunTagger(long runId, SignatureWriter writer) {
+    }
 
     private Upstream(CanopyTransport transport, int stream, int perDestination, Routes routes) {
         this.transport = transport;
+        this.links = transport.context().links();
         this.stream = stream;
         this.perDestination = Math.max(1, perDestination);
         this.routes = routes;
@@ -48,6 +61,41 @@ public final class Upstream {
     /** Each aggregate to the endpoint {@code routes} names for its parent group. */
     public static Upstream routed(CanopyTransport transport, int stream, int publishersPerDestination, Routes routes) {
         return new Upstream(transport, stream, publishersPerDestination, routes);
+    }
+
+    /**
+     * Sends an aggregate towards its parent group's node as fp32, tagged for run {@code runId} when links are
+     * authenticated; waits out back pressure within the transport's bound.
+     */
+    @Override
+    public PublishResult send(long round, long sender, int group, int inputs, long timestampNs, float[] values,
+                              int dimension, long runId) {
+        FramePublisher publisher;
+        try {
+            publisher = acquire(group);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return PublishResult.CLOSED;
+        }
+        if (publisher == null) {
+            return PublishResult.NOT_CONNECTED; // no node hosts the parent group right now
+        }
+        try {
+            AggregateFrame.header(publisher.encoder(), round, sender, group, inputs).timestampNs(timestampNs)
+                .signer(taggerFor(runId));
+            return publisher.send(UpdateEncoder.fp32(), values, 0, dimension);
+        } finally {
+            release(publisher);
+        }
+    }
+
+    private SignatureWriter taggerFor(long runId) {
+        RunTagger current = tagger;
+        if (current == null || current.runId() != runId) {
+            current = new RunTagger(runId, links.signer(stream, runId));
+            tagger = current;
+        }
+        return current.writer();
     }
 
     /**
@@ -88,6 +136,7 @@ public final class Upstream {
     }
 
     /** Frames sent, bytes sent and back-pressure events, summed over every publisher made so far. */
+    @Override
     public long[] sentTotals() {
         long[] totals = new long[3];
         for (FramePublisher p : owner.keySet()) {

@@ -23,13 +23,27 @@ import org.slf4j.LoggerFactory;
  * nothing escapes {@link #doWork()}.
  *
  * <p>Run it under an {@link org.agrona.concurrent.AgentRunner} ({@link CanopyTransport#startReceiver})
- * or call {@link #doWork()} from a thread of your own. Counters may be read from any thread.
+ * or call {@link #doWork()} from a thread of your own. Counters may be read from any thread. Without Aeron (a
+ * simulated network) it polls a {@link Source} of whole frames instead, through the same checks.
  */
 public final class FrameSubscriber implements Agent, FragmentHandler, AutoCloseable {
 
+    /** Whole frames from somewhere other than Aeron (a simulated network), polled once per duty cycle. */
+    @FunctionalInterface
+    public interface Source {
+        /**
+         * Hands at most {@code limit} whole frames to {@code frames} (the Aeron header argument may be null).
+         *
+         * @return the frames handed over
+         */
+        int poll(FragmentHandler frames, int limit);
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(FrameSubscriber.class);
 
+    /** The Aeron subscription polled, or null when frames come from {@link #source}. */
     private final Subscription subscription;
+    private final Source source;
     private final FrameHandler handler;
     private final FragmentAssembler assembler;
     private final FrameValidator validator;
@@ -42,14 +56,26 @@ public final class FrameSubscriber implements Agent, FragmentHandler, AutoClosea
 
     FrameSubscriber(final Subscription subscription, final FrameLimits limits, final FrameHandler handler,
                     final int fragmentLimit) {
+        this(subscription, null, limits, handler, fragmentLimit);
+    }
+
+    /** A subscriber fed whole frames by {@code source} (a simulated network) rather than by Aeron. */
+    public FrameSubscriber(final Source source, final FrameLimits limits, final FrameHandler handler,
+                           final int fragmentLimit) {
+        this(null, source, limits, handler, fragmentLimit);
+    }
+
+    private FrameSubscriber(final Subscription subscription, final Source source, final FrameLimits limits,
+                            final FrameHandler handler, final int fragmentLimit) {
         this.subscription = subscription;
+        this.source = source;
         this.handler = handler;
         this.validator = new FrameValidator(limits);
         this.scratch = new float[limits.dimension()];
         this.fragmentLimit = fragmentLimit;
         // Off-heap assembly buffer, sized for the largest frame up front: no growth copies, and the
-        // codecs read it through the one native segment with no allocation.
-        this.assembler = new FragmentAssembler(this, limits.maxFrameLength(), true);
+        // codecs read it through the one native segment with no allocation. A source's frames come whole.
+        this.assembler = subscription == null ? null : new FragmentAssembler(this, limits.maxFrameLength(), true);
     }
 
     /** Expectations for the next round; applied by the agent at the start of its next duty cycle. */
@@ -70,7 +96,7 @@ public final class FrameSubscriber implements Agent, FragmentHandler, AutoClosea
                 scratch = new float[next.dimension()];
             }
         }
-        return subscription.poll(assembler, fragmentLimit);
+        return subscription == null ? source.poll(this, fragmentLimit) : subscription.poll(assembler, fragmentLimit);
     }
 
     @Override
@@ -141,21 +167,23 @@ public final class FrameSubscriber implements Agent, FragmentHandler, AutoClosea
     }
 
     public boolean isConnected() {
-        return subscription.isConnected();
+        return subscription == null || subscription.isConnected();
     }
 
     @Override
     public String roleName() {
-        return "canopy-frame-subscriber-" + subscription.streamId();
+        return subscription == null ? "canopy-frame-subscriber" : "canopy-frame-subscriber-" + subscription.streamId();
     }
 
     @Override
     public void onClose() {
-        subscription.close();
+        close();
     }
 
     @Override
     public void close() {
-        subscription.close();
+        if (subscription != null) {
+            subscription.close();
+        }
     }
 }

@@ -117,6 +117,8 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
     private final int continent;
     private final ClusterTier tier;
     private final ReportSink<ClusterReport> reportTo;
+    /** Where reports are published besides {@link #reportTo}: the event stream, or a simulation's collector. */
+    private final java.util.function.Consumer<Object> events;
     private RoundPlan plan;
     private long collecting = -1;
     /**
@@ -131,8 +133,9 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
     private final ReportBook reports;
 
     private ClusterAggregator(ActorContext<Command> context, int cluster, int continent, ClusterTier tier,
-                              ReportSink<ClusterReport> reportTo) {
+                              ReportSink<ClusterReport> reportTo, java.util.function.Consumer<Object> events) {
         super(context);
+        this.events = events;
         this.cluster = cluster;
         this.continent = continent;
         this.tier = tier;
@@ -141,11 +144,26 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
     }
 
     public static Behavior<Command> create(int cluster, int continent, ClusterTier tier, ReportSink<ClusterReport> reportTo) {
+        return create(cluster, continent, tier, reportTo, null);
+    }
+
+    /**
+     * @param events where the actor publishes its reports for observers (null: the actor system's event stream; a
+     *               simulation whose stubbed system has none collects them itself)
+     */
+    public static Behavior<Command> create(int cluster, int continent, ClusterTier tier, ReportSink<ClusterReport> reportTo,
+                                           java.util.function.Consumer<Object> events) {
         return Behaviors.setup(context -> {
             ActorRef<Command> self = context.getSelf();
             tier.register(cluster, self);
-            return new ClusterAggregator(context, cluster, continent, tier, reportTo);
+            return new ClusterAggregator(context, cluster, continent, tier, reportTo,
+                events == null ? eventStreamOf(context) : events);
         });
+    }
+
+    /** Publishes on the actor system's event stream: where an actor's events go unless it is given somewhere else. */
+    private static java.util.function.Consumer<Object> eventStreamOf(ActorContext<?> context) {
+        return event -> context.getSystem().eventStream().tell(new EventStream.Publish<>(event));
     }
 
     @Override
@@ -239,7 +257,7 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
     /** Up to the continent's member and the reports topic, to this node's event stream, and kept for readers. */
     private void report(ClusterReport report) {
         reportTo.send(report);
-        getContext().getSystem().eventStream().tell(new EventStream.Publish<>(report));
+        events.accept(report);
         reports.reported(report);
     }
 

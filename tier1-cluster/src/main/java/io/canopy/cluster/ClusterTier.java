@@ -56,10 +56,23 @@ public final class ClusterTier extends GroupTier<ClusterAggregator.Command> {
      */
     public ClusterTier(CanopyTransport transport, FleetLayout layout, int[] served, int dimension, int pool,
                        int publisherCount, boolean frameTimeDeadlines, NanoClock clock, LeafAuthentication authentication) {
+        this(TierRuntime.Wiring.of(transport), layout, served, dimension, pool,
+            Upstream.local(transport, Streams.CLUSTER_TO_CONTINENT, publisherCount), frameTimeDeadlines, clock,
+            authentication);
+    }
+
+    /**
+     * Tier 1 serving the clusters {@code served} on any data plane (a simulated network in tests); starts nothing.
+     *
+     * @param upstream where the clusters' aggregates go
+     */
+    public ClusterTier(TierRuntime.Wiring wiring, FleetLayout layout, int[] served, int dimension, int pool,
+                       TierRuntime.Sender upstream, boolean frameTimeDeadlines, NanoClock clock,
+                       LeafAuthentication authentication) {
         super(layout, new TierActors<>(layout.clusters(), served, ClusterAggregator.Closed::new),
-            sink -> new TierRuntime(transport, "canopy-cluster-ingest",
-                GradientFrame.limits(0, FrameLimits.ANY_GROUP, dimension), Streams.LEAF_TO_CLUSTER,
-                Streams.CLUSTER_TO_CONTINENT, pool, layout.clusterSize(), publisherCount, frameTimeDeadlines, clock, sink));
+            sink -> new TierRuntime(wiring, "canopy-cluster-ingest",
+                GradientFrame.limits(0, FrameLimits.ANY_GROUP, dimension), Streams.LEAF_TO_CLUSTER, upstream, pool,
+                layout.clusterSize(), frameTimeDeadlines, clock, sink));
         this.authentication = announce(authentication);
     }
 

@@ -78,6 +78,7 @@ class HostedSignaturesOnTheWireTest {
         // The node that hosts every other cluster, as far as this one knows: record what is passed on to it.
         tier.runtime().ingest().misrouted(frame -> FORWARDED.add(new long[] {frame.groupId(), frame.senderId(),
             frame.signatureScheme().code()}));
+        tier.start();
         probe = wire.probe(ClusterAggregator.Command.class);
         tier.register(0, probe.ref()); // cluster 0 comes to this node: its shard loads now
         wire.connect(Streams.LEAF_TO_CLUSTER, "the cluster");

@@ -66,6 +66,7 @@ class SignedLeavesOnTheWireTest {
             .maxFrameLength(GradientFrame.limits(0, FrameLimits.ANY_GROUP, D).maxFrameLength()));
         tier = new ClusterTier(wire.transport(), LAYOUT, new int[] {0, 1, 2, 3}, D, 8, 1, true, NanoClock.SYSTEM,
             LeafAuthentication.required(KEYS));
+        tier.start();
         probe = wire.probe(ClusterAggregator.Command.class);
         tier.register(CLUSTER, probe.ref());
         publisher = wire.connect(Streams.LEAF_TO_CLUSTER, "the cluster");

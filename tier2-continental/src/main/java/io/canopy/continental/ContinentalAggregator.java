@@ -80,6 +80,8 @@ public final class ContinentalAggregator extends AbstractBehavior<ContinentalAgg
     private final ContinentalTier tier;
     private final List<RecipientRef<ClusterAggregator.Command>> clusters;
     private final ReportSink<ContinentReport> reportTo;
+    /** Where reports are published besides {@link #reportTo}: the event stream, or a simulation's collector. */
+    private final java.util.function.Consumer<Object> events;
     private static final int MAX_EARLY = 100_000;
     private final List<ClusterReport> early = new ArrayList<>();
     private final AwaitedReports reports = new AwaitedReports();
@@ -95,8 +97,9 @@ public final class ContinentalAggregator extends AbstractBehavior<ContinentalAgg
 
     private ContinentalAggregator(ActorContext<Command> context, int continent, ContinentalTier tier,
                                   List<? extends RecipientRef<ClusterAggregator.Command>> clusters,
-                                  ReportSink<ContinentReport> reportTo) {
+                                  ReportSink<ContinentReport> reportTo, java.util.function.Consumer<Object> events) {
         super(context);
+        this.events = events;
         this.collected = context.messageAdapter(ReportCollector.Collected.class, ReportsCollected::new);
         this.continent = continent;
         this.tier = tier;
@@ -112,11 +115,28 @@ public final class ContinentalAggregator extends AbstractBehavior<ContinentalAgg
                                            BiFunction<ActorContext<?>, ReportSink<ClusterReport>,
                                                List<? extends RecipientRef<ClusterAggregator.Command>>> spawnClusters,
                                            ReportSink<ContinentReport> reportTo) {
+        return create(continent, tier, spawnClusters, reportTo, null);
+    }
+
+    /**
+     * @param events where the actor publishes its reports for observers (null: the actor system's event stream; a
+     *               simulation whose stubbed system has none collects them itself)
+     */
+    public static Behavior<Command> create(int continent, ContinentalTier tier,
+                                           BiFunction<ActorContext<?>, ReportSink<ClusterReport>,
+                                               List<? extends RecipientRef<ClusterAggregator.Command>>> spawnClusters,
+                                           ReportSink<ContinentReport> reportTo, java.util.function.Consumer<Object> events) {
         return Behaviors.setup(context -> {
             tier.register(continent, context.getSelf());
             ActorRef<ClusterReport> inbox = context.messageAdapter(ClusterReport.class, Reported::new);
-            return new ContinentalAggregator(context, continent, tier, spawnClusters.apply(context, inbox::tell), reportTo);
+            return new ContinentalAggregator(context, continent, tier, spawnClusters.apply(context, inbox::tell), reportTo,
+                events == null ? eventStreamOf(context) : events);
         });
+    }
+
+    /** Publishes on the actor system's event stream: where an actor's events go unless it is given somewhere else. */
+    private static java.util.function.Consumer<Object> eventStreamOf(ActorContext<?> context) {
+        return event -> context.getSystem().eventStream().tell(new EventStream.Publish<>(event));
     }
 
     @Override
@@ -227,7 +247,7 @@ public final class ContinentalAggregator extends AbstractBehavior<ContinentalAgg
         }
         held = null;
         reportTo.send(report);
-        getContext().getSystem().eventStream().tell(new EventStream.Publish<>(report));
+        events.accept(report);
     }
 
     private Behavior<Command> onCentre(Centre c) {

@@ -24,10 +24,21 @@ public final class ContinentalTier extends GroupTier<ContinentalAggregator.Comma
     /** @param served the continents this node aggregates */
     public ContinentalTier(CanopyTransport transport, FleetLayout layout, int[] served, int dimension, int pool,
                            int publisherCount, NanoClock clock) {
+        this(TierRuntime.Wiring.of(transport), layout, served, dimension, pool,
+            Upstream.local(transport, Streams.CONTINENT_TO_GLOBAL, publisherCount), clock);
+    }
+
+    /**
+     * Tier 2 serving the continents {@code served} on any data plane (a simulated network in tests); starts nothing.
+     *
+     * @param upstream where the continents' aggregates go
+     */
+    public ContinentalTier(TierRuntime.Wiring wiring, FleetLayout layout, int[] served, int dimension, int pool,
+                           TierRuntime.Sender upstream, NanoClock clock) {
         super(layout, new TierActors<>(layout.continents(), served, ContinentalAggregator.Closed::new),
-            sink -> new TierRuntime(transport, "canopy-continental-ingest",
-                AggregateFrame.limits(0, FrameLimits.ANY_GROUP, dimension), Streams.CLUSTER_TO_CONTINENT,
-                Streams.CONTINENT_TO_GLOBAL, pool, layout.clustersPerContinent(), publisherCount, false, clock, sink));
+            sink -> new TierRuntime(wiring, "canopy-continental-ingest",
+                AggregateFrame.limits(0, FrameLimits.ANY_GROUP, dimension), Streams.CLUSTER_TO_CONTINENT, upstream, pool,
+                layout.clustersPerContinent(), false, clock, sink));
     }
 
     /**

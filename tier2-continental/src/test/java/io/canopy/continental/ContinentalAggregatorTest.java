@@ -63,6 +63,7 @@ class ContinentalAggregatorTest {
         transport = CanopyTransport.start(new TransportContext().aeronDirectoryName(aeron.resolve("driver").toString())
             .maxFrameLength(AggregateFrame.limits(0, FrameLimits.ANY_GROUP, D).maxFrameLength()));
         ContinentalTier tier = new ContinentalTier(transport, layout, new int[] {0}, D, 1, 1, NanoClock.SYSTEM);
+        tier.start();
         TestProbe<ContinentReport> global = kit.createTestProbe();
         List<TestProbe<ClusterAggregator.Command>> clusters = new ArrayList<>();
         ActorRef<ContinentalAggregator.Command> continent = kit.spawn(ContinentalAggregator.create(0, tier,

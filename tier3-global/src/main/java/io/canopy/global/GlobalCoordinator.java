@@ -131,6 +131,8 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
     public static final Duration REPORT_GRACE = Duration.ofSeconds(2);
 
     private final Setup setup;
+    /** Where round openings and results are published: the event stream, or a simulation's collector. */
+    private final java.util.function.Consumer<Object> events;
     private final ActorRef<ReportCollector.Collected> collected;
     private final List<RecipientRef<ContinentalAggregator.Command>> continents;
     private final float[] model;
@@ -159,9 +161,11 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
     private String journalProblem;
 
     private GlobalCoordinator(ActorContext<Command> context, Setup setup,
-                              List<? extends RecipientRef<ContinentalAggregator.Command>> continents) {
+                              List<? extends RecipientRef<ContinentalAggregator.Command>> continents,
+                              java.util.function.Consumer<Object> events) {
         super(context);
         this.setup = setup;
+        this.events = events;
         this.collected = context.messageAdapter(ReportCollector.Collected.class, ReportsCollected::new);
         this.continents = List.copyOf(continents);
         this.model = setup.initialModel();
@@ -208,10 +212,23 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
     public static Behavior<Command> create(Setup setup,
                                            BiFunction<ActorContext<?>, ReportSink<ContinentReport>,
                                                List<? extends RecipientRef<ContinentalAggregator.Command>>> spawnContinents) {
+        return create(setup, spawnContinents, null);
+    }
+
+    /**
+     * @param events where the coordinator publishes {@link RoundOpened} and every {@link RoundResult} (null: the actor
+     *               system's event stream; a simulation whose stubbed system has none collects them itself)
+     */
+    public static Behavior<Command> create(Setup setup,
+                                           BiFunction<ActorContext<?>, ReportSink<ContinentReport>,
+                                               List<? extends RecipientRef<ContinentalAggregator.Command>>> spawnContinents,
+                                           java.util.function.Consumer<Object> events) {
         return Behaviors.setup(context -> {
             setup.tier().register(context.getSelf());
             ActorRef<ContinentReport> inbox = context.messageAdapter(ContinentReport.class, Reported::new);
-            return new GlobalCoordinator(context, setup, spawnContinents.apply(context, inbox::tell));
+            java.util.function.Consumer<Object> to = events != null ? events
+                : event -> context.getSystem().eventStream().tell(new EventStream.Publish<>(event));
+            return new GlobalCoordinator(context, setup, spawnContinents.apply(context, inbox::tell), to);
         });
     }
 
@@ -305,7 +322,7 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
         openedAtEpochMs = System.currentTimeMillis();
         frameRejectionsAtOpen = setup.frameRejections().get();
         setup.tier().openRound(plan, openedAtNs);
-        getContext().getSystem().eventStream().tell(new EventStream.Publish<>(new RoundOpened(plan)));
+        events.accept(new RoundOpened(plan));
         ContinentalAggregator.Open down = new ContinentalAggregator.Open(plan);
         for (RecipientRef<ContinentalAggregator.Command> continent : continents) {
             continent.tell(down);
@@ -540,7 +557,7 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
             round.aggregateNanos(), round.noiseNanos(), done.wallNanos(), done.leaves(), setup.journal().location(), problem,
             round.gatedCount(), round.gatedNoisyCount());
         replyTo.tell(result);
-        getContext().getSystem().eventStream().tell(new EventStream.Publish<>(result));
+        events.accept(result);
         roundsLeft--;
         if (problem != null) {
             journalProblem = problem;

@@ -17,9 +17,20 @@ public final class GlobalTier {
     private final TierRuntime runtime;
     private volatile ActorRef<GlobalCoordinator.Command> coordinator;
 
+    /** Tier 3 on {@code transport}'s data plane; its ingest runs from {@link #start} on. */
     public GlobalTier(CanopyTransport transport, int continents, int dimension, NanoClock clock) {
-        this.runtime = new TierRuntime(transport, "canopy-global-ingest", AggregateFrame.limits(0, 0, dimension),
-            Streams.CONTINENT_TO_GLOBAL, -1, 2, continents, 0, false, clock, this::onClosed);
+        this(TierRuntime.Wiring.of(transport), continents, dimension, clock);
+    }
+
+    /** Tier 3 on any data plane (a simulated network in tests); starts nothing. */
+    public GlobalTier(TierRuntime.Wiring wiring, int continents, int dimension, NanoClock clock) {
+        this.runtime = new TierRuntime(wiring, "canopy-global-ingest", AggregateFrame.limits(0, 0, dimension),
+            Streams.CONTINENT_TO_GLOBAL, null, 2, continents, false, clock, this::onClosed);
+    }
+
+    /** Starts the ingest agent (see {@link TierRuntime#start}). */
+    public void start() {
+        runtime.start();
     }
 
     void register(ActorRef<GlobalCoordinator.Command> actor) {

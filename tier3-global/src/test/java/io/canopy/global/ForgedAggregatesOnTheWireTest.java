@@ -65,6 +65,7 @@ class ForgedAggregatesOnTheWireTest {
             .maxFrameLength(AggregateFrame.limits(0, 0, D).maxFrameLength())
             .links(LINKS));
         tier = new GlobalTier(wire.transport(), LAYOUT.continents(), D, NanoClock.SYSTEM);
+        tier.start();
         probe = wire.probe(GlobalCoordinator.Command.class);
         tier.register(probe.ref());
         publisher = wire.connect(Streams.CONTINENT_TO_GLOBAL, "the global tier");

@@ -66,6 +66,8 @@ class GlobalCoordinatorTest {
             .maxFrameLength(AggregateFrame.limits(0, FrameLimits.ANY_GROUP, D).maxFrameLength()));
         global = new GlobalTier(transport, layout.continents(), D, clock);
         continents = new ContinentalTier(transport, layout, new int[] {0, 1, 2, 3}, D, 1, 1, clock);
+        global.start();
+        continents.start();
     }
 
     @AfterEach
