@@ -59,22 +59,7 @@ class SignedIngestTest {
         QuorumPolicy policy = QuorumPolicy.of(10, Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(1));
         TierIngest ingest = new TierIngest(1, 12, D, policy, (round, group, block, outcome, after) -> closed.add(block),
             frame -> 0L);
-        ingest.openRound(ROUND, new TierIngest.Groups() {
-            @Override
-            public int[] groups() {
-                return new int[] {2};
-            }
-
-            @Override
-            public QuorumPolicy policyFor(int group) {
-                return policy;
-            }
-
-            @Override
-            public boolean isMember(int group, long sender) {
-                return layout.clusterOf(sender) == group;
-            }
-        }, 10.0, false, 0L);
+        ingest.openRound(ROUND, LayoutGroups.of(layout, policy, 2), 10.0, false, 0L);
         ingest.drainCommands();
         LeafSigner spoofer = new LeafSigner(LeafKeys.single(layout.leafAt(2, 0), SignatureScheme.ED25519,
             new DerivedKeys(666L, SignatureScheme.ED25519, layout).privateKey(0))).round(plan);

@@ -225,22 +225,7 @@ class TierIngestTest {
         TierIngest only = new TierIngest(2, 12, D, policy, (round, group, block, outcome, after) -> {
             sink.add(new Closed(group, outcome, block == null ? 0 : block.acceptedCount(), after, null, null));
         }, frame -> frame.timestampNs());
-        only.openRound(ROUND, new TierIngest.Groups() {
-            @Override
-            public int[] groups() {
-                return new int[] {0};
-            }
-
-            @Override
-            public QuorumPolicy policyFor(int group) {
-                return policy;
-            }
-
-            @Override
-            public boolean isMember(int group, long sender) {
-                return layout.clusterOf(sender) == group;
-            }
-        }, 10.0, false, 0L);
+        only.openRound(ROUND, LayoutGroups.of(layout, policy, 0), 10.0, false, 0L);
         only.drainCommands();
         return only;
     }
