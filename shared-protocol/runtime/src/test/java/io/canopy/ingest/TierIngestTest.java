@@ -37,22 +37,7 @@ class TierIngestTest {
     private final List<Closed> closed = new ArrayList<>();
     private TierIngest ingest;
 
-    private final TierIngest.Groups clusters = new TierIngest.Groups() {
-        @Override
-        public int[] groups() {
-            return new int[] {0, 1, 2, 3};
-        }
-
-        @Override
-        public QuorumPolicy policyFor(int group) {
-            return policy;
-        }
-
-        @Override
-        public boolean isMember(int group, long sender) {
-            return layout.clusterOf(sender) == group;
-        }
-    };
+    private final TierIngest.Groups clusters = LayoutGroups.of(layout, policy, 0, 1, 2, 3);
 
     private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[FrameLayout.HEADER_LENGTH + 4 * D]);
     private final FrameEncoder encoder = new FrameEncoder();
