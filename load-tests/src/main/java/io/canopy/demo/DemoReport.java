@@ -1,9 +1,9 @@
 package io.canopy.demo;
 
-import io.canopy.ingest.IngestRejection;
 import io.canopy.ops.format.Figures;
 import io.canopy.ops.json.JsonWriter;
 import io.canopy.privacy.plan.TierPlan;
+import io.canopy.round.IngestRejection;
 import io.canopy.straggler.QuorumOutcome;
 
 /**

@@ -1,6 +1,6 @@
 package io.canopy.demo;
 
-import io.canopy.ingest.IngestRejection;
+import io.canopy.round.IngestRejection;
 import java.util.function.LongPredicate;
 import io.canopy.round.ClusterReport;
 import io.canopy.round.ContinentReport;

@@ -7,10 +7,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 import io.canopy.enroll.LeafKeys;
-import io.canopy.ingest.IngestRejection;
 import io.canopy.leaf.LeafClient;
 import io.canopy.leaf.synthetic.SyntheticSwarm;
 import io.canopy.round.ClusterReport;
+import io.canopy.round.IngestRejection;
 import io.canopy.round.Invitations;
 import io.canopy.round.RoundPlan;
 import io.canopy.round.Streams;

@@ -22,7 +22,7 @@ import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
-import io.canopy.control.ControlCodec;
+import io.canopy.control.kryo.ControlCodec;
 import io.canopy.round.ClusterReport;
 import io.canopy.round.RoundPlan;
 

@@ -15,9 +15,9 @@ import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 
-import io.canopy.control.ControlCodec;
-import io.canopy.ops.cli.Options;
+import io.canopy.control.kryo.ControlCodec;
 import io.canopy.ops.cli.Options.Spec;
+import io.canopy.ops.cli.Options;
 import io.canopy.ops.cli.UsageException;
 import io.canopy.round.ClusterReport;
 import io.canopy.round.RoundPlan;

@@ -18,10 +18,10 @@ import java.util.BitSet;
 import java.util.List;
 
 import io.canopy.codec.CodecId;
-import io.canopy.ingest.IngestRejection;
 import io.canopy.node.tls.FleetCertificates;
 import io.canopy.node.tls.FleetTls;
 import io.canopy.round.ClusterReport;
+import io.canopy.round.IngestRejection;
 import io.canopy.round.RoundPlan;
 import io.canopy.round.TierSpec;
 import io.canopy.straggler.CloseReason;

@@ -10,8 +10,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.canopy.ingest.IngestRejection;
 import io.canopy.round.ClusterReport;
+import io.canopy.round.IngestRejection;
 import io.canopy.straggler.CloseReason;
 import io.canopy.straggler.QuorumOutcome;
 import net.jqwik.api.Arbitraries;

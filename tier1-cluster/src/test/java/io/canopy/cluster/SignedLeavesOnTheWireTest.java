@@ -25,7 +25,7 @@ import io.canopy.frame.GradientFrame;
 import io.canopy.frame.RejectReason;
 import io.canopy.frame.SignatureScheme;
 import io.canopy.ingest.IngestBlock;
-import io.canopy.ingest.IngestRejection;
+import io.canopy.round.IngestRejection;
 import io.canopy.round.RoundPlan;
 import io.canopy.round.Streams;
 import io.canopy.straggler.NanoClock;

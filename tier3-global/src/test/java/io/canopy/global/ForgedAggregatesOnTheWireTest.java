@@ -22,7 +22,7 @@ import io.canopy.frame.FrameLayout;
 import io.canopy.frame.RejectReason;
 import io.canopy.frame.SignatureWriter;
 import io.canopy.ingest.IngestBlock;
-import io.canopy.ingest.IngestRejection;
+import io.canopy.round.IngestRejection;
 import io.canopy.round.RoundPlan;
 import io.canopy.round.Streams;
 import io.canopy.straggler.NanoClock;

@@ -9,7 +9,7 @@ import java.util.StringJoiner;
 import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
 
-import io.canopy.ingest.IngestRejection;
+import io.canopy.round.IngestRejection;
 import io.canopy.straggler.QuorumOutcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;

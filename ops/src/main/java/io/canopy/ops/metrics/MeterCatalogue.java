@@ -9,7 +9,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import io.canopy.frame.RejectReason;
-import io.canopy.ingest.IngestRejection;
+import io.canopy.round.IngestRejection;
 import io.canopy.straggler.QuorumOutcome;
 
 /**
@@ -60,7 +60,7 @@ public final class MeterCatalogue {
     public static final MeterDef FRAMES_REJECTED = counter("canopy.frames.rejected", null,
         "Malformed frames the decoder dropped, by io.canopy.frame.RejectReason", TIERED_REASON);
     public static final MeterDef INPUTS_REJECTED = counter("canopy.inputs.rejected", null,
-        "Well-formed inputs the tier refused (late, duplicate, norm...), by io.canopy.ingest.IngestRejection",
+        "Well-formed inputs the tier refused (late, duplicate, norm...), by io.canopy.round.IngestRejection",
         TIERED_REASON);
     public static final MeterDef FRAMES_SENT = counter("canopy.frames.sent", null,
         "Aggregate frames a tier sent up the tree (global: model versions published)", TIERED);

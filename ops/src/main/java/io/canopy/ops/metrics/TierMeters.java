@@ -63,7 +63,7 @@ public final class TierMeters {
         return continent;
     }
 
-    /** The counter of ingest refusals for {@code io.canopy.ingest.IngestRejection} ordinal {@code reason}. */
+    /** The counter of ingest refusals for {@code io.canopy.round.IngestRejection} ordinal {@code reason}. */
     public Counter inputsRejected(final int reason) {
         return inputsRejected[reason];
     }

@@ -9,15 +9,15 @@ import java.util.List;
 import io.canopy.frame.RejectReason;
 import io.canopy.global.ledger.RoundLedger;
 import io.canopy.global.ledger.RoundRecord;
-import io.canopy.ingest.IngestRejection;
 import io.canopy.io.FileFormatException;
 import io.canopy.ledger.RecordLog;
 import io.canopy.ops.cli.CliCommand;
-import io.canopy.ops.cli.Options;
 import io.canopy.ops.cli.Options.Spec;
+import io.canopy.ops.cli.Options;
 import io.canopy.ops.cli.UsageException;
 import io.canopy.ops.format.Figures;
 import io.canopy.ops.json.JsonWriter;
+import io.canopy.round.IngestRejection;
 
 /**
  * {@code ./canopy rounds}: the round ledger as a table (or JSON). Reads without taking the ledger's lock, so

@@ -25,10 +25,9 @@ import io.canopy.leaf.data.ShardSampler;
  * Medians of timed windows after a warm-up; about 30 s in all.
  *
  * <pre>
- *   mvn -o -q -B -pl tier0-leaf -am compile
- *   mvn -o -q -B -pl tier0-leaf dependency:build-classpath -Dmdep.outputFile=/tmp/leafcp.txt -Dmdep.includeScope=runtime
- *   java --add-modules jdk.incubator.vector \
- *     -cp tier0-leaf/target/classes:shared-protocol/target/classes:straggler/target/classes:$(cat /tmp/leafcp.txt) \
+ *   mvn -o -q -B -pl tier0-leaf -am test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/leafcp.txt \
+ *     -Dmdep.includeScope=runtime
+ *   java --add-modules jdk.incubator.vector -cp tier0-leaf/target/classes:$(cat /tmp/leafcp.txt) \
  *     io.canopy.leaf.train.TrainBench [peer script, default ../shared/peers/fedavg_fmnist.py] [seconds per model, 5]
  * </pre>
  * The peer needs only python3 with NumPy; it is timed with OMP/OPENBLAS/MKL_NUM_THREADS set to 1, then 2.

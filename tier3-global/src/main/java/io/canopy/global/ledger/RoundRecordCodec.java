@@ -3,10 +3,10 @@ package io.canopy.global.ledger;
 import static io.canopy.ledger.WireValues.required;
 
 import io.canopy.frame.RejectReason;
-import io.canopy.ingest.IngestRejection;
 import io.canopy.ledger.LogForm;
 import io.canopy.ledger.RecordCodec;
 import io.canopy.ledger.WireValues;
+import io.canopy.round.IngestRejection;
 import io.canopy.straggler.QuorumOutcome;
 import java.nio.charset.StandardCharsets;
 import net.openhft.chronicle.wire.WireIn;

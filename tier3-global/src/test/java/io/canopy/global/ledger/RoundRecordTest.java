@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.canopy.frame.RejectReason;
-import io.canopy.ingest.IngestRejection;
+import io.canopy.round.IngestRejection;
 import io.canopy.straggler.QuorumOutcome;
 import org.junit.jupiter.api.Test;
 

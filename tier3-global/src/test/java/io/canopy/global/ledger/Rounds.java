@@ -1,7 +1,7 @@
 package io.canopy.global.ledger;
 
 import io.canopy.frame.RejectReason;
-import io.canopy.ingest.IngestRejection;
+import io.canopy.round.IngestRejection;
 import io.canopy.straggler.QuorumOutcome;
 
 /** Test records: every field set to a distinct value derived from the round, so a swapped field shows. */
