@@ -1,5 +1,6 @@
 package io.canopy.bench;
 
+import io.canopy.kernel.Ceilings;
 import io.canopy.ops.cli.CliCommand;
 import io.canopy.ops.cli.Options;
 import io.canopy.ops.cli.Options.Spec;

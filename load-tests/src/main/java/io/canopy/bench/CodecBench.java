@@ -4,6 +4,7 @@ import io.canopy.codec.CodecId;
 import io.canopy.codec.Codecs;
 import io.canopy.codec.Segments;
 import io.canopy.codec.UpdateEncoder;
+import io.canopy.kernel.Timing;
 import java.io.PrintStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

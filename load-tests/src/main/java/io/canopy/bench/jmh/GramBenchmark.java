@@ -1,6 +1,6 @@
 package io.canopy.bench.jmh;
 
-import io.canopy.bench.Ceilings;
+import io.canopy.kernel.Ceilings;
 
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;

@@ -1,6 +1,5 @@
-package io.canopy.bench;
+package io.canopy.kernel;
 
-import io.canopy.kernel.Parallel;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;

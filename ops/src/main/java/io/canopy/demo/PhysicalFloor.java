@@ -1,8 +1,8 @@
 package io.canopy.demo;
 
-import io.canopy.bench.Ceilings;
-import io.canopy.bench.Timing;
+import io.canopy.kernel.Ceilings;
 import io.canopy.kernel.Parallel;
+import io.canopy.kernel.Timing;
 import io.canopy.leaf.synthetic.SyntheticSwarm;
 
 /**

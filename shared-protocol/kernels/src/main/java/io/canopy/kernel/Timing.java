@@ -1,4 +1,4 @@
-package io.canopy.bench;
+package io.canopy.kernel;
 
 import java.util.Arrays;
 
