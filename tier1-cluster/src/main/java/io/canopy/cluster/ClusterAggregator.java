@@ -186,10 +186,14 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
     }
 
     private Behavior<Command> onOpen(Open open) {
-        if (plan != null && open.plan().roundId() <= plan.roundId()) {
-            getContext().getLog().warn("cluster {}: ignoring a plan for round {}, already at round {}", cluster,
-                open.plan().roundId(), plan.roundId());
+        if (!open.plan().supersedes(plan)) {
+            getContext().getLog().warn("cluster {}: ignoring a plan for round {} epoch {}, already at round {} epoch {}",
+                cluster, open.plan().roundId(), open.plan().epoch(), plan.roundId(), plan.epoch());
             return this;
+        }
+        if (plan != null && open.plan().roundId() == plan.roundId()) {
+            getContext().getLog().info("cluster {}: re-opening round {} for coordinator epoch {} (was epoch {})", cluster,
+                plan.roundId(), open.plan().epoch(), plan.epoch());
         }
         plan = open.plan();
         reports.opened(plan.roundId());
@@ -297,9 +301,10 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
     }
 
     private Behavior<Command> onClosed(Closed closed) {
-        if (closed.plan().roundId() != tier.currentRound() || (plan != null && closed.plan().roundId() < plan.roundId())) {
-            getContext().getLog().warn("cluster {}: a block for round {} closed, but the tier's round is {}; dropped",
-                cluster, closed.plan().roundId(), tier.currentRound());
+        if (closed.plan().roundId() != tier.currentRound() || closed.plan().epoch() != tier.currentPlan().epoch()
+            || (plan != null && plan.supersedes(closed.plan()))) {
+            getContext().getLog().warn("cluster {}: a block for round {} epoch {} closed, but the tier's round is {}; dropped",
+                cluster, closed.plan().roundId(), closed.plan().epoch(), tier.currentRound());
             tier.release(closed.block());
             return this;
         }

@@ -133,8 +133,10 @@ public final class ClusterTier extends GroupTier<ClusterAggregator.Command> {
         // The round's verifier rides with its limits, so the ingest switches round id and nonce in one step.
         FrameLimits limits = GradientFrame.limits(plan.roundId(), FrameLimits.ANY_GROUP, plan.dimension())
             .withCodecs(plan.codec()).withModelVersion(plan.modelVersion()).withAuthenticator(authentication.forRound(plan));
-        // The plan is published (advanceTo) before the ingest can close anything, so every close finds it.
-        runtime.openRound(plan.roundId(), limits, next, plan.clipNorm(), false, openedAtNs, plan.runId());
+        // The plan is served on the agent's thread right before the ingest opens it, so every close finds its own plan
+        // (a round re-issued under a higher epoch re-opens the same leaf round id: see TierRuntime#openRound).
+        serve(plan);
+        runtime.openRound(plan.roundId(), plan.epoch(), limits, next, plan.clipNorm(), false, openedAtNs, plan.runId());
     }
 
     /** Invitations to {@code cluster} this round, as the platform computed them. */

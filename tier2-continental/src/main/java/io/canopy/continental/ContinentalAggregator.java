@@ -157,14 +157,14 @@ public final class ContinentalAggregator extends AbstractBehavior<ContinentalAgg
     }
 
     private Behavior<Command> onOpen(Open open) {
-        if (plan != null && open.plan().roundId() <= plan.roundId()) {
-            getContext().getLog().warn("continent {}: ignoring a plan for round {}, already at round {}", continent,
-                open.plan().roundId(), plan.roundId());
+        if (!open.plan().supersedes(plan)) {
+            getContext().getLog().warn("continent {}: ignoring a plan for round {} epoch {}, already at round {} epoch {}",
+                continent, open.plan().roundId(), open.plan().epoch(), plan.roundId(), plan.epoch());
             return this;
         }
         adopt(open.plan());
         tier.openRound(plan, tier.nowNs());
-        tier.host(continent, plan.roundId());
+        tier.host(continent, plan, 1);
         ClusterAggregator.Open down = new ClusterAggregator.Open(plan);
         for (RecipientRef<ClusterAggregator.Command> cluster : clusters) {
             cluster.tell(down);
@@ -174,8 +174,18 @@ public final class ContinentalAggregator extends AbstractBehavior<ContinentalAgg
 
     /** Moves to a newer round, replaying reports that arrived for it before its plan did. */
     private void adopt(RoundPlan next) {
-        if (plan != null && next.roundId() == plan.roundId()) {
+        if (plan != null && !next.supersedes(plan)) {
             return;
+        }
+        if (held != null && plan.roundId() == next.roundId()) {
+            // The round re-issued by a coordinator that took over: the old copy's report is for a round nobody commits.
+            getContext().getLog().info("continent {}: re-opening round {} for coordinator epoch {}; its report for epoch {}"
+                + " dropped", continent, next.roundId(), next.epoch(), plan.epoch());
+            if (collector != null) {
+                getContext().stop(collector);
+                collector = null;
+            }
+            held = null;
         }
         if (held != null) {
             sendReport(reports.tally(), "round " + next.roundId() + " opened");
@@ -217,7 +227,7 @@ public final class ContinentalAggregator extends AbstractBehavior<ContinentalAgg
             // A gated release closes on time only: a cluster's own quorum (which one leaf can flip) never decides
             // when the continent closes; the cluster sends its centre-only aggregate anyway.
             if (!plan.release().planned()) {
-                tier.withdraw(plan.roundId(), continent, tier.nowNs());
+                tier.withdraw(plan.dataRound(1), continent, tier.nowNs());
             }
         }
         if (collector != null) {
@@ -324,7 +334,8 @@ public final class ContinentalAggregator extends AbstractBehavior<ContinentalAgg
             }
             return onSecondPassClosed(closed);
         }
-        if (closed.plan().roundId() != tier.currentRound() || (plan != null && closed.plan().roundId() < plan.roundId())) {
+        if (closed.plan().roundId() != tier.currentRound() || closed.plan().epoch() != tier.currentPlan().epoch()
+            || (plan != null && plan.supersedes(closed.plan()))) {
             getContext().getLog().warn("continent {}: a block for round {} closed, but the tier's round is {}; dropped",
                 continent, closed.plan().roundId(), tier.currentRound());
             tier.release(block);

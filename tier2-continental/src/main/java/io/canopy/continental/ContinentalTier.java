@@ -96,6 +96,7 @@ public final class ContinentalTier extends GroupTier<ContinentalAggregator.Comma
             }
         };
         long dataRound = plan.dataRound(pass);
+        serve(plan);
         runtime.openRound(dataRound, AggregateFrame.limits(dataRound, FrameLimits.ANY_GROUP, plan.dimension()),
             groups, plan.release().planned() ? Double.POSITIVE_INFINITY : plan.continental().inputNormBound(), true,
             openedAtNs, plan.runId());

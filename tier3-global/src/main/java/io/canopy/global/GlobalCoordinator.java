@@ -141,6 +141,8 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
     private RoundPlan plan;
     /** The journal's run id, stamped on every plan this coordinator opens (leaf signatures bind it). */
     private long runId;
+    /** This coordinator's epoch, stamped on every plan it opens: a round it re-issues supersedes its predecessor's copy. */
+    private int epoch;
     private int roundsLeft;
     private ActorRef<RoundResult> replyTo;
     private long openedAtNs;
@@ -191,6 +193,7 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
         }
         modelVersion = resume.modelVersion();
         runId = resume.runId();
+        epoch = resume.epoch();
         for (LedgerEntry entry : resume.privacy()) {
             if (entry.publishedZ() > 0) {
                 accountant.compose(entry.q(), entry.publishedZ(), 1);
@@ -297,7 +300,7 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
             getContext().getLog().info("global: the journal already holds all {} rounds of this run", start.rounds());
             return this;
         }
-        open(start.first().at(first, modelVersion).withRunId(runId));
+        open(start.first().at(first, modelVersion).withRunId(runId).withEpoch(epoch));
         return this;
     }
 
@@ -346,7 +349,7 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
         if (!report.outcome().releases()) {
             continentsFailed++;
             if (!plan.release().planned()) { // a planned release closes on time only
-                setup.tier().withdraw(plan.roundId(), setup.tier().nowNs());
+                setup.tier().withdraw(plan.dataRound(1), setup.tier().nowNs());
             }
         }
         if (collector != null) {
@@ -357,7 +360,7 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
 
     private Behavior<Command> onClosed(Closed closed) {
         IngestBlock block = closed.block();
-        int pass = plan == null ? 0 : !plan.release().gated() ? (closed.round() == plan.roundId() ? 1 : 0)
+        int pass = plan == null ? 0 : !plan.release().gated() ? (closed.round() == plan.dataRound(1) ? 1 : 0)
             : closed.round() == plan.dataRound(1) && centre == null ? 1 : closed.round() == plan.dataRound(2) ? 2 : 0;
         if (pass == 0 || closing != null) {
             getContext().getLog().warn("global: a block for round {} closed, but the open round is {}; dropped",

@@ -187,7 +187,8 @@ class GlobalCoordinatorTest {
 
         try (DirectoryJournal journal = DirectoryJournal.open(ledger)) {
             ReportSink<ContinentReport> inbox = startRound(results, journal, first, 3);
-            RoundPlan third = first.at(3, 1);
+            // The journal's second coordinator: epoch 1, so its plans' data rounds are epoch 1's.
+            RoundPlan third = first.at(3, 1).withEpoch(1);
             answer(inbox, 4, third);
             RoundResult three = results.receiveMessage(Duration.ofSeconds(10));
             assertEquals(3, three.roundId());
@@ -232,7 +233,7 @@ class GlobalCoordinatorTest {
         Path privacyFile = ledger.resolve(DirectoryJournal.PRIVACY_FILE);
         if (step == CrashStep.AFTER_RECORD) {
             try (DirectoryJournal journal = DirectoryJournal.open(ledger)) {
-                answer(startRound(results, journal, first, 2), 4, first.at(2, 1));
+                answer(startRound(results, journal, first, 2), 4, first.at(2, 1).withEpoch(1));
                 announced = results.receiveMessage(Duration.ofSeconds(10)).epsilon();
                 kit.stop(coordinator);
             }
@@ -249,7 +250,8 @@ class GlobalCoordinatorTest {
         }
         long resumeAt = step == CrashStep.AFTER_PRIVACY_ENTRY || step == CrashStep.AFTER_RECORD ? 3 : 2;
         try (DirectoryJournal journal = DirectoryJournal.open(ledger)) {
-            RoundPlan next = first.at(resumeAt, 1);
+            // Each coordinator that took the journal over came with the next epoch (CoordinatorEpoch).
+            RoundPlan next = first.at(resumeAt, 1).withEpoch(step == CrashStep.AFTER_RECORD ? 2 : 1);
             answer(startRound(results, journal, first, resumeAt), 4, next);
             RoundResult resumed = results.receiveMessage(Duration.ofSeconds(10));
             assertEquals(resumeAt, resumed.roundId(), "resumed at the first round nobody spent");

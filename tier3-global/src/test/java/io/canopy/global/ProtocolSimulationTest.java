@@ -92,14 +92,18 @@ class ProtocolSimulationTest {
     private static final AtomicLong NODE_RESTARTS = new AtomicLong();
     private static final AtomicLong ROUNDS = new AtomicLong();
     private static final AtomicLong FAILED_ROUNDS = new AtomicLong();
+    /** Rounds whose plan a coordinator that took over sent again, and how many of those failed. */
+    private static final AtomicLong REISSUED_ROUNDS = new AtomicLong();
+    private static final AtomicLong REISSUED_FAILED = new AtomicLong();
     private static final long STARTED = System.nanoTime();
 
     @AfterContainer
     static void report() {
         double seconds = (System.nanoTime() - STARTED) / 1e9;
         System.out.printf("protocol simulation: %d seeds, %d steps, %d invariant checks in %.1f s (%.0f steps/s); %d rounds"
-                + " announced (%d failed), %d coordinator take-overs, %d aggregator node restarts%n", SEEDS.get(), STEPS.get(),
-            CHECKS.get(), seconds, STEPS.get() / seconds, ROUNDS.get(), FAILED_ROUNDS.get(), TAKEOVERS.get(),
+                + " announced (%d failed; %d re-issued after a take-over, %d of them failed), %d coordinator take-overs,"
+                + " %d aggregator node restarts%n", SEEDS.get(), STEPS.get(), CHECKS.get(), seconds, STEPS.get() / seconds,
+            ROUNDS.get(), FAILED_ROUNDS.get(), REISSUED_ROUNDS.get(), REISSUED_FAILED.get(), TAKEOVERS.get(),
             NODE_RESTARTS.get());
     }
 
@@ -156,6 +160,10 @@ class ProtocolSimulationTest {
         /** Leaves that sent (at least one copy) per round and cluster. */
         private final Map<Long, Map<Integer, Set<Long>>> sent = new HashMap<>();
         private final Set<Long> leavesAsked = new HashSet<>();
+        /** The coordinator (counted by take-overs) that first sent each round's plan; rounds a later one sent again. */
+        private final Map<Long, Integer> firstSentBy = new HashMap<>();
+        private final Set<Long> reissued = new HashSet<>();
+        private int coordinators;
         private final Map<Long, RoundResult> committed = new HashMap<>();
         private long lastCommitted;
         private double lastEpsilon;
@@ -387,6 +395,7 @@ class ProtocolSimulationTest {
                     coordinatorInbox = null;
                     world.at(world.nowNs() + downNs, this::startGlobal);
                     TAKEOVERS.incrementAndGet();
+                    coordinators++;
                 }
                 case 1 -> {
                     if (continentNodes[continent] == null) {
@@ -419,6 +428,9 @@ class ProtocolSimulationTest {
         private void toContinentFromCoordinator(int continent, ContinentalAggregator.Command message) {
             if (message instanceof ContinentalAggregator.Open open) {
                 onOpened(open.plan().roundId());
+                if (firstSentBy.computeIfAbsent(open.plan().roundId(), r -> coordinators) != coordinators) {
+                    reissued.add(open.plan().roundId());
+                }
             }
             world.send(control, () -> {
                 ActorRef<ContinentalAggregator.Command> to = continentRefs.get(continent);
@@ -433,7 +445,9 @@ class ProtocolSimulationTest {
             if (to == null) {
                 return;
             }
-            if (message instanceof ClusterAggregator.Open open && leavesAsked.add(open.plan().roundId() * layout.clusters()
+            // Leaves send once per copy of a round: a copy re-issued by a coordinator that took over (a higher epoch,
+            // so a data round of its own) asks them again, as a client following the gateway's plans would.
+            if (message instanceof ClusterAggregator.Open open && leavesAsked.add(open.plan().dataRound(1) * layout.clusters()
                 + cluster)) {
                 leavesSend(cluster, open.plan());
             }
@@ -552,6 +566,12 @@ class ProtocolSimulationTest {
                 ROUNDS.incrementAndGet();
                 if (!result.outcome().releases()) {
                     FAILED_ROUNDS.incrementAndGet();
+                }
+                if (reissued.contains(round)) {
+                    REISSUED_ROUNDS.incrementAndGet();
+                    if (!result.outcome().releases()) {
+                        REISSUED_FAILED.incrementAndGet();
+                    }
                 }
                 lastCommitted = round;
                 lastEpsilon = result.epsilon();

@@ -60,6 +60,20 @@ public abstract class GroupTier<C> {
         return actors.ready();
     }
 
+    /** The plan this node's tier has accepted last, or null before the first. */
+    public io.canopy.round.RoundPlan currentPlan() {
+        return actors.currentPlan();
+    }
+
+    /**
+     * Queues {@code plan} as the plan closed blocks go out with, ahead of the ingest's opening of it
+     * ({@link TierActors#serve}).
+     */
+    protected void serve(io.canopy.round.RoundPlan plan) {
+        TierActors<C> bound = actors;
+        runtime.ingest().afterQueued(() -> bound.serve(plan));
+    }
+
     /** The round this node's tier has opened last, or −1 before the first. */
     public long currentRound() {
         return actors.currentRound();

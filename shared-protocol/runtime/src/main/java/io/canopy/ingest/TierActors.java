@@ -25,6 +25,9 @@ public final class TierActors<C> {
     private final AtomicInteger registered = new AtomicInteger();
     private final int[] served;
     private final ClosedMessage<C> message;
+    /** The newest plan accepted ({@link #advanceTo}). */
+    private volatile RoundPlan latest;
+    /** The plan the ingest is collecting for: set on the agent's thread just before the ingest opens it ({@link #serve}). */
     private volatile RoundPlan current;
 
     /**
@@ -85,24 +88,38 @@ public final class TierActors<C> {
     }
 
     /**
-     * Makes {@code plan} the current round if it is newer; callers hold the tier's lock, so a racing
-     * caller can never set an older plan back.
+     * Accepts {@code plan} as the newest if it supersedes the last ({@link RoundPlan#supersedes}: a later round, or the
+     * same round re-issued under a higher epoch); callers hold the tier's lock, so a racing caller can never set an older
+     * plan back. The caller then queues {@link #serve} and the ingest's opening, in that order.
      *
-     * @return whether it was newer (the caller then opens the round's ingest)
+     * @return whether it was newer
      */
     public boolean advanceTo(RoundPlan plan) {
-        RoundPlan previous = current;
-        if (previous != null && previous.roundId() >= plan.roundId()) {
+        if (!plan.supersedes(latest)) {
             return false;
         }
-        current = plan;
+        latest = plan;
         return true;
     }
 
-    /** The round opened last, or −1 before the first. */
+    /**
+     * Makes {@code plan} the one closed blocks are handed over with; run on the ingest agent's thread just before the
+     * ingest opens it, so a block closed before then carries the plan it was collected for — never a re-issued copy of
+     * the same round, whose blocks must not count the old copy's frames.
+     */
+    public void serve(RoundPlan plan) {
+        current = plan;
+    }
+
+    /** The round accepted last, or −1 before the first. */
     public long currentRound() {
-        RoundPlan plan = current;
+        RoundPlan plan = latest;
         return plan == null ? -1 : plan.roundId();
+    }
+
+    /** The plan accepted last, or null before the first. */
+    public RoundPlan currentPlan() {
+        return latest;
     }
 
     /**

@@ -126,7 +126,9 @@ public final class TierIngest implements FrameHandler {
 
     /**
      * Starts collecting round {@code roundId}, whose deadlines count from {@code openedAtNs}. Any group still
-     * open from the previous round is closed as it stands. Safe from any thread; applied by the agent.
+     * open from the previous round is closed as it stands; when {@code roundId} is the round open now (re-issued by a
+     * coordinator that took over), its open blocks are dropped instead, unsent, so the new copy starts empty. Safe from
+     * any thread; applied by the agent.
      */
     public void openRound(long roundId, Groups roundGroups, double inputNormBound, boolean projectOverNorm, long openedAt) {
         enqueue(() -> apply(roundId, roundGroups, inputNormBound, projectOverNorm, openedAt));
@@ -457,8 +459,16 @@ public final class TierIngest implements FrameHandler {
     }
 
     private void apply(long roundId, Groups roundGroups, double inputNormBound, boolean projectOverNorm, long openedAt) {
-        // The last round's stragglers close as their policies say they would have, by their deadlines.
-        advance(Long.MAX_VALUE / 4);
+        if (roundId == round) {
+            // Re-opened: what the old copy collected must not be handed over as the new copy's.
+            for (IngestBlock block : active.values()) {
+                release(block);
+            }
+            active.clear();
+        } else {
+            // The last round's stragglers close as their policies say they would have, by their deadlines.
+            advance(Long.MAX_VALUE / 4);
+        }
         round = roundId;
         groups = roundGroups;
         maxNorm = inputNormBound;

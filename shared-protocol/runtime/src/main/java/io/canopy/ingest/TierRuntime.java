@@ -2,7 +2,6 @@ package io.canopy.ingest;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 import io.canopy.enroll.LinkAuthentication;
 import io.canopy.frame.FrameAuthenticator;
@@ -76,7 +75,9 @@ public final class TierRuntime {
     private final TierIngest ingest;
     private final FrameSubscriber subscriber;
     private final Sender upstream;
-    private final AtomicLong opened = new AtomicLong(-1);
+    /** The round and epoch opened last (guarded by this runtime's lock). */
+    private long opened = -1;
+    private int openedEpoch;
     private final AtomicBoolean started = new AtomicBoolean();
     private final boolean frameTimeDeadlines;
     private final IngestAgent agent;
@@ -161,10 +162,25 @@ public final class TierRuntime {
      */
     public boolean openRound(long round, FrameLimits limits, TierIngest.Groups groups, double inputNormBound,
                              boolean projectOverNorm, long openedAtNs, long runId) {
-        long previous = opened.get();
-        if (round <= previous || !opened.compareAndSet(previous, round)) {
+        return openRound(round, 0, limits, groups, inputNormBound, projectOverNorm, openedAtNs, runId);
+    }
+
+    /**
+     * Opens {@code round} of coordinator epoch {@code epoch}: a later round, or the round open now again under a higher
+     * epoch (a coordinator that took over re-issued it). A re-opened round starts empty: the ingest drops the blocks
+     * it was filling for the old epoch ({@link TierIngest#openRound}), so nothing sent for the old copy counts here.
+     * Between tiers the data round ids of a higher epoch are higher anyway ({@code RoundPlan.dataRound}); leaves keep
+     * sending the plan's round id, so the cluster tier re-opens the same id.
+     *
+     * @return whether this call opened the round
+     */
+    public synchronized boolean openRound(long round, int epoch, FrameLimits limits, TierIngest.Groups groups,
+                                          double inputNormBound, boolean projectOverNorm, long openedAtNs, long runId) {
+        if (round < opened || round == opened && epoch <= openedEpoch) {
             return false;
         }
+        opened = round;
+        openedEpoch = epoch;
         subscriber.limits(authenticated(limits, runId));
         // Frame timestamps count from the round's opening, so on frame time the round opens at 0.
         ingest.openRound(round, groups, inputNormBound, projectOverNorm, frameTimeDeadlines ? 0L : openedAtNs);

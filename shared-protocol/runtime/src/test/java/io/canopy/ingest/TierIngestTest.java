@@ -92,6 +92,24 @@ class TierIngestTest {
     }
 
     @Test
+    void a_round_reopened_under_its_own_id_drops_the_old_copys_block_unsent_and_collects_afresh() {
+        for (int i = 0; i < 5; i++) {
+            send(layout.leafAt(2, i), 2, 10, 1, 0, 0); // the copy a failed coordinator opened: 5 of cluster 2
+        }
+        ingest.openRound(ROUND, clusters, 10.0, false, 0L); // its successor re-issued the round
+        ingest.drainCommands();
+        assertEquals(List.of(), closed, "the old copy's block is never handed over to be aggregated");
+        assertEquals(5, ingest.peakRowsHeld());
+        for (int i = 0; i < 10; i++) {
+            send(layout.leafAt(2, i), 2, 20 + i, 2, 0, 0);
+        }
+        assertEquals(1, closed.size());
+        assertEquals(QuorumOutcome.COMPLETE, closed.get(0).outcome());
+        assertEquals(10, closed.get(0).accepted(), "each leaf once, its re-sent update only");
+        assertArrayEquals(new float[] {2, 0, 0}, closed.get(0).firstRow());
+    }
+
+    @Test
     void the_rows_held_at_once_peak_while_blocks_are_out_and_fall_as_they_are_released() {
         for (int i = 0; i < 3; i++) {
             send(layout.leafAt(0, i), 0, 10, 1, 0, 0); // cluster 0 stays open with 3 rows

@@ -15,9 +15,10 @@ import io.canopy.topology.FleetLayout;
  *
  * <p>SHA-256 of a 22-byte domain tag and, little-endian, the round id, model version, layout seed, leaves, cluster
  * size, clusters per continent, dimension, codec code, clip norm bits and sampling rate bits, then the plan's run id
- * when it has one (PROTOCOL.md, "Signatures"). The run id is random per coordinator journal, so a frame signed in one
- * run does not verify in another even where the two plans agree on everything else; a plan without one (run id 0:
- * tests and tools) hashes exactly as before run ids existed.
+ * when it has one, then its coordinator epoch when that is not 0 (PROTOCOL.md, "Signatures"). The run id is random
+ * per coordinator journal, so a frame signed in one run does not verify in another even where the two plans agree on
+ * everything else; a plan without one (run id 0: tests and tools) hashes exactly as before run ids existed. The epoch
+ * keeps a frame signed for a round a failed coordinator opened from verifying in the copy its successor re-issues.
  */
 public final class RoundNonce {
 
@@ -50,6 +51,10 @@ public final class RoundNonce {
         MessageDigest sha256 = sha256();
         sha256.update(TAG);
         sha256.update(fields.array(), 0, fields.position());
+        if (plan.epoch() != 0) {
+            // A round re-issued by a coordinator that took over: a frame signed for the old copy must not verify here.
+            sha256.update(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(plan.epoch()).array());
+        }
         return sha256.digest();
     }
 

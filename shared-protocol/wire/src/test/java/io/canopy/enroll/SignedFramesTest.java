@@ -1,8 +1,10 @@
 package io.canopy.enroll;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteOrder;
 import java.time.Duration;
@@ -17,6 +19,7 @@ import io.canopy.frame.FrameValidator;
 import io.canopy.frame.GradientFrame;
 import io.canopy.frame.RejectReason;
 import io.canopy.frame.SignatureScheme;
+import io.canopy.round.ReleaseSpec;
 import io.canopy.round.RoundPlan;
 import io.canopy.round.TierSpec;
 import io.canopy.straggler.QuorumPolicy;
@@ -120,6 +123,33 @@ public class SignedFramesTest {
         RoundPlan otherRun = plan(ROUND, new FleetLayout(40, 10, 4, 100L));
         LeafSigner otherRunSigner = new LeafSigner(keys).round(otherRun);
         assertEquals(RejectReason.BAD_SIGNATURE, check(frame(ROUND, 9, otherRunSigner.leaf(9))));
+    }
+
+    @Test
+    void a_frame_signed_for_a_round_before_a_coordinator_took_over_does_not_verify_in_the_round_it_reissued() {
+        RoundPlan first = plan.withRunId(0x1234_5678_9abc_def0L);
+        RoundPlan reissued = first.withEpoch(1);
+        FrameValidator now = new FrameValidator(limits(reissued, keys));
+        int beforeTakeover = frame(ROUND, 9, new LeafSigner(keys).round(first).leaf(9));
+        assertEquals(RejectReason.BAD_SIGNATURE, now.validate(buffer, 0, beforeTakeover, new float[D], 0));
+        assertNull(now.validate(buffer, 0, frame(ROUND, 9, new LeafSigner(keys).round(reissued).leaf(9)), new float[D], 0));
+        assertEquals(1, reissued.next(1).at(12, 3).withRelease(reissued.release()).withRunId(7).epoch(),
+            "later rounds and a resumed plan keep the epoch");
+    }
+
+    @Test
+    void a_reissued_round_supersedes_its_first_copy_and_its_data_rounds_follow_every_earlier_epochs() {
+        RoundPlan gated = plan.at((1L << 39) - 1, 0)
+            .withRelease(new ReleaseSpec(ReleaseSpec.Rule.GATED, 8, 1, 1f, 1, 1, 0, ""));
+        RoundPlan reissued = plan.withEpoch(1);
+        assertTrue(reissued.supersedes(plan));
+        assertFalse(plan.supersedes(reissued));
+        assertFalse(plan.supersedes(plan.withEpoch(0)), "the same copy again is not newer");
+        assertTrue(plan.next(1).supersedes(reissued), "a later round supersedes any epoch of an earlier one");
+        assertEquals(ROUND, plan.dataRound(1));
+        assertEquals((1L << 40) + ROUND, reissued.dataRound(1));
+        assertTrue(reissued.withRelease(gated.release()).dataRound(1) > gated.dataRound(2),
+            "epoch 1's first data round is above epoch 0's last");
     }
 
     @Test

@@ -105,7 +105,8 @@ public final class DirectoryJournal implements RoundJournal {
             next = Math.max(next, privacyEntries.getLast().round() + 1);
         }
         setAsideUnannounced(version);
-        return new Resume(next, version, model, List.copyOf(privacyEntries), RunId.readOrCreate(rounds.directory()));
+        return new Resume(next, version, model, List.copyOf(privacyEntries), RunId.readOrCreate(rounds.directory()),
+            CoordinatorEpoch.take(rounds.directory()));
     }
 
     /**

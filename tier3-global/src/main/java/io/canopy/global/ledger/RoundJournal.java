@@ -28,8 +28,9 @@ public interface RoundJournal extends Closeable {
      * @param model         that version's weights, checked against the recorded CRC32C; null for a fresh journal
      * @param privacy       every privacy entry, oldest first: the accountant replays them all
      * @param runId         the run's id ({@link RunId}), the same for every coordinator that takes this journal over
+     * @param epoch         this coordinator's epoch ({@link CoordinatorEpoch}), higher than any earlier one's
      */
-    record Resume(long nextRound, long modelVersion, float[] model, List<LedgerEntry> privacy, long runId) {
+    record Resume(long nextRound, long modelVersion, float[] model, List<LedgerEntry> privacy, long runId, int epoch) {
     }
 
     /** What this journal already holds; {@code Resume(first, 0, null, [], runId)} when it is fresh. */
@@ -53,7 +54,7 @@ public interface RoundJournal extends Closeable {
 
             @Override
             public Resume resume(long first) {
-                return new Resume(first, 0, null, List.of(), runId);
+                return new Resume(first, 0, null, List.of(), runId, 0);
             }
 
             @Override
