@@ -64,16 +64,8 @@ final class PhysicalFloor {
     /** Measures the three rates on every thread of this machine with the demo's own generator (about a second). */
     static Rates measure(SyntheticSwarm swarm, int dimension) {
         int threads = Parallel.threads();
-        double flopsPerRun = Ceilings.fmaLoopFlops(FMA_ITERATIONS) * threads;
-        Timing.Samples fma = Timing.measure(1, TRIES, () -> Parallel.forRange(0, threads, 1, (lo, hi) -> {
-            for (int t = lo; t < hi; t++) {
-                sink += Ceilings.fmaLoop(FMA_ITERATIONS);
-            }
-        }));
-        float[] big = new float[STREAM_FLOATS];
-        java.util.Arrays.fill(big, 1f);
-        Timing.Samples stream = Timing.measure(1, TRIES, () -> Parallel.forRange(0, big.length, 1 << 20,
-            (lo, hi) -> sink += Ceilings.sum(big, lo, hi)));
+        // The ceilings' own measurement, smaller per run; the floor uses its all-thread figures.
+        Ceilings.Figures ceilings = Ceilings.measure(TRIES, FMA_ITERATIONS, STREAM_FLOATS);
         Timing.Samples synth = Timing.measure(1, TRIES, () -> Parallel.forRange(0, threads, 1, (lo, hi) -> {
             float[] out = new float[dimension];
             for (int t = lo; t < hi; t++) {
@@ -83,7 +75,7 @@ final class PhysicalFloor {
                 sink += out[0];
             }
         }));
-        return new Rates(flopsPerRun / (fma.min() / 1e3), 4.0 * big.length / (stream.min() / 1e3),
+        return new Rates(ceilings.fmaAll() * 1e9, ceilings.streamAll() * 1e9,
             (double) SYNTH_LEAVES * dimension * threads / (synth.min() / 1e3), threads);
     }
 }

@@ -27,17 +27,25 @@ public final class Ceilings {
     }
 
     public static Figures measure(final int runs) {
+        return measure(runs, FMA_ITERATIONS, STREAM_FLOATS);
+    }
+
+    /**
+     * As {@link #measure(int)} with smaller work per run: {@code fmaIterations} per FMA loop and a read stream of
+     * {@code streamFloats} floats (keep it past the last-level cache), for callers that can spare a second, not ten.
+     */
+    public static Figures measure(final int runs, final long fmaIterations, final int streamFloats) {
         final int tries = Math.max(runs, 7);
         final int threads = Parallel.threads();
-        final double flopsPerRun = fmaLoopFlops(FMA_ITERATIONS);
-        final Timing.Samples f1 = Timing.measure(2, tries, () -> sink += fmaLoop(FMA_ITERATIONS));
+        final double flopsPerRun = fmaLoopFlops(fmaIterations);
+        final Timing.Samples f1 = Timing.measure(2, tries, () -> sink += fmaLoop(fmaIterations));
         final Timing.Samples fAll = Timing.measure(2, tries, () -> Parallel.forRange(0, threads, 1,
             (lo, hi) -> {
                 for (int t = lo; t < hi; t++) {
-                    sink += fmaLoop(FMA_ITERATIONS);
+                    sink += fmaLoop(fmaIterations);
                 }
             }));
-        final float[] big = new float[STREAM_FLOATS];
+        final float[] big = new float[streamFloats];
         for (int i = 0; i < big.length; i += 1024) {
             big[i] = 1f;
         }
