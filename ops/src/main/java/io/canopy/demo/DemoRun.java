@@ -12,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 
 import io.canopy.global.RoundResult;
 import io.canopy.global.ledger.DirectoryJournal;
-import io.canopy.node.metrics.TierMetricsBridge;
 import io.canopy.ops.metrics.MetricsSettings;
 import io.canopy.ops.metrics.NodeMetrics;
 import io.canopy.global.ledger.RoundJournal;
@@ -74,9 +73,8 @@ final class DemoRun {
              SwarmDriver swarm = new SwarmDriver(fleet, new SyntheticSwarm(s.swarm()), s.threads(), s.window(), keys)) {
             long startup = System.nanoTime() - t0;
             java.util.concurrent.CompletableFuture<Void> bridged = new java.util.concurrent.CompletableFuture<>();
-            fleet.system().systemActorOf(TierMetricsBridge.create(metrics.meters(), new TierMetricsBridge.Sources(
-                    fleet.clusterTier().runtime(), fleet.continentalTier().runtime(), fleet.globalTier().runtime()),
-                s.epsilon(), s.delta(), () -> bridged.complete(null)), "metrics-bridge", Props.empty());
+            fleet.system().systemActorOf(fleet.node().metrics(metrics.meters(), s.epsilon(), s.delta(),
+                () -> bridged.complete(null)), "metrics-bridge", Props.empty());
             bridged.get(5, TimeUnit.MINUTES); // subscribed before the first round opens, so no report is missed
             fleet.awaitReady(TimeUnit.MINUTES.toMillis(5));
             RoundFeed feed = RoundFeed.start(fleet, first, s.rounds());

@@ -10,7 +10,6 @@ import io.canopy.cluster.ClusterAggregator;
 import io.canopy.continental.ContinentalAggregator;
 import io.canopy.global.GlobalCoordinator;
 import io.canopy.global.RoundResult;
-import io.canopy.node.metrics.TierMetricsBridge;
 import io.canopy.global.optimizer.FedAvgStep;
 import io.canopy.ops.metrics.MetricsSettings;
 import io.canopy.ops.metrics.NodeMetrics;
@@ -20,7 +19,6 @@ import io.canopy.topology.FleetLayout;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -37,8 +35,10 @@ import org.apache.pekko.cluster.typed.SingletonActor;
  * The root of a fleet member. Every member knows how to reach every tier: cluster aggregators and continental
  * aggregators are Cluster Sharding entities (keyed by cluster or continent id) that run on members with the
  * matching role, and the global coordinator is a Cluster Singleton on {@code global} members. A member with
- * a role also runs that tier's data plane ({@link FleetTiers}); an entity that starts here announces itself
- * in the {@link RouteTable}, so frames find it.
+ * a role also runs that tier's data plane. The member itself is assembled by {@link CanopyNode#member}, the same
+ * composition root as the embedded demo's node; this guardian only places its actors (entities and a singleton
+ * instead of one local tree). An entity that starts here announces itself in the {@link RouteTable}, so frames
+ * find it.
  */
 public final class NodeGuardian {
 
@@ -67,7 +67,7 @@ public final class NodeGuardian {
             RouteTable routes = new RouteTable(layout.clusters(), layout.continents(), settings.aeronEndpoint(),
                 settings.memberLinks());
             ActorRef<RouteTable.Command> routeActor = context.spawn(routes.behavior(), "routes");
-            FleetTiers tiers = new FleetTiers(settings, routes);
+            CanopyNode node = CanopyNode.member(settings, routes);
             ClusterSharding sharding = ClusterSharding.get(context.getSystem());
             // What a swarm (or an operator's tool) follows: rounds as they open, clusters as they report.
             ActorRef<Topic.Command<GlobalCoordinator.RoundOpened>> rounds = context.spawn(
@@ -84,14 +84,13 @@ public final class NodeGuardian {
                 return Behaviors.setup(c -> {
                     routeActor.tell(new RouteTable.Host(RouteTable.continentKey(continent)));
                     say(out, "hosting continent " + continent);
-                    return Behaviors.supervise(ContinentalAggregator.create(continent, tiers.continents, (ctx, sink) -> {
+                    return node.continent(continent, (ctx, sink) -> {
                         List<EntityRef<ClusterAggregator.Command>> children = new ArrayList<>();
                         for (int i = 0; i < layout.continentSizeOf(continent); i++) {
                             children.add(sharding.entityRefFor(CLUSTER, Integer.toString(layout.clusterOf(continent, i))));
                         }
                         return children;
-                    }, report -> coordinatorRef.get().tell(new GlobalCoordinator.Reported(report))))
-                        .onFailure(SupervisorStrategy.restart());
+                    }, report -> coordinatorRef.get().tell(new GlobalCoordinator.Reported(report)));
                 });
             }).withRole("continental"));
 
@@ -100,16 +99,16 @@ public final class NodeGuardian {
                 return Behaviors.setup(c -> {
                     routeActor.tell(new RouteTable.Host(RouteTable.clusterKey(cluster)));
                     say(out, "hosting cluster " + cluster);
-                    return ClusterAggregator.supervised(cluster, layout.continentOf(cluster), tiers.clusters, report -> {
+                    return node.cluster(cluster, report -> {
                         sharding.entityRefFor(CONTINENT, Integer.toString(report.continentId()))
                             .tell(new ContinentalAggregator.Reported(report));
                         clusterReports.tell(Topic.publish(report));
                     });
                 });
-            }).withRole("cluster").withEntityProps(ClusterAggregator.props()));
+            }).withRole("cluster").withEntityProps(CanopyNode.clusterProps()));
 
             ActorRef<GlobalCoordinator.Command> coordinator = ClusterSingleton.get(context.getSystem()).init(
-                SingletonActor.of(coordinator(settings, tiers, routeActor, sharding, results(context, out), out),
+                SingletonActor.of(coordinator(settings, node, routeActor, sharding, results(context, out), out),
                         "global-coordinator")
                     .withSettings(ClusterSingletonSettings.create(context.getSystem()).withRole("global")));
             coordinatorRef.set(coordinator);
@@ -126,28 +125,25 @@ public final class NodeGuardian {
                 say(out, "client gateway: " + gateway.scheme() + "://" + settings.host() + ":" + gateway.port() + ClientGateway.STATUS);
             }
             NodeMetrics metrics = NodeMetrics.start(new MetricsSettings(settings.host(), settings.metricsPort()), 0);
-            context.spawn(TierMetricsBridge.create(metrics.meters(), new TierMetricsBridge.Sources(
-                    tiers.clusters == null ? null : tiers.clusters.runtime(),
-                    tiers.continents == null ? null : tiers.continents.runtime(),
-                    tiers.global == null ? null : tiers.global.runtime()),
-                settings.roles().contains("global") ? settings.design().epsilon() : Double.NaN, settings.design().delta()),
-                "metrics-bridge");
+            context.spawn(node.metrics(metrics.meters(),
+                settings.roles().contains("global") ? settings.design().epsilon() : Double.NaN, settings.design().delta(),
+                () -> { }), "metrics-bridge");
             if (settings.metricsPort() != 0) {
                 say(out, "metrics: " + metrics.url());
             }
             return Behaviors.<Void>receive(Void.class)
-                .onSignal(PostStop.class, stop -> onPostStop(gateway, metrics, tiers))
+                .onSignal(PostStop.class, stop -> onPostStop(gateway, metrics, node))
                 .build();
         });
     }
 
     /** The member stops: the client gateway, the metrics endpoint and the tiers' data plane close with it. */
-    private static Behavior<Void> onPostStop(ClientGateway gateway, NodeMetrics metrics, FleetTiers tiers) {
+    private static Behavior<Void> onPostStop(ClientGateway gateway, NodeMetrics metrics, CanopyNode node) {
         if (gateway != null) {
             gateway.close();
         }
         metrics.close();
-        tiers.close();
+        node.close();
         return Behaviors.same();
     }
 
@@ -169,7 +165,7 @@ public final class NodeGuardian {
     }
 
     /** The singleton: opens the journal, announces its endpoint, starts (or resumes) the rounds. */
-    private static Behavior<GlobalCoordinator.Command> coordinator(NodeSettings settings, FleetTiers tiers,
+    private static Behavior<GlobalCoordinator.Command> coordinator(NodeSettings settings, CanopyNode node,
                                                                    ActorRef<RouteTable.Command> routes,
                                                                    ClusterSharding sharding,
                                                                    ActorRef<RoundResult> results, PrintStream out) {
@@ -191,9 +187,9 @@ public final class NodeGuardian {
                 (GlobalCoordinator.Command) new GlobalCoordinator.Start(first, settings.design().rounds(), results)),
                 "regions-ready");
             FleetLayout layout = settings.design().layout();
-            return GlobalCoordinator.create(new GlobalCoordinator.Setup(tiers.global, new FedAvgStep(1f),
-                    new float[settings.design().dimension()], settings.design().delta(), journal,
-                    () -> tiers.global.runtime().subscriber().rejectedByReason()),
+            // The coordinator reports the refusals of its own tier: the other tiers' are counted on their members.
+            return node.coordinator(new FedAvgStep(1f), new float[settings.design().dimension()], settings.design().delta(),
+                journal, () -> node.global().runtime().subscriber().rejectedByReason(),
                 (ctx, sink) -> {
                     List<EntityRef<ContinentalAggregator.Command>> continents = new ArrayList<>();
                     for (int k = 0; k < layout.continents(); k++) {

@@ -47,11 +47,9 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
     }
 
     /** The roles a member may have. */
-    public static final Set<String> ROLES = Set.of("cluster", "continental", "global");
+    public static final Set<String> ROLES = CanopyNode.ROLES;
     /** The actor system's name: every member of one fleet uses it. */
     public static final String SYSTEM = "canopy";
-    /** ops' reference.conf block {@code canopy.node.actor-system} over everything else loaded: read once. */
-    private static final Config MEMBER_DEFAULTS = memberDefaults();
 
     /** Every key a node reads, with its default and meaning (the --help, --print-config and config-file keys). */
     public static final List<Key> KEYS = List.of(
@@ -393,16 +391,19 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
     /** The Pekko configuration of this member: cluster provider, roles, seeds, keep-majority downing. */
     public Config pekkoConfig() {
         // TLS settings first: clusterConfig already falls back on the reference defaults (plain tcp).
+        // Cluster entities aggregate on their own dispatcher, one thread a core, as in the embedded demo: Multi-Krum
+        // never holds the default dispatcher that heartbeats, sharding and the singleton run on.
+        return CanopyNode.actorSystemConfig(memberValues(), "canopy.node.actor-system",
+            Math.max(1, Runtime.getRuntime().availableProcessors()));
+    }
+
+    /** This member's own values, before Canopy's defaults: TLS, cluster membership and the failure detector. */
+    private Config memberValues() {
         return tlsConfig().withFallback(clusterConfig(host, port, seedNodes, roles, downAfter, minMembers)
             .withValue("pekko.cluster.failure-detector.acceptable-heartbeat-pause",
                 ConfigValueFactory.fromAnyRef(heartbeatPause.toMillis() + "ms"))
             // Artery's blackhole (fault-partition-file) works only in its test mode: never on otherwise.
-            .withValue("pekko.remote.artery.advanced.test-mode", ConfigValueFactory.fromAnyRef(faultPartitionFile != null))
-            // Cluster entities aggregate on their own dispatcher, as in the embedded demo: Multi-Krum never
-            // holds the default dispatcher that heartbeats, sharding and the singleton run on.
-            .withFallback(io.canopy.cluster.ClusterAggregator.computeDispatcher(
-                Math.max(1, Runtime.getRuntime().availableProcessors())))
-            .withFallback(ConfigFactory.load()));
+            .withValue("pekko.remote.artery.advanced.test-mode", ConfigValueFactory.fromAnyRef(faultPartitionFile != null)));
     }
 
     /** Artery over TLS 1.3 with mutual authentication when {@code tls} names a member directory; empty otherwise. */
@@ -429,8 +430,9 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
     }
 
     /**
-     * The Pekko configuration of a fleet member: cluster provider, roles, seeds ({@code host:port}),
-     * keep-majority downing after {@code downAfter}, work starting once {@code minMembers} are up.
+     * A fleet member's own cluster values: address, roles, seeds ({@code host:port}), keep-majority downing after
+     * {@code downAfter}, work starting once {@code minMembers} are up (the defaults come from
+     * {@link CanopyNode#actorSystemConfig}).
      */
     public static Config clusterConfig(String host, int port, List<String> seedNodes, Set<String> roles,
                                        Duration downAfter, int minMembers) {
@@ -450,12 +452,6 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
             // whose resolver runs late looks like that after one clean failure. Three times stable-after still
             // stops a flapping fleet, without downing a healthy majority (seen with eight JVMs on two cores).
             .withValue("pekko.cluster.split-brain-resolver.down-all-when-unstable",
-                ConfigValueFactory.fromAnyRef(3 * downAfter.toMillis() + "ms"))
-            .withFallback(MEMBER_DEFAULTS);
-    }
-
-    private static Config memberDefaults() {
-        Config loaded = ConfigFactory.load();
-        return loaded.getConfig("canopy.node.actor-system").withFallback(loaded);
+                ConfigValueFactory.fromAnyRef(3 * downAfter.toMillis() + "ms"));
     }
 }

@@ -11,7 +11,6 @@ import io.canopy.transport.PublishResult;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
-import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -157,13 +156,8 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
             ActorRef<Command> self = context.getSelf();
             tier.register(cluster, self);
             return new ClusterAggregator(context, cluster, continent, tier, reportTo,
-                events == null ? eventStreamOf(context) : events);
+                io.canopy.ingest.TierEvents.orEventStream(events, context));
         });
-    }
-
-    /** Publishes on the actor system's event stream: where an actor's events go unless it is given somewhere else. */
-    private static java.util.function.Consumer<Object> eventStreamOf(ActorContext<?> context) {
-        return event -> context.getSystem().eventStream().tell(new EventStream.Publish<>(event));
     }
 
     @Override
@@ -186,9 +180,7 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
     }
 
     private Behavior<Command> onOpen(Open open) {
-        if (!open.plan().supersedes(plan)) {
-            getContext().getLog().warn("cluster {}: ignoring a plan for round {} epoch {}, already at round {} epoch {}",
-                cluster, open.plan().roundId(), open.plan().epoch(), plan.roundId(), plan.epoch());
+        if (!io.canopy.ingest.TierEvents.takes(getContext().getLog(), "cluster " + cluster, open.plan(), plan)) {
             return this;
         }
         if (plan != null && open.plan().roundId() == plan.roundId()) {

@@ -26,7 +26,6 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.RecipientRef;
-import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -130,13 +129,8 @@ public final class ContinentalAggregator extends AbstractBehavior<ContinentalAgg
             tier.register(continent, context.getSelf());
             ActorRef<ClusterReport> inbox = context.messageAdapter(ClusterReport.class, Reported::new);
             return new ContinentalAggregator(context, continent, tier, spawnClusters.apply(context, inbox::tell), reportTo,
-                events == null ? eventStreamOf(context) : events);
+                io.canopy.ingest.TierEvents.orEventStream(events, context));
         });
-    }
-
-    /** Publishes on the actor system's event stream: where an actor's events go unless it is given somewhere else. */
-    private static java.util.function.Consumer<Object> eventStreamOf(ActorContext<?> context) {
-        return event -> context.getSystem().eventStream().tell(new EventStream.Publish<>(event));
     }
 
     @Override
@@ -157,9 +151,7 @@ public final class ContinentalAggregator extends AbstractBehavior<ContinentalAgg
     }
 
     private Behavior<Command> onOpen(Open open) {
-        if (!open.plan().supersedes(plan)) {
-            getContext().getLog().warn("continent {}: ignoring a plan for round {} epoch {}, already at round {} epoch {}",
-                continent, open.plan().roundId(), open.plan().epoch(), plan.roundId(), plan.epoch());
+        if (!io.canopy.ingest.TierEvents.takes(getContext().getLog(), "continent " + continent, open.plan(), plan)) {
             return this;
         }
         adopt(open.plan());

@@ -36,7 +36,6 @@ import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.RecipientRef;
-import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -229,8 +228,7 @@ public final class GlobalCoordinator extends AbstractBehavior<GlobalCoordinator.
         return Behaviors.setup(context -> {
             setup.tier().register(context.getSelf());
             ActorRef<ContinentReport> inbox = context.messageAdapter(ContinentReport.class, Reported::new);
-            java.util.function.Consumer<Object> to = events != null ? events
-                : event -> context.getSystem().eventStream().tell(new EventStream.Publish<>(event));
+            java.util.function.Consumer<Object> to = io.canopy.ingest.TierEvents.orEventStream(events, context);
             return new GlobalCoordinator(context, setup, spawnContinents.apply(context, inbox::tell), to);
         });
     }

@@ -25,6 +25,11 @@ public abstract class GroupTier<C> {
             actors.onClosed(round, group, block, outcome, closedAfterNs, this::release));
     }
 
+    /** The groups this tier serves: a fixed set, or on a fleet member those whose actor is bound here now. */
+    public int[] served() {
+        return actors.served();
+    }
+
     /** Starts the ingest agent (see {@link TierRuntime#start}); the constructor starts nothing. */
     public void start() {
         runtime.start();
