@@ -8,8 +8,9 @@ import java.util.Map;
 
 /**
  * The fleet.yaml of a multi-JVM test: the fleet every such test runs (600 leaves in clusters of 100, three clusters a
- * continent, d = 16, seed 7, every invited leaf selected, no noise, 8 s/30 s deadlines), with what the test changes
- * or adds set over it. The swarm a test starts sends the same 600 leaves from the same seed.
+ * continent, d = 16, seed 7, every invited leaf selected, no noise, 8 s/30 s deadlines, the first round 250 ms after
+ * the coordinator starts), with what the test changes or adds set over it. The swarm a test starts sends the same 600
+ * leaves from the same seed.
  */
 public final class FleetConfig {
     private final Map<String, String> keys = new LinkedHashMap<>();
@@ -25,6 +26,10 @@ public final class FleetConfig {
         set("upper-deadline", "30s");
         set("over-selection", 1);
         set("noise", "\"off\"");
+        // The coordinator waits this long before its first round (2 s by default) for the rounds topic's subscriptions
+        // to spread; the only subscriber is a client gateway, and every test whose swarm reads one has it on the member
+        // that hosts the coordinator, where the topic delivers at once. The shard regions are awaited either way.
+        set("start-after", "250ms");
     }
 
     /** The fleet running {@code rounds} rounds. */

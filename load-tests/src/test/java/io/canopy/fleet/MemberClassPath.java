@@ -96,6 +96,7 @@ final class MemberClassPath {
      */
     private static boolean train(List<String> jvmFlags, String classPath, Path archive) throws IOException {
         Files.deleteIfExists(archive);
+        long started = System.nanoTime();
         Path dir = Files.createTempDirectory(HOME, "training");
         int port = MemberProcess.freePort();
         List<String> command = new ArrayList<>(jvmFlags);
@@ -129,7 +130,8 @@ final class MemberClassPath {
         }
         boolean written = Files.isRegularFile(archive) && Files.size(archive) > 0;
         System.out.println("member JVMs: " + (written ? "class-data archive " + archive : "no class-data archive (the"
-            + " training node exited " + node.exitValue() + "); members load their classes afresh"));
+            + " training node exited " + node.exitValue() + "); members load their classes afresh") + String.format(
+            java.util.Locale.ROOT, " (%.1f s)", (System.nanoTime() - started) / 1e9));
         return written;
     }
 }

@@ -33,13 +33,17 @@ class TlsFleetTest {
     @Test
     void a_member_of_another_ca_is_refused_and_the_fleet_signs_every_aggregate_with_its_hosts_own_key(@TempDir Path dir)
         throws Exception {
-        FleetCertificates certificates = FleetCertificates.ofRunningJdk();
         Path fleet = dir.resolve("fleet");
-        certificates.createFleet(fleet, List.of("upper", "clusters"));
-        certificates.addClient(fleet, "swarm");
+        Path other = dir.resolve("other");
+        issueCertificates(dir, fleet, other);
         Path config = FleetConfig.rounds(1).set("min-members", 2).set("journal", dir.resolve("journal")).write(dir);
         int seedPort = MemberProcess.freePort();
         try (FleetFixture members = new FleetFixture(dir, seedPort, MemberProcess.freePort())) {
+            // The intruder starts with the fleet (one role, TLS from the other CA, no round of its own): its handshakes
+            // fail while the fleet runs its round, and are checked at the end.
+            int intruderPort = MemberProcess.freePort();
+            MemberProcess intruder = members.node("cluster-" + intruderPort, intruderPort, "--roles", "cluster",
+                "--start-after", "10m", "--tls", other.resolve("intruder").toString());
             // The continents and the coordinator on one member, every cluster on the other: each of the six cluster
             // aggregates crosses between members and must verify under the key of the member the routing table names.
             MemberProcess upper = members.node("upper-" + seedPort, seedPort, "--config", config.toString(), "--roles",
@@ -59,7 +63,7 @@ class TlsFleetTest {
             MemberProcess swarm = members.swarm("swarm", 1, "--tls", fleet.resolve("swarm").toString(), "--leaves", "600");
             assertEquals(0, swarm.awaitExit(Duration.ofSeconds(150)), () -> String.join("\n", swarm.output()));
             upper.await("round 1 recorded", l -> l.startsWith("round 1: "), 1, Duration.ofSeconds(60));
-            expectIntruderRefused(members, dir, upper, clusters);
+            expectIntruderRefused(intruder, intruderPort, upper, clusters);
         }
         List<RoundRecord> records = RoundLedger.read(dir.resolve("journal")).records();
         assertEquals(1, records.size());
@@ -69,13 +73,51 @@ class TlsFleetTest {
         assertEquals(600, round.leavesAccepted(), round.toString());
     }
 
-    /** A member whose certificate another CA signed tries to join: refused at the handshake, never a member. */
-    private static void expectIntruderRefused(FleetFixture members, Path dir, MemberProcess... fleet) throws Exception {
-        FleetCertificates.ofRunningJdk().createFleet(dir.resolve("other"), List.of("intruder"));
-        int intruderPort = MemberProcess.freePort();
-        // One role, TLS from the other CA, and no round of its own.
-        MemberProcess intruder = members.node("cluster-" + intruderPort, intruderPort, "--roles", "cluster", "--start-after",
-            "10m", "--tls", dir.resolve("other/intruder").toString());
+    /**
+     * The fleet's CA with certificates for its two members and the swarm, and another CA with one for the intruder. Each
+     * certificate takes keytool five to six runs of a fresh JVM, about 0.6 s each; here the two CAs, then the four
+     * certificates, are made two at a time (two cores), by a keytool with a quick JIT, as the members run.
+     */
+    private static void issueCertificates(Path dir, Path fleet, Path other) throws Exception {
+        Path keytool = dir.resolve("keytool");
+        java.nio.file.Files.writeString(keytool, "#!/bin/sh\nexec '" + ProcessHandle.current().info().command().map(Path::of)
+            .orElseThrow().resolveSibling("keytool") + "' -J-XX:TieredStopAtLevel=1 -J-XX:+UseSerialGC \"$@\"\n");
+        keytool.toFile().setExecutable(true);
+        FleetCertificates certificates = new FleetCertificates(keytool);
+        java.util.concurrent.ExecutorService two = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            all(two, List.of(() -> certificates.createFleet(fleet, List.of()), () -> certificates.createFleet(other,
+                List.of())));
+            all(two, List.of(() -> certificates.addMember(fleet, "upper"), () -> certificates.addMember(fleet, "clusters"),
+                () -> certificates.addClient(fleet, "swarm"), () -> certificates.addMember(other, "intruder")));
+        } finally {
+            two.shutdownNow();
+        }
+    }
+
+    /** One keytool job. */
+    private interface Issue {
+        void run() throws Exception;
+    }
+
+    /** Runs every job on {@code pool} and waits for all; the first failure is thrown. */
+    private static void all(java.util.concurrent.ExecutorService pool, List<Issue> jobs) throws Exception {
+        List<java.util.concurrent.Callable<Void>> tasks = jobs.stream().map(job -> (java.util.concurrent.Callable<Void>) () -> {
+            job.run();
+            return null;
+        }).toList();
+        for (java.util.concurrent.Future<Void> done : pool.invokeAll(tasks)) {
+            try {
+                done.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof Exception cause ? cause : e;
+            }
+        }
+    }
+
+    /** The member whose certificate another CA signed, started with the fleet: refused at the handshake, never a member. */
+    private static void expectIntruderRefused(MemberProcess intruder, int intruderPort, MemberProcess... fleet)
+        throws Exception {
         // Evidence of refusal, not a fixed wait: the TLS handshake fails on one side or the other.
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         boolean refused = false;
