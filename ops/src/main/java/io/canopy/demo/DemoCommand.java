@@ -62,6 +62,10 @@ public final class DemoCommand implements CliCommand {
             + " (about 0.5 ms a frame each way on a 2-core VM; see docs/security.md)"),
         Spec.value("rho", "FACTOR", "the gated release's gate radius as a multiple of the clip norm C (a heuristic plan"
             + " constant; see docs/privacy.md) (default " + RoundDesign.GATE_FACTOR + ")"),
+        Spec.value("detector-sample", "SHARE", "under a planned release (auto, gated, fixed), the share of clusters in"
+            + " (0, 1] that run Multi-Krum as a detector each round, a different public subset per round; its selections"
+            + " never enter the release, so the published update and epsilon are the same at any share, and the clusters'"
+            + " Multi-Krum time scales with it (default 1: every cluster)"),
         Spec.value("json", "FILE", "also write every figure as JSON to FILE"));
 
     @Override
@@ -125,7 +129,8 @@ public final class DemoCommand implements CliCommand {
                 o.intValue("metrics-port", 9400, -1, 65_535),
                 o.has("release") ? o.get("release") : "auto",
                 o.doubleValue("rho", RoundDesign.GATE_FACTOR),
-                RunOptions.signatures(o));
+                RunOptions.signatures(o),
+                o.doubleValue("detector-sample", 1.0));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

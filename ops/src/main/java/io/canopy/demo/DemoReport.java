@@ -45,10 +45,12 @@ final class DemoReport {
             b.append(String.format("  continents %s%n", outcomes(st.continentOutcomes)));
             b.append(String.format("  global    %d of %d continents in, %d failed, %d trimmed per end%n",
                 r.continentsAccepted(), r.continentsExpected(), r.continentsFailed(), r.trimmed()));
-            b.append(String.format("  Multi-Krum vs ground truth: precision %s  recall %s  false-positive rate %s"
-                    + "  (TP %,d FP %,d FN %,d TN %,d)%n", down(st.precision(), 4), down(st.recall(), 4),
-                up(st.falsePositiveRate(), 4), st.truePositives, st.falsePositives, st.falseNegatives, st.trueNegatives));
             io.canopy.round.ReleaseSpec release = s.firstRound(o.privacy()).release();
+            String sampled = release.detectorSample() < 1 ? String.format(" in the %,d of %,d reporting clusters the detector"
+                + " sample (%s) picked", st.clustersDetected, st.clustersReported, release.detectorSample()) : "";
+            b.append(String.format("  Multi-Krum vs ground truth%s: precision %s  recall %s  false-positive rate %s"
+                    + "  (TP %,d FP %,d FN %,d TN %,d)%n", sampled, down(st.precision(), 4), down(st.recall(), 4),
+                up(st.falsePositiveRate(), 4), st.truePositives, st.falsePositives, st.falseNegatives, st.trueNegatives));
             if (r.gatedCount() >= 0) {
                 b.append(String.format("  gated release: W = %,d leaves inside the gate (operator's view, not released),"
                         + " W~ = %s released with the update, W_min = %s: %s%n", r.gatedCount(), up(r.gatedNoisyCount(), 1),

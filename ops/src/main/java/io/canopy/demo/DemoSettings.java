@@ -22,7 +22,19 @@ record DemoSettings(long leaves, int clusterSize, int clustersPerContinent, int 
                     double samplingRate, double byzantine, Attack attack, double dropout, CodecId codec,
                     double epsilon, double delta, long seed, double krumShare, double beta, boolean secureNoise,
                     int window, int threads, String serverOptimizer, float serverLearningRate, Path ledger,
-                    int metricsPort, String release, double gateFactor, io.canopy.frame.SignatureScheme signatures) {
+                    int metricsPort, String release, double gateFactor, io.canopy.frame.SignatureScheme signatures,
+                    double detectorSample) {
+
+    /** Settings whose Multi-Krum detector runs in every cluster. */
+    DemoSettings(long leaves, int clusterSize, int clustersPerContinent, int dimension, int rounds, double samplingRate,
+                 double byzantine, Attack attack, double dropout, CodecId codec, double epsilon, double delta, long seed,
+                 double krumShare, double beta, boolean secureNoise, int window, int threads, String serverOptimizer,
+                 float serverLearningRate, Path ledger, int metricsPort, String release, double gateFactor,
+                 io.canopy.frame.SignatureScheme signatures) {
+        this(leaves, clusterSize, clustersPerContinent, dimension, rounds, samplingRate, byzantine, attack, dropout, codec,
+            epsilon, delta, seed, krumShare, beta, secureNoise, window, threads, serverOptimizer, serverLearningRate,
+            ledger, metricsPort, release, gateFactor, signatures, 1.0);
+    }
 
     /** Settings whose leaves send unsigned frames (the clusters do not authenticate them). */
     DemoSettings(long leaves, int clusterSize, int clustersPerContinent, int dimension, int rounds, double samplingRate,
@@ -66,6 +78,13 @@ record DemoSettings(long leaves, int clusterSize, int clustersPerContinent, int 
         }
         if (!(gateFactor > 0) || Double.isInfinite(gateFactor)) {
             throw new IllegalArgumentException("--rho must be a positive multiple of C, got " + gateFactor);
+        }
+        if (!(detectorSample > 0 && detectorSample <= 1)) {
+            throw new IllegalArgumentException("--detector-sample must be in (0, 1], got " + detectorSample);
+        }
+        if ("multikrum".equals(release) && detectorSample != 1) {
+            throw new IllegalArgumentException("--detector-sample " + detectorSample + " needs a planned release (auto, gated"
+                + " or fixed): under --release multikrum, Multi-Krum is the release and runs in every cluster");
         }
         if (!RoundDesign.RELEASES.contains(release)) {
             throw new IllegalArgumentException("--release must be one of auto, gated, fixed, multikrum; got '" + release + "'");
@@ -112,6 +131,7 @@ record DemoSettings(long leaves, int clusterSize, int clustersPerContinent, int 
 
     /** The first round, with the embedded fleet's clocks ({@link EmbeddedFleet#firstRound}). */
     RoundPlan firstRound(PrivacyPlan privacy) {
-        return EmbeddedFleet.firstRound(design(), privacy, release, gateFactor);
+        RoundPlan first = EmbeddedFleet.firstRound(design(), privacy, release, gateFactor);
+        return detectorSample == 1 ? first : first.withRelease(first.release().withDetectorSample(detectorSample));
     }
 }

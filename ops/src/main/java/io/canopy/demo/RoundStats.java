@@ -39,6 +39,8 @@ public final class RoundStats {
     long swarmSynthNanos;
     long leafSendNanos;
     int clustersReported;
+    /** Clusters whose Multi-Krum ran this round (all that released, unless a detector sample picks fewer). */
+    int clustersDetected;
     /** Clusters whose Multi-Krum took in more Byzantine updates than the f it assumed: no bound holds there. */
     int clustersOverKrumF;
     int mostByzantineInOneCluster;
@@ -66,9 +68,10 @@ public final class RoundStats {
         clusterOutcomes[report.outcome().ordinal()]++;
         clusterAggregateNanos += report.aggregateNanos();
         clusterNoiseNanos += report.noiseNanos();
-        if (!report.outcome().releases()) {
-            return; // no Multi-Krum ran, so there is nothing to score
+        if (!report.detectorRan()) {
+            return; // no Multi-Krum ran (nothing released, or the detector sample left this cluster out): nothing to score
         }
+        clustersDetected++;
         gramPairs += PhysicalFloor.gramPairs(report.accepted());
         int tp = 0;
         for (long leaf : report.krumRejected()) {

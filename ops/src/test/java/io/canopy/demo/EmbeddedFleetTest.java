@@ -253,6 +253,33 @@ class EmbeddedFleetTest {
         assertTrue(w[0] > 0 && w[0] < 240, "W = " + w[0]);
     }
 
+    @Test
+    void a_detector_sample_runs_multi_krum_only_in_the_clusters_it_picks_and_the_published_update_is_the_same_bits()
+        throws Exception {
+        QuorumPolicy everyone = new QuorumPolicy(20, 0.6, Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(10), 1.0);
+        RoundPlan all = plan(everyone).withRelease(new io.canopy.round.ReleaseSpec(io.canopy.round.ReleaseSpec.Rule.GATED,
+            20, 0, 0.7f, 0, 0, 24, "test"));
+        RoundPlan half = all.withRelease(all.release().withDetectorSample(0.5));
+        SwarmSpec spec = new SwarmSpec(3L, D, 1.0, 0.5, 0.5, 0.1, Attack.SIGN_FLIP, Double.NaN, 20, 0.0, 100.0, 0.3);
+        List<RoundStats> stats = new ArrayList<>();
+        RoundResult everyCluster = runOneRound(all, spec, stats);
+        RoundResult sampled = runOneRound(half, spec, stats);
+
+        int picked = 0;
+        for (int c = 0; c < layout.clusters(); c++) {
+            picked += half.release().detects(half.roundId(), c) ? 1 : 0;
+        }
+        assertTrue(picked > 0 && picked < layout.clusters(), "picked " + picked + " of " + layout.clusters());
+        assertEquals(layout.clusters(), stats.get(0).clustersDetected);
+        assertEquals(picked, stats.get(1).clustersDetected);
+        assertTrue(stats.get(1).truePositives + stats.get(1).falsePositives
+            < stats.get(0).truePositives + stats.get(0).falsePositives, "fewer clusters, fewer rejections scored");
+        // The detector never enters the release: the same updates give the same published bits at any share.
+        assertEquals(QuorumOutcome.COMPLETE, sampled.outcome());
+        assertEquals(stats.get(0).accepted, stats.get(1).accepted);
+        assertArrayEquals(everyCluster.update(), sampled.update());
+    }
+
     private static float[] toFloats(double[] x) {
         float[] f = new float[x.length];
         for (int i = 0; i < x.length; i++) {

@@ -33,6 +33,15 @@ public final class ClusterAggregation {
      */
     public Release release(RoundPlan plan, int cluster, int continent, IngestBlock block, QuorumOutcome outcome,
                            long closedAfterNs, int invited) {
+        return release(plan, cluster, continent, block, outcome, closedAfterNs, invited, true);
+    }
+
+    /**
+     * As above; with {@code detect} false (a planned release whose detector sample left this cluster out) Multi-Krum
+     * does not run: the report says so ({@link ClusterReport#NO_DETECTOR}) and there is no aggregate.
+     */
+    public Release release(RoundPlan plan, int cluster, int continent, IngestBlock block, QuorumOutcome outcome,
+                           long closedAfterNs, int invited, boolean detect) {
         TierSpec spec = plan.cluster();
         long[] rejected = block == null ? new long[IngestRejection.count()] : block.rejectedByReason();
         int accepted = block == null ? 0 : block.acceptedCount();
@@ -43,6 +52,10 @@ public final class ClusterAggregation {
             QuorumOutcome reported = outcome.releases() ? QuorumOutcome.FAILED_NO_QUORUM : outcome;
             return new Release(null, new ClusterReport(plan.roundId(), cluster, continent, reported, reason, invited,
                 accepted, late, rejected, new long[0], 0, closedAfterNs, 0, 0));
+        }
+        if (!detect) {
+            return new Release(null, new ClusterReport(plan.roundId(), cluster, continent, outcome, reason, invited,
+                accepted, late, rejected, new long[0], ClusterReport.NO_DETECTOR, closedAfterNs, 0, 0));
         }
         int f = spec.krumF(accepted);
         long t0 = System.nanoTime();

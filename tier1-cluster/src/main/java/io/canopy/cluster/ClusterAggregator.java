@@ -200,13 +200,14 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
 
     /**
      * Pass 1 of the gated release: Multi-Krum runs on the block as a detector only (its selection goes to the
-     * report, never into the release), the centred, clipped sum over the planned count goes up, and the block is
-     * kept for pass 2.
+     * report, never into the release; only in the clusters the release's detector sample picks this round), the
+     * centred, clipped sum over the planned count goes up, and the block is kept for pass 2.
      */
     private Behavior<Command> onGatedClosed(Closed closed) {
         IngestBlock block = closed.block();
         ClusterAggregation.Release detected = AGGREGATION.get().release(plan, cluster, continent, block,
-            closed.outcome(), closed.closedAfterNs(), tier.invited(cluster, plan));
+            closed.outcome(), closed.closedAfterNs(), tier.invited(cluster, plan),
+            plan.release().detects(plan.roundId(), cluster));
         int d = plan.dimension();
         float[] centre = new float[d];
         int rows = block == null ? 0 : block.acceptedCount();

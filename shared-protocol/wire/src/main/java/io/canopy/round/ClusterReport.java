@@ -12,7 +12,8 @@ import io.canopy.straggler.QuorumOutcome;
  * @param late                 updates that arrived after the close
  * @param rejectedByReason     ingest refusals, indexed by {@link io.canopy.round.IngestRejection} ordinal
  * @param krumRejected         the leaf ids Multi-Krum left out, ascending
- * @param krumF                the f Multi-Krum assumed
+ * @param krumF                the f Multi-Krum assumed, or {@link #NO_DETECTOR} when the release's detector sample
+ *                             left this cluster out this round ({@link ReleaseSpec#detects})
  * @param closedAfterNs        from the round's opening to the close, on the tier's clock
  * @param aggregateNanos       wall time of Multi-Krum
  * @param noiseNanos           wall time of the Gaussian mechanism
@@ -32,4 +33,12 @@ public record ClusterReport(
     long closedAfterNs,
     long aggregateNanos,
     long noiseNanos) implements ControlMessage {
+
+    /** {@link #krumF} of a cluster whose Multi-Krum detector did not run this round (not sampled). */
+    public static final int NO_DETECTOR = -1;
+
+    /** Whether Multi-Krum ran on this cluster's block (it did not when nothing was released, or when not sampled). */
+    public boolean detectorRan() {
+        return krumF != NO_DETECTOR && outcome.releases();
+    }
 }

@@ -27,9 +27,11 @@ import io.canopy.control.ControlMessage;
  * @param z2            noise multiplier of pass 2; 1/z1² + 1/z2² = 1/z_eff², the accountant's one step per round
  * @param minCount      W_min: publish only if the noisy count of gated leaves reaches it
  * @param gateSource    where ρ came from, for the plan and the report
+ * @param detectorSample the share of clusters that run Multi-Krum as a detector each round under a planned release
+ *                      ({@link #detects}); 1 under {@link Rule#MULTIKRUM}, whose release is Multi-Krum's
  */
 public record ReleaseSpec(Rule rule, double plannedCount, int trim, float gateRadius, double z1, double z2,
-                          double minCount, String gateSource) implements ControlMessage {
+                          double minCount, String gateSource, double detectorSample) implements ControlMessage {
 
     /**
      * The release rules. {@code FIXED} is DP-FedAvg's fixed-denominator clipped mean (McMahan et al. 2018) through
@@ -57,6 +59,43 @@ public record ReleaseSpec(Rule rule, double plannedCount, int trim, float gateRa
                 + " z1, z2 >= 0; got m=" + plannedCount + ", rho=" + gateRadius + ", k=" + trim + ", z1=" + z1 + ", z2=" + z2);
         }
         gateSource = gateSource == null ? "" : gateSource;
+        if (!(detectorSample > 0 && detectorSample <= 1)) {
+            throw new IllegalArgumentException("the detector sample must be in (0, 1], got " + detectorSample);
+        }
+        if (rule == Rule.MULTIKRUM && detectorSample != 1) {
+            throw new IllegalArgumentException("the multikrum release runs Multi-Krum in every cluster (it is the release);"
+                + " a detector sample of " + detectorSample + " applies only to the gated and fixed releases");
+        }
+    }
+
+    /** A release whose detector runs in every cluster. */
+    public ReleaseSpec(Rule rule, double plannedCount, int trim, float gateRadius, double z1, double z2, double minCount,
+                       String gateSource) {
+        this(rule, plannedCount, trim, gateRadius, z1, z2, minCount, gateSource, 1.0);
+    }
+
+    /** This release with Multi-Krum as a detector in a share {@code sample} of the clusters each round. */
+    public ReleaseSpec withDetectorSample(double sample) {
+        return new ReleaseSpec(rule, plannedCount, trim, gateRadius, z1, z2, minCount, gateSource, sample);
+    }
+
+    /**
+     * Whether {@code cluster} runs Multi-Krum in round {@code roundId}. Under a planned release the detector's
+     * selections go to the report only, never into a released value, so which clusters run it changes no published
+     * bit and no privacy figure; it only moves the clusters' post-deadline work, which scales with the share. The
+     * choice is a public function of (round, cluster): an even spread whose share tends to {@link #detectorSample}
+     * (a SplitMix64 finaliser, Steele et al., OOPSLA 2014, of the pair, compared as a 53-bit uniform), fixed before
+     * the round, a different subset each round, and the same on every member that asks.
+     */
+    public boolean detects(long roundId, int cluster) {
+        if (rule == Rule.MULTIKRUM || detectorSample >= 1) {
+            return true;
+        }
+        long z = roundId * 0x9E3779B97F4A7C15L + cluster;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        z ^= z >>> 31;
+        return (z >>> 11) * 0x1.0p-53 < detectorSample;
     }
 
     /** λ = 1/(m_c·(K − 2k)·M): how far one leaf's unit change moves the released mean. */
