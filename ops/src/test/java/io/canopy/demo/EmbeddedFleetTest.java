@@ -274,10 +274,15 @@ class EmbeddedFleetTest {
         assertEquals(picked, stats.get(1).clustersDetected);
         assertTrue(stats.get(1).truePositives + stats.get(1).falsePositives
             < stats.get(0).truePositives + stats.get(0).falsePositives, "fewer clusters, fewer rejections scored");
-        // The detector never enters the release: the same updates give the same published bits at any share.
+        // The detector never enters the release: the same updates give the same published update at any share. Only
+        // the float rounding of sums the tiers take in arrival order may differ, as between two runs at one share.
         assertEquals(QuorumOutcome.COMPLETE, sampled.outcome());
         assertEquals(stats.get(0).accepted, stats.get(1).accepted);
-        assertArrayEquals(everyCluster.update(), sampled.update());
+        float[] expected = everyCluster.update();
+        float[] actual = sampled.update();
+        for (int j = 0; j < D; j++) {
+            assertEquals(expected[j], actual[j], 8 * Math.ulp(expected[j]), "coordinate " + j);
+        }
     }
 
     private static float[] toFloats(double[] x) {

@@ -82,7 +82,7 @@ public record ReleaseSpec(Rule rule, double plannedCount, int trim, float gateRa
     /**
      * Whether {@code cluster} runs Multi-Krum in round {@code roundId}. Under a planned release the detector's
      * selections go to the report only, never into a released value, so which clusters run it changes no published
-     * bit and no privacy figure; it only moves the clusters' post-deadline work, which scales with the share. The
+     * value and no privacy figure; it only moves the clusters' post-deadline work, which scales with the share. The
      * choice is a public function of (round, cluster): an even spread whose share tends to {@link #detectorSample}
      * (a SplitMix64 finaliser, Steele et al., OOPSLA 2014, of the pair, compared as a 53-bit uniform), fixed before
      * the round, a different subset each round, and the same on every member that asks.
