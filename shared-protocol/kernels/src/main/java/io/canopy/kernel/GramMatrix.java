@@ -43,6 +43,10 @@ import jdk.incubator.vector.VectorSpecies;
  *       thread packs and multiplies only its own columns into its own accumulator, and the accumulators are
  *       summed at the end. The work is balanced exactly, no thread packs or reads another's data, and no barrier
  *       is needed per panel.</li>
+ *   <li>Few long rows (d > {@value #KC_MAX}, n ≤ {@link GramRowPanels#maxRows()}, e.g. n = 100, d = 10^6): the
+ *       gathers of the pack and the column mean took about a third of the time there, so these shapes go to
+ *       {@link GramRowPanels}, a dot-product kernel over row-major centred panels (no gather). Its bits differ
+ *       from the packed kernels'; d ≤ {@value #KC_MAX} (Multi-Krum's and the demo's blocks) never goes there.</li>
  * </ul>
  *
  * <p>Scratch per thread: one packed panel (≈ n·kc floats) and one accumulator of ≈ n²/2 doubles, held in a
@@ -258,21 +262,47 @@ public final class GramMatrix {
             singlePanelDistances(x, n, d, colStrips, rows, ns, ws, out);
             return;
         }
+        if (d > KC_MAX && n <= GramRowPanels.maxRows()) {
+            // Few long rows: the dot-product kernel, which copies rows instead of gathering them (GramRowPanels).
+            ws.ensure(threads, GramRowPanels.accLength(n), GramRowPanels.panelLength(n), n);
+            if (threads == 1) {
+                GramRowPanels.columnRange(x, n, d, 0, d, ws.panels[0], ws.sums[0], ws.means[0], ws.accs[0]);
+            } else {
+                splitColumns(ws, d, threads, (from, to, t) -> GramRowPanels.columnRange(x, n, d, from, to, ws.panels[t],
+                    ws.sums[t], ws.means[t], ws.accs[t]));
+            }
+            GramRowPanels.unpack(ws.accs, threads, n, distances ? ws.diag : null, out);
+            return;
+        }
         ws.ensure(threads, accLength, rows * kcMax, n);
         if (threads == 1) {
             columnRange(x, n, d, 0, d, kcMax, colStrips, rows, ns, ws, 0);
         } else {
-            final int[] bounds = ws.bounds.length == threads + 1 ? ws.bounds : new int[threads + 1];
-            for (int t = 0; t <= threads; t++) {
-                bounds[t] = (int) ((long) d * t / threads);
-            }
-            Parallel.forBoundaries(bounds, (from, to) -> columnRange(x, n, d, from, to, kcMax, colStrips, rows, ns, ws,
-                Arrays.binarySearch(bounds, 0, threads, from)));
+            splitColumns(ws, d, threads, (from, to, t) -> columnRange(x, n, d, from, to, kcMax, colStrips, rows, ns, ws, t));
         }
         if (distances) {
             diagonal(ws.accs, threads, n, colStrips, ns, ws.diag);
         }
         unpack(ws.accs, threads, n, colStrips, ns, distances ? ws.diag : null, out);
+    }
+
+    /** Work on the columns [from, to) of a block, with thread t's scratch. */
+    @FunctionalInterface
+    private interface ColumnRange {
+        void run(int from, int to, int t);
+    }
+
+    /**
+     * Runs body over d split into {@code threads} (at least 2) contiguous ranges, one per thread: the work is
+     * balanced exactly, no thread reads another's columns, and no barrier is needed. One thread calls its range
+     * directly instead: the capturing lambda would be the call's only allocation.
+     */
+    private static void splitColumns(final Workspace ws, final int d, final int threads, final ColumnRange body) {
+        final int[] bounds = ws.bounds.length == threads + 1 ? ws.bounds : new int[threads + 1];
+        for (int t = 0; t <= threads; t++) {
+            bounds[t] = (int) ((long) d * t / threads);
+        }
+        Parallel.forBoundaries(bounds, (from, to) -> body.run(from, to, Arrays.binarySearch(bounds, 0, threads, from)));
     }
 
     /** The distances of a block whose d fits one panel, on the calling thread (see {@link #lowerGram}). */
@@ -333,8 +363,8 @@ public final class GramMatrix {
         return js * W / MR * MR;
     }
 
-    /** mean[c] = (float) (Σ_i x[i*d + k0 + c]) / n for c in [0, kc), summed in double. */
-    private static void columnMean(final float[] x, final int n, final int d, final int k0, final int kc,
+    /** mean[c] = (float) (Σ_i x[i*d + k0 + c]) / n for c in [0, kc), summed in double; also for {@link GramRowPanels}. */
+    static void columnMean(final float[] x, final int n, final int d, final int k0, final int kc,
                                    final double[] sum, final float[] mean) {
         Arrays.fill(sum, 0, kc, 0.0);
         final int bound = kc - kc % HW;

@@ -1,0 +1,201 @@
+package io.canopy.kernel;
+
+import java.util.Arrays;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link GramMatrix}'s kernel for few, long rows (n ≤ {@link #maxRows()}, d > {@value #KC}): the lower triangle of the
+ * centred Gram matrix G = (X − 1μᵀ)(X − 1μᵀ)ᵀ in dot-product form, with no transpose.
+ *
+ * <p>The packed kernels of {@link GramMatrix} gather W rows per k into strips, one gather per W floats; at n = 100,
+ * d = 10^6 the gathers and the column mean took about a third of the time. Here d is cut into panels of
+ * {@value #KC} columns; per panel the column mean is summed in double ({@link GramMatrix#columnMean}), and the
+ * centred rows are copied row-major into a scratch panel by straight vector loads and stores. The panel (≈ n·KC
+ * floats, 416 KB at n = 100) stays in L2. Each 4×4 tile of row pairs (i, j), j ≤ i, is then 16 vector FMA chains
+ * along k: 8 loads for 16 FMAs per k-step, 16 accumulators and 5 operands in AVX-512's 32 registers. The tile's 4
+ * rows i stay in L1 while the j blocks stream from L2. Each chain's lanes are summed once per tile and panel
+ * ({@code reduceLanes}) and added into a double accumulator, so precision does not degrade with d: within a panel
+ * a lane sums KC/W products in float.
+ *
+ * <p>Diagonal tiles compute all 16 pairs (6 of them twice); rows past n are zero. Two threads split d into two
+ * contiguous ranges with their own scratch and accumulator, summed at the end, as {@link GramMatrix} does.
+ */
+final class GramRowPanels {
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int W = S.length();
+    /** Panel length: the same bound on the float chains' length as {@link GramMatrix}'s k-panels. */
+    static final int KC = 1024;
+    /** Row stride of the scratch panel: one cache line more than KC, so that rows 4 KiB apart do not share L1 sets. */
+    private static final int STRIDE = KC + W;
+    /** Largest scratch panel: half the 1 MB L2, so that the panel and the block's next columns stay in it. */
+    private static final int PANEL_BYTES = 512 << 10;
+    private static final int TILE = 16;
+
+    private GramRowPanels() {
+    }
+
+    /** Rows whose scratch panel fits {@value #PANEL_BYTES} bytes: above this the j blocks would stream from L3. */
+    static int maxRows() {
+        return PANEL_BYTES / (4 * STRIDE) / 4 * 4;
+    }
+
+    private static int blocks(final int n) {
+        return (n + 3) / 4;
+    }
+
+    /** Doubles of one thread's accumulator: a 4×4 tile per block pair on or below the diagonal. */
+    static int accLength(final int n) {
+        final int b = blocks(n);
+        return b * (b + 1) / 2 * TILE;
+    }
+
+    /** Floats of one thread's scratch panel. */
+    static int panelLength(final int n) {
+        return blocks(n) * 4 * STRIDE;
+    }
+
+    /**
+     * Adds columns [from, to) of the block's centred Gram tiles into acc (cleared by the caller). q, sum and mean are
+     * scratch of {@link #panelLength}, KC and KC elements.
+     */
+    static void columnRange(final float[] x, final int n, final int d, final int from, final int to,
+                            final float[] q, final double[] sum, final float[] mean, final double[] acc) {
+        // The rows past n of the last block read zeros: set once, the panels write rows below n only.
+        Arrays.fill(q, n * STRIDE, blocks(n) * 4 * STRIDE, 0f);
+        for (int k0 = from; k0 < to; k0 += KC) {
+            final int kc = Math.min(KC, to - k0);
+            final int kcp = (kc + W - 1) / W * W;
+            GramMatrix.columnMean(x, n, d, k0, kc, sum, mean);
+            centre(x, n, d, k0, kc, kcp, mean, q);
+            panel(q, n, kcp, acc);
+        }
+    }
+
+    /** q[i·STRIDE + c] = x[i·d + k0 + c] − mean[c] for c < kc, then zeros up to kcp (a multiple of W). */
+    private static void centre(final float[] x, final int n, final int d, final int k0, final int kc, final int kcp,
+                               final float[] mean, final float[] q) {
+        final int bound = kc - kc % W;
+        for (int i = 0; i < n; i++) {
+            final int src = i * d + k0;
+            final int dst = i * STRIDE;
+            int c = 0;
+            for (; c < bound; c += W) {
+                FloatVector.fromArray(S, x, src + c).sub(FloatVector.fromArray(S, mean, c)).intoArray(q, dst + c);
+            }
+            for (; c < kc; c++) {
+                q[dst + c] = x[src + c] - mean[c];
+            }
+            for (; c < kcp; c++) {
+                q[dst + c] = 0f;
+            }
+        }
+    }
+
+    private static void panel(final float[] q, final int n, final int kcp, final double[] acc) {
+        final int b = blocks(n);
+        int t = 0;
+        for (int ib = 0; ib < b; ib++) {
+            for (int jb = 0; jb <= ib; jb++, t++) {
+                tile(q, ib * 4 * STRIDE, jb * 4 * STRIDE, kcp, acc, t * TILE);
+            }
+        }
+    }
+
+    /** acc[ao + 4r + c] += Σ_k q[a + r·STRIDE + k]·q[b + c·STRIDE + k] for r, c < 4 and k < kcp. */
+    private static void tile(final float[] q, final int a, final int b, final int kcp, final double[] acc,
+                             final int ao) {
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = c00;
+        FloatVector c02 = c00;
+        FloatVector c03 = c00;
+        FloatVector c10 = c00;
+        FloatVector c11 = c00;
+        FloatVector c12 = c00;
+        FloatVector c13 = c00;
+        FloatVector c20 = c00;
+        FloatVector c21 = c00;
+        FloatVector c22 = c00;
+        FloatVector c23 = c00;
+        FloatVector c30 = c00;
+        FloatVector c31 = c00;
+        FloatVector c32 = c00;
+        FloatVector c33 = c00;
+        for (int k = 0; k < kcp; k += W) {
+            final FloatVector b0 = FloatVector.fromArray(S, q, b + k);
+            final FloatVector b1 = FloatVector.fromArray(S, q, b + STRIDE + k);
+            final FloatVector b2 = FloatVector.fromArray(S, q, b + 2 * STRIDE + k);
+            final FloatVector b3 = FloatVector.fromArray(S, q, b + 3 * STRIDE + k);
+            FloatVector r = FloatVector.fromArray(S, q, a + k);
+            c00 = r.fma(b0, c00);
+            c01 = r.fma(b1, c01);
+            c02 = r.fma(b2, c02);
+            c03 = r.fma(b3, c03);
+            r = FloatVector.fromArray(S, q, a + STRIDE + k);
+            c10 = r.fma(b0, c10);
+            c11 = r.fma(b1, c11);
+            c12 = r.fma(b2, c12);
+            c13 = r.fma(b3, c13);
+            r = FloatVector.fromArray(S, q, a + 2 * STRIDE + k);
+            c20 = r.fma(b0, c20);
+            c21 = r.fma(b1, c21);
+            c22 = r.fma(b2, c22);
+            c23 = r.fma(b3, c23);
+            r = FloatVector.fromArray(S, q, a + 3 * STRIDE + k);
+            c30 = r.fma(b0, c30);
+            c31 = r.fma(b1, c31);
+            c32 = r.fma(b2, c32);
+            c33 = r.fma(b3, c33);
+        }
+        // reduceLanes, not a shuffle tree: trees of blends and rearranges, or of two-vector selectFrom, measured
+        // 15-50% slower over the whole kernel on JDK 25 (2026-12-03).
+        acc[ao] += c00.reduceLanes(VectorOperators.ADD);
+        acc[ao + 1] += c01.reduceLanes(VectorOperators.ADD);
+        acc[ao + 2] += c02.reduceLanes(VectorOperators.ADD);
+        acc[ao + 3] += c03.reduceLanes(VectorOperators.ADD);
+        acc[ao + 4] += c10.reduceLanes(VectorOperators.ADD);
+        acc[ao + 5] += c11.reduceLanes(VectorOperators.ADD);
+        acc[ao + 6] += c12.reduceLanes(VectorOperators.ADD);
+        acc[ao + 7] += c13.reduceLanes(VectorOperators.ADD);
+        acc[ao + 8] += c20.reduceLanes(VectorOperators.ADD);
+        acc[ao + 9] += c21.reduceLanes(VectorOperators.ADD);
+        acc[ao + 10] += c22.reduceLanes(VectorOperators.ADD);
+        acc[ao + 11] += c23.reduceLanes(VectorOperators.ADD);
+        acc[ao + 12] += c30.reduceLanes(VectorOperators.ADD);
+        acc[ao + 13] += c31.reduceLanes(VectorOperators.ADD);
+        acc[ao + 14] += c32.reduceLanes(VectorOperators.ADD);
+        acc[ao + 15] += c33.reduceLanes(VectorOperators.ADD);
+    }
+
+    /**
+     * Sums the threads' accumulators into the lower triangle of out (j ≤ i): G_ij, or, with {@code diag} (n
+     * doubles, overwritten), the distance max(0, G_ii + G_jj − 2·G_ij), exactly 0 on the diagonal.
+     */
+    static void unpack(final double[][] accs, final int threads, final int n, final double[] diag, final double[] out) {
+        if (diag != null) {
+            for (int i = 0; i < n; i++) {
+                final int ib = i / 4;
+                diag[i] = sum(accs, threads, (ib * (ib + 1) / 2 + ib) * TILE + i % 4 * 5);
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            final int ib = i / 4;
+            final int row = (ib * (ib + 1) / 2) * TILE + i % 4 * 4;
+            for (int j = 0; j <= i; j++) {
+                final double g = sum(accs, threads, row + j / 4 * TILE + j % 4);
+                out[i * n + j] = diag == null ? g : i == j ? 0.0 : Math.max(0.0, diag[i] + diag[j] - 2.0 * g);
+            }
+        }
+    }
+
+    private static double sum(final double[][] accs, final int threads, final int at) {
+        double s = 0.0;
+        for (int t = 0; t < threads; t++) {
+            s += accs[t][at];
+        }
+        return s;
+    }
+}
