@@ -33,6 +33,8 @@ import java.util.Map;
  *                             among the node's clusters × margin 1, in chunks of 8 rows ({@code IngestBlock})
  * @param krumF                f of the clusters' Multi-Krum
  * @param release              auto, gated, fixed or multikrum, as the nodes' and demo's {@code release} ({@link ReleaseRule})
+ * @param detectorSample       under a planned release, the share of clusters running Multi-Krum as a detector each
+ *                             round (the demo's {@code --detector-sample}); 1 under multikrum
  * @param beta                 trimmed-mean trim fraction at tiers 2 and 3
  * @param clip                 C, the L2 clip norm
  * @param coresPerNode         cores of one node
@@ -52,7 +54,7 @@ import java.util.Map;
 public record Fleet(long leaves, int dimension, double samplingRate, int clusterSize, int clustersPerContinent,
                     double responseProbability, double latencyMedianMs, double latencySigma, double clusterDeadlineMs,
                     double quorum, double overSelection, CodecId codec, int signatureBytes, double verifyUs, int blockRows, int krumF,
-                    String release,
+                    String release, double detectorSample,
                     double beta, double clip, int coresPerNode, double memoryPerNodeGib, double nicGbps,
                     double targetRoundS, double targetCompletion, double epsilon, double delta, long rounds,
                     int clusterNodes, int continentalNodes, int openClusters, boolean embedded) {
@@ -85,6 +87,9 @@ public record Fleet(long leaves, int dimension, double samplingRate, int cluster
         require(krumF >= 0, "krum-f", krumF, ">= 0");
         require(io.canopy.global.plan.RoundDesign.RELEASES.contains(release), "release", release,
             "one of " + String.join(", ", io.canopy.global.plan.RoundDesign.RELEASES));
+        require(detectorSample > 0 && detectorSample <= 1, "detector-sample", detectorSample, "in (0, 1]");
+        require(detectorSample == 1 || !"multikrum".equals(release), "detector-sample", detectorSample,
+            "1 under release multikrum (Multi-Krum is the release there)");
         require(beta >= 0 && beta < 0.5, "beta", beta, "in [0, 0.5)");
         require(clip > 0 && Double.isFinite(clip), "clip", clip, "> 0");
         require(coresPerNode >= 1, "cores-per-node", coresPerNode, ">= 1");
@@ -130,7 +135,7 @@ public record Fleet(long leaves, int dimension, double samplingRate, int cluster
             v.integer("clusters-per-continent"), v.dbl("response-probability"), v.dbl("latency-median-ms"),
             v.dbl("latency-sigma"), v.dbl("cluster-deadline-ms"), v.dbl("quorum"), v.dbl("over-selection"),
             v.codec("codec"), v.integer("signature-bytes"), v.dbl("verify-us"), v.integer("block-rows"), v.integer("krum-f"),
-            v.text("release").toLowerCase(Locale.ROOT), v.dbl("beta"),
+            v.text("release").toLowerCase(Locale.ROOT), v.dbl("detector-sample"), v.dbl("beta"),
             v.dbl("clip"), v.integer("cores-per-node"), v.dbl("memory-per-node-gib"), v.dbl("nic-gbps"),
             v.dbl("target-round-s"), v.dbl("target-completion"), v.dbl("epsilon"), v.dbl("delta"), v.lng("rounds"),
             v.integer("cluster-nodes"), v.integer("continental-nodes"), v.integer("open-clusters"), v.bool("embedded"));
@@ -140,8 +145,8 @@ public record Fleet(long leaves, int dimension, double samplingRate, int cluster
     public Map<String, String> toMap() {
         final Object[] values = {leaves, dimension, samplingRate, clusterSize, clustersPerContinent, responseProbability,
             latencyMedianMs, latencySigma, clusterDeadlineMs, quorum, overSelection, codec.label(), signatureBytes,
-            verifyUs, blockRows, krumF, release, beta, clip, coresPerNode, memoryPerNodeGib, nicGbps, targetRoundS, targetCompletion,
-            epsilon, delta, rounds, clusterNodes, continentalNodes, openClusters, embedded};
+            verifyUs, blockRows, krumF, release, detectorSample, beta, clip, coresPerNode, memoryPerNodeGib, nicGbps,
+            targetRoundS, targetCompletion, epsilon, delta, rounds, clusterNodes, continentalNodes, openClusters, embedded};
         final Map<String, String> m = new LinkedHashMap<>();
         int i = 0;
         for (final String key : KEYS.keySet()) {
@@ -274,6 +279,9 @@ public record Fleet(long leaves, int dimension, double samplingRate, int cluster
         m.put("release", new String[] {"auto", "how the update is released, as the nodes' and demo's release: auto (gated,"
             + " or fixed when the centre's noise would shut the gate), gated (keeps every cluster's accepted rows for"
             + " pass 2), fixed, multikrum"});
+        m.put("detector-sample", new String[] {"1", "under a planned release (auto, gated, fixed), the share of clusters"
+            + " that run Multi-Krum as a detector each round, as the demo's --detector-sample: the clusters' Multi-Krum"
+            + " time scales with it"});
         m.put("beta", new String[] {"0.1", "trimmed-mean trim fraction at tiers 2 and 3, in [0, 0.5)"});
         m.put("clip", new String[] {"1.0", "C, L2 clip norm of a leaf update"});
         m.put("cores-per-node", new String[] {"16", "cores of one aggregator node"});

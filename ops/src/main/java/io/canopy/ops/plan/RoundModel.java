@@ -37,7 +37,9 @@ public record RoundModel(List<TierLoad> tiers, double roundS, long heapBytes) {
         final double in1 = c.answering() * CostModel.leafFrameBytes(f.codec(), d, f.signatureBytes());
         final double decode1 = CostModel.decodeSeconds((double) a1 * c.accepted() * d, f.codec(), r)
             + CostModel.frameSeconds(a1 * c.answering(), r, f.verifyUs());
-        final double rule1 = CostModel.krumSeconds(c.accepted(), d, r) + CostModel.noiseSeconds(d, pf.noisy(1), r);
+        // Under a planned release Multi-Krum is a detector, run in a sampled share of the clusters (expected cost).
+        final double detected = c.rule() == ReleaseRule.MULTIKRUM ? 1 : f.detectorSample();
+        final double rule1 = detected * CostModel.krumSeconds(c.accepted(), d, r) + CostModel.noiseSeconds(d, pf.noisy(1), r);
         final double net1 = CostModel.transferSeconds(a1 * in1, bw);
         final double out1 = CostModel.transferSeconds((double) a1 * agg, bw);
 

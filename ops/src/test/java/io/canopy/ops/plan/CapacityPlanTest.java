@@ -1,6 +1,7 @@
 package io.canopy.ops.plan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -134,6 +135,19 @@ class CapacityPlanTest {
         // Stage 3: 2 frames in; trimmed mean 2·1000 at 1 ns plus noise 1000 at 100 ns.
         assertEquals(8128 / 125e6 + 2e-6 + 1e-4, m.tier(3).stageS(), 1e-12);
         assertEquals(0.1 + 226e-6 + 40_640 / 125e6 + 5e-6 + 8128 / 125e6 + 102e-6, m.roundS(), 1e-12);
+    }
+
+    @Test
+    void a_detector_sample_scales_the_clusters_multi_krum_time_under_a_planned_release_and_is_refused_under_multikrum() {
+        final CapacityPlan all = CapacityPlan.of(handFleet("release", "gated"), handRates());
+        final CapacityPlan quarter = CapacityPlan.of(handFleet("release", "gated", "detector-sample", "0.25"), handRates());
+        final double krum = CostModel.krumSeconds(all.cluster().accepted(), 1000, handRates());
+        assertEquals(0.75 * krum, all.model().tier(1).ruleS() - quarter.model().tier(1).ruleS(), 1e-15);
+        assertEquals("detector-sample must be 1 under release multikrum (Multi-Krum is the release there), got 0.5",
+            assertThrows(IllegalArgumentException.class, () -> handFleet("detector-sample", "0.5")).getMessage());
+        assertEquals("detector-sample must be in (0, 1], got 0",
+            assertThrows(IllegalArgumentException.class, () -> handFleet("release", "gated", "detector-sample", "0"))
+                .getMessage());
     }
 
     @Test
