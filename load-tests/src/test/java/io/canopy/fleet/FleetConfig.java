@@ -26,10 +26,6 @@ public final class FleetConfig {
         set("upper-deadline", "30s");
         set("over-selection", 1);
         set("noise", "\"off\"");
-        // The coordinator waits this long before its first round (2 s by default) for the rounds topic's subscriptions
-        // to spread; the only subscriber is a client gateway, and every test whose swarm reads one has it on the member
-        // that hosts the coordinator, where the topic delivers at once. The shard regions are awaited either way.
-        set("start-after", "250ms");
     }
 
     /** The fleet running {@code rounds} rounds. */

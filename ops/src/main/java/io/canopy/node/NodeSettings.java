@@ -105,8 +105,10 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
             + " privacy entry is written, before its round record (0: never)"),
         new Key("fault-partition-file", null, "test only: once this file exists, drop every control-plane message to"
             + " and from the members it lists (host:port per line), as a network partition would; both sides stay up"),
-        new Key("start-after", "2s", "global role: how long the coordinator waits after it starts before it opens a"
-            + " round (so that members' subscriptions have spread)"),
+        new Key("start-after", "0s", "global role: an extra wait before the coordinator opens its first round; none is"
+            + " needed (default 0s): it opens once every cluster and continental member's shard region has registered,"
+            + " and client gateways ask it for the open round every 250 ms, so none misses a round whose announcement"
+            + " raced its subscription"),
         new Key("release", "auto", "global role: how the global update is released: auto (gated, or fixed when the"
             + " centre's own noise would shut the gate), gated (two-pass gated centred clipping, planned counts,"
             + " Multi-Krum as a detector only), fixed (DP-FedAvg's fixed-denominator mean) or multikrum"),
@@ -175,7 +177,7 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
             aeronDir, Path.of(config.get("journal")), config.intValue("metrics-port", -1, 65_535), downAfter, design,
             duration(config, "cluster-deadline"), duration(config, "upper-deadline"),
             config.intValue("min-members", 1, 10_000), config.doubleValue("over-selection", 1, 100),
-            duration(config, "start-after"), onOff(config, "fault-drop-data"),
+            extraWait(config, "start-after"), onOff(config, "fault-drop-data"),
             config.longValue("fault-crash-after-privacy", 0, Long.MAX_VALUE), duration(config, "heartbeat-pause"),
             clientPort, release(config), config.get("fault-partition-file") == null ? null
                 : Path.of(config.get("fault-partition-file")), tls(config), links(config), memberLinks(config),
@@ -339,6 +341,12 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
 
     /** The longest duration any setting takes: a week; longer is a typo (or overflows Pekko's millisecond fields). */
     static final Duration DURATION_MAX = Duration.ofDays(7);
+
+    /** {@link #duration}, or zero ("0s", "0ms"): an optional extra wait, off by default. */
+    private static Duration extraWait(LayeredConfig config, String key) throws UsageException {
+        String v = config.get(key).trim();
+        return v.equals("0s") || v.equals("0ms") || v.equals("0") ? Duration.ZERO : duration(config, key);
+    }
 
     /** "20s", "500ms", "2m": positive (a zero or negative wait or deadline is never meant) and at most a week. */
     private static Duration duration(LayeredConfig config, String key) throws UsageException {

@@ -31,8 +31,17 @@ class NodeSettingsStrictTest {
         return NodeSettings.from(io.canopy.ops.config.LayeredConfig.resolve(NodeSettings.KEYS, null, java.util.Map.of(), flags));
     }
 
+    @Test
+    void shouldOpenTheFirstRoundWithNoFixedWaitUnlessOneIsAskedForAndRefuseANegativeOne() throws Exception {
+        assertEquals(java.time.Duration.ZERO, settings(java.util.Map.of()).startAfter());
+        assertEquals(java.time.Duration.ZERO, settings(java.util.Map.of("start-after", "0ms")).startAfter());
+        assertEquals(java.time.Duration.ofMillis(1500), settings(java.util.Map.of("start-after", "1500ms")).startAfter());
+        assertEquals("--start-after must be a positive duration like 500ms, 20s or 2m, got '-5s'",
+            refusal("--start-after", "-5s"));
+    }
+
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"down-after", "heartbeat-pause", "cluster-deadline", "upper-deadline", "start-after"})
+    @ValueSource(strings = {"down-after", "heartbeat-pause", "cluster-deadline", "upper-deadline"})
     void shouldRefuseAZeroOrNegativeDurationNamingTheKey(String key) {
         assertEquals("--" + key + " must be a positive duration like 500ms, 20s or 2m, got '-5s'",
             refusal("--" + key, "-5s"));
