@@ -81,16 +81,13 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
     /** The dispatcher cluster actors run on (Multi-Krum is CPU-bound: it must not starve heartbeats or timers). */
     public static final String COMPUTE_DISPATCHER = "canopy.compute-dispatcher";
 
-    /** The configuration of {@link #COMPUTE_DISPATCHER} with {@code threads} threads, for any node that hosts clusters. */
+    /**
+     * {@link #COMPUTE_DISPATCHER} with {@code threads} threads, over its definition in this module's
+     * {@code reference.conf}, for any node that hosts clusters.
+     */
     public static com.typesafe.config.Config computeDispatcher(int threads) {
-        return com.typesafe.config.ConfigFactory.parseString("""
-            canopy.compute-dispatcher {
-              type = Dispatcher
-              executor = "thread-pool-executor"
-              thread-pool-executor.fixed-pool-size = %d
-              throughput = 1
-            }
-            """.formatted(threads));
+        return com.typesafe.config.ConfigFactory.empty().withValue(COMPUTE_DISPATCHER + ".thread-pool-executor.fixed-pool-size",
+            com.typesafe.config.ConfigValueFactory.fromAnyRef(threads));
     }
 
     /**
