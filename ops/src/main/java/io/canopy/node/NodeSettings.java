@@ -177,7 +177,7 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
             aeronDir, Path.of(config.get("journal")), config.intValue("metrics-port", -1, 65_535), downAfter, design,
             duration(config, "cluster-deadline"), duration(config, "upper-deadline"),
             config.intValue("min-members", 1, 10_000), config.doubleValue("over-selection", 1, 100),
-            extraWait(config, "start-after"), onOff(config, "fault-drop-data"),
+            duration(config, "start-after", true), onOff(config, "fault-drop-data"),
             config.longValue("fault-crash-after-privacy", 0, Long.MAX_VALUE), duration(config, "heartbeat-pause"),
             clientPort, release(config), config.get("fault-partition-file") == null ? null
                 : Path.of(config.get("fault-partition-file")), tls(config), links(config), memberLinks(config),
@@ -342,14 +342,13 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
     /** The longest duration any setting takes: a week; longer is a typo (or overflows Pekko's millisecond fields). */
     static final Duration DURATION_MAX = Duration.ofDays(7);
 
-    /** {@link #duration}, or zero ("0s", "0ms"): an optional extra wait, off by default. */
-    private static Duration extraWait(LayeredConfig config, String key) throws UsageException {
-        String v = config.get(key).trim();
-        return v.equals("0s") || v.equals("0ms") || v.equals("0") ? Duration.ZERO : duration(config, key);
-    }
-
     /** "20s", "500ms", "2m": positive (a zero or negative wait or deadline is never meant) and at most a week. */
     private static Duration duration(LayeredConfig config, String key) throws UsageException {
+        return duration(config, key, false);
+    }
+
+    /** As {@link #duration(LayeredConfig, String)}; with {@code zeroAllowed} an optional extra wait may be 0 (none). */
+    private static Duration duration(LayeredConfig config, String key, boolean zeroAllowed) throws UsageException {
         String v = config.get(key).trim();
         Duration d = null;
         try {
@@ -366,8 +365,9 @@ public record NodeSettings(Set<String> roles, String host, int port, List<String
         if (d == null) {
             throw new UsageException(config.where(key) + " must be a duration like 500ms, 20s or 2m, got '" + v + "'");
         }
-        if (d.isNegative() || d.isZero()) {
-            throw new UsageException(config.where(key) + " must be a positive duration like 500ms, 20s or 2m, got '"
+        if (d.isNegative() || d.isZero() && !zeroAllowed) {
+            throw new UsageException(config.where(key) + " must be " + (zeroAllowed ? "0s or " : "")
+                + "a positive duration like 500ms, 20s or 2m, got '"
                 + v + "'");
         }
         if (d.compareTo(DURATION_MAX) > 0) {

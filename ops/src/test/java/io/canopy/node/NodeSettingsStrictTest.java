@@ -36,7 +36,7 @@ class NodeSettingsStrictTest {
         assertEquals(java.time.Duration.ZERO, settings(java.util.Map.of()).startAfter());
         assertEquals(java.time.Duration.ZERO, settings(java.util.Map.of("start-after", "0ms")).startAfter());
         assertEquals(java.time.Duration.ofMillis(1500), settings(java.util.Map.of("start-after", "1500ms")).startAfter());
-        assertEquals("--start-after must be a positive duration like 500ms, 20s or 2m, got '-5s'",
+        assertEquals("--start-after must be 0s or a positive duration like 500ms, 20s or 2m, got '-5s'",
             refusal("--start-after", "-5s"));
     }
 

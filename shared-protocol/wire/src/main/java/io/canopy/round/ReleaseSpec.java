@@ -68,6 +68,9 @@ public record ReleaseSpec(Rule rule, double plannedCount, int trim, float gateRa
         }
     }
 
+    /** The counter-hash stream of the detector sample, apart from every seeded stream of a run. */
+    private static final long DETECTOR_STREAM = 0x44455445435430L; // "DETECT0"
+
     /** A release whose detector runs in every cluster. */
     public ReleaseSpec(Rule rule, double plannedCount, int trim, float gateRadius, double z1, double z2, double minCount,
                        String gateSource) {
@@ -84,18 +87,15 @@ public record ReleaseSpec(Rule rule, double plannedCount, int trim, float gateRa
      * selections go to the report only, never into a released value, so which clusters run it changes no published
      * value and no privacy figure; it only moves the clusters' post-deadline work, which scales with the share. The
      * choice is a public function of (round, cluster): an even spread whose share tends to {@link #detectorSample}
-     * (a SplitMix64 finaliser, Steele et al., OOPSLA 2014, of the pair, compared as a 53-bit uniform), fixed before
+     * ({@link io.canopy.random.CounterHash} of the pair on a stream of its own, compared as a 53-bit uniform), fixed before
      * the round, a different subset each round, and the same on every member that asks.
      */
     public boolean detects(long roundId, int cluster) {
         if (rule == Rule.MULTIKRUM || detectorSample >= 1) {
             return true;
         }
-        long z = roundId * 0x9E3779B97F4A7C15L + cluster;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        z ^= z >>> 31;
-        return (z >>> 11) * 0x1.0p-53 < detectorSample;
+        return io.canopy.random.CounterHash.unitDouble(
+            io.canopy.random.CounterHash.hash(DETECTOR_STREAM, roundId, cluster, 0)) < detectorSample;
     }
 
     /** λ = 1/(m_c·(K − 2k)·M): how far one leaf's unit change moves the released mean. */
