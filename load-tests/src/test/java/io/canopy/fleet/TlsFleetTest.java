@@ -35,7 +35,7 @@ class TlsFleetTest {
         throws Exception {
         Path fleet = dir.resolve("fleet");
         Path other = dir.resolve("other");
-        issueCertificates(dir, fleet, other);
+        issueCertificates(fleet, other);
         Path config = FleetConfig.rounds(1).set("min-members", 2).set("journal", dir.resolve("journal")).write(dir);
         int seedPort = MemberProcess.freePort();
         try (FleetFixture members = new FleetFixture(dir, seedPort, MemberProcess.freePort())) {
@@ -75,15 +75,11 @@ class TlsFleetTest {
 
     /**
      * The fleet's CA with certificates for its two members and the swarm, and another CA with one for the intruder. Each
-     * certificate takes keytool five to six runs of a fresh JVM, about 0.6 s each; here the two CAs, then the four
-     * certificates, are made two at a time (two cores), by a keytool with a quick JIT, as the members run.
+     * certificate takes keytool five to six runs of a fresh JVM (with a quick JIT, as {@link FleetCertificates} runs it);
+     * here the two CAs, then the four certificates, are made two at a time (two cores).
      */
-    private static void issueCertificates(Path dir, Path fleet, Path other) throws Exception {
-        Path keytool = dir.resolve("keytool");
-        java.nio.file.Files.writeString(keytool, "#!/bin/sh\nexec '" + ProcessHandle.current().info().command().map(Path::of)
-            .orElseThrow().resolveSibling("keytool") + "' -J-XX:TieredStopAtLevel=1 -J-XX:+UseSerialGC \"$@\"\n");
-        keytool.toFile().setExecutable(true);
-        FleetCertificates certificates = new FleetCertificates(keytool);
+    private static void issueCertificates(Path fleet, Path other) throws Exception {
+        FleetCertificates certificates = FleetCertificates.ofRunningJdk();
         java.util.concurrent.ExecutorService two = java.util.concurrent.Executors.newFixedThreadPool(2);
         try {
             all(two, List.of(() -> certificates.createFleet(fleet, List.of()), () -> certificates.createFleet(other,
