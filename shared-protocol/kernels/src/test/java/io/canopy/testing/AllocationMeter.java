@@ -17,13 +17,24 @@ public final class AllocationMeter {
 
     /** The least bytes per call over up to {@code attempts} measurements of {@code calls} calls each. */
     public static long steadyStateBytesPerCall(Runnable body, int calls, int attempts, long goodEnough) {
-        long best = Long.MAX_VALUE;
-        for (int attempt = 0; attempt < attempts && best > goodEnough; attempt++) {
-            long before = THREADS.getCurrentThreadAllocatedBytes();
+        return leastBytes(() -> {
             for (int i = 0; i < calls; i++) {
                 body.run();
             }
-            best = Math.min(best, (THREADS.getCurrentThreadAllocatedBytes() - before) / calls);
+        }, attempts, goodEnough * calls + calls - 1) / calls;
+    }
+
+    /**
+     * The least bytes {@code work} allocates in total over up to {@code attempts} runs, stopping at the first at or
+     * under {@code goodEnough}: for "nothing at all" over many calls, where a per-call figure would round a rare
+     * allocation down to zero.
+     */
+    public static long leastBytes(Runnable work, int attempts, long goodEnough) {
+        long best = Long.MAX_VALUE;
+        for (int attempt = 0; attempt < attempts && best > goodEnough; attempt++) {
+            long before = THREADS.getCurrentThreadAllocatedBytes();
+            work.run();
+            best = Math.min(best, THREADS.getCurrentThreadAllocatedBytes() - before);
         }
         return best;
     }
