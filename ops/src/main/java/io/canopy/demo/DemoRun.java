@@ -25,7 +25,7 @@ final class DemoRun {
 
     /** One round's figures as the report prints them. */
     record RoundFigures(RoundStats stats, RoundResult result, double relativeError, double robustError, long lateAfterClose,
-                        long wallNanos, long clusterIngestNanos) {
+                        long wallNanos, long clusterIngestNanos, long clusterAfterCloseNanos, long clusterSecondPassNanos) {
     }
 
     /** The whole run. */
@@ -93,6 +93,8 @@ final class DemoRun {
                     long sentBefore = swarm.leavesSent.get();
                     long lateBefore = fleet.clusterTier().runtime().ingest().lateAfterClose();
                     long ingestBefore = fleet.clusterTier().runtime().ingestBusyNanos();
+                    long afterCloseBefore = fleet.clusterTier().afterCloseNanos();
+                    long secondPassBefore = fleet.clusterTier().secondPassNanos();
                     var tick = ticker.scheduleAtFixedRate(() -> {
                         RoundStats live = swarm.stats();
                         var ingest = fleet.clusterTier().runtime().ingest();
@@ -121,7 +123,9 @@ final class DemoRun {
                     long lateAfter = fleet.clusterTier().runtime().ingest().lateAfterClose() - lateBefore;
                     figures.add(new RoundFigures(stats, result, stats.relativeError(result.update()),
                         stats.relativeError(result.robustUpdate()), lateAfter, wall,
-                        fleet.clusterTier().runtime().ingestBusyNanos() - ingestBefore));
+                        fleet.clusterTier().runtime().ingestBusyNanos() - ingestBefore,
+                        fleet.clusterTier().afterCloseNanos() - afterCloseBefore,
+                        fleet.clusterTier().secondPassNanos() - secondPassBefore));
                     progress.printf("round %d closed: %s, %,d updates aggregated in %.2f s%n", plan.roundId(),
                         result.outcome(), stats.accepted, wall / 1e9);
                 }

@@ -1,6 +1,7 @@
 package io.canopy.cluster;
 
 import io.canopy.control.ControlMessage;
+import io.canopy.privacy.release.CentreSum;
 import io.canopy.privacy.release.ClusterPasses;
 import io.canopy.ingest.IngestBlock;
 import io.canopy.round.ClusterReport;
@@ -208,9 +209,14 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
         int d = plan.dimension();
         float[] centre = new float[d];
         int rows = block == null ? 0 : block.acceptedCount();
-        // v0 = 0: the centre of pass 1 is public and fixed (the last published update is a variant for later).
-        ClusterPasses.centre(rows == 0 ? new float[0] : block.rows(), rows, d, new float[d], plan.clipNorm(),
-            plan.release().plannedCount(), new double[d], centre);
+        CentreSum arrived = ArrivingCentre.of(block, plan);
+        if (arrived != null) {
+            arrived.finish(plan.release().plannedCount(), centre); // summed on the ingest thread as the rows arrived
+        } else {
+            // v0 = 0: the centre of pass 1 is public and fixed (the last published update is a variant for later).
+            ClusterPasses.centre(rows == 0 ? new float[0] : block.rows(), rows, d, new float[d], plan.clipNorm(),
+                plan.release().plannedCount(), new double[d], centre);
+        }
         PublishResult sent = tier.publish(plan, 1, cluster, continent, block == null ? 0 : block.acceptedCount(), centre);
         if (sent != PublishResult.SENT) {
             getContext().getLog().error("cluster {} round {}: pass-1 aggregate not sent ({})", cluster, plan.roundId(), sent);
@@ -234,6 +240,7 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
                 cluster, c.plan().roundId(), secondPassDue);
             return this;
         }
+        long start = System.nanoTime();
         RoundPlan p = c.plan();
         float[] out = new float[p.dimension()];
         int inside = ClusterPasses.gated(held == null ? new float[0] : held.data(), held == null ? 0 : held.rows(),
@@ -245,6 +252,7 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
         }
         secondPassDue = -1;
         releaseHeld();
+        tier.secondPass(System.nanoTime() - start);
         return this;
     }
 
@@ -299,9 +307,15 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
             return this;
         }
         plan = closed.plan();
-        if (plan.release().planned()) {
-            return onGatedClosed(closed);
+        long start = System.nanoTime();
+        try {
+            return plan.release().planned() ? onGatedClosed(closed) : onFixedClosed(closed);
+        } finally {
+            tier.afterClose(System.nanoTime() - start);
         }
+    }
+
+    private Behavior<Command> onFixedClosed(Closed closed) {
         ClusterAggregation.Release release;
         try {
             release = AGGREGATION.get().release(plan, cluster, continent, closed.block(), closed.outcome(),

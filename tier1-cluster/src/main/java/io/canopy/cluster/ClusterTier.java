@@ -33,6 +33,9 @@ public final class ClusterTier extends GroupTier<ClusterAggregator.Command> {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterTier.class);
 
     private final LeafAuthentication authentication;
+    /** Busy time of this node's cluster actors after their blocks closed: pass 1 (or the whole release), then pass 2. */
+    private final java.util.concurrent.atomic.LongAdder afterCloseNanos = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder secondPassNanos = new java.util.concurrent.atomic.LongAdder();
 
     /**
      * A tier whose leaf frames are not authenticated ({@link LeafAuthentication#off()}), as before signatures.
@@ -139,6 +142,29 @@ public final class ClusterTier extends GroupTier<ClusterAggregator.Command> {
         runtime.openRound(plan.roundId(), plan.epoch(), limits, next, plan.clipNorm(), false, openedAtNs, plan.runId());
     }
 
+    /** Adds a cluster's time from its block's close to its report (Multi-Krum, pass 1's finish or the release, the send). */
+    void afterClose(long nanos) {
+        afterCloseNanos.add(nanos);
+    }
+
+    /** Adds a cluster's time in a gated release's pass 2 (it follows the released centre, so it cannot overlap arrival). */
+    void secondPass(long nanos) {
+        secondPassNanos.add(nanos);
+    }
+
+    /**
+     * Busy time of this node's clusters after their blocks closed, so far: what the round waits on once the last
+     * update is in, besides pass 2 ({@link #secondPassNanos()}).
+     */
+    public long afterCloseNanos() {
+        return afterCloseNanos.sum();
+    }
+
+    /** Busy time of this node's clusters in gated pass 2 so far. */
+    public long secondPassNanos() {
+        return secondPassNanos.sum();
+    }
+
     /** Invitations to {@code cluster} this round, as the platform computed them. */
     public int invited(int cluster, RoundPlan plan) {
         return Invitations.invitedIn(plan, cluster);
@@ -160,6 +186,8 @@ public final class ClusterTier extends GroupTier<ClusterAggregator.Command> {
         private final int[] served;
         private final int[] invited;
         private final QuorumPolicy[] policies;
+        /** The public pass-1 centre v0 of a planned release (zeros), shared read-only by the round's blocks. */
+        private float[] passOneCentre;
 
         RoundGroups(RoundPlan plan, int[] served) {
             this.plan = plan;
@@ -191,6 +219,17 @@ public final class ClusterTier extends GroupTier<ClusterAggregator.Command> {
                 policies[group] = p;
             }
             return p;
+        }
+
+        @Override
+        public io.canopy.ingest.ArrivalWork arrivalWork(int group, io.canopy.ingest.ArrivalWork previous) {
+            if (!plan.release().planned()) {
+                return null;
+            }
+            if (passOneCentre == null) {
+                passOneCentre = new float[plan.dimension()]; // v0 = 0, as the cluster's pass 1 takes it
+            }
+            return ArrivingCentre.open(previous, plan, passOneCentre);
         }
 
         @Override

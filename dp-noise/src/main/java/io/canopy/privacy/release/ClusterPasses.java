@@ -53,18 +53,27 @@ public final class ClusterPasses {
         final double guarded = clip * CLIP_GUARD;
         int clipped = 0;
         for (int i = 0, off = 0; i < rows; i++, off += d) {
-            final double dist = Math.sqrt(distanceSquared(block, off, v0, d));
-            // Written so that NaN fails: a row without a finite distance contributes nothing (norm 0 <= C).
-            if (!(dist < Double.POSITIVE_INFINITY)) {
-                clipped++;
-                continue;
-            }
-            final double s = dist > guarded ? guarded / dist : 1.0;
-            clipped += dist > guarded ? 1 : 0;
-            accumulate(block, off, v0, d, s, acc);
+            clipped += addCentred(block, off, v0, d, guarded, acc);
         }
         finish(acc, v0, d, plannedCount, out);
         return clipped;
+    }
+
+    /**
+     * One row's term of pass 1, acc += clip_C(x − v0), with {@code guarded} = C·{@link #CLIP_GUARD}: the step
+     * {@link #centre} takes per row and {@link CentreSum} per arriving row, so both do the same arithmetic.
+     *
+     * @return 1 if the row was clipped (or had no finite distance, and so contributes nothing), else 0
+     */
+    static int addCentred(final float[] block, final int off, final float[] v0, final int d, final double guarded,
+                          final double[] acc) {
+        final double dist = Math.sqrt(distanceSquared(block, off, v0, d));
+        // Written so that NaN fails: a row without a finite distance contributes nothing (norm 0 <= C).
+        if (!(dist < Double.POSITIVE_INFINITY)) {
+            return 1;
+        }
+        accumulate(block, off, v0, d, dist > guarded ? guarded / dist : 1.0, acc);
+        return dist > guarded ? 1 : 0;
     }
 
     /**
@@ -118,7 +127,7 @@ public final class ClusterPasses {
         }
     }
 
-    private static void finish(final double[] acc, final float[] v, final int d, final double plannedCount,
+    static void finish(final double[] acc, final float[] v, final int d, final double plannedCount,
                                final float[] out) {
         final double inv = 1.0 / plannedCount;
         for (int j = 0; j < d; j++) {
@@ -126,7 +135,7 @@ public final class ClusterPasses {
         }
     }
 
-    private static void check(final float[] block, final int rows, final int d, final float[] v, final double m,
+    static void check(final float[] block, final int rows, final int d, final float[] v, final double m,
                               final double[] acc, final float[] out) {
         if (rows < 0 || d < 1) {
             throw new IllegalArgumentException("need rows >= 0 and d >= 1, got rows=" + rows + " d=" + d);

@@ -54,6 +54,8 @@ public final class IngestBlock {
     private boolean projectOverNorm;
     private int count;
     private int reserved = -1;
+    /** This round's per-row work on acceptance, or null ({@link TierIngest.Groups#arrivalWork}). */
+    private ArrivalWork arrival;
 
     /**
      * A block whose rows are sized by plan, with {@link #PLANNED_MARGIN_DEFAULT}.
@@ -106,6 +108,15 @@ public final class IngestBlock {
      *                        whose sensitivity bound assumes inputs of norm at most R); false to refuse it
      */
     public void open(long round, int groupId, QuorumPolicy policy, double maxNorm, boolean projectOverNorm, long nowNs) {
+        open(round, groupId, policy, maxNorm, projectOverNorm, null, nowNs);
+    }
+
+    /**
+     * {@link #open(long, int, QuorumPolicy, double, boolean, long)}, with {@code arrival} run on each input as it is
+     * accepted (null: none), after the norm check and any projection, so it sees the row the block keeps.
+     */
+    public void open(long round, int groupId, QuorumPolicy policy, double maxNorm, boolean projectOverNorm,
+                     ArrivalWork arrival, long nowNs) {
         if (policy.expectedCount() > capacity) {
             throw new IllegalArgumentException("the policy expects " + policy.expectedCount()
                 + " inputs but this block holds " + capacity);
@@ -115,6 +126,7 @@ public final class IngestBlock {
         this.group = groupId;
         this.maxNorm = maxNorm;
         this.projectOverNorm = projectOverNorm;
+        this.arrival = arrival;
         this.count = 0;
         this.projected = 0;
         this.reserved = -1;
@@ -187,6 +199,9 @@ public final class IngestBlock {
             projected++;
         }
         seen.add(senders[row]);
+        if (arrival != null) {
+            arrival.accepted(rows, offset, dimension);
+        }
         count++;
         tracker.onArrival(nowNs);
         return ACCEPTED;
@@ -215,6 +230,11 @@ public final class IngestBlock {
     /** When to call {@link #advance} next if nothing arrives. */
     public long nextDeadlineNs() {
         return tracker.nextDeadlineNs();
+    }
+
+    /** The work this round's accepted inputs went through as they arrived, or null (see {@link #open}). */
+    public ArrivalWork arrival() {
+        return arrival;
     }
 
     /** The accepted inputs as a block over the same array; null if there are none. */

@@ -36,6 +36,16 @@ public final class TierIngest implements FrameHandler {
 
         /** Whether {@code sender} belongs to {@code group}: a leaf of the cluster, a cluster of the continent. */
         boolean isMember(int group, long sender);
+
+        /**
+         * The work {@code group}'s inputs go through as they are accepted this round, or null for none (the default).
+         *
+         * @param previous what the block opening for {@code group} ran last time (null at first): reuse it, so that
+         *                 opening a block allocates nothing once the pool has served every kind of round
+         */
+        default ArrivalWork arrivalWork(int group, ArrivalWork previous) {
+            return null;
+        }
     }
 
     /** Receives each group as it closes; {@code block} is null when nothing ever arrived. */
@@ -349,7 +359,8 @@ public final class TierIngest implements FrameHandler {
                 return null;
             }
             pending.remove(group);
-            block.open(round, group, groups.policyFor(group), maxNorm, project, openedAtNs);
+            block.open(round, group, groups.policyFor(group), maxNorm, project,
+                groups.arrivalWork(group, block.arrival()), openedAtNs);
             active.put(group, block);
             for (int w = withdrawnBeforeOpening.remove(group); w > 0; w--) {
                 block.withdraw(now);

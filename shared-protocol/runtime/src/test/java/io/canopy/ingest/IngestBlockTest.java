@@ -111,6 +111,26 @@ class IngestBlockTest {
     }
 
     @Test
+    void arrival_work_sees_each_accepted_row_once_in_order_as_the_block_keeps_it_and_never_a_refused_one() {
+        java.util.List<float[]> seen = new java.util.ArrayList<>();
+        ArrivalWork record = (rows, offset, d) -> seen.add(java.util.Arrays.copyOfRange(rows, offset, offset + d));
+        block.open(7, 0, policy, 2.0, true, record, 0);
+        assertEquals(IngestBlock.ACCEPTED, offer(7, 1, MS, 1, 0, 0, 0));
+        assertEquals(IngestRejection.NON_FINITE.ordinal(), offer(7, 2, MS, Float.NaN, 0, 0, 0));
+        assertEquals(-1 - IngestRejection.DUPLICATE.ordinal(), offer(7, 1, MS, 0, 1, 0, 0));
+        assertEquals(IngestBlock.ACCEPTED, offer(7, 3, MS, 0, 4, 0, 0), "over the norm: projected onto the ball");
+        assertEquals(2, seen.size());
+        assertArrayEquals(new float[] {1, 0, 0, 0}, seen.get(0));
+        assertArrayEquals(new float[] {0, 2, 0, 0}, seen.get(1), "the projected row, as the block keeps it");
+        assertTrue(block.arrival() == record);
+
+        block.open(8, 0, policy, 2.0, true, null, 0);
+        assertNull(block.arrival(), "a round opened without arrival work runs none");
+        assertEquals(IngestBlock.ACCEPTED, offer(8, 1, MS, 1, 0, 0, 0));
+        assertEquals(2, seen.size());
+    }
+
+    @Test
     void a_policy_expecting_more_than_the_capacity_is_refused() {
         var e = assertThrows(IllegalArgumentException.class, () -> block.open(1, policy.withExpectedCount(7), 1.0, 0));
         assertEquals("the policy expects 7 inputs but this block holds 6", e.getMessage());
