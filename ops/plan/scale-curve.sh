@@ -2,7 +2,7 @@
 # The scale curve (README "Round at scale", docs/benchmarks.md "Leaves x d"): the embedded demo's second round over a
 # grid of fleet sizes x model dimensions at q = 0.1, with the planner's prediction for the same run beside each cell.
 # Per cell it runs RUNS times `./canopy demo --leaves N --dim D --sampling-rate 0.1 --rounds 2 --metrics-port 0`
-# (default release, -Xmx$XMX) and prints the second round's wall time, the clusters' CPU after their deadlines, the
+# (default release, -Xmx$XMX) and prints the second round's wall time, the clusters' thread CPU after their deadlines, the
 # peak heap the demo reports, and the medians; then one Markdown table of the medians.
 #   ops/plan/scale-curve.sh                          every cell, RUNS=3
 #   CELLS="1e4x1e6 1e7x1e2" RUNS=1 ops/plan/scale-curve.sh
@@ -28,7 +28,7 @@ for cell in $CELLS; do
     CANOPY_JAVA_OPTS="-Xmx$XMX" ./canopy demo --leaves "$leaves" --dim "$dim" --sampling-rate 0.1 --rounds 2 \
       --metrics-port 0 >"$log" 2>&1 || { echo "run $r failed:"; tail -20 "$log"; exit 1; }
     wall=$(sed -n 's/^  wall \([0-9.]*\) s;.*/\1/p' "$log" | tail -1)
-    after=$(sed -n 's/^  clusters after their deadlines: \([0-9.]*\) s CPU.*/\1/p' "$log" | tail -1)
+    after=$(sed -n 's/^  clusters after their deadlines: \([0-9.]*\) s thread CPU.*/\1/p' "$log" | tail -1)
     heap=$(sed -n 's/^peak heap \([0-9,]*\) MiB.*/\1/p' "$log" | tr -d ,)
     echo "run $r: round 2 $wall s, clusters after their deadlines $after s CPU, peak heap $heap MiB"
     echo "$cell $wall $after $heap" >>"$WORK/figures"

@@ -83,7 +83,7 @@ final class DemoReport {
                     + " decode, copy) %s, leaf send (clip, encode, Aeron offer incl. back-pressure waits) %s, synthetic swarm %s%n",
                 percentDown(st.clusterAggregateNanos / busy), percentDown(f.clusterIngestNanos() / busy),
                 percentDown(st.leafSendNanos / busy), percentDown(st.swarmSynthNanos / busy)));
-            b.append(afterClose(f, st, release.planned()));
+            b.append(afterClose(f, release.planned()));
             b.append(floor(st, s.dimension(), o.floorRates(), wall));
             b.append(String.format("  throughput %s updates aggregated per second%n%n",
                 down(st.accepted / wall, 0)));
@@ -108,11 +108,11 @@ final class DemoReport {
      * under a planned release pass 1's sums were taken as the updates arrived, so it is Multi-Krum where the detector
      * ran, pass 1's division and the send; pass 2 follows the released centre.
      */
-    static String afterClose(DemoRun.RoundFigures f, RoundStats st, boolean planned) {
-        return String.format("  clusters after their deadlines: %.3f s CPU over all clusters (Multi-Krum %.3f s of it)%s%n",
-            f.clusterAfterCloseNanos() / 1e9, st.clusterAggregateNanos / 1e9,
-            planned ? String.format("; the pass-1 sums were taken as the updates arrived, on the ingest thread; pass 2"
-                + " (after the released centre) %.3f s CPU", f.clusterSecondPassNanos() / 1e9) : "");
+    static String afterClose(DemoRun.RoundFigures f, boolean planned) {
+        return String.format("  clusters after their deadlines: %.3f s thread CPU over all clusters (Multi-Krum where it ran,"
+                + " %s, the send)%s%n", f.clusterAfterCloseNanos() / 1e9,
+            planned ? "pass 1's division: its sums were taken as the updates arrived, on the ingest thread" : "the noise",
+            planned ? String.format("; pass 2, after the released centre, %.3f s", f.clusterSecondPassNanos() / 1e9) : "");
     }
 
     /**

@@ -240,7 +240,7 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
                 cluster, c.plan().roundId(), secondPassDue);
             return this;
         }
-        long start = System.nanoTime();
+        long start = ClusterTier.threadCpuNanos();
         RoundPlan p = c.plan();
         float[] out = new float[p.dimension()];
         int inside = ClusterPasses.gated(held == null ? new float[0] : held.data(), held == null ? 0 : held.rows(),
@@ -252,7 +252,7 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
         }
         secondPassDue = -1;
         releaseHeld();
-        tier.secondPass(System.nanoTime() - start);
+        tier.secondPass(ClusterTier.threadCpuNanos() - start);
         return this;
     }
 
@@ -307,11 +307,11 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
             return this;
         }
         plan = closed.plan();
-        long start = System.nanoTime();
+        long start = ClusterTier.threadCpuNanos();
         try {
             return plan.release().planned() ? onGatedClosed(closed) : onFixedClosed(closed);
         } finally {
-            tier.afterClose(System.nanoTime() - start);
+            tier.afterClose(ClusterTier.threadCpuNanos() - start);
         }
     }
 

@@ -33,7 +33,7 @@ public final class ClusterTier extends GroupTier<ClusterAggregator.Command> {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterTier.class);
 
     private final LeafAuthentication authentication;
-    /** Busy time of this node's cluster actors after their blocks closed: pass 1 (or the whole release), then pass 2. */
+    /** CPU time of this node's cluster actors after their blocks closed: pass 1 (or the whole release), then pass 2. */
     private final java.util.concurrent.atomic.LongAdder afterCloseNanos = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder secondPassNanos = new java.util.concurrent.atomic.LongAdder();
 
@@ -140,6 +140,16 @@ public final class ClusterTier extends GroupTier<ClusterAggregator.Command> {
         // (a round re-issued under a higher epoch re-opens the same leaf round id: see TierRuntime#openRound).
         serve(plan);
         runtime.openRound(plan.roundId(), plan.epoch(), limits, next, plan.clipNorm(), false, openedAtNs, plan.runId());
+    }
+
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+
+    /**
+     * The calling thread's CPU time, for the clusters' busy time: CPU rather than wall, so that a thread preempted on
+     * a busy machine is not counted as working (0 where the JVM cannot measure it).
+     */
+    static long threadCpuNanos() {
+        return THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : 0L;
     }
 
     /** Adds a cluster's time from its block's close to its report (Multi-Krum, pass 1's finish or the release, the send). */
