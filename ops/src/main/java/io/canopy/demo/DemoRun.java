@@ -25,7 +25,8 @@ final class DemoRun {
 
     /** One round's figures as the report prints them. */
     record RoundFigures(RoundStats stats, RoundResult result, double relativeError, double robustError, long lateAfterClose,
-                        long wallNanos, long clusterIngestNanos, long clusterAfterCloseNanos, long clusterSecondPassNanos) {
+                        long wallNanos, long clusterIngestNanos, long clusterAfterCloseNanos, long clusterSecondPassNanos,
+                        long clusterSendNanos) {
     }
 
     /** The whole run. */
@@ -95,6 +96,7 @@ final class DemoRun {
                     long ingestBefore = fleet.clusterTier().runtime().ingestBusyNanos();
                     long afterCloseBefore = fleet.clusterTier().afterCloseNanos();
                     long secondPassBefore = fleet.clusterTier().secondPassNanos();
+                    long sendBefore = fleet.clusterTier().sendNanos();
                     var tick = ticker.scheduleAtFixedRate(() -> {
                         RoundStats live = swarm.stats();
                         var ingest = fleet.clusterTier().runtime().ingest();
@@ -125,7 +127,8 @@ final class DemoRun {
                         stats.relativeError(result.robustUpdate()), lateAfter, wall,
                         fleet.clusterTier().runtime().ingestBusyNanos() - ingestBefore,
                         fleet.clusterTier().afterCloseNanos() - afterCloseBefore,
-                        fleet.clusterTier().secondPassNanos() - secondPassBefore));
+                        fleet.clusterTier().secondPassNanos() - secondPassBefore,
+                        fleet.clusterTier().sendNanos() - sendBefore));
                     progress.printf("round %d closed: %s, %,d updates aggregated in %.2f s%n", plan.roundId(),
                         result.outcome(), stats.accepted, wall / 1e9);
                 }

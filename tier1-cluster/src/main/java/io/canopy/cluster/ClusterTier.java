@@ -36,6 +36,9 @@ public final class ClusterTier extends GroupTier<ClusterAggregator.Command> {
     /** CPU time of this node's cluster actors after their blocks closed: pass 1 (or the whole release), then pass 2. */
     private final java.util.concurrent.atomic.LongAdder afterCloseNanos = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder secondPassNanos = new java.util.concurrent.atomic.LongAdder();
+    /** CPU time in {@link #publish} (incl. waiting out back pressure), by pass: [0] pass 1 or the only one, [1] pass 2. */
+    private final java.util.concurrent.atomic.LongAdder[] sendNanos = {
+        new java.util.concurrent.atomic.LongAdder(), new java.util.concurrent.atomic.LongAdder()};
 
     /**
      * A tier whose leaf frames are not authenticated ({@link LeafAuthentication#off()}), as before signatures.
@@ -163,16 +166,21 @@ public final class ClusterTier extends GroupTier<ClusterAggregator.Command> {
     }
 
     /**
-     * Busy time of this node's clusters after their blocks closed, so far: what the round waits on once the last
-     * update is in, besides pass 2 ({@link #secondPassNanos()}).
+     * CPU time of this node's clusters after their blocks closed, so far, without sending ({@link #sendNanos}): the
+     * work the round waits on once a cluster's last update is in, besides pass 2 ({@link #secondPassNanos()}).
      */
     public long afterCloseNanos() {
-        return afterCloseNanos.sum();
+        return afterCloseNanos.sum() - sendNanos[0].sum();
     }
 
-    /** Busy time of this node's clusters in gated pass 2 so far. */
+    /** CPU time of this node's clusters in gated pass 2 so far, without sending. */
     public long secondPassNanos() {
-        return secondPassNanos.sum();
+        return secondPassNanos.sum() - sendNanos[1].sum();
+    }
+
+    /** CPU time of this node's clusters sending their aggregates so far, both passes, incl. waiting out back pressure. */
+    public long sendNanos() {
+        return sendNanos[0].sum() + sendNanos[1].sum();
     }
 
     /** Invitations to {@code cluster} this round, as the platform computed them. */
@@ -187,7 +195,12 @@ public final class ClusterTier extends GroupTier<ClusterAggregator.Command> {
 
     /** Sends pass {@code pass}'s aggregate (a gated pass 2 carries its gated count W_c as {@code inputs}). */
     public PublishResult publish(RoundPlan plan, int pass, int cluster, int continent, int inputs, float[] aggregate) {
-        return runtime.publish(plan.dataRound(pass), cluster, continent, inputs, 0, aggregate, plan.dimension(), plan.runId());
+        long start = threadCpuNanos();
+        try {
+            return runtime.publish(plan.dataRound(pass), cluster, continent, inputs, 0, aggregate, plan.dimension(), plan.runId());
+        } finally {
+            sendNanos[pass == 2 ? 1 : 0].add(threadCpuNanos() - start);
+        }
     }
 
     /** The clusters of one round on this node: invitations counted once per cluster, on first need. */

@@ -16,24 +16,16 @@ import org.junit.jupiter.api.Test;
  */
 class CentreSumProperties {
 
-    private static float[] randomBlock(final SplittableRandom rnd, final int rows, final int d, final double spread) {
-        final float[] b = new float[rows * d];
-        for (int i = 0; i < b.length; i++) {
-            b[i] = (float) (rnd.nextGaussian() * spread / Math.sqrt(d));
-        }
-        return b;
-    }
-
     @Property(tries = 80, seed = "20261203")
     void summing_rows_as_they_arrive_gives_the_pass_over_the_block(
         @ForAll @IntRange(min = 0, max = 24) final int rows, @ForAll @IntRange(min = 1, max = 2300) final int d,
         @ForAll @DoubleRange(min = 0.05, max = 3) final double clip, @ForAll final long seed) {
         final SplittableRandom rnd = new SplittableRandom(seed);
-        final float[] block = randomBlock(rnd, rows, d, 1.5);
+        final float[] block = ClusterPassesProperties.randomBlock(rnd, rows, d, 1.5);
         if (rows > 1) {
             block[d + rnd.nextInt(d)] = Float.NaN; // a row without a finite distance contributes nothing, either way
         }
-        final float[] v0 = randomBlock(rnd, 1, d, 0.5);
+        final float[] v0 = ClusterPassesProperties.randomBlock(rnd, 1, d, 0.5);
         final double mc = 1 + rnd.nextDouble() * 20;
         final float[] whole = new float[d];
         final int clippedWhole = ClusterPasses.centre(block, rows, d, v0, clip, mc, new double[d], whole);
@@ -41,7 +33,7 @@ class CentreSumProperties {
         final CentreSum sum = new CentreSum();
         // A previous round at another size and centre must leave nothing behind.
         sum.reset(1, new float[d + 7], d + 7, 1.0);
-        sum.add(randomBlock(rnd, 1, d + 7, 5), 0);
+        sum.add(ClusterPassesProperties.randomBlock(rnd, 1, d + 7, 5), 0);
         sum.reset(2, v0, d, clip);
         for (int i = 0; i < rows; i++) {
             sum.add(block, i * d);

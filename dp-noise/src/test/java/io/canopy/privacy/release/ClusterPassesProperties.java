@@ -12,7 +12,8 @@ import net.jqwik.api.constraints.IntRange;
 /** The SIMD cluster passes and the fixed-denominator sum against {@link ScalarReference}, on random blocks. */
 class ClusterPassesProperties {
 
-    private static float[] randomBlock(final SplittableRandom rnd, final int rows, final int d, final double spread) {
+    /** rows×d Gaussian values of norm about {@code spread} per row. */
+    static float[] randomBlock(final SplittableRandom rnd, final int rows, final int d, final double spread) {
         final float[] b = new float[rows * d];
         for (int i = 0; i < b.length; i++) {
             b[i] = (float) (rnd.nextGaussian() * spread / Math.sqrt(d));
