@@ -309,13 +309,13 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
         plan = closed.plan();
         long start = ClusterTier.threadCpuNanos();
         try {
-            return plan.release().planned() ? onGatedClosed(closed) : onFixedClosed(closed);
+            return plan.release().planned() ? onGatedClosed(closed) : onMultiKrumClosed(closed);
         } finally {
             tier.afterClose(ClusterTier.threadCpuNanos() - start);
         }
     }
 
-    private Behavior<Command> onFixedClosed(Closed closed) {
+    private Behavior<Command> onMultiKrumClosed(Closed closed) {
         ClusterAggregation.Release release;
         try {
             release = AGGREGATION.get().release(plan, cluster, continent, closed.block(), closed.outcome(),

@@ -20,6 +20,8 @@ public final class CentreSum {
     private double[] acc = new double[0];
     private float[] v0 = new float[0];
     private double clip = Double.NaN;
+    /** C·{@link ClusterPasses#CLIP_GUARD}, once per round rather than per row. */
+    private double guarded = Double.NaN;
     private int d;
     private int rows;
     private int clipped;
@@ -46,13 +48,14 @@ public final class CentreSum {
         this.v0 = v0;
         this.d = d;
         this.clip = clip;
+        this.guarded = clip * ClusterPasses.CLIP_GUARD;
         this.rows = 0;
         this.clipped = 0;
     }
 
     /** Adds the row at {@code offset} of {@code block} (d floats): its term clip_C(x − v0). */
     public void add(final float[] block, final int offset) {
-        clipped += ClusterPasses.addCentred(block, offset, v0, d, clip * ClusterPasses.CLIP_GUARD, acc);
+        clipped += ClusterPasses.addCentred(block, offset, v0, d, guarded, acc);
         rows++;
     }
 

@@ -135,7 +135,7 @@ public final class ClusterPasses {
         }
     }
 
-    static void check(final float[] block, final int rows, final int d, final float[] v, final double m,
+    private static void check(final float[] block, final int rows, final int d, final float[] v, final double m,
                               final double[] acc, final float[] out) {
         if (rows < 0 || d < 1) {
             throw new IllegalArgumentException("need rows >= 0 and d >= 1, got rows=" + rows + " d=" + d);
