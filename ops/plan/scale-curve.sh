@@ -7,6 +7,7 @@
 # interpreter for a while), the clusters' thread CPU after their deadlines in the last round and the demo's peak heap;
 # then the medians over the runs, and one Markdown table of them. The planner predicts a steady round, so its error is
 # against that column.
+# The planner gets the same --rounds: the release `auto` picks depends on the rounds the privacy budget is spread over.
 #   ops/plan/scale-curve.sh                                every cell, RUNS=3, ROUNDS=4
 #   CELLS="1e4x1e6 1e7x1e2" RUNS=1 ops/plan/scale-curve.sh
 #   LOCK=/tmp/cpu.lock ops/plan/scale-curve.sh             each demo run under flock(1) on that file
@@ -24,7 +25,8 @@ if [ "$ROUNDS" -lt 3 ]; then
   exit 2
 fi
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/canopy-scale-curve.XXXXXX")"
-./canopy build >/dev/null
+# No forced './canopy build': it cleans every target/ and would pull the classes from under a demo running
+# beside it; the launcher rebuilds by itself when sources changed.
 
 number() { awk -v x="$1" 'BEGIN { printf "%d", x + 0 }'; }  # 1e6 -> 1000000
 median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
@@ -52,7 +54,7 @@ for cell in $CELLS; do
     awk -v c="$cell" -v f="$field" '$1 == c {print $f}' "$WORK/figures" | median >"$WORK/m$field"
   done
   predicted=$(./canopy plan --embedded --leaves "$leaves" --dimension "$dim" --q 0.1 --cluster-size 1000 \
-    --clusters-per-continent 10 --cores-per-node 2 --signature-bytes 0 --memory-per-node-gib 24 \
+    --clusters-per-continent 10 --cores-per-node 2 --signature-bytes 0 --memory-per-node-gib 24 --rounds "$ROUNDS" \
     | sed -n 's/.*predicted round time \([0-9.]*\) s.*/\1/p' | head -1)
   echo "median: round 2 $(cat "$WORK/m2") s, steady $(cat "$WORK/m3") s, after deadlines $(cat "$WORK/m4") s CPU," \
     "peak heap $(cat "$WORK/m5") MiB; planner $predicted s"

@@ -24,7 +24,8 @@ if [ "$ROUNDS" -lt 3 ]; then
 fi
 CASES="${CASES:-d3 d5 d6}"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/canopy-plan-validate.XXXXXX")"
-./canopy build >/dev/null
+# No forced './canopy build': it cleans every target/ and would pull the classes from under a demo running
+# beside it; the launcher rebuilds by itself when sources changed.
 
 args() {  # $1 = case: prints "XMX|LEAVES|DIM"
   case "$1" in
@@ -59,6 +60,6 @@ for c in $CASES; do
   echo "median: round 1 $(cat "$WORK/m2") s, round 2 $(cat "$WORK/m3") s, steady $(cat "$WORK/m4") s," \
     "G1 peak before GC $(cat "$WORK/m5") MiB, after GC $(cat "$WORK/m6") MiB"
   ./canopy plan --embedded --leaves "$leaves" --dimension "$dim" --q 0.1 --cluster-size 1000 \
-    --clusters-per-continent 10 --cores-per-node 2 --signature-bytes 0 --memory-per-node-gib 24 | sed -n '/^A cluster/p; /^1 cluster/p; /predicted round/p'
+    --clusters-per-continent 10 --cores-per-node 2 --signature-bytes 0 --memory-per-node-gib 24 --rounds "$ROUNDS" | sed -n '/^A cluster/p; /^1 cluster/p; /predicted round/p'
 done
 echo "logs: $WORK"
