@@ -102,11 +102,12 @@ public final class CostModel {
 
     /**
      * The gated release's pass-1 copies on a node with {@code clusters} clusters: each keeps its accepted rows
-     * (n·d·4 bytes) until the round's centre comes back ({@code ClusterAggregator.onGatedClosed}), so all of a
-     * round's are held at once. 0 under the other releases.
+     * until the round's centre comes back ({@code ClusterAggregator.onGatedClosed}), so all of a round's are held at
+     * once: n·d values a cluster at the held codec's bytes ({@code HeldRows.bytes}: 4 for fp32, 2 for bf16, 1 plus a
+     * 4-byte scale per 256 for int8). 0 under the other releases.
      */
-    public static long gatedCopyBytes(final ClusterRound c, final long clusters, final int d) {
-        return c.rule() == ReleaseRule.GATED ? clusters * blockBytes(c.accepted(), d) : 0;
+    public static long gatedCopyBytes(final ClusterRound c, final long clusters, final int d, final CodecId held) {
+        return c.rule() == ReleaseRule.GATED ? clusters * io.canopy.privacy.release.HeldRows.bytes(held, c.accepted(), d) : 0;
     }
 
     /**

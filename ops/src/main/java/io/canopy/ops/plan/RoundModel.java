@@ -32,7 +32,7 @@ public record RoundModel(List<TierLoad> tiers, double roundS, long heapBytes) {
             : f.embedded() ? Math.min(a1, Fleet.DEMO_WINDOW) : a1;
         final long gram = CostModel.gramBytes(c.expected());
         final long block1 = CostModel.blockBytes(f.clusterBlockRows(c, a1), d);
-        final long mem1 = open * block1 + Math.min(cores, a1) * gram + CostModel.gatedCopyBytes(c, a1, d)
+        final long mem1 = open * block1 + Math.min(cores, a1) * gram + CostModel.gatedCopyBytes(c, a1, d, f.heldCodec())
             + CostModel.vectorBytes(d, cores, f.embedded());
         final double in1 = c.answering() * CostModel.leafFrameBytes(f.codec(), d, f.signatureBytes());
         final double decode1 = CostModel.decodeSeconds((double) a1 * c.accepted() * d, f.codec(), r)

@@ -151,6 +151,26 @@ class CapacityPlanTest {
     }
 
     @Test
+    void the_held_codec_sizes_the_gated_release_rows_kept_between_the_passes_and_needs_two_passes() {
+        final CapacityPlan fp32 = CapacityPlan.of(handFleet("release", "gated"), handRates());
+        final CapacityPlan bf16 = CapacityPlan.of(handFleet("release", "gated", "held-codec", "bf16"), handRates());
+        final CapacityPlan int8 = CapacityPlan.of(handFleet("release", "gated", "held-codec", "int8"), handRates());
+        final int n = fp32.cluster().accepted();
+        final long clusters = fp32.model().tier(1).memoryPerNode() - bf16.model().tier(1).memoryPerNode();
+        // Each of the node's clusters keeps n rows of 1000 values: 4 bytes a value, 2 as bf16, 1000 + 4·4 as int8.
+        assertEquals(0, clusters % (2L * n * 1000), "fp32 - bf16 = clusters x n x 1000 x 2 bytes");
+        assertTrue(clusters > 0);
+        final long perCluster = clusters / (2L * n * 1000);
+        assertEquals(perCluster * n * (4L * 1000 - (1000 + 4 * 4)),
+            fp32.model().tier(1).memoryPerNode() - int8.model().tier(1).memoryPerNode());
+        assertEquals("held-codec must be fp32 under release fixed (only the gated release holds rows between two passes),"
+            + " got int8", assertThrows(IllegalArgumentException.class,
+                () -> handFleet("release", "fixed", "held-codec", "int8")).getMessage());
+        assertEquals("held-codec must be one of fp32, bf16, int8, got fp16", assertThrows(IllegalArgumentException.class,
+            () -> handFleet("release", "gated", "held-codec", "fp16")).getMessage());
+    }
+
+    @Test
     void quorum_figures_are_quorum_maths() {
         final Fleet f = handFleet("response-probability", "0.6");
         final QuorumRisk q = CapacityPlan.of(f, handRates()).quorum();
