@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import io.canopy.codec.CodecId;
 import io.canopy.leaf.synthetic.Attack;
 import io.canopy.global.plan.RoundDesign;
 import io.canopy.ops.cli.CliCommand;
@@ -66,6 +67,10 @@ public final class DemoCommand implements CliCommand {
             + " (0, 1] that run Multi-Krum as a detector each round, a different public subset per round; its selections"
             + " never enter the release, so the published update and epsilon are the same at any share, and the clusters'"
             + " Multi-Krum time scales with it (default 1: every cluster)"),
+        Spec.value("held-codec", "CODEC", "how the gated release's clusters hold their accepted rows between pass 1 and"
+            + " pass 2, the round's largest memory at big d: fp32 (exact), bf16 (half the bytes, each value within 2^-8"
+            + " relative) or int8 (about a quarter, unbiased stochastic rounding per block of 256); pass 2 sums the held"
+            + " values, so this costs accuracy, not privacy (default fp32; see docs/privacy.md)"),
         Spec.value("json", "FILE", "also write every figure as JSON to FILE"));
 
     @Override
@@ -130,7 +135,8 @@ public final class DemoCommand implements CliCommand {
                 o.has("release") ? o.get("release") : "auto",
                 o.doubleValue("rho", RoundDesign.GATE_FACTOR),
                 RunOptions.signatures(o),
-                o.doubleValue("detector-sample", 1.0));
+                o.doubleValue("detector-sample", 1.0),
+                heldCodec(o));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
@@ -170,5 +176,17 @@ public final class DemoCommand implements CliCommand {
         } catch (IllegalArgumentException e) {
             throw new UsageException("--attack: " + e.getMessage());
         }
+    }
+
+    /** {@code --held-codec}: fp32 (default), bf16 or int8; DemoSettings refuses a known codec that cannot hold rows. */
+    private static CodecId heldCodec(Options o) throws UsageException {
+        if (!o.has("held-codec")) {
+            return CodecId.FP32;
+        }
+        CodecId codec = CodecId.fromLabel(o.get("held-codec"));
+        if (codec == null) {
+            throw new UsageException("--held-codec must be fp32, bf16 or int8, got '" + o.get("held-codec") + "'");
+        }
+        return codec;
     }
 }

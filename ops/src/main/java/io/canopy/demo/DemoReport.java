@@ -53,8 +53,9 @@ final class DemoReport {
                 up(st.falsePositiveRate(), 4), st.truePositives, st.falsePositives, st.falseNegatives, st.trueNegatives));
             if (r.gatedCount() >= 0) {
                 b.append(String.format("  gated release: W = %,d leaves inside the gate (operator's view, not released),"
-                        + " W~ = %s released with the update, W_min = %s: %s%n", r.gatedCount(), up(r.gatedNoisyCount(), 1),
-                    up(release.minCount(), 1), r.gatedNoisyCount() >= release.minCount() ? "published" : "not published"));
+                        + " W~ = %s released with the update, W_min = %s: %s; rows held between the passes as %s%n",
+                    r.gatedCount(), up(r.gatedNoisyCount(), 1), up(release.minCount(), 1),
+                    r.gatedNoisyCount() >= release.minCount() ? "published" : "not published", release.heldCodec().label()));
             }
             if (release.rule() != io.canopy.round.ReleaseSpec.Rule.MULTIKRUM) {
                 b.append(String.format("  robustness: Multi-Krum ran as a detector only (the %s release does not use its"
@@ -181,7 +182,8 @@ final class DemoReport {
         if (plan.release().gated()) {
             w.field("rho", (double) plan.release().gateRadius()).field("rhoSource", plan.release().gateSource())
                 .field("sigmaPass1", io.canopy.global.GatedRelease.firstSigma(plan))
-                .field("sigmaPass2", io.canopy.global.GatedRelease.secondSigma(plan));
+                .field("sigmaPass2", io.canopy.global.GatedRelease.secondSigma(plan))
+                .field("heldCodec", plan.release().heldCodec().label());
         }
         w.field("dpFedAvgSigma", plan.global().noiseMultiplier() * plan.clipNorm() / (plan.samplingRate() * s.leaves()))
             .field("ledger", o.rounds().isEmpty() || o.rounds().getLast().result().journal() == null ? null

@@ -23,7 +23,18 @@ record DemoSettings(long leaves, int clusterSize, int clustersPerContinent, int 
                     double epsilon, double delta, long seed, double krumShare, double beta, boolean secureNoise,
                     int window, int threads, String serverOptimizer, float serverLearningRate, Path ledger,
                     int metricsPort, String release, double gateFactor, io.canopy.frame.SignatureScheme signatures,
-                    double detectorSample) {
+                    double detectorSample, CodecId heldCodec) {
+
+    /** Settings whose gated release holds its rows between the passes as fp32 (exact). */
+    DemoSettings(long leaves, int clusterSize, int clustersPerContinent, int dimension, int rounds, double samplingRate,
+                 double byzantine, Attack attack, double dropout, CodecId codec, double epsilon, double delta, long seed,
+                 double krumShare, double beta, boolean secureNoise, int window, int threads, String serverOptimizer,
+                 float serverLearningRate, Path ledger, int metricsPort, String release, double gateFactor,
+                 io.canopy.frame.SignatureScheme signatures, double detectorSample) {
+        this(leaves, clusterSize, clustersPerContinent, dimension, rounds, samplingRate, byzantine, attack, dropout, codec,
+            epsilon, delta, seed, krumShare, beta, secureNoise, window, threads, serverOptimizer, serverLearningRate,
+            ledger, metricsPort, release, gateFactor, signatures, detectorSample, CodecId.FP32);
+    }
 
     /** Settings whose Multi-Krum detector runs in every cluster. */
     DemoSettings(long leaves, int clusterSize, int clustersPerContinent, int dimension, int rounds, double samplingRate,
@@ -86,6 +97,14 @@ record DemoSettings(long leaves, int clusterSize, int clustersPerContinent, int 
             throw new IllegalArgumentException("--detector-sample " + detectorSample + " needs a planned release (auto, gated"
                 + " or fixed): under --release multikrum, Multi-Krum is the release and runs in every cluster");
         }
+        if (heldCodec == null || !io.canopy.round.ReleaseSpec.HELD_CODECS.contains(heldCodec)) {
+            throw new IllegalArgumentException("--held-codec must be fp32, bf16 or int8, got "
+                + (heldCodec == null ? "an unknown codec" : heldCodec.label()));
+        }
+        if (heldCodec != CodecId.FP32 && ("fixed".equals(release) || "multikrum".equals(release))) {
+            throw new IllegalArgumentException("--held-codec " + heldCodec.label() + " needs the gated release (gated or"
+                + " auto): only it holds rows between two passes, and --release " + release + " has one pass");
+        }
         if (!RoundDesign.RELEASES.contains(release)) {
             throw new IllegalArgumentException("--release must be one of auto, gated, fixed, multikrum; got '" + release + "'");
         }
@@ -132,6 +151,9 @@ record DemoSettings(long leaves, int clusterSize, int clustersPerContinent, int 
     /** The first round, with the embedded fleet's clocks ({@link EmbeddedFleet#firstRound}). */
     RoundPlan firstRound(PrivacyPlan privacy) {
         RoundPlan first = EmbeddedFleet.firstRound(design(), privacy, release, gateFactor);
-        return detectorSample == 1 ? first : first.withRelease(first.release().withDetectorSample(detectorSample));
+        io.canopy.round.ReleaseSpec spec = detectorSample == 1 ? first.release() : first.release().withDetectorSample(detectorSample);
+        // auto may pick the fixed release, which holds nothing between passes: the codec then has nothing to hold.
+        spec = spec.gated() ? spec.withHeldCodec(heldCodec) : spec;
+        return spec == first.release() ? first : first.withRelease(spec);
     }
 }

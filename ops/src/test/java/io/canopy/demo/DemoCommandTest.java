@@ -25,4 +25,15 @@ class DemoCommandTest {
         assertEquals("--detector-sample 0.5 needs a planned release (auto, gated or fixed): under --release multikrum,"
             + " Multi-Krum is the release and runs in every cluster", refusal("--release", "multikrum", "--detector-sample", "0.5"));
     }
+
+    @Test
+    void a_held_codec_other_than_fp32_bf16_int8_or_under_a_release_without_two_passes_is_refused() {
+        assertEquals("--held-codec must be fp32, bf16 or int8, got 'int4'", refusal("--held-codec", "int4"));
+        assertEquals("--held-codec must be fp32, bf16 or int8, got fp16", refusal("--held-codec", "fp16"));
+        assertEquals("--held-codec must be fp32, bf16 or int8, got topk", refusal("--held-codec", "topk"));
+        assertEquals("--held-codec int8 needs the gated release (gated or auto): only it holds rows between two passes,"
+            + " and --release fixed has one pass", refusal("--release", "fixed", "--held-codec", "int8"));
+        assertEquals("--held-codec bf16 needs the gated release (gated or auto): only it holds rows between two passes,"
+            + " and --release multikrum has one pass", refusal("--release", "multikrum", "--held-codec", "bf16"));
+    }
 }

@@ -254,6 +254,52 @@ class EmbeddedFleetTest {
     }
 
     @Test
+    void rows_held_as_int8_between_the_passes_publish_the_plain_reference_over_the_held_rows() throws Exception {
+        QuorumPolicy everyone = new QuorumPolicy(20, 0.6, Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(10), 1.0);
+        float rho = 0.7f;
+        double minCount = 24;
+        RoundPlan plan = plan(everyone).withRelease(new io.canopy.round.ReleaseSpec(io.canopy.round.ReleaseSpec.Rule.GATED,
+            20, 0, rho, 0, 0, minCount, "test").withHeldCodec(io.canopy.codec.CodecId.INT8));
+        SwarmSpec spec = new SwarmSpec(3L, D, 1.0, 0.5, 0.5, 0.1, Attack.SIGN_FLIP, Double.NaN, 20, 0.0, 100.0, 0.3);
+        RoundResult result = runOneRound(plan, spec, new ArrayList<>());
+        assertEquals(QuorumOutcome.COMPLETE, result.outcome());
+
+        SyntheticSwarm swarm = new SyntheticSwarm(spec);
+        float[][][] rows = new float[layout.clusters()][][];
+        float[][][] held = new float[layout.clusters()][][];
+        int blocks = io.canopy.codec.Codecs.int8Blocks(D, io.canopy.codec.Codecs.INT8_DEFAULT_BLOCK);
+        for (int c = 0; c < layout.clusters(); c++) {
+            rows[c] = new float[layout.clusterSizeOf(c)][D];
+            held[c] = new float[rows[c].length][D];
+            for (int l = 0; l < rows[c].length; l++) {
+                long leaf = layout.leafAt(c, l);
+                swarm.update(plan.roundId(), leaf, rows[c][l], 0);
+                VectorKernels.clipToNorm(rows[c][l], 0, D, plan.clipNorm());
+                float[] scales = new float[blocks];
+                byte[] q = new byte[D];
+                io.canopy.codec.ScalarCodecs.int8Encode(rows[c][l], io.canopy.codec.Codecs.INT8_DEFAULT_BLOCK,
+                    io.canopy.privacy.release.HeldRows.roundingSeed(plan.roundId(), leaf), scales, q);
+                io.canopy.codec.ScalarCodecs.int8Decode(scales, q, io.canopy.codec.Codecs.INT8_DEFAULT_BLOCK, held[c][l]);
+            }
+        }
+        double m = 20;
+        // Pass 1 is summed as the rows arrive, from the accepted floats; pass 2 from what was held.
+        double[] v1 = twoTierMean(rows, null, Double.POSITIVE_INFINITY, m, 0, new long[1]);
+        long[] w = new long[1];
+        double[] a2 = twoTierMean(held, v1, rho, m, 0, w);
+        double[] exact = twoTierMean(rows, v1, rho, m, 0, new long[1]);
+        double factor = m * layout.clusters() / Math.max(w[0], minCount);
+        float[] actual = result.update();
+        double apart = 0;
+        for (int j = 0; j < D; j++) {
+            assertEquals(v1[j] + (a2[j] - v1[j]) * factor, actual[j], 2e-5, "coordinate " + j + " (W = " + w[0] + ")");
+            apart = Math.max(apart, Math.abs((a2[j] - exact[j]) * factor));
+        }
+        // Otherwise this test could not tell int8 from fp32.
+        assertTrue(apart > 1e-4, "int8 moved the update by at most " + apart);
+    }
+
+    @Test
     void a_detector_sample_runs_multi_krum_only_in_the_clusters_it_picks_and_the_published_update_is_the_same_bits()
         throws Exception {
         QuorumPolicy everyone = new QuorumPolicy(20, 0.6, Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(10), 1.0);

@@ -1,8 +1,10 @@
 package io.canopy.cluster;
 
+import io.canopy.codec.CodecId;
 import io.canopy.control.ControlMessage;
 import io.canopy.privacy.release.CentreSum;
 import io.canopy.privacy.release.ClusterPasses;
+import io.canopy.privacy.release.HeldRows;
 import io.canopy.ingest.IngestBlock;
 import io.canopy.round.ClusterReport;
 import io.canopy.round.ReportSink;
@@ -124,6 +126,8 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
      * memory is the accepted rows × d of every cluster of the round (the planner counts it: docs/planner.md).
      */
     private io.canopy.aggregation.UpdateBlock held;
+    /** The same rows held compressed instead, when the release says so ({@code ReleaseSpec.heldCodec}); null otherwise. */
+    private HeldRows heldCompressed;
     /** The round whose pass 1 was sent and whose pass 2 is due; −1 when none. */
     private long secondPassDue = -1;
     private final java.util.List<AwaitOpen> waiting = new java.util.ArrayList<>();
@@ -221,11 +225,16 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
         if (sent != PublishResult.SENT) {
             getContext().getLog().error("cluster {} round {}: pass-1 aggregate not sent ({})", cluster, plan.roundId(), sent);
         }
-        held = null;
+        releaseHeld();
         if (plan.release().gated() && block != null && block.acceptedCount() > 0) {
             io.canopy.aggregation.UpdateBlock accepted = block.accepted();
-            held = new io.canopy.aggregation.UpdateBlock(
-                java.util.Arrays.copyOf(accepted.data(), accepted.rows() * accepted.dim()), accepted.rows(), accepted.dim());
+            if (plan.release().heldCodec() == CodecId.FP32) {
+                held = new io.canopy.aggregation.UpdateBlock(
+                    java.util.Arrays.copyOf(accepted.data(), accepted.rows() * accepted.dim()), accepted.rows(), accepted.dim());
+            } else {
+                heldCompressed = HeldRows.hold(plan.release().heldCodec(), accepted.data(), accepted.rows(), accepted.dim(),
+                    plan.roundId(), block::sender);
+            }
         }
         tier.release(block);
         secondPassDue = plan.release().gated() ? plan.roundId() : -1; // the fixed-denominator mean has no pass 2
@@ -243,9 +252,12 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
         long start = ClusterTier.threadCpuNanos();
         RoundPlan p = c.plan();
         float[] out = new float[p.dimension()];
-        int inside = ClusterPasses.gated(held == null ? new float[0] : held.data(), held == null ? 0 : held.rows(),
-            p.dimension(), c.centre(), p.release().gateRadius(), p.release().gateRadius(), p.release().plannedCount(),
-            new double[p.dimension()], out);
+        double rho = p.release().gateRadius();
+        int inside = heldCompressed != null
+            ? ClusterPasses.gated(heldCompressed, c.centre(), rho, rho, p.release().plannedCount(), new double[p.dimension()],
+                new float[p.dimension()], out)
+            : ClusterPasses.gated(held == null ? new float[0] : held.data(), held == null ? 0 : held.rows(), p.dimension(),
+                c.centre(), rho, rho, p.release().plannedCount(), new double[p.dimension()], out);
         PublishResult sent = tier.publish(p, 2, cluster, continent, inside, out);
         if (sent != PublishResult.SENT) {
             getContext().getLog().error("cluster {} round {}: pass-2 aggregate not sent ({})", cluster, p.roundId(), sent);
@@ -265,6 +277,7 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
 
     private void releaseHeld() {
         held = null;
+        heldCompressed = null;
     }
 
     private Behavior<Command> onAwaitOpen(AwaitOpen ask) {

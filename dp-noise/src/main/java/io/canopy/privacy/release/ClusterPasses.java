@@ -87,27 +87,71 @@ public final class ClusterPasses {
     public static int gated(final float[] block, final int rows, final int d, final float[] v1, final double rho,
                             final double tau, final double plannedCount, final double[] acc, final float[] out) {
         check(block, rows, d, v1, plannedCount, acc, out);
-        requirePositive(rho, "gate radius rho");
-        requirePositive(tau, "clip tau");
-        if (!(tau <= rho)) {
-            throw new IllegalArgumentException("clip tau must be <= gate radius rho, got tau=" + tau + " rho=" + rho);
-        }
+        checkGate(rho, tau);
         Arrays.fill(acc, 0, d, 0.0);
         final double rho2 = rho * rho;
         final double guarded = tau * CLIP_GUARD;
         int passed = 0;
         for (int i = 0, off = 0; i < rows; i++, off += d) {
-            final double dist2 = distanceSquared(block, off, v1, d);
-            // Written so that a NaN distance fails the gate (an infinite one fails it too).
-            if (!(dist2 <= rho2)) {
-                continue;
-            }
-            passed++;
-            final double dist = Math.sqrt(dist2);
-            accumulate(block, off, v1, d, dist > guarded ? guarded / dist : 1.0, acc);
+            passed += addGated(block, off, v1, d, rho2, guarded, acc);
         }
         finish(acc, v1, d, plannedCount, out);
         return passed;
+    }
+
+    /**
+     * Pass 2 over rows held compressed between the passes ({@link HeldRows}): each row is decoded into {@code row}
+     * (scratch of length ≥ d) and takes the same step as {@link #gated(float[], int, int, float[], double, double,
+     * double, double[], float[])}, so the result is that pass over the decoded block. A row that does not decode to
+     * finite values fails the gate.
+     *
+     * @return W_c, the number of rows inside the gate
+     */
+    public static int gated(final HeldRows held, final float[] v1, final double rho, final double tau,
+                            final double plannedCount, final double[] acc, final float[] row, final float[] out) {
+        final int d = held.dimension();
+        if (row.length < d) {
+            throw new IllegalArgumentException("the row scratch needs d=" + d + " entries, got " + row.length);
+        }
+        check(row, 1, d, v1, plannedCount, acc, out);
+        checkGate(rho, tau);
+        Arrays.fill(acc, 0, d, 0.0);
+        final double rho2 = rho * rho;
+        final double guarded = tau * CLIP_GUARD;
+        int passed = 0;
+        for (int i = 0; i < held.rows(); i++) {
+            if (held.decode(i, row)) {
+                passed += addGated(row, 0, v1, d, rho2, guarded, acc);
+            }
+        }
+        finish(acc, v1, d, plannedCount, out);
+        return passed;
+    }
+
+    /**
+     * One row's term of pass 2, acc += 1[‖x − v1‖ ≤ ρ]·clip_τ(x − v1), with {@code rho2} = ρ² and {@code guarded} =
+     * τ·{@link #CLIP_GUARD}: the step both pass-2 methods take per row.
+     *
+     * @return 1 if the row passed the gate, else 0
+     */
+    private static int addGated(final float[] x, final int off, final float[] v1, final int d, final double rho2,
+                                final double guarded, final double[] acc) {
+        final double dist2 = distanceSquared(x, off, v1, d);
+        // Written so that a NaN distance fails the gate (an infinite one fails it too).
+        if (!(dist2 <= rho2)) {
+            return 0;
+        }
+        final double dist = Math.sqrt(dist2);
+        accumulate(x, off, v1, d, dist > guarded ? guarded / dist : 1.0, acc);
+        return 1;
+    }
+
+    private static void checkGate(final double rho, final double tau) {
+        requirePositive(rho, "gate radius rho");
+        requirePositive(tau, "clip tau");
+        if (!(tau <= rho)) {
+            throw new IllegalArgumentException("clip tau must be <= gate radius rho, got tau=" + tau + " rho=" + rho);
+        }
     }
 
     /** ‖x[xo, xo+d) − v[0, d)‖²: SIMD float partial sums of {@value #CHUNK} coordinates, added in double. */

@@ -94,7 +94,7 @@ public record CapacityPlan(Fleet fleet, KernelRates rates, ClusterRound cluster,
             return Integer.MAX_VALUE;
         }
         final long block = CostModel.blockBytes(f.clusterBlockRows(c, served), f.dimension())
-            + CostModel.gatedCopyBytes(c, 1, f.dimension());
+            + CostModel.gatedCopyBytes(c, 1, f.dimension(), f.heldCodec());
         final long gram = CostModel.gramBytes(c.expected());
         final long room = free - CostModel.vectorBytes(f.dimension(), f.coresPerNode(), f.embedded());
         final long withAllCores = (room - f.coresPerNode() * gram) / block;

@@ -40,10 +40,23 @@ public final class CostModel {
     public static final long OFF_HEAP_BYTES = 492L << 20;
     /**
      * Embedded: core-ns of fixed work per cluster per round whatever d (its actor's messages, opening the round,
-     * the swarm's per-cluster invitations, the report, the aggregates published): 8.6 ms, fitted to the demo's second
-     * round at 10^5 leaves, d = 1,000, where it is most of the round (docs/planner.md).
+     * the swarm's per-cluster invitations, the report, the aggregates published): 55.5 µs, fitted to the demo's
+     * steady round at 10^7 leaves, d = 100 (10,000 clusters), where it weighs most (docs/planner.md). It was 8.6 ms,
+     * fitted to a second round at 10^5 leaves, whose time was mostly code not yet compiled.
      */
-    public static final double CLUSTER_ROUND_NS = 8.6e6;
+    public static final double CLUSTER_ROUND_NS = 5.55e4;
+    /**
+     * Embedded: wall seconds each pass of a round takes whatever its size (a pass goes down and up the tiers through
+     * the actors and the coordinator; the round's ledger and checkpoint writes are durable): 0.081 s, fitted to the
+     * demo's steady round at 10^4 leaves, d = 100 (gated: two passes), where it is nearly all of the round; the fixed
+     * release at 10^4 leaves, d = 10^4 (one pass) is a check (docs/planner.md).
+     */
+    public static final double PASS_FIXED_S = 0.081;
+
+    /** The passes a round of {@code rule} makes through the tiers: two for the gated release, one otherwise. */
+    public static int passes(final ReleaseRule rule) {
+        return rule == ReleaseRule.GATED ? 2 : 1;
+    }
     /** Baseline of a node's memory: heap baseline plus off-heap allowance, 512 MiB. */
     public static final long NODE_BASELINE_BYTES = HEAP_BASELINE_BYTES + OFF_HEAP_BYTES;
     /** Aeron IPC throughput for 64 KiB–1 MiB messages, lower end of PERF-NOTES.md's 4–8 GB/s. */
@@ -102,11 +115,12 @@ public final class CostModel {
 
     /**
      * The gated release's pass-1 copies on a node with {@code clusters} clusters: each keeps its accepted rows
-     * (n·d·4 bytes) until the round's centre comes back ({@code ClusterAggregator.onGatedClosed}), so all of a
-     * round's are held at once. 0 under the other releases.
+     * until the round's centre comes back ({@code ClusterAggregator.onGatedClosed}), so all of a round's are held at
+     * once: n·d values a cluster at the held codec's bytes ({@code HeldRows.bytes}: 4 for fp32, 2 for bf16, 1 plus a
+     * 4-byte scale per 256 for int8). 0 under the other releases.
      */
-    public static long gatedCopyBytes(final ClusterRound c, final long clusters, final int d) {
-        return c.rule() == ReleaseRule.GATED ? clusters * blockBytes(c.accepted(), d) : 0;
+    public static long gatedCopyBytes(final ClusterRound c, final long clusters, final int d, final CodecId held) {
+        return c.rule() == ReleaseRule.GATED ? clusters * io.canopy.privacy.release.HeldRows.bytes(held, c.accepted(), d) : 0;
     }
 
     /**
@@ -121,13 +135,14 @@ public final class CostModel {
     /** The last-level cache the blocks in flight compete for: 32 MiB, one Zen 4 CCX's L3. */
     public static final long LLC_BYTES = 32L << 20;
     /**
-     * Embedded: core-ns per accepted value that every pass over a value costs once the blocks in flight no longer fit
-     * the last-level cache (the swarm's write, clip and encode, the IPC copy and reassembly, the decode, the norm
-     * check, the Gram and the release passes then stream from main memory at a few GB/s a core, where the kernel
-     * rates were measured in cache). Fitted to the demo's second round at d = 10^6 (docs/planner.md); d = 10^5 is
-     * the independent check.
+     * Embedded: core-ns per accepted value that every pass over a value costs once the blocks in flight (and the gated
+     * release's rows held for pass 2) no longer fit the last-level cache: the swarm's write, clip and encode, the IPC
+     * copy and reassembly, the decode, the norm check, the Gram and the release passes then stream from main memory
+     * at a few GB/s a core, where the kernel rates were measured in cache. 4.5 ns, fitted to the demo's steady round
+     * at 10^4 leaves, d = 10^6 (`ops/plan/validate-demo.sh`, case d6); the scale curve's cells are the checks
+     * (docs/planner.md).
      */
-    public static final double SPILL_NS_PER_VALUE = 5.7;
+    public static final double SPILL_NS_PER_VALUE = 4.5;
 
     /**
      * The gated release's own passes, core-ns per accepted value, from PERF-NOTES' bandwidths rather than fitted: the

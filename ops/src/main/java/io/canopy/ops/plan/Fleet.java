@@ -35,6 +35,8 @@ import java.util.Map;
  * @param release              auto, gated, fixed or multikrum, as the nodes' and demo's {@code release} ({@link ReleaseRule})
  * @param detectorSample       under a planned release, the share of clusters running Multi-Krum as a detector each
  *                             round (the demo's {@code --detector-sample}); 1 under multikrum
+ * @param heldCodec            how the gated release's clusters hold their accepted rows between the passes (the demo's
+ *                             {@code --held-codec}): fp32, bf16 or int8
  * @param beta                 trimmed-mean trim fraction at tiers 2 and 3
  * @param clip                 C, the L2 clip norm
  * @param coresPerNode         cores of one node
@@ -54,7 +56,7 @@ import java.util.Map;
 public record Fleet(long leaves, int dimension, double samplingRate, int clusterSize, int clustersPerContinent,
                     double responseProbability, double latencyMedianMs, double latencySigma, double clusterDeadlineMs,
                     double quorum, double overSelection, CodecId codec, int signatureBytes, double verifyUs, int blockRows, int krumF,
-                    String release, double detectorSample,
+                    String release, double detectorSample, CodecId heldCodec,
                     double beta, double clip, int coresPerNode, double memoryPerNodeGib, double nicGbps,
                     double targetRoundS, double targetCompletion, double epsilon, double delta, long rounds,
                     int clusterNodes, int continentalNodes, int openClusters, boolean embedded) {
@@ -90,6 +92,10 @@ public record Fleet(long leaves, int dimension, double samplingRate, int cluster
         require(detectorSample > 0 && detectorSample <= 1, "detector-sample", detectorSample, "in (0, 1]");
         require(detectorSample == 1 || !"multikrum".equals(release), "detector-sample", detectorSample,
             "1 under release multikrum (Multi-Krum is the release there)");
+        require(io.canopy.round.ReleaseSpec.HELD_CODECS.contains(heldCodec), "held-codec", heldCodec == null ? null
+            : heldCodec.label(), "one of fp32, bf16, int8");
+        require(heldCodec == CodecId.FP32 || "gated".equals(release) || "auto".equals(release), "held-codec",
+            heldCodec.label(), "fp32 under release " + release + " (only the gated release holds rows between two passes)");
         require(beta >= 0 && beta < 0.5, "beta", beta, "in [0, 0.5)");
         require(clip > 0 && Double.isFinite(clip), "clip", clip, "> 0");
         require(coresPerNode >= 1, "cores-per-node", coresPerNode, ">= 1");
@@ -135,7 +141,7 @@ public record Fleet(long leaves, int dimension, double samplingRate, int cluster
             v.integer("clusters-per-continent"), v.dbl("response-probability"), v.dbl("latency-median-ms"),
             v.dbl("latency-sigma"), v.dbl("cluster-deadline-ms"), v.dbl("quorum"), v.dbl("over-selection"),
             v.codec("codec"), v.integer("signature-bytes"), v.dbl("verify-us"), v.integer("block-rows"), v.integer("krum-f"),
-            v.text("release").toLowerCase(Locale.ROOT), v.dbl("detector-sample"), v.dbl("beta"),
+            v.text("release").toLowerCase(Locale.ROOT), v.dbl("detector-sample"), v.codec("held-codec"), v.dbl("beta"),
             v.dbl("clip"), v.integer("cores-per-node"), v.dbl("memory-per-node-gib"), v.dbl("nic-gbps"),
             v.dbl("target-round-s"), v.dbl("target-completion"), v.dbl("epsilon"), v.dbl("delta"), v.lng("rounds"),
             v.integer("cluster-nodes"), v.integer("continental-nodes"), v.integer("open-clusters"), v.bool("embedded"));
@@ -145,7 +151,7 @@ public record Fleet(long leaves, int dimension, double samplingRate, int cluster
     public Map<String, String> toMap() {
         final Object[] values = {leaves, dimension, samplingRate, clusterSize, clustersPerContinent, responseProbability,
             latencyMedianMs, latencySigma, clusterDeadlineMs, quorum, overSelection, codec.label(), signatureBytes,
-            verifyUs, blockRows, krumF, release, detectorSample, beta, clip, coresPerNode, memoryPerNodeGib, nicGbps,
+            verifyUs, blockRows, krumF, release, detectorSample, heldCodec.label(), beta, clip, coresPerNode, memoryPerNodeGib, nicGbps,
             targetRoundS, targetCompletion, epsilon, delta, rounds, clusterNodes, continentalNodes, openClusters, embedded};
         final Map<String, String> m = new LinkedHashMap<>();
         int i = 0;
@@ -282,6 +288,9 @@ public record Fleet(long leaves, int dimension, double samplingRate, int cluster
         m.put("detector-sample", new String[] {"1", "under a planned release (auto, gated, fixed), the share of clusters"
             + " that run Multi-Krum as a detector each round, as the demo's --detector-sample: the clusters' Multi-Krum"
             + " time scales with it"});
+        m.put("held-codec", new String[] {"fp32", "how the gated release's clusters hold their accepted rows between pass 1"
+            + " and pass 2, as the demo's --held-codec: fp32 (4 bytes a value), bf16 (2) or int8 (1 plus a 4-byte scale"
+            + " per 256); the memory those rows take scales with it"});
         m.put("beta", new String[] {"0.1", "trimmed-mean trim fraction at tiers 2 and 3, in [0, 0.5)"});
         m.put("clip", new String[] {"1.0", "C, L2 clip norm of a leaf update"});
         m.put("cores-per-node", new String[] {"16", "cores of one aggregator node"});

@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * The three tiers' loads and the predicted round time for given node counts, by the formulas of
  * {@link CostModel}. Per stage (fleet): wait = max(collection, network in/out, decode), then ceil(A/P) rule
- * waves; round = the sum of the stages. Embedded: one node, round = max(total CPU / cores, bytes / IPC rate).
+ * waves; round = the sum of the stages. Embedded: one node, round = max(total CPU / cores, bytes / IPC rate) plus a fixed
+ * latency per pass through the tiers ({@link CostModel#PASS_FIXED_S}).
  *
  * @param tiers      tiers 1, 2, 3
  * @param roundS     predicted round time, seconds
@@ -32,7 +33,8 @@ public record RoundModel(List<TierLoad> tiers, double roundS, long heapBytes) {
             : f.embedded() ? Math.min(a1, Fleet.DEMO_WINDOW) : a1;
         final long gram = CostModel.gramBytes(c.expected());
         final long block1 = CostModel.blockBytes(f.clusterBlockRows(c, a1), d);
-        final long mem1 = open * block1 + Math.min(cores, a1) * gram + CostModel.gatedCopyBytes(c, a1, d)
+        final long held1 = CostModel.gatedCopyBytes(c, a1, d, f.heldCodec());
+        final long mem1 = open * block1 + Math.min(cores, a1) * gram + held1
             + CostModel.vectorBytes(d, cores, f.embedded());
         final double in1 = c.answering() * CostModel.leafFrameBytes(f.codec(), d, f.signatureBytes());
         final double decode1 = CostModel.decodeSeconds((double) a1 * c.accepted() * d, f.codec(), r)
@@ -68,9 +70,10 @@ public record RoundModel(List<TierLoad> tiers, double roundS, long heapBytes) {
         if (f.embedded()) {
             // The synthetic swarm signs every frame it sends, at about what a verification costs (SignatureBenchmark).
             // Past the last-level cache every pass over a value streams from memory (CostModel.SPILL_NS_PER_VALUE); counted
-            // with the swarm, whose passes are most of them.
+            // with the swarm, whose passes are most of them. The working set is the blocks in flight and, under the gated
+            // release, every cluster's rows held for pass 2, which stream through memory all round.
             final double swarm = (double) clusters * c.answering() * (d * r.swarmNsPerValue() + f.verifyUs() * 1e3) * 1e-9
-                + (double) clusters * c.accepted() * d * (CostModel.spillNsPerValue((double) open * block1)
+                + (double) clusters * c.accepted() * d * (CostModel.spillNsPerValue((double) open * block1 + held1)
                 + (c.rule() == ReleaseRule.GATED ? CostModel.GATED_NS_PER_VALUE : 0)) * 1e-9
                 + clusters * CostModel.CLUSTER_ROUND_NS * 1e-9;
             // EmbeddedFleet's continental pool: every continent if their blocks fit 512 MiB, else cores + 1.
@@ -81,7 +84,8 @@ public record RoundModel(List<TierLoad> tiers, double roundS, long heapBytes) {
             final double s1 = (swarm + cpu1) / cores;
             final double s2 = cpu2 / cores;
             final double s3 = cpu3 / cores;
-            final double round = Math.max(s1 + s2 + s3, CostModel.transferSeconds(bytes, bw));
+            final double round = Math.max(s1 + s2 + s3, CostModel.transferSeconds(bytes, bw))
+                + CostModel.passes(c.rule()) * CostModel.PASS_FIXED_S;
             return new RoundModel(List.of(
                 new TierLoad(1, "cluster", clusters, 1, clusters, c.accepted(), block1 + gram, mem, clusters * in1,
                     out1 * bw, clusters * in1, net1, decode1, rule1, swarm + cpu1, swarm + tierCpu1, 0,

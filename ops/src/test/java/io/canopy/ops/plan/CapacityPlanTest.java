@@ -151,6 +151,26 @@ class CapacityPlanTest {
     }
 
     @Test
+    void the_held_codec_sizes_the_gated_release_rows_kept_between_the_passes_and_needs_two_passes() {
+        final CapacityPlan fp32 = CapacityPlan.of(handFleet("release", "gated"), handRates());
+        final CapacityPlan bf16 = CapacityPlan.of(handFleet("release", "gated", "held-codec", "bf16"), handRates());
+        final CapacityPlan int8 = CapacityPlan.of(handFleet("release", "gated", "held-codec", "int8"), handRates());
+        final int n = fp32.cluster().accepted();
+        final long clusters = fp32.model().tier(1).memoryPerNode() - bf16.model().tier(1).memoryPerNode();
+        // Each of the node's clusters keeps n rows of 1000 values: 4 bytes a value, 2 as bf16, 1000 + 4·4 as int8.
+        assertEquals(0, clusters % (2L * n * 1000), "fp32 - bf16 = clusters x n x 1000 x 2 bytes");
+        assertTrue(clusters > 0);
+        final long perCluster = clusters / (2L * n * 1000);
+        assertEquals(perCluster * n * (4L * 1000 - (1000 + 4 * 4)),
+            fp32.model().tier(1).memoryPerNode() - int8.model().tier(1).memoryPerNode());
+        assertEquals("held-codec must be fp32 under release fixed (only the gated release holds rows between two passes),"
+            + " got int8", assertThrows(IllegalArgumentException.class,
+                () -> handFleet("release", "fixed", "held-codec", "int8")).getMessage());
+        assertEquals("held-codec must be one of fp32, bf16, int8, got fp16", assertThrows(IllegalArgumentException.class,
+            () -> handFleet("release", "gated", "held-codec", "fp16")).getMessage());
+    }
+
+    @Test
     void quorum_figures_are_quorum_maths() {
         final Fleet f = handFleet("response-probability", "0.6");
         final QuorumRisk q = CapacityPlan.of(f, handRates()).quorum();
@@ -216,7 +236,7 @@ class CapacityPlanTest {
         // Embedded, the synthetic swarm signs each frame at the same cost.
         final Fleet embedded = handFleet("embedded", "true", "cluster-nodes", "0", "continental-nodes", "0", "verify-us", "550");
         final double cpu1 = 10e-3 + 1000 * 550e-6 + 10 * 80 * 1000 * 0.1e-9 + 10 * 100 * (1e-6 + 550e-6) + 10 * 226e-6
-            + 10 * 8.6e-3;
+            + 10 * 55.5e-6;
         assertEquals(cpu1 / 2, CapacityPlan.of(embedded, handRates()).model().tier(1).stageS(), 1e-12);
     }
 
@@ -232,9 +252,15 @@ class CapacityPlanTest {
         final Fleet f = handFleet("embedded", "true", "cluster-nodes", "0", "continental-nodes", "0");
         final RoundModel m = CapacityPlan.of(f, handRates()).model();
         // Swarm: 10 clusters · 100 answering · 1000 values at 10 ns = 10 ms, plus decode, frames and 10 Multi-Krums,
-        // plus 8.6 ms of fixed work a cluster; the blocks in flight (1.3 MB) fit the last-level cache: nothing spills.
-        final double cpu1 = 10e-3 + 10 * 80 * 1000 * 0.1e-9 + 10 * 100 * 1e-6 + 10 * 226e-6 + 10 * 8.6e-3;
+        // plus 55.5 µs of fixed work a cluster; the blocks in flight (1.3 MB) fit the last-level cache: nothing spills.
+        final double cpu1 = 10e-3 + 10 * 80 * 1000 * 0.1e-9 + 10 * 100 * 1e-6 + 10 * 226e-6 + 10 * 55.5e-6;
         assertEquals(cpu1 / 2, m.tier(1).stageS(), 1e-12);
+        // The round: the three stages one after the other, plus the fixed latency of its one pass (multikrum).
+        assertEquals(m.tier(1).stageS() + m.tier(2).stageS() + m.tier(3).stageS() + 0.081, m.roundS(), 1e-12);
+        final RoundModel gated = CapacityPlan.of(handFleet("embedded", "true", "cluster-nodes", "0", "continental-nodes", "0",
+            "release", "gated"), handRates()).model();
+        assertEquals(gated.tier(1).stageS() + gated.tier(2).stageS() + gated.tier(3).stageS() + 2 * 0.081, gated.roundS(),
+            1e-12, "the gated release goes down and up the tiers twice");
         assertEquals(0, ClusterRound.of(f).collectS(), "the demo's clusters run on a simulated clock");
         // Blocks: the demo's window of 4 clusters in flight, 80 planned rows each; vectors (12·2 + 12·2 + 24)·1000;
         // both continents' blocks (EmbeddedFleet's pool holds every continent when they fit 512 MiB); the global's.

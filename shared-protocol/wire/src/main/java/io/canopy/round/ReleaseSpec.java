@@ -1,5 +1,6 @@
 package io.canopy.round;
 
+import io.canopy.codec.CodecId;
 import io.canopy.control.ControlMessage;
 
 /**
@@ -29,9 +30,14 @@ import io.canopy.control.ControlMessage;
  * @param gateSource    where ρ came from, for the plan and the report
  * @param detectorSample the share of clusters that run Multi-Krum as a detector each round under a planned release
  *                      ({@link #detects}); 1 under {@link Rule#MULTIKRUM}, whose release is Multi-Krum's
+ * @param heldCodec     how a gated release's clusters store their accepted rows between pass 1 and pass 2: {@link
+ *                      CodecId#FP32} (exact, the default), {@link CodecId#BF16} (half the bytes) or {@link CodecId#INT8}
+ *                      (about a quarter); pass 2 is computed from the stored form, so every leaf's term still depends
+ *                      only on its own update and public values (io.canopy.privacy.release.HeldRows)
  */
 public record ReleaseSpec(Rule rule, double plannedCount, int trim, float gateRadius, double z1, double z2,
-                          double minCount, String gateSource, double detectorSample) implements ControlMessage {
+                          double minCount, String gateSource, double detectorSample, CodecId heldCodec)
+    implements ControlMessage {
 
     /**
      * The release rules. {@code FIXED} is DP-FedAvg's fixed-denominator clipped mean (McMahan et al. 2018) through
@@ -42,6 +48,13 @@ public record ReleaseSpec(Rule rule, double plannedCount, int trim, float gateRa
 
     /** The count coordinate's scale, relative to ρ·λ (the note's 0.1). */
     public static final double COUNT_SCALE = 0.1;
+
+    /**
+     * The codecs a gated release may hold its rows in between its passes (fp16 adds nothing over bf16 here; top-k drops
+     * values). Declared before {@link #MULTIKRUM}: the constructor's check reads it while the class initializes.
+     */
+    public static final java.util.Set<CodecId> HELD_CODECS =
+        java.util.Collections.unmodifiableSet(java.util.EnumSet.of(CodecId.FP32, CodecId.BF16, CodecId.INT8));
 
     /** The first wave's release. */
     public static final ReleaseSpec MULTIKRUM = new ReleaseSpec(Rule.MULTIKRUM, 0, 0, 0f, 0, 0, 0, "");
@@ -66,6 +79,14 @@ public record ReleaseSpec(Rule rule, double plannedCount, int trim, float gateRa
             throw new IllegalArgumentException("the multikrum release runs Multi-Krum in every cluster (it is the release);"
                 + " a detector sample of " + detectorSample + " applies only to the gated and fixed releases");
         }
+        heldCodec = heldCodec == null ? CodecId.FP32 : heldCodec;
+        if (!HELD_CODECS.contains(heldCodec)) {
+            throw new IllegalArgumentException("a gated release holds its rows as fp32, bf16 or int8, not " + heldCodec.label());
+        }
+        if (rule != Rule.GATED && heldCodec != CodecId.FP32) {
+            throw new IllegalArgumentException("only the gated release holds rows between two passes; the " + rule
+                + " release cannot hold them as " + heldCodec.label());
+        }
     }
 
     /** The counter-hash stream of the detector sample, apart from every seeded stream of a run. */
@@ -74,12 +95,17 @@ public record ReleaseSpec(Rule rule, double plannedCount, int trim, float gateRa
     /** A release whose detector runs in every cluster. */
     public ReleaseSpec(Rule rule, double plannedCount, int trim, float gateRadius, double z1, double z2, double minCount,
                        String gateSource) {
-        this(rule, plannedCount, trim, gateRadius, z1, z2, minCount, gateSource, 1.0);
+        this(rule, plannedCount, trim, gateRadius, z1, z2, minCount, gateSource, 1.0, CodecId.FP32);
     }
 
     /** This release with Multi-Krum as a detector in a share {@code sample} of the clusters each round. */
     public ReleaseSpec withDetectorSample(double sample) {
-        return new ReleaseSpec(rule, plannedCount, trim, gateRadius, z1, z2, minCount, gateSource, sample);
+        return new ReleaseSpec(rule, plannedCount, trim, gateRadius, z1, z2, minCount, gateSource, sample, heldCodec);
+    }
+
+    /** This release with its clusters holding their rows between the passes as {@code codec} ({@link #HELD_CODECS}). */
+    public ReleaseSpec withHeldCodec(CodecId codec) {
+        return new ReleaseSpec(rule, plannedCount, trim, gateRadius, z1, z2, minCount, gateSource, detectorSample, codec);
     }
 
     /**
