@@ -1,5 +1,7 @@
 package io.canopy.kernel;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
 import jdk.incubator.vector.DoubleVector;
@@ -190,6 +192,8 @@ public final class GramMatrix {
         private final int maxThreads;
         private final double[][] accs;
         private final float[][] panels;
+        /** {@link GramRowPanels}' scratch panels: off-heap, so that they can be aligned to a cache line. */
+        private final MemorySegment[] rowPanels;
         private final float[][] means;
         private final double[][] sums;
         private final int[][] rowOffsets;
@@ -205,6 +209,8 @@ public final class GramMatrix {
             this.maxThreads = threads;
             this.accs = new double[threads][0];
             this.panels = new float[threads][0];
+            this.rowPanels = new MemorySegment[threads];
+            Arrays.fill(rowPanels, MemorySegment.NULL);
             this.means = new float[threads][KC_MAX];
             this.sums = new double[threads][KC_MAX];
             this.rowOffsets = new int[threads][W];
@@ -230,6 +236,15 @@ public final class GramMatrix {
             }
             if (diag.length < n) {
                 diag = new double[n];
+            }
+        }
+
+        /** Grows the row panels to {@code floats} each, 64-byte aligned; the automatic arena frees them with this. */
+        private void ensureRowPanels(final int threads, final int floats) {
+            for (int t = 0; t < threads; t++) {
+                if (rowPanels[t].byteSize() < 4L * floats) {
+                    rowPanels[t] = Arena.ofAuto().allocate(4L * floats, GramRowPanels.ALIGN);
+                }
             }
         }
     }
@@ -264,11 +279,12 @@ public final class GramMatrix {
         }
         if (d > KC_MAX && n <= GramRowPanels.maxRows()) {
             // Few long rows: the dot-product kernel, which copies rows instead of gathering them (GramRowPanels).
-            ws.ensure(threads, GramRowPanels.accLength(n), GramRowPanels.panelLength(n), n);
+            ws.ensure(threads, GramRowPanels.accLength(n), 0, n);
+            ws.ensureRowPanels(threads, GramRowPanels.panelLength(n));
             if (threads == 1) {
-                GramRowPanels.columnRange(x, n, d, 0, d, ws.panels[0], ws.sums[0], ws.means[0], ws.accs[0]);
+                GramRowPanels.columnRange(x, n, d, 0, d, ws.rowPanels[0], ws.sums[0], ws.means[0], ws.accs[0]);
             } else {
-                splitColumns(ws, d, threads, (from, to, t) -> GramRowPanels.columnRange(x, n, d, from, to, ws.panels[t],
+                splitColumns(ws, d, threads, (from, to, t) -> GramRowPanels.columnRange(x, n, d, from, to, ws.rowPanels[t],
                     ws.sums[t], ws.means[t], ws.accs[t]));
             }
             GramRowPanels.unpack(ws.accs, threads, n, distances ? ws.diag : null, out);
