@@ -1,6 +1,5 @@
 package io.canopy.kernel;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
@@ -192,8 +191,8 @@ public final class GramMatrix {
         private final int maxThreads;
         private final double[][] accs;
         private final float[][] panels;
-        /** {@link GramRowPanels}' scratch panels: off-heap, so that they can be aligned to a cache line. */
-        private final MemorySegment[] rowPanels;
+        /** The panels as heap segments, for {@link GramRowPanels}' alignment probe (made once per growth). */
+        private final MemorySegment[] panelViews;
         private final float[][] means;
         private final double[][] sums;
         private final int[][] rowOffsets;
@@ -209,8 +208,10 @@ public final class GramMatrix {
             this.maxThreads = threads;
             this.accs = new double[threads][0];
             this.panels = new float[threads][0];
-            this.rowPanels = new MemorySegment[threads];
-            Arrays.fill(rowPanels, MemorySegment.NULL);
+            this.panelViews = new MemorySegment[threads];
+            for (int t = 0; t < threads; t++) {
+                panelViews[t] = MemorySegment.ofArray(panels[t]);
+            }
             this.means = new float[threads][KC_MAX];
             this.sums = new double[threads][KC_MAX];
             this.rowOffsets = new int[threads][W];
@@ -227,6 +228,7 @@ public final class GramMatrix {
                 }
                 if (panels[t].length < panelLength) {
                     panels[t] = new float[panelLength];
+                    panelViews[t] = MemorySegment.ofArray(panels[t]);
                 }
                 // One column group's float tiles: the rows' tiles at full width.
                 final int tileLength = ((n + MR - 1) / MR) * TILE_MAX;
@@ -236,15 +238,6 @@ public final class GramMatrix {
             }
             if (diag.length < n) {
                 diag = new double[n];
-            }
-        }
-
-        /** Grows the row panels to {@code floats} each, 64-byte aligned; the automatic arena frees them with this. */
-        private void ensureRowPanels(final int threads, final int floats) {
-            for (int t = 0; t < threads; t++) {
-                if (rowPanels[t].byteSize() < 4L * floats) {
-                    rowPanels[t] = Arena.ofAuto().allocate(4L * floats, GramRowPanels.ALIGN);
-                }
             }
         }
     }
@@ -279,13 +272,13 @@ public final class GramMatrix {
         }
         if (d > KC_MAX && n <= GramRowPanels.maxRows()) {
             // Few long rows: the dot-product kernel, which copies rows instead of gathering them (GramRowPanels).
-            ws.ensure(threads, GramRowPanels.accLength(n), 0, n);
-            ws.ensureRowPanels(threads, GramRowPanels.panelLength(n));
+            ws.ensure(threads, GramRowPanels.accLength(n), GramRowPanels.panelLength(n), n);
             if (threads == 1) {
-                GramRowPanels.columnRange(x, n, d, 0, d, ws.rowPanels[0], ws.sums[0], ws.means[0], ws.accs[0]);
+                GramRowPanels.columnRange(x, n, d, 0, d, ws.panels[0], ws.panelViews[0], ws.sums[0], ws.means[0],
+                    ws.accs[0]);
             } else {
-                splitColumns(ws, d, threads, (from, to, t) -> GramRowPanels.columnRange(x, n, d, from, to, ws.rowPanels[t],
-                    ws.sums[t], ws.means[t], ws.accs[t]));
+                splitColumns(ws, d, threads, (from, to, t) -> GramRowPanels.columnRange(x, n, d, from, to, ws.panels[t],
+                    ws.panelViews[t], ws.sums[t], ws.means[t], ws.accs[t]));
             }
             GramRowPanels.unpack(ws.accs, threads, n, distances ? ws.diag : null, out);
             return;

@@ -1,8 +1,7 @@
 package io.canopy.kernel;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
+import java.util.Arrays;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -22,12 +21,12 @@ import jdk.incubator.vector.VectorSpecies;
  * ({@code reduceLanes}) and added into a double accumulator, so precision does not degrade with d: within a panel
  * a lane sums KC/W products in float.
  *
- * <p>The scratch panel is off-heap, 64-byte aligned ({@link #ALIGN}), not a {@code float[]}: an array's elements
- * start 16 bytes into an object the heap aligns to 8 bytes only, so a 64-byte vector load from it straddles two
- * cache lines whenever the array lands off a line, which costs a second load-port slot per load. At n = 100,
- * d = 5·10^5 on one thread the tiles took 34.0 ms from a heap array at 15 of the 16 possible alignments and
- * 26.9 ms at the one that puts its elements on a line (2026-12-03); the heap does not keep an alignment, so
- * the panel lives where it can be chosen.
+ * <p>The panel starts on a cache line within its array ({@link ArrayAddress}): a {@code float[]}'s elements start
+ * 16 bytes into an object the heap aligns to 8 bytes only, so from the array's start the tiles' 64-byte loads
+ * straddle two lines at 15 of 16 placements and each then takes two load-port slots. n = 100, d = 5·10^5, one
+ * thread: tiles 35.4 ms from the array's start, 27.5 ms from its first line (2026-12-03). An off-heap aligned
+ * panel read through {@code FloatVector.fromMemorySegment} measured 33.0 ms: C2 keeps a bounds check per load
+ * in the loop when the offset is {@code 4L·(b + k)}, and unrolls with spilled accumulators when it can hoist them.
  *
  * <p>Diagonal tiles compute all 16 pairs (6 of them twice); rows past n are zero. Two threads split d into two
  * contiguous ranges with their own scratch and accumulator, summed at the end, as {@link GramMatrix} does.
@@ -43,9 +42,6 @@ final class GramRowPanels {
     /** Largest scratch panel: half the 1 MB L2, so that the panel and the block's next columns stay in it. */
     private static final int PANEL_BYTES = 512 << 10;
     private static final int TILE = 16;
-    /** Alignment of the scratch panel: one cache line, so that every row's vectors start on a line. */
-    static final long ALIGN = 64;
-    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
     private GramRowPanels() {
     }
@@ -65,64 +61,64 @@ final class GramRowPanels {
         return b * (b + 1) / 2 * TILE;
     }
 
-    /** Floats of one thread's scratch panel (4 bytes each, off-heap). */
+    /** Floats of one thread's scratch panel: the panel, and room to move its start to a cache line. */
     static int panelLength(final int n) {
-        return blocks(n) * 4 * STRIDE;
+        return blocks(n) * 4 * STRIDE + ArrayAddress.LINE / 4 - 1;
     }
 
     /**
-     * Adds columns [from, to) of the block's centred Gram tiles into acc (cleared by the caller). q is scratch of
-     * {@link #panelLength} floats aligned to {@link #ALIGN} bytes; sum and mean are scratch of KC elements.
+     * Adds columns [from, to) of the block's centred Gram tiles into acc (cleared by the caller). q, sum and mean are
+     * scratch of {@link #panelLength}, KC and KC elements; qView is {@code MemorySegment.ofArray(q)}, kept by the
+     * caller so that the call allocates nothing.
      */
     static void columnRange(final float[] x, final int n, final int d, final int from, final int to,
-                            final MemorySegment q, final double[] sum, final float[] mean, final double[] acc) {
+                            final float[] q, final MemorySegment qView, final double[] sum, final float[] mean,
+                            final double[] acc) {
+        // Per call: a collection may have moved the array since the last one.
+        final int q0 = ArrayAddress.floatsToLine(qView);
         // The rows past n of the last block read zeros: set once, the panels write rows below n only.
-        // (A loop, not asSlice().fill(): the slice would be the call's only allocation.)
-        for (int at = n * STRIDE; at < blocks(n) * 4 * STRIDE; at++) {
-            q.setAtIndex(ValueLayout.JAVA_FLOAT, at, 0f);
-        }
+        Arrays.fill(q, q0 + n * STRIDE, q0 + blocks(n) * 4 * STRIDE, 0f);
         for (int k0 = from; k0 < to; k0 += KC) {
             final int kc = Math.min(KC, to - k0);
             final int kcp = (kc + W - 1) / W * W;
             GramMatrix.columnMean(x, n, d, k0, kc, sum, mean);
-            centre(x, n, d, k0, kc, kcp, mean, q);
-            panel(q, n, kcp, acc);
+            centre(x, n, d, k0, kc, kcp, mean, q, q0);
+            panel(q, q0, n, kcp, acc);
         }
     }
 
-    /** q[i·STRIDE + c] = x[i·d + k0 + c] − mean[c] for c < kc, then zeros up to kcp (a multiple of W). */
+    /** q[q0 + i·STRIDE + c] = x[i·d + k0 + c] − mean[c] for c < kc, then zeros up to kcp (a multiple of W). */
     private static void centre(final float[] x, final int n, final int d, final int k0, final int kc, final int kcp,
-                               final float[] mean, final MemorySegment q) {
+                               final float[] mean, final float[] q, final int q0) {
         final int bound = kc - kc % W;
         for (int i = 0; i < n; i++) {
             final int src = i * d + k0;
-            final int dst = i * STRIDE;
+            final int dst = q0 + i * STRIDE;
             int c = 0;
             for (; c < bound; c += W) {
-                FloatVector.fromArray(S, x, src + c).sub(FloatVector.fromArray(S, mean, c))
-                    .intoMemorySegment(q, 4L * (dst + c), ORDER);
+                FloatVector.fromArray(S, x, src + c).sub(FloatVector.fromArray(S, mean, c)).intoArray(q, dst + c);
             }
             for (; c < kc; c++) {
-                q.setAtIndex(ValueLayout.JAVA_FLOAT, dst + c, x[src + c] - mean[c]);
+                q[dst + c] = x[src + c] - mean[c];
             }
             for (; c < kcp; c++) {
-                q.setAtIndex(ValueLayout.JAVA_FLOAT, dst + c, 0f);
+                q[dst + c] = 0f;
             }
         }
     }
 
-    private static void panel(final MemorySegment q, final int n, final int kcp, final double[] acc) {
+    private static void panel(final float[] q, final int q0, final int n, final int kcp, final double[] acc) {
         final int b = blocks(n);
         int t = 0;
         for (int ib = 0; ib < b; ib++) {
             for (int jb = 0; jb <= ib; jb++, t++) {
-                tile(q, ib * 4 * STRIDE, jb * 4 * STRIDE, kcp, acc, t * TILE);
+                tile(q, q0 + ib * 4 * STRIDE, q0 + jb * 4 * STRIDE, kcp, acc, t * TILE);
             }
         }
     }
 
-    /** acc[ao + 4r + c] += Σ_k q[a + r·STRIDE + k]·q[b + c·STRIDE + k] for r, c < 4 and k < kcp (q in floats). */
-    private static void tile(final MemorySegment q, final int a, final int b, final int kcp, final double[] acc,
+    /** acc[ao + 4r + c] += Σ_k q[a + r·STRIDE + k]·q[b + c·STRIDE + k] for r, c < 4 and k < kcp. */
+    private static void tile(final float[] q, final int a, final int b, final int kcp, final double[] acc,
                              final int ao) {
         FloatVector c00 = FloatVector.zero(S);
         FloatVector c01 = c00;
@@ -141,26 +137,26 @@ final class GramRowPanels {
         FloatVector c32 = c00;
         FloatVector c33 = c00;
         for (int k = 0; k < kcp; k += W) {
-            final FloatVector b0 = FloatVector.fromMemorySegment(S, q, 4L * (b + k), ORDER);
-            final FloatVector b1 = FloatVector.fromMemorySegment(S, q, 4L * (b + STRIDE + k), ORDER);
-            final FloatVector b2 = FloatVector.fromMemorySegment(S, q, 4L * (b + 2 * STRIDE + k), ORDER);
-            final FloatVector b3 = FloatVector.fromMemorySegment(S, q, 4L * (b + 3 * STRIDE + k), ORDER);
-            FloatVector r = FloatVector.fromMemorySegment(S, q, 4L * (a + k), ORDER);
+            final FloatVector b0 = FloatVector.fromArray(S, q, b + k);
+            final FloatVector b1 = FloatVector.fromArray(S, q, b + STRIDE + k);
+            final FloatVector b2 = FloatVector.fromArray(S, q, b + 2 * STRIDE + k);
+            final FloatVector b3 = FloatVector.fromArray(S, q, b + 3 * STRIDE + k);
+            FloatVector r = FloatVector.fromArray(S, q, a + k);
             c00 = r.fma(b0, c00);
             c01 = r.fma(b1, c01);
             c02 = r.fma(b2, c02);
             c03 = r.fma(b3, c03);
-            r = FloatVector.fromMemorySegment(S, q, 4L * (a + STRIDE + k), ORDER);
+            r = FloatVector.fromArray(S, q, a + STRIDE + k);
             c10 = r.fma(b0, c10);
             c11 = r.fma(b1, c11);
             c12 = r.fma(b2, c12);
             c13 = r.fma(b3, c13);
-            r = FloatVector.fromMemorySegment(S, q, 4L * (a + 2 * STRIDE + k), ORDER);
+            r = FloatVector.fromArray(S, q, a + 2 * STRIDE + k);
             c20 = r.fma(b0, c20);
             c21 = r.fma(b1, c21);
             c22 = r.fma(b2, c22);
             c23 = r.fma(b3, c23);
-            r = FloatVector.fromMemorySegment(S, q, 4L * (a + 3 * STRIDE + k), ORDER);
+            r = FloatVector.fromArray(S, q, a + 3 * STRIDE + k);
             c30 = r.fma(b0, c30);
             c31 = r.fma(b1, c31);
             c32 = r.fma(b2, c32);
