@@ -1,5 +1,6 @@
 package io.canopy.kernel;
 
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
 import jdk.incubator.vector.DoubleVector;
@@ -190,6 +191,8 @@ public final class GramMatrix {
         private final int maxThreads;
         private final double[][] accs;
         private final float[][] panels;
+        /** The panels as heap segments, for {@link GramRowPanels}' alignment probe (made once per growth). */
+        private final MemorySegment[] panelViews;
         private final float[][] means;
         private final double[][] sums;
         private final int[][] rowOffsets;
@@ -205,6 +208,10 @@ public final class GramMatrix {
             this.maxThreads = threads;
             this.accs = new double[threads][0];
             this.panels = new float[threads][0];
+            this.panelViews = new MemorySegment[threads];
+            for (int t = 0; t < threads; t++) {
+                panelViews[t] = MemorySegment.ofArray(panels[t]);
+            }
             this.means = new float[threads][KC_MAX];
             this.sums = new double[threads][KC_MAX];
             this.rowOffsets = new int[threads][W];
@@ -221,6 +228,7 @@ public final class GramMatrix {
                 }
                 if (panels[t].length < panelLength) {
                     panels[t] = new float[panelLength];
+                    panelViews[t] = MemorySegment.ofArray(panels[t]);
                 }
                 // One column group's float tiles: the rows' tiles at full width.
                 final int tileLength = ((n + MR - 1) / MR) * TILE_MAX;
@@ -266,10 +274,11 @@ public final class GramMatrix {
             // Few long rows: the dot-product kernel, which copies rows instead of gathering them (GramRowPanels).
             ws.ensure(threads, GramRowPanels.accLength(n), GramRowPanels.panelLength(n), n);
             if (threads == 1) {
-                GramRowPanels.columnRange(x, n, d, 0, d, ws.panels[0], ws.sums[0], ws.means[0], ws.accs[0]);
+                GramRowPanels.columnRange(x, n, d, 0, d, ws.panels[0], ws.panelViews[0], ws.sums[0], ws.means[0],
+                    ws.accs[0]);
             } else {
                 splitColumns(ws, d, threads, (from, to, t) -> GramRowPanels.columnRange(x, n, d, from, to, ws.panels[t],
-                    ws.sums[t], ws.means[t], ws.accs[t]));
+                    ws.panelViews[t], ws.sums[t], ws.means[t], ws.accs[t]));
             }
             GramRowPanels.unpack(ws.accs, threads, n, distances ? ws.diag : null, out);
             return;
