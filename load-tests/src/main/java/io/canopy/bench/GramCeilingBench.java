@@ -13,7 +13,8 @@ import java.util.SplittableRandom;
  * {@link KernelBench}; the ceiling is its fastest round, the kernel its median.
  *
  * <pre>
- * java --add-modules jdk.incubator.vector -Xmx3g -cp load-tests/target/classes:shared-protocol/kernels/target/classes \
+ * java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx3g \
+ *   -cp load-tests/target/classes:shared-protocol/kernels/target/classes \
  *   io.canopy.bench.GramCeilingBench 100 1000000 7
  * </pre>
  */
