@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-import io.canopy.codec.CodecId;
 import io.canopy.leaf.synthetic.Attack;
 import io.canopy.global.plan.RoundDesign;
 import io.canopy.ops.cli.CliCommand;
@@ -136,7 +135,7 @@ public final class DemoCommand implements CliCommand {
                 o.doubleValue("rho", RoundDesign.GATE_FACTOR),
                 RunOptions.signatures(o),
                 o.doubleValue("detector-sample", 1.0),
-                heldCodec(o));
+                RunOptions.heldCodec(o));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
@@ -176,17 +175,5 @@ public final class DemoCommand implements CliCommand {
         } catch (IllegalArgumentException e) {
             throw new UsageException("--attack: " + e.getMessage());
         }
-    }
-
-    /** {@code --held-codec}: fp32 (default), bf16 or int8; DemoSettings refuses a known codec that cannot hold rows. */
-    private static CodecId heldCodec(Options o) throws UsageException {
-        if (!o.has("held-codec")) {
-            return CodecId.FP32;
-        }
-        CodecId codec = CodecId.fromLabel(o.get("held-codec"));
-        if (codec == null) {
-            throw new UsageException("--held-codec must be fp32, bf16 or int8, got '" + o.get("held-codec") + "'");
-        }
-        return codec;
     }
 }

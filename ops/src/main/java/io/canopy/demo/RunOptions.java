@@ -69,12 +69,22 @@ public final class RunOptions {
     }
 
     public static CodecId codec(Options o) throws UsageException {
-        if (!o.has("codec")) {
+        return codecNamed(o, "codec", "--codec must be one of fp32, fp16, bf16, int8, topk; got '");
+    }
+
+    /** {@code --held-codec}: fp32 (default), bf16 or int8; DemoSettings refuses a known codec that cannot hold rows. */
+    public static CodecId heldCodec(Options o) throws UsageException {
+        return codecNamed(o, "held-codec", "--held-codec must be fp32, bf16 or int8, got '");
+    }
+
+    /** The codec flag {@code key} names, fp32 when absent; an unknown label is refused with {@code refusal} + it + "'". */
+    private static CodecId codecNamed(Options o, String key, String refusal) throws UsageException {
+        if (!o.has(key)) {
             return CodecId.FP32;
         }
-        CodecId codec = CodecId.fromLabel(o.get("codec"));
+        CodecId codec = CodecId.fromLabel(o.get(key));
         if (codec == null) {
-            throw new UsageException("--codec must be one of fp32, fp16, bf16, int8, topk; got '" + o.get("codec") + "'");
+            throw new UsageException(refusal + o.get(key) + "'");
         }
         return codec;
     }
