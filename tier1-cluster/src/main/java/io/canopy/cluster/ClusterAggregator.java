@@ -126,6 +126,12 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
      * memory is the accepted rows × d of every cluster of the round (the planner counts it: docs/planner.md).
      */
     private io.canopy.aggregation.UpdateBlock held;
+    /**
+     * The array {@link #held} is copied into, kept from round to round and grown only when a round holds more: a
+     * new array a round made the gated release's steady rounds allocate every round's rows again (humongous at
+     * d = 10^5, 4 GB a round at 10^5 leaves) and wait on the collector for them.
+     */
+    private float[] heldRows = new float[0];
     /** The same rows held compressed instead, when the release says so ({@code ReleaseSpec.heldCodec}); null otherwise. */
     private HeldRows heldCompressed;
     /** The round whose pass 1 was sent and whose pass 2 is due; −1 when none. */
@@ -177,6 +183,7 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
 
     private Behavior<Command> onPostStop(PostStop stop) {
         releaseHeld();
+        heldRows = new float[0];
         tier.unregister(cluster, getContext().getSelf());
         return this;
     }
@@ -229,8 +236,13 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
         if (plan.release().gated() && block != null && block.acceptedCount() > 0) {
             io.canopy.aggregation.UpdateBlock accepted = block.accepted();
             if (plan.release().heldCodec() == CodecId.FP32) {
-                held = new io.canopy.aggregation.UpdateBlock(
-                    java.util.Arrays.copyOf(accepted.data(), accepted.rows() * accepted.dim()), accepted.rows(), accepted.dim());
+                int values = accepted.rows() * accepted.dim();
+                if (heldRows.length < values) {
+                    // Exactly this round's rows: the planner counts accepted × d a cluster; a round with more grows it.
+                    heldRows = new float[values];
+                }
+                System.arraycopy(accepted.data(), 0, heldRows, 0, values);
+                held = new io.canopy.aggregation.UpdateBlock(heldRows, accepted.rows(), accepted.dim());
             } else {
                 heldCompressed = HeldRows.hold(plan.release().heldCodec(), accepted.data(), accepted.rows(), accepted.dim(),
                     plan.roundId(), block::sender);
