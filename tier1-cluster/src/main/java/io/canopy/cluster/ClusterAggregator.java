@@ -1,6 +1,5 @@
 package io.canopy.cluster;
 
-import io.canopy.codec.CodecId;
 import io.canopy.control.ControlMessage;
 import io.canopy.privacy.release.CentreSum;
 import io.canopy.privacy.release.ClusterPasses;
@@ -121,19 +120,12 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
     private RoundPlan plan;
     private long collecting = -1;
     /**
-     * A gated release's accepted updates, copied out of the ingest block at pass 1 and kept for pass 2 (null when
-     * no leaf arrived). A copy, so the ingest's small block pool keeps serving other clusters meanwhile: the
-     * memory is the accepted rows × d of every cluster of the round (the planner counts it: docs/planner.md).
+     * A gated release's accepted updates, copied out of the ingest block at pass 1 and kept for pass 2, as the release's
+     * held codec says (none held when no leaf arrived). A copy, so the ingest's small block pool keeps serving other
+     * clusters meanwhile: the memory is the accepted rows × d of every cluster of the round (the planner counts it:
+     * docs/planner.md). Its arrays are kept from round to round.
      */
-    private io.canopy.aggregation.UpdateBlock held;
-    /**
-     * The array {@link #held} is copied into, kept from round to round and grown only when a round holds more: a
-     * new array a round made the gated release's steady rounds allocate every round's rows again (humongous at
-     * d = 10^5, 4 GB a round at 10^5 leaves) and wait on the collector for them.
-     */
-    private float[] heldRows = new float[0];
-    /** The same rows held compressed instead, when the release says so ({@code ReleaseSpec.heldCodec}); null otherwise. */
-    private HeldRows heldCompressed;
+    private final HeldRows held = new HeldRows();
     /** The round whose pass 1 was sent and whose pass 2 is due; −1 when none. */
     private long secondPassDue = -1;
     private final java.util.List<AwaitOpen> waiting = new java.util.ArrayList<>();
@@ -183,7 +175,6 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
 
     private Behavior<Command> onPostStop(PostStop stop) {
         releaseHeld();
-        heldRows = new float[0];
         tier.unregister(cluster, getContext().getSelf());
         return this;
     }
@@ -234,19 +225,7 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
         }
         releaseHeld();
         if (plan.release().gated() && block != null && block.acceptedCount() > 0) {
-            io.canopy.aggregation.UpdateBlock accepted = block.accepted();
-            if (plan.release().heldCodec() == CodecId.FP32) {
-                int values = accepted.rows() * accepted.dim();
-                if (heldRows.length < values) {
-                    // Exactly this round's rows: the planner counts accepted × d a cluster; a round with more grows it.
-                    heldRows = new float[values];
-                }
-                System.arraycopy(accepted.data(), 0, heldRows, 0, values);
-                held = new io.canopy.aggregation.UpdateBlock(heldRows, accepted.rows(), accepted.dim());
-            } else {
-                heldCompressed = HeldRows.hold(plan.release().heldCodec(), accepted.data(), accepted.rows(), accepted.dim(),
-                    plan.roundId(), block::sender);
-            }
+            held.hold(plan.release().heldCodec(), block.rows(), block.acceptedCount(), d, plan.roundId(), block::sender);
         }
         tier.release(block);
         secondPassDue = plan.release().gated() ? plan.roundId() : -1; // the fixed-denominator mean has no pass 2
@@ -265,11 +244,8 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
         RoundPlan p = c.plan();
         float[] out = new float[p.dimension()];
         double rho = p.release().gateRadius();
-        int inside = heldCompressed != null
-            ? ClusterPasses.gated(heldCompressed, c.centre(), rho, rho, p.release().plannedCount(), new double[p.dimension()],
-                new float[p.dimension()], out)
-            : ClusterPasses.gated(held == null ? new float[0] : held.data(), held == null ? 0 : held.rows(), p.dimension(),
-                c.centre(), rho, rho, p.release().plannedCount(), new double[p.dimension()], out);
+        int inside = ClusterPasses.gated(held, p.dimension(), c.centre(), rho, rho, p.release().plannedCount(),
+            new double[p.dimension()], new float[p.dimension()], out);
         PublishResult sent = tier.publish(p, 2, cluster, continent, inside, out);
         if (sent != PublishResult.SENT) {
             getContext().getLog().error("cluster {} round {}: pass-2 aggregate not sent ({})", cluster, p.roundId(), sent);
@@ -288,8 +264,7 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
     }
 
     private void releaseHeld() {
-        held = null;
-        heldCompressed = null;
+        held.clear();
     }
 
     private Behavior<Command> onAwaitOpen(AwaitOpen ask) {

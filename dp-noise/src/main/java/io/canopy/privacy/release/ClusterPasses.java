@@ -100,16 +100,22 @@ public final class ClusterPasses {
     }
 
     /**
-     * Pass 2 over rows held compressed between the passes ({@link HeldRows}): each row is decoded into {@code row}
-     * (scratch of length ≥ d) and takes the same step as {@link #gated(float[], int, int, float[], double, double,
-     * double, double[], float[])}, so the result is that pass over the decoded block. A row that does not decode to
-     * finite values fails the gate.
+     * Pass 2 over the rows held between the passes ({@link HeldRows}). fp32 rows go straight to {@link #gated(float[],
+     * int, int, float[], double, double, double, double[], float[])}; compressed rows are decoded one by one into
+     * {@code row} (scratch of length ≥ d) and take the same per-row step, so the result is that pass over the decoded
+     * block. A row that does not decode to finite values fails the gate.
      *
+     * @param d the round's dimension: the held rows' when any are held (none: an empty cluster reports O2 = v1)
      * @return W_c, the number of rows inside the gate
      */
-    public static int gated(final HeldRows held, final float[] v1, final double rho, final double tau,
+    public static int gated(final HeldRows held, final int d, final float[] v1, final double rho, final double tau,
                             final double plannedCount, final double[] acc, final float[] row, final float[] out) {
-        final int d = held.dimension();
+        if (held.rows() > 0 && held.dimension() != d) {
+            throw new IllegalArgumentException("the held rows have d=" + held.dimension() + ", the pass d=" + d);
+        }
+        if (held.codec() == io.canopy.codec.CodecId.FP32 || held.rows() == 0) {
+            return gated(held.floats(), held.rows(), d, v1, rho, tau, plannedCount, acc, out);
+        }
         if (row.length < d) {
             throw new IllegalArgumentException("the row scratch needs d=" + d + " entries, got " + row.length);
         }

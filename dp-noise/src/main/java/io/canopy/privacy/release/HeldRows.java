@@ -10,9 +10,9 @@ import java.util.function.IntToLongFunction;
 
 /**
  * A gated release's accepted rows, held by a cluster between pass 1 and pass 2 ({@link ClusterPasses#gated(HeldRows,
- * float[], double, double, double, double[], float[], float[])}), stored compressed to cut what a round holds: every
- * cluster of the round keeps its rows until the released centre comes back, n·d values a cluster, which at d = 10^6
- * is most of a node's heap.
+ * float[], double, double, double, double[], float[], float[])}): every cluster of the round keeps its rows until the
+ * released centre comes back, n·d values a cluster, which at d = 10^5–10^6 is most of a node's heap. Held as
+ * {@link CodecId#FP32} (exact, a plain copy) or compressed to cut that memory:
  * <ul>
  *   <li>{@link CodecId#BF16} (2 bytes a value): round to nearest even; each value within a relative 2^−8 of the
  *       accepted one ({@link Bf16Codec}).</li>
@@ -29,57 +29,75 @@ import java.util.function.IntToLongFunction;
  * and moves W by at most 1: the sensitivity of pass 2 is unchanged ({@code HeldRowsProperties} tries to break it).
  * What compression costs is accuracy, not privacy: pass 2 sums the held values instead of the accepted ones.
  *
- * <p>Rows are stored one array each, so a block of n·d compressed values never needs one array over 2^31 bytes.
- * Not thread-safe; held by one cluster actor.
+ * <p>One instance serves a cluster round after round, and its arrays are kept and grown only when a round holds more:
+ * a new copy a round made the steady rounds allocate every round's rows again (humongous arrays at d = 10^5, 4 GB a
+ * round at 10^5 leaves) and wait on the collector for them. Compressed rows are stored one array each, so n·d
+ * compressed values never need one array over 2^31 bytes. Not thread-safe; held by one cluster actor.
  */
 public final class HeldRows {
 
     /** The counter-hash stream of the int8 rounding draws, apart from every seeded stream of a run. */
     private static final long ROUNDING_STREAM = 0x48454C44303030L; // "HELD000"
+    private static final MemorySegment[] NO_ROWS = new MemorySegment[0];
 
-    private final CodecId codec;
-    private final int rows;
-    private final int d;
-    private final MemorySegment[] stored;
-
-    private HeldRows(final CodecId codec, final int rows, final int d, final MemorySegment[] stored) {
-        this.codec = codec;
-        this.rows = rows;
-        this.d = d;
-        this.stored = stored;
-    }
+    private CodecId codec = CodecId.FP32;
+    private int rows;
+    private int d = 1;
+    /** fp32: the rows, row-major; kept across rounds. */
+    private float[] floats = new float[0];
+    /** bf16 and int8: one segment over a byte[] a row; kept across rounds while the row length stays the same. */
+    private MemorySegment[] stored = NO_ROWS;
 
     /**
-     * Holds the first {@code rows} rows of {@code block} (row-major, d values each) as {@code codec}.
+     * Holds the first {@code rows} rows of {@code block} (row-major, d values each) as {@code codec}, forgetting what
+     * was held before and reusing its arrays.
      *
      * @param roundId the round, public; with the sender it keys an int8 row's rounding draws
      * @param sender  the leaf id of row i
-     * @throws IllegalArgumentException for a codec other than bf16 or int8 (fp32 is held as the plain copy), or a
-     *                                  block shorter than rows × d
+     * @return this
+     * @throws IllegalArgumentException for a codec other than fp32, bf16 or int8, or a block shorter than rows × d
      */
-    public static HeldRows hold(final CodecId codec, final float[] block, final int rows, final int d, final long roundId,
-                                final IntToLongFunction sender) {
-        if (codec != CodecId.BF16 && codec != CodecId.INT8) {
-            throw new IllegalArgumentException("rows are held compressed as bf16 or int8, not " + codec.label()
-                + " (fp32 rows are held as a plain copy)");
+    public HeldRows hold(final CodecId codec, final float[] block, final int rows, final int d, final long roundId,
+                         final IntToLongFunction sender) {
+        if (codec != CodecId.FP32 && codec != CodecId.BF16 && codec != CodecId.INT8) {
+            throw new IllegalArgumentException("rows are held as fp32, bf16 or int8, not " + codec.label());
         }
         if (rows < 0 || d < 1 || (long) rows * d > block.length) {
             throw new IllegalArgumentException("need 0 <= rows, d >= 1 and rows*d <= block length; got rows=" + rows
                 + " d=" + d + " block length " + block.length);
         }
-        final int parameter = parameter(codec);
-        final long rowBytes = Codecs.payloadLength(codec, d, parameter);
-        final MemorySegment[] stored = new MemorySegment[rows];
-        for (int i = 0; i < rows; i++) {
-            final MemorySegment row = MemorySegment.ofArray(new byte[Math.toIntExact(rowBytes)]);
-            if (codec == CodecId.BF16) {
-                Bf16Codec.encode(block, i * d, d, row, 0);
-            } else {
-                Int8Codec.encode(block, i * d, d, parameter, roundingSeed(roundId, sender.applyAsLong(i)), row, 0);
+        this.codec = codec;
+        this.rows = rows;
+        this.d = d;
+        if (codec == CodecId.FP32) {
+            final int values = rows * d;
+            if (floats.length < values) {
+                floats = new float[values]; // exactly this round's rows: the planner counts accepted × d a cluster
             }
-            stored[i] = row;
+            System.arraycopy(block, 0, floats, 0, values);
+            return this;
         }
-        return new HeldRows(codec, rows, d, stored);
+        final int parameter = parameter(codec);
+        final int rowBytes = Math.toIntExact(Codecs.payloadLength(codec, d, parameter));
+        if (stored.length < rows) {
+            stored = java.util.Arrays.copyOf(stored, rows);
+        }
+        for (int i = 0; i < rows; i++) {
+            if (stored[i] == null || stored[i].byteSize() != rowBytes) {
+                stored[i] = MemorySegment.ofArray(new byte[rowBytes]);
+            }
+            if (codec == CodecId.BF16) {
+                Bf16Codec.encode(block, i * d, d, stored[i], 0);
+            } else {
+                Int8Codec.encode(block, i * d, d, parameter, roundingSeed(roundId, sender.applyAsLong(i)), stored[i], 0);
+            }
+        }
+        return this;
+    }
+
+    /** Forgets the rows (none are held until the next {@link #hold}); keeps the arrays for the next round. */
+    public void clear() {
+        rows = 0;
     }
 
     /** The int8 rounding seed of a leaf's row in a round: a public function of the pair, the same on every member. */
@@ -94,10 +112,19 @@ public final class HeldRows {
      *     row fails pass 2's gate)
      */
     public boolean decode(final int i, final float[] into) {
+        if (codec == CodecId.FP32) {
+            System.arraycopy(floats, i * d, into, 0, d);
+            return true;
+        }
         return Codecs.decode(codec, parameter(codec), stored[i], 0, d, into, 0) == Codecs.OK;
     }
 
-    /** The stored bytes of row {@code i}, read-only: for tests that check a row depends on its own leaf alone. */
+    /** fp32 only: the held rows, row-major from 0 (the array may be longer than rows × d). */
+    float[] floats() {
+        return floats;
+    }
+
+    /** The stored bytes of compressed row {@code i}, read-only: for tests that check a row depends on its own leaf alone. */
     public MemorySegment storedRow(final int i) {
         return stored[i].asReadOnly();
     }

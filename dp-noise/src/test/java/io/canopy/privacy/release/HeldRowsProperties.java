@@ -72,7 +72,10 @@ class HeldRowsProperties {
             // The float and double norms may disagree within 1e-6 of the boundary.
             Assume.that(Math.abs(ScalarReference.distance(decoded, i, d, v1) / rho - 1) > 1e-4);
         }
-        final HeldRows held = HeldRows.hold(codec, block, rows, d, ROUND, i -> senders[i]);
+        // A held store reused from an earlier round, of another size and codec, must keep nothing of it.
+        final HeldRows held = new HeldRows().hold(int8 ? CodecId.BF16 : CodecId.INT8,
+            ClusterPassesProperties.randomBlock(rnd, rows + 2, d + 5, 3), rows + 2, d + 5, ROUND - 1, i -> i);
+        held.hold(codec, block, rows, d, ROUND, i -> senders[i]);
         final float[] row = new float[d];
         for (int i = 0; i < rows; i++) {
             assertTrue(held.decode(i, row));
@@ -84,7 +87,7 @@ class HeldRowsProperties {
         final double tau = tauShare * rho;
         final double mc = 1 + rnd.nextDouble() * 20;
         final float[] out = new float[d];
-        final int w = ClusterPasses.gated(held, v1, rho, tau, mc, new double[d], new float[d + 3], out);
+        final int w = ClusterPasses.gated(held, d, v1, rho, tau, mc, new double[d], new float[d + 3], out);
         final double[] ref = ScalarReference.gated(decoded, rows, d, v1, rho, tau, mc);
         assertEquals((int) ref[d], w);
         final double scale = 1 + rows * tau / mc;
@@ -116,8 +119,8 @@ class HeldRowsProperties {
                 sendersWith[i] = sendersWithout[k++];
             }
         }
-        final HeldRows a = HeldRows.hold(codec, without, rows, d, ROUND, i -> sendersWithout[i]);
-        final HeldRows b = HeldRows.hold(codec, with, rows + 1, d, ROUND, i -> sendersWith[i]);
+        final HeldRows a = new HeldRows().hold(codec, without, rows, d, ROUND, i -> sendersWithout[i]);
+        final HeldRows b = new HeldRows().hold(codec, with, rows + 1, d, ROUND, i -> sendersWith[i]);
         for (int i = 0; i < rows; i++) {
             final int inB = i < at ? i : i + 1;
             assertArrayEquals(a.storedRow(i).toArray(ValueLayout.JAVA_BYTE), b.storedRow(inB).toArray(ValueLayout.JAVA_BYTE),
@@ -128,8 +131,8 @@ class HeldRowsProperties {
         final double mc = 1 + rnd.nextDouble() * 20;
         final float[] oa = new float[d];
         final float[] ob = new float[d];
-        final int wa = ClusterPasses.gated(a, v1, rho, tau, mc, new double[d], new float[d], oa);
-        final int wb = ClusterPasses.gated(b, v1, rho, tau, mc, new double[d], new float[d], ob);
+        final int wa = ClusterPasses.gated(a, d, v1, rho, tau, mc, new double[d], new float[d], oa);
+        final int wb = ClusterPasses.gated(b, d, v1, rho, tau, mc, new double[d], new float[d], ob);
         assertTrue(wb - wa == 0 || wb - wa == 1, "W moved from " + wa + " to " + wb);
         double moved = 0;
         for (int j = 0; j < d; j++) {
@@ -149,30 +152,55 @@ class HeldRowsProperties {
         final float[] v1 = new float[d];
         final float[] leaf = new float[d];
         leaf[3] = 0.9f; // inside the gate (0.9 <= rho), clipped to tau = 0.5
-        final HeldRows none = HeldRows.hold(CodecId.INT8, new float[0], 0, d, ROUND, i -> 0);
-        final HeldRows one = HeldRows.hold(CodecId.INT8, leaf, 1, d, ROUND, i -> 42);
+        final HeldRows none = new HeldRows().hold(CodecId.INT8, new float[0], 0, d, ROUND, i -> 0);
+        final HeldRows one = new HeldRows().hold(CodecId.INT8, leaf, 1, d, ROUND, i -> 42);
         final float[] o0 = new float[d];
         final float[] o1 = new float[d];
-        assertEquals(0, ClusterPasses.gated(none, v1, rho, tau, mc, new double[d], new float[d], o0));
-        assertEquals(1, ClusterPasses.gated(one, v1, rho, tau, mc, new double[d], new float[d], o1));
+        assertEquals(0, ClusterPasses.gated(none, d, v1, rho, tau, mc, new double[d], new float[d], o0));
+        assertEquals(1, ClusterPasses.gated(one, d, v1, rho, tau, mc, new double[d], new float[d], o1));
         // int8 holds 0.9 exactly (it is its block's maximum, 127 steps), so the bound tau/m is attained.
         assertEquals(tau * ClusterPasses.CLIP_GUARD / mc, o1[3] - o0[3], 1e-7);
     }
 
     @Test
-    void only_bf16_and_int8_are_held_compressed() {
-        assertEquals("rows are held compressed as bf16 or int8, not fp32 (fp32 rows are held as a plain copy)",
-            assertThrows(IllegalArgumentException.class,
-                () -> HeldRows.hold(CodecId.FP32, new float[4], 1, 4, ROUND, i -> 0)).getMessage());
-        assertEquals("rows are held compressed as bf16 or int8, not fp16 (fp32 rows are held as a plain copy)",
-            assertThrows(IllegalArgumentException.class,
-                () -> HeldRows.hold(CodecId.FP16, new float[4], 1, 4, ROUND, i -> 0)).getMessage());
+    void rows_are_held_as_fp32_bf16_or_int8_and_a_bad_block_or_scratch_is_refused() {
+        assertEquals("rows are held as fp32, bf16 or int8, not fp16", assertThrows(IllegalArgumentException.class,
+            () -> new HeldRows().hold(CodecId.FP16, new float[4], 1, 4, ROUND, i -> 0)).getMessage());
+        assertEquals("rows are held as fp32, bf16 or int8, not topk", assertThrows(IllegalArgumentException.class,
+            () -> new HeldRows().hold(CodecId.TOPK, new float[4], 1, 4, ROUND, i -> 0)).getMessage());
         assertEquals("need 0 <= rows, d >= 1 and rows*d <= block length; got rows=2 d=4 block length 4",
             assertThrows(IllegalArgumentException.class,
-                () -> HeldRows.hold(CodecId.BF16, new float[4], 2, 4, ROUND, i -> 0)).getMessage());
-        final HeldRows held = HeldRows.hold(CodecId.BF16, new float[8], 2, 4, ROUND, i -> 0);
+                () -> new HeldRows().hold(CodecId.BF16, new float[4], 2, 4, ROUND, i -> 0)).getMessage());
+        final HeldRows held = new HeldRows().hold(CodecId.BF16, new float[8], 2, 4, ROUND, i -> 0);
         assertEquals("the row scratch needs d=4 entries, got 3", assertThrows(IllegalArgumentException.class,
-            () -> ClusterPasses.gated(held, new float[4], 1, 1, 1, new double[4], new float[3], new float[4])).getMessage());
+            () -> ClusterPasses.gated(held, 4, new float[4], 1, 1, 1, new double[4], new float[3], new float[4])).getMessage());
+        assertEquals("the held rows have d=4, the pass d=5", assertThrows(IllegalArgumentException.class,
+            () -> ClusterPasses.gated(held, 5, new float[5], 1, 1, 1, new double[5], new float[5], new float[5])).getMessage());
+    }
+
+    @Property(tries = 40, seed = "20261203")
+    void rows_held_as_fp32_give_the_pass_over_the_block_and_a_cleared_store_gives_the_centre(
+        @ForAll @IntRange(min = 0, max = 20) final int rows, @ForAll @IntRange(min = 1, max = 2300) final int d,
+        @ForAll final long seed) {
+        final SplittableRandom rnd = new SplittableRandom(seed);
+        final float[] block = ClusterPassesProperties.randomBlock(rnd, rows, d, 1.5);
+        final float[] v1 = ClusterPassesProperties.randomBlock(rnd, 1, d, 0.3);
+        // Held after a larger round, so the kept array is longer than this round's rows.
+        final HeldRows held = new HeldRows().hold(CodecId.FP32, ClusterPassesProperties.randomBlock(rnd, rows + 3, d, 2),
+            rows + 3, d, ROUND - 1, i -> i);
+        held.hold(CodecId.FP32, block, rows, d, ROUND, i -> i);
+        final float[] direct = new float[d];
+        final float[] viaHeld = new float[d];
+        final int w = ClusterPasses.gated(block, rows, d, v1, 0.9, 0.6, 7, new double[d], direct);
+        assertEquals(w, ClusterPasses.gated(held, d, v1, 0.9, 0.6, 7, new double[d], new float[0], viaHeld));
+        // The same pass over the same values; only the Vector API's lane order, compiled or not, may move the last bits.
+        for (int j = 0; j < d; j++) {
+            assertEquals(direct[j], viaHeld[j], 2e-6 * (1 + rows * 0.6 / 7) + 1e-6 * Math.abs(direct[j]), "coordinate " + j);
+        }
+        held.clear();
+        final float[] empty = new float[d];
+        assertEquals(0, ClusterPasses.gated(held, d, v1, 0.9, 0.6, 7, new double[d], new float[0], empty));
+        assertArrayEquals(v1, empty, "no rows held: O2 = v1");
     }
 
     @Test
