@@ -3,6 +3,7 @@ package io.canopy.cluster;
 import io.canopy.ingest.ArrivalWork;
 import io.canopy.ingest.IngestBlock;
 import io.canopy.privacy.release.CentreSum;
+import io.canopy.privacy.release.ClusterPasses;
 import io.canopy.round.RoundPlan;
 
 /**
@@ -31,6 +32,27 @@ final class ArrivingCentre implements ArrivalWork {
             return c.sum;
         }
         return null;
+    }
+
+    /**
+     * Pass 1 of the gated release for a closed block into {@code centre}: the sum taken on arrival where the block
+     * carries one for this round ({@link #of}), else the same centred, clipped sum over its accepted rows (a block
+     * whose arrival work missed rows, or that never had any), both around v0 = 0 and over the planned count.
+     *
+     * @return true when the sum taken on arrival was used
+     */
+    static boolean passOne(IngestBlock block, RoundPlan plan, float[] centre) {
+        int d = plan.dimension();
+        CentreSum arrived = of(block, plan);
+        if (arrived != null) {
+            arrived.finish(plan.release().plannedCount(), centre);
+            return true;
+        }
+        // v0 = 0: the centre of pass 1 is public and fixed (the last published update is a variant for later).
+        int rows = block == null ? 0 : block.acceptedCount();
+        ClusterPasses.centre(rows == 0 ? new float[0] : block.rows(), rows, d, new float[d], plan.clipNorm(),
+            plan.release().plannedCount(), new double[d], centre);
+        return false;
     }
 
     @Override

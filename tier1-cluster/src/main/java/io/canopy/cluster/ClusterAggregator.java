@@ -1,7 +1,6 @@
 package io.canopy.cluster;
 
 import io.canopy.control.ControlMessage;
-import io.canopy.privacy.release.CentreSum;
 import io.canopy.privacy.release.ClusterPasses;
 import io.canopy.privacy.release.HeldRows;
 import io.canopy.ingest.IngestBlock;
@@ -210,15 +209,7 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
             plan.release().detects(plan.roundId(), cluster));
         int d = plan.dimension();
         float[] centre = new float[d];
-        int rows = block == null ? 0 : block.acceptedCount();
-        CentreSum arrived = ArrivingCentre.of(block, plan);
-        if (arrived != null) {
-            arrived.finish(plan.release().plannedCount(), centre); // summed on the ingest thread as the rows arrived
-        } else {
-            // v0 = 0: the centre of pass 1 is public and fixed (the last published update is a variant for later).
-            ClusterPasses.centre(rows == 0 ? new float[0] : block.rows(), rows, d, new float[d], plan.clipNorm(),
-                plan.release().plannedCount(), new double[d], centre);
-        }
+        ArrivingCentre.passOne(block, plan, centre); // summed on the ingest thread as the rows arrived, where it could be
         PublishResult sent = tier.publish(plan, 1, cluster, continent, block == null ? 0 : block.acceptedCount(), centre);
         if (sent != PublishResult.SENT) {
             getContext().getLog().error("cluster {} round {}: pass-1 aggregate not sent ({})", cluster, plan.roundId(), sent);
