@@ -11,6 +11,9 @@
 #   ops/plan/scale-curve.sh                                every cell, RUNS=3, ROUNDS=4
 #   CELLS="1e4x1e6 1e7x1e2" RUNS=1 ops/plan/scale-curve.sh
 #   LOCK=/tmp/cpu.lock ops/plan/scale-curve.sh             each demo run under flock(1) on that file
+#   PRETOUCH=0 ops/plan/scale-curve.sh                     let the heap grow as G1 asks (default: -Xms = -Xmx and
+#                                                          -XX:+AlwaysPreTouch, so no round pays the kernel's zeroing
+#                                                          of fresh pages; a grown heap halved round 1 at 10^5 x 10^5)
 # The grid stops where leaves x d passes 10^10 floats a round before sampling (10^7 x 10^3): the cells beyond it
 # take minutes a round on 2 cores. Run it alone (or with LOCK): anything else skews the times.
 set -euo pipefail
@@ -19,6 +22,7 @@ RUNS="${RUNS:-3}"
 ROUNDS="${ROUNDS:-4}"
 XMX="${XMX:-8g}"
 LOCK="${LOCK:-}"
+PRETOUCH="${PRETOUCH:-1}"
 CELLS="${CELLS:-1e4x1e2 1e4x1e3 1e4x1e4 1e4x1e5 1e4x1e6 1e5x1e2 1e5x1e3 1e5x1e4 1e5x1e5 1e6x1e2 1e6x1e3 1e6x1e4 1e7x1e2 1e7x1e3}"
 if [ "$ROUNDS" -lt 3 ]; then
   echo "scale-curve.sh: ROUNDS must be at least 3 (round 2 is not steady; rounds 3 to ROUNDS are), was $ROUNDS" >&2
@@ -30,15 +34,16 @@ WORK="$(mktemp -d "${TMPDIR:-/tmp}/canopy-scale-curve.XXXXXX")"
 
 number() { awk -v x="$1" 'BEGIN { printf "%d", x + 0 }'; }  # 1e6 -> 1000000
 median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+heap() { if [ "$PRETOUCH" = 1 ]; then echo "-Xms$1 -Xmx$1 -XX:+AlwaysPreTouch"; else echo "-Xmx$1"; fi; }
 locked() { if [ -n "$LOCK" ]; then flock "$LOCK" "$@"; else "$@"; fi; }
 
 for cell in $CELLS; do
   leaves=$(number "${cell%x*}")
   dim=$(number "${cell#*x}")
-  echo "== $cell: ./canopy demo --leaves $leaves --dim $dim --sampling-rate 0.1 --rounds $ROUNDS --metrics-port 0 (-Xmx$XMX)"
+  echo "== $cell: ./canopy demo --leaves $leaves --dim $dim --sampling-rate 0.1 --rounds $ROUNDS --metrics-port 0 ($(heap "$XMX"))"
   for r in $(seq 1 "$RUNS"); do
     log="$WORK/$cell-$r.out"
-    CANOPY_JAVA_OPTS="-Xmx$XMX" locked ./canopy demo --leaves "$leaves" --dim "$dim" --sampling-rate 0.1 \
+    CANOPY_JAVA_OPTS="$(heap "$XMX")" locked ./canopy demo --leaves "$leaves" --dim "$dim" --sampling-rate 0.1 \
       --rounds "$ROUNDS" --metrics-port 0 >"$log" 2>&1 || { echo "run $r failed:"; tail -20 "$log"; exit 1; }
     sed -n 's/^  wall \([0-9.]*\) s;.*/\1/p' "$log" >"$WORK/walls"
     second=$(sed -n 2p "$WORK/walls")
