@@ -11,9 +11,11 @@
 #   ops/plan/scale-curve.sh                                every cell, RUNS=3, ROUNDS=4
 #   CELLS="1e4x1e6 1e7x1e2" RUNS=1 ops/plan/scale-curve.sh
 #   LOCK=/tmp/cpu.lock ops/plan/scale-curve.sh             each demo run under flock(1) on that file
-#   PRETOUCH=0 ops/plan/scale-curve.sh                     let the heap grow as G1 asks (default: -Xms = -Xmx and
-#                                                          -XX:+AlwaysPreTouch, so no round pays the kernel's zeroing
-#                                                          of fresh pages; a grown heap halved round 1 at 10^5 x 10^5)
+#   PRETOUCH=1 ops/plan/scale-curve.sh                     -Xms = -Xmx and -XX:+AlwaysPreTouch (default 0: the heap
+#                                                          grows as G1 asks, as the README's grid was measured); a
+#                                                          pre-touched heap halves rounds 1-2 at large d (no round
+#                                                          then pays the kernel's zeroing of fresh pages), not the
+#                                                          steady round
 # The grid stops where leaves x d passes 10^10 floats a round before sampling (10^7 x 10^3): the cells beyond it
 # take minutes a round on 2 cores. Run it alone (or with LOCK): anything else skews the times.
 set -euo pipefail
@@ -22,7 +24,7 @@ RUNS="${RUNS:-3}"
 ROUNDS="${ROUNDS:-4}"
 XMX="${XMX:-8g}"
 LOCK="${LOCK:-}"
-PRETOUCH="${PRETOUCH:-1}"
+PRETOUCH="${PRETOUCH:-0}"
 CELLS="${CELLS:-1e4x1e2 1e4x1e3 1e4x1e4 1e4x1e5 1e4x1e6 1e5x1e2 1e5x1e3 1e5x1e4 1e5x1e5 1e6x1e2 1e6x1e3 1e6x1e4 1e7x1e2 1e7x1e3}"
 if [ "$ROUNDS" -lt 3 ]; then
   echo "scale-curve.sh: ROUNDS must be at least 3 (round 2 is not steady; rounds 3 to ROUNDS are), was $ROUNDS" >&2

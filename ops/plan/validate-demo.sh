@@ -9,8 +9,10 @@
 #   CASES="d6" RUNS=1 ops/plan/validate-demo.sh    one case, one run
 #   LOCK=/tmp/cpu.lock ops/plan/validate-demo.sh  each demo run under flock(1) on that file
 #   PRETOUCH=0 ops/plan/validate-demo.sh           let the heap grow as G1 asks (default: -Xms = -Xmx and
-#                                                  -XX:+AlwaysPreTouch, so no round pays the kernel's zeroing of fresh
-#                                                  pages; a growing heap moved the d5 round by more than the model's error)
+#                                                  -XX:+AlwaysPreTouch: each case's heap is sized to its need, as a
+#                                                  node's is, and no round pays the kernel's zeroing of fresh pages;
+#                                                  that halves rounds 1-2 at d5, not the steady round the planner
+#                                                  predicts)
 # Cases (d = 10^3, 10^5, 10^6 at q = 0.1, sized for a 2-core, 24 GiB machine); ROUNDS=R overrides every case's rounds:
 #   d3  --leaves 100000  --dim 1000    -Xmx2g     8 rounds (its rounds of 0.2-0.4 s still shrink after round 4, as the
 #                                                 scale curve's small cells do)
