@@ -46,7 +46,7 @@ public final class HeldRows implements ColumnRanges {
     private int d = 1;
     /** fp32: the rows, row-major; kept across rounds. */
     private float[] floats = new float[0];
-    /** bf16 and int8: one segment over a byte[] a row; kept across rounds while the row length stays the same. */
+    /** bf16 and int8: one segment a row, over a short[] (bf16) or a byte[] (int8); kept while the row length and codec stay. */
     private MemorySegment[] stored = NO_ROWS;
     /** The leaf id of each held row; kept across rounds. */
     private long[] senders = new long[0];
@@ -97,8 +97,11 @@ public final class HeldRows implements ColumnRanges {
             stored = java.util.Arrays.copyOf(stored, rows);
         }
         for (int i = 0; i < rows; i++) {
-            if (stored[i] == null || stored[i].byteSize() != rowBytes) {
-                stored[i] = MemorySegment.ofArray(new byte[rowBytes]);
+            if (stored[i] == null || stored[i].byteSize() != rowBytes
+                || stored[i].heapBase().orElse(null) instanceof short[] != (codec == CodecId.BF16)) {
+                // bf16 over a short[]: C2 compiles the codec's 16-bit vector loads and stores from and to a byte[]
+                // segment (a mismatched access) as allocating calls, ~4 bytes a value on every encode and decode.
+                stored[i] = codec == CodecId.BF16 ? MemorySegment.ofArray(new short[d]) : MemorySegment.ofArray(new byte[rowBytes]);
             }
             if (codec == CodecId.BF16) {
                 Bf16Codec.encode(block, i * d, d, stored[i], 0);
