@@ -53,6 +53,11 @@ public final class OnTheWire implements AutoCloseable {
         return testKit.createTestProbe(type);
     }
 
+    /** An actor of the tier under test, itself (not a probe standing in for it). */
+    public <T> org.apache.pekko.actor.typed.ActorRef<T> spawn(org.apache.pekko.actor.typed.Behavior<T> behavior) {
+        return testKit.spawn(behavior);
+    }
+
     /**
      * Opens the publisher of {@code stream} once the tier's subscription has connected (10 s at most; fails naming
      * {@code subscriber}), and returns it.
