@@ -15,19 +15,14 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.canopy.aggregation.MultiKrum;
 import io.canopy.aggregation.UpdateBlock;
 import io.canopy.codec.CodecId;
-import io.canopy.enroll.LeafAuthentication;
-import io.canopy.frame.FrameLimits;
-import io.canopy.frame.GradientFrame;
 import io.canopy.privacy.release.HeldRows;
 import io.canopy.round.ClusterReport;
 import io.canopy.round.ReleaseSpec;
 import io.canopy.round.RoundPlan;
 import io.canopy.round.Streams;
-import io.canopy.straggler.NanoClock;
 import io.canopy.straggler.QuorumOutcome;
 import io.canopy.straggler.QuorumPolicy;
 import io.canopy.topology.FleetLayout;
-import io.canopy.transport.LoopbackTransports;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
@@ -60,11 +55,8 @@ class DetectorFromHeldRowsTest {
 
     @BeforeAll
     static void start() throws IOException {
-        wire = OnTheWire.start(LoopbackTransports.udp("held-detector")
-            .maxFrameLength(GradientFrame.limits(0, FrameLimits.ANY_GROUP, D).maxFrameLength()));
-        tier = new ClusterTier(wire.transport(), LAYOUT, new int[] {0, 1, 2, 3}, D, 8, 1, true, NanoClock.SYSTEM,
-            LeafAuthentication.off());
-        tier.start();
+        wire = OnTheWire.forLeaves("held-detector", D);
+        tier = wire.clusterTier(LAYOUT, D);
         cluster = wire.spawn(ClusterAggregator.create(CLUSTER, LAYOUT.continentOf(CLUSTER), tier, REPORTS::add, event -> {
         }));
         wire.connect(Streams.LEAF_TO_CLUSTER, "the cluster");
@@ -77,16 +69,6 @@ class DetectorFromHeldRowsTest {
         }
     }
 
-    /** Leaf i's update: norms from 0.5 to 6.8 (inside the plan's clip norm, 100), so that the scores stand apart. */
-    private static float[] update(long leaf, int i) {
-        float[] x = OnTheWire.gaussian(leaf, D);
-        float scale = (float) ((0.5 + 0.7 * i) / Math.sqrt(D));
-        for (int j = 0; j < D; j++) {
-            x[j] *= scale;
-        }
-        return x;
-    }
-
     /** Runs one round of the cluster's ten leaves under {@code release}; returns its report. */
     private static ClusterReport round(ReleaseSpec release, float[] rows, long[] senders) throws InterruptedException {
         RoundPlan plan = OnTheWire.plan(ROUNDS.getAndIncrement(), LAYOUT, D, QUORUM, 1.0).withRelease(release);
@@ -96,7 +78,7 @@ class DetectorFromHeldRowsTest {
         opened.expectMessageClass(ClusterAggregator.Opened.class, Duration.ofSeconds(10));
         for (int i = 0; i < LEAVES; i++) {
             long leaf = LAYOUT.leafAt(CLUSTER, i);
-            float[] x = update(leaf, i);
+            float[] x = OnTheWire.spreadUpdate(leaf, i, D); // norms 0.5 to 6.8: the scores stand apart
             System.arraycopy(x, 0, rows, i * D, D);
             senders[i] = leaf;
             wire.sendLeaf(plan, leaf, CLUSTER, null, (10 + i) * 1_000_000L, x);

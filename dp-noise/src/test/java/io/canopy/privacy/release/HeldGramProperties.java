@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.canopy.codec.CodecId;
 import io.canopy.kernel.ChunkedGram;
 import io.canopy.kernel.GramMatrix;
+import io.canopy.kernel.PlainDistances;
 import io.canopy.testing.AllocationMeter;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -68,30 +69,11 @@ class HeldGramProperties {
         final double[] actual = new double[n * n];
         ChunkedGram.lowerSquaredDistances(held, actual, new ChunkedGram.Workspace(new GramMatrix.Workspace(1)));
 
-        final double[] mean = new double[d];
-        for (int i = 0; i < n; i++) {
-            for (int k = 0; k < d; k++) {
-                mean[k] += x[i * d + k];
-            }
-        }
-        double maxNorm = 0;
-        for (int i = 0; i < n; i++) {
-            double s = 0;
-            for (int k = 0; k < d; k++) {
-                final double q = x[i * d + k] - mean[k] / n;
-                s += q * q;
-            }
-            maxNorm = Math.max(maxNorm, s);
-        }
-        final double tolerance = 4e-5 * maxNorm + 1e-30;
+        final double tolerance = 4e-5 * PlainDistances.maxCentredNorm(x, n, d) + 1e-30;
         for (int i = 0; i < n; i++) {
             assertEquals(0.0, actual[i * n + i], 0.0);
             for (int j = 0; j < i; j++) {
-                double expected = 0;
-                for (int k = 0; k < d; k++) {
-                    final double diff = (double) x[i * d + k] - x[j * d + k];
-                    expected += diff * diff;
-                }
+                final double expected = PlainDistances.squared(x, d, i, j);
                 if (Math.abs(expected - actual[i * n + j]) > tolerance) {
                     fail("n=" + n + " d=" + d + " pair " + i + "," + j + ": " + actual[i * n + j] + ", expected "
                         + expected + " within " + tolerance);

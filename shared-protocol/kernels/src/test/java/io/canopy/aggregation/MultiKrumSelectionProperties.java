@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.canopy.kernel.FloatColumns;
 import io.canopy.kernel.GramMatrix;
+import io.canopy.kernel.PlainDistances;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import net.jqwik.api.Assume;
@@ -62,20 +63,7 @@ class MultiKrumSelectionProperties {
         final UpdateBlock b = spread(seed, n, d, 3);
         final MultiKrum rule = MultiKrum.withDefaultM(f);
         final AggregationResult.KrumResult whole = rule.aggregate(b, new MultiKrum.Workspace(1));
-        double maxNorm = 0;
-        final double[] mean = new double[d];
-        for (int i = 0; i < n; i++) {
-            for (int k = 0; k < d; k++) {
-                mean[k] += b.data()[i * d + k] / (double) n;
-            }
-        }
-        for (int i = 0; i < n; i++) {
-            double s = 0;
-            for (int k = 0; k < d; k++) {
-                s += (b.data()[i * d + k] - mean[k]) * (b.data()[i * d + k] - mean[k]);
-            }
-            maxNorm = Math.max(maxNorm, s);
-        }
+        final double maxNorm = PlainDistances.maxCentredNorm(b.data(), n, d);
         final double[] sorted = whole.scores().clone();
         Arrays.sort(sorted);
         final int m = n - f;
