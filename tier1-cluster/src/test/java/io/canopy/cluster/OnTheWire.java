@@ -45,7 +45,7 @@ public final class OnTheWire implements AutoCloseable {
     }
 
     /** A transport on UDP loopback named {@code name} for leaf frames of {@code d} values. */
-    public static OnTheWire forLeaves(String name, int d) {
+    public static OnTheWire forLeaves(String name, int d) throws java.io.IOException {
         return start(LoopbackTransports.udp(name).maxFrameLength(
             GradientFrame.limits(0, io.canopy.frame.FrameLimits.ANY_GROUP, d).maxFrameLength()));
     }
