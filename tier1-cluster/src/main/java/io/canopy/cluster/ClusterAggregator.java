@@ -1,5 +1,6 @@
 package io.canopy.cluster;
 
+import io.canopy.codec.CodecId;
 import io.canopy.control.ControlMessage;
 import io.canopy.privacy.release.ClusterPasses;
 import io.canopy.privacy.release.HeldRows;
@@ -200,13 +201,19 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
     /**
      * Pass 1 of the gated release: Multi-Krum runs on the block as a detector only (its selection goes to the
      * report, never into the release; only in the clusters the release's detector sample picks this round), the
-     * centred, clipped sum over the planned count goes up, and the block is kept for pass 2.
+     * centred, clipped sum over the planned count goes up, and the block's rows are held for pass 2. Rows held as fp32
+     * are read by the detector in the block, before the rest; rows held compressed (bf16, int8) are read by it from
+     * the held bytes, after the block has gone back to the pool, so that a cluster never has both its block and its
+     * detector's work in hand (issue 17: the Gram from the compressed form).
      */
     private Behavior<Command> onGatedClosed(Closed closed) {
         IngestBlock block = closed.block();
-        ClusterAggregation.Release detected = AGGREGATION.get().release(plan, cluster, continent, block,
-            closed.outcome(), closed.closedAfterNs(), tier.invited(cluster, plan),
-            plan.release().detects(plan.roundId(), cluster));
+        boolean detect = plan.release().detects(plan.roundId(), cluster);
+        boolean holds = plan.release().gated() && block != null && block.acceptedCount() > 0;
+        boolean fromHeld = holds && plan.release().heldCodec() != CodecId.FP32;
+        ClusterAggregation aggregation = AGGREGATION.get();
+        ClusterAggregation.Release detected = fromHeld ? null : aggregation.release(plan, cluster, continent, block,
+            closed.outcome(), closed.closedAfterNs(), tier.invited(cluster, plan), detect);
         int d = plan.dimension();
         float[] centre = new float[d];
         ArrivingCentre.passOne(block, plan, centre); // summed on the ingest thread as the rows arrived, where it could be
@@ -215,10 +222,15 @@ public final class ClusterAggregator extends AbstractBehavior<ClusterAggregator.
             getContext().getLog().error("cluster {} round {}: pass-1 aggregate not sent ({})", cluster, plan.roundId(), sent);
         }
         releaseHeld();
-        if (plan.release().gated() && block != null && block.acceptedCount() > 0) {
+        if (holds) {
             held.hold(plan.release().heldCodec(), block.rows(), block.acceptedCount(), d, plan.roundId(), block::sender);
         }
+        ClusterAggregation.Tally tally = fromHeld ? ClusterAggregation.Tally.of(block) : null;
         tier.release(block);
+        if (fromHeld) {
+            detected = aggregation.detect(plan, cluster, continent, tally, held, closed.outcome(), closed.closedAfterNs(),
+                tier.invited(cluster, plan), detect);
+        }
         secondPassDue = plan.release().gated() ? plan.roundId() : -1; // the fixed-denominator mean has no pass 2
         report(detected.report());
         return this;

@@ -44,6 +44,30 @@ public final class OnTheWire implements AutoCloseable {
         return new OnTheWire(CanopyTransport.start(context));
     }
 
+    /** A transport on UDP loopback named {@code name} for leaf frames of {@code d} values. */
+    public static OnTheWire forLeaves(String name, int d) throws java.io.IOException {
+        return start(LoopbackTransports.udp(name).maxFrameLength(
+            GradientFrame.limits(0, io.canopy.frame.FrameLimits.ANY_GROUP, d).maxFrameLength()));
+    }
+
+    /** A started cluster tier on this transport serving {@code layout}'s clusters 0 to 3, unsigned leaves, 8 blocks. */
+    public ClusterTier clusterTier(FleetLayout layout, int d) {
+        ClusterTier tier = new ClusterTier(transport, layout, new int[] {0, 1, 2, 3}, d, 8, 1, true,
+            io.canopy.straggler.NanoClock.SYSTEM, io.canopy.enroll.LeafAuthentication.off());
+        tier.start();
+        return tier;
+    }
+
+    /** Leaf i of a cluster's update: {@link #gaussian} scaled to norm about 0.5 + 0.7·i, so that leaves stand apart. */
+    public static float[] spreadUpdate(long leaf, int i, int d) {
+        float[] x = gaussian(leaf, d);
+        float scale = (float) ((0.5 + 0.7 * i) / Math.sqrt(d));
+        for (int j = 0; j < d; j++) {
+            x[j] *= scale;
+        }
+        return x;
+    }
+
     public CanopyTransport transport() {
         return transport;
     }
@@ -51,6 +75,11 @@ public final class OnTheWire implements AutoCloseable {
     /** A probe standing in for an aggregator actor. */
     public <T> TestProbe<T> probe(Class<T> type) {
         return testKit.createTestProbe(type);
+    }
+
+    /** An actor of the tier under test, itself (not a probe standing in for it). */
+    public <T> org.apache.pekko.actor.typed.ActorRef<T> spawn(org.apache.pekko.actor.typed.Behavior<T> behavior) {
+        return testKit.spawn(behavior);
     }
 
     /**

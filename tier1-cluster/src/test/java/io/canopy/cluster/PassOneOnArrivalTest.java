@@ -13,9 +13,6 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.canopy.enroll.LeafAuthentication;
-import io.canopy.frame.FrameLimits;
-import io.canopy.frame.GradientFrame;
 import io.canopy.ingest.IngestBlock;
 import io.canopy.privacy.release.CentreSum;
 import io.canopy.privacy.release.ClusterPasses;
@@ -23,10 +20,8 @@ import io.canopy.round.IngestRejection;
 import io.canopy.round.ReleaseSpec;
 import io.canopy.round.RoundPlan;
 import io.canopy.round.Streams;
-import io.canopy.straggler.NanoClock;
 import io.canopy.straggler.QuorumPolicy;
 import io.canopy.topology.FleetLayout;
-import io.canopy.transport.LoopbackTransports;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,11 +49,8 @@ class PassOneOnArrivalTest {
 
     @BeforeAll
     static void start() throws IOException {
-        wire = OnTheWire.start(LoopbackTransports.udp("arrival")
-            .maxFrameLength(GradientFrame.limits(0, FrameLimits.ANY_GROUP, D).maxFrameLength()));
-        tier = new ClusterTier(wire.transport(), LAYOUT, new int[] {0, 1, 2, 3}, D, 8, 1, true, NanoClock.SYSTEM,
-            LeafAuthentication.off());
-        tier.start();
+        wire = OnTheWire.forLeaves("arrival", D);
+        tier = wire.clusterTier(LAYOUT, D);
         probe = wire.probe(ClusterAggregator.Command.class);
         tier.register(CLUSTER, probe.ref());
         wire.connect(Streams.LEAF_TO_CLUSTER, "the cluster");
@@ -80,16 +72,6 @@ class PassOneOnArrivalTest {
         return plan;
     }
 
-    /** Leaf i's update: norms from 0.5 to 6.8, inside the plan's clip norm (100). */
-    private static float[] update(long leaf, int i) {
-        float[] x = OnTheWire.gaussian(leaf, D);
-        float scale = (float) ((0.5 + 0.7 * i) / Math.sqrt(D));
-        for (int j = 0; j < D; j++) {
-            x[j] *= scale;
-        }
-        return x;
-    }
-
     /** Sends the cluster's ten leaves, with one frame over the norm bound first; returns the closed block. */
     private static IngestBlock sendTheCluster(RoundPlan plan) {
         float[] tooLong = new float[D];
@@ -97,7 +79,8 @@ class PassOneOnArrivalTest {
         wire.sendLeaf(plan, LAYOUT.leafAt(CLUSTER, 3), CLUSTER, null, 1_000_000L, tooLong);
         for (int i = 0; i < 10; i++) {
             long leaf = LAYOUT.leafAt(CLUSTER, i);
-            wire.sendLeaf(plan, leaf, CLUSTER, null, (10 + i) * 1_000_000L, update(leaf, i));
+            // Norms 0.5 to 6.8, inside the plan's clip norm (100).
+            wire.sendLeaf(plan, leaf, CLUSTER, null, (10 + i) * 1_000_000L, OnTheWire.spreadUpdate(leaf, i, D));
         }
         ClusterAggregator.Closed closed = probe.expectMessageClass(ClusterAggregator.Closed.class, Duration.ofSeconds(30));
         IngestBlock block = closed.block();

@@ -4,6 +4,7 @@ import io.canopy.codec.Bf16Codec;
 import io.canopy.codec.CodecId;
 import io.canopy.codec.Codecs;
 import io.canopy.codec.Int8Codec;
+import io.canopy.kernel.ColumnRanges;
 import io.canopy.random.CounterHash;
 import java.lang.foreign.MemorySegment;
 import java.util.function.IntToLongFunction;
@@ -34,7 +35,7 @@ import java.util.function.IntToLongFunction;
  * round at 10^5 leaves) and wait on the collector for them. Compressed rows are stored one array each, so n·d
  * compressed values never need one array over 2^31 bytes. Not thread-safe; held by one cluster actor.
  */
-public final class HeldRows {
+public final class HeldRows implements ColumnRanges {
 
     /** The counter-hash stream of the int8 rounding draws, apart from every seeded stream of a run. */
     private static final long ROUNDING_STREAM = 0x48454C44303030L; // "HELD000"
@@ -45,8 +46,15 @@ public final class HeldRows {
     private int d = 1;
     /** fp32: the rows, row-major; kept across rounds. */
     private float[] floats = new float[0];
-    /** bf16 and int8: one segment over a byte[] a row; kept across rounds while the row length stays the same. */
+    /** bf16 and int8: one segment a row, over a short[] (bf16) or a byte[] (int8); kept while the row length and codec stay. */
     private MemorySegment[] stored = NO_ROWS;
+    /** The leaf id of each held row; kept across rounds. */
+    private long[] senders = new long[0];
+    /** int8 column ranges: the scales and bytes of a range's blocks, gathered as one payload for the codec's decode. */
+    private byte[] staged = new byte[0];
+    private MemorySegment stagedView = MemorySegment.ofArray(staged);
+    /** int8 column ranges that start or end inside a scale block: the blocks' values, before the range is copied. */
+    private float[] blockValues = new float[0];
 
     /**
      * Holds the first {@code rows} rows of {@code block} (row-major, d values each) as {@code codec}, forgetting what
@@ -69,6 +77,12 @@ public final class HeldRows {
         this.codec = codec;
         this.rows = rows;
         this.d = d;
+        if (senders.length < rows) {
+            senders = new long[rows];
+        }
+        for (int i = 0; i < rows; i++) {
+            senders[i] = sender.applyAsLong(i);
+        }
         if (codec == CodecId.FP32) {
             final int values = rows * d;
             if (floats.length < values) {
@@ -83,13 +97,16 @@ public final class HeldRows {
             stored = java.util.Arrays.copyOf(stored, rows);
         }
         for (int i = 0; i < rows; i++) {
-            if (stored[i] == null || stored[i].byteSize() != rowBytes) {
-                stored[i] = MemorySegment.ofArray(new byte[rowBytes]);
+            if (stored[i] == null || stored[i].byteSize() != rowBytes
+                || stored[i].heapBase().orElse(null) instanceof short[] != (codec == CodecId.BF16)) {
+                // bf16 over a short[]: C2 compiles the codec's 16-bit vector loads and stores from and to a byte[]
+                // segment (a mismatched access) as allocating calls, ~4 bytes a value on every encode and decode.
+                stored[i] = codec == CodecId.BF16 ? MemorySegment.ofArray(new short[d]) : MemorySegment.ofArray(new byte[rowBytes]);
             }
             if (codec == CodecId.BF16) {
                 Bf16Codec.encode(block, i * d, d, stored[i], 0);
             } else {
-                Int8Codec.encode(block, i * d, d, parameter, roundingSeed(roundId, sender.applyAsLong(i)), stored[i], 0);
+                Int8Codec.encode(block, i * d, d, parameter, roundingSeed(roundId, senders[i]), stored[i], 0);
             }
         }
         return this;
@@ -98,6 +115,14 @@ public final class HeldRows {
     /** Forgets the rows (none are held until the next {@link #hold}); keeps the arrays for the next round. */
     public void clear() {
         rows = 0;
+    }
+
+    /** The leaf id of held row {@code i}, as {@link #hold} was told it: the rows outlive the block that named them. */
+    public long sender(final int i) {
+        if (i < 0 || i >= rows) {
+            throw new IndexOutOfBoundsException("row " + i + " of " + rows + " held");
+        }
+        return senders[i];
     }
 
     /** The int8 rounding seed of a leaf's row in a round: a public function of the pair, the same on every member. */
@@ -117,6 +142,52 @@ public final class HeldRows {
             return true;
         }
         return Codecs.decode(codec, parameter(codec), stored[i], 0, d, into, 0) == Codecs.OK;
+    }
+
+    /**
+     * Writes row {@code i}'s held values at columns [from, to) to {@code into[offset, offset + to − from)}, with the
+     * codec's own kernels: the bits {@link #decode(int, float[])} gives at those columns (each value is decoded on its
+     * own: bf16 by a shift, int8 as byte × its block's scale). For the detector's Gram a chunk of columns at a time
+     * ({@link io.canopy.kernel.ChunkedGram}); allocates nothing once its scratch has grown.
+     *
+     * @return false when they are not all finite
+     */
+    @Override
+    public boolean decode(final int i, final int from, final int to, final float[] into, final int offset) {
+        if (from < 0 || to > d || from > to) {
+            throw new IndexOutOfBoundsException("columns [" + from + ", " + to + ") of " + d);
+        }
+        if (codec == CodecId.FP32) {
+            System.arraycopy(floats, i * d + from, into, offset, to - from);
+            return true;
+        }
+        if (codec == CodecId.BF16) {
+            return Codecs.decode(codec, 0, stored[i], 2L * from, to - from, into, offset) == Codecs.OK;
+        }
+        // int8: the row is its scales, then its bytes; a range's blocks are made one payload (their scales, then
+        // their bytes) so that the codec decodes them as it decodes a whole row.
+        final int block = Codecs.INT8_DEFAULT_BLOCK;
+        final int firstBlock = from / block;
+        final int blocks = Codecs.int8Blocks(d, block);
+        final int endBlock = Math.max(firstBlock, Codecs.int8Blocks(to, block));
+        final int lo = firstBlock * block;
+        final int values = Math.min(d, endBlock * block) - lo;
+        final int scaleBytes = 4 * (endBlock - firstBlock);
+        if (staged.length < scaleBytes + values) {
+            staged = new byte[scaleBytes + values];
+            stagedView = MemorySegment.ofArray(staged);
+        }
+        MemorySegment.copy(stored[i], 4L * firstBlock, stagedView, 0, scaleBytes);
+        MemorySegment.copy(stored[i], 4L * blocks + lo, stagedView, scaleBytes, values);
+        if (from == lo && to == lo + values) {
+            return Codecs.decode(codec, block, stagedView, 0, values, into, offset) == Codecs.OK;
+        }
+        if (blockValues.length < values) {
+            blockValues = new float[values];
+        }
+        final boolean finite = Codecs.decode(codec, block, stagedView, 0, values, blockValues, 0) == Codecs.OK;
+        System.arraycopy(blockValues, from - lo, into, offset, to - from);
+        return finite;
     }
 
     /** fp32 only: the held rows, row-major from 0 (the array may be longer than rows × d). */
@@ -142,10 +213,12 @@ public final class HeldRows {
         return codec;
     }
 
+    @Override
     public int rows() {
         return rows;
     }
 
+    @Override
     public int dimension() {
         return d;
     }

@@ -1,5 +1,7 @@
 package io.canopy.aggregation;
 
+import io.canopy.kernel.ChunkedGram;
+import io.canopy.kernel.ColumnRanges;
 import io.canopy.kernel.GramMatrix;
 import io.canopy.kernel.KrumScores;
 import io.canopy.kernel.Parallel;
@@ -68,11 +70,14 @@ public final class MultiKrum implements AggregationRule {
     public static final class Workspace {
         private final GramMatrix.Workspace gram;
         private final KrumScores.Workspace scores = new KrumScores.Workspace();
+        /** For rows held compressed: chunks of their columns, through the same Gram scratch. */
+        private final ChunkedGram.Workspace chunked;
         private double[] dist = new double[0];
 
         /** @param threads the most threads one aggregation may use; 1 when blocks run one per core */
         public Workspace(final int threads) {
             this.gram = new GramMatrix.Workspace(threads);
+            this.chunked = new ChunkedGram.Workspace(gram);
         }
 
         private void ensure(final int n) {
@@ -90,21 +95,51 @@ public final class MultiKrum implements AggregationRule {
     /** {@link #aggregate(UpdateBlock)} with reusable scratch. */
     public AggregationResult.KrumResult aggregate(final UpdateBlock block, final Workspace workspace) {
         final int n = block.rows();
-        if (n <= 2 * f + 2) {
-            throw new IllegalArgumentException(
-                "multi-krum needs n > 2f + 2, got n=" + n + ", f=" + f
-                    + (n >= 3 ? " (at most f=" + (n - 3) / 2 + " for n=" + n + ")" : " (Krum needs at least 3 updates)"));
-        }
-        final int selectCount = m == M_DEFAULT ? n - f : m;
-        if (selectCount > n) {
-            throw new IllegalArgumentException("multi-krum needs m in 1..n, got m=" + selectCount + ", n=" + n);
-        }
+        selectCount(n);
         block.requireFinite();
 
         workspace.ensure(n);
         final double[] dist = workspace.dist;
         // The lower triangle only: the scores read D_ij for j > i from D_ji, so the matrix is never mirrored.
         GramMatrix.lowerSquaredDistances(block.data(), n, block.dim(), dist, workspace.gram);
+        final Selection s = selectFromLower(dist, n, workspace);
+        final float[] aggregate = Mean.meanOfRows(block, s.selected(), s.m());
+        return new AggregationResult.KrumResult(aggregate, n, f, s.m(), s.neighbours(), s.scores(), s.selected(),
+            s.rejected());
+    }
+
+    /**
+     * What Multi-Krum decides, without the mean: {@code scores[i]} is the sum of row i's squared distances to its
+     * {@code neighbours} = n − f − 2 nearest other rows, {@code selected} the m lowest-scoring rows in ascending
+     * (score, index) order, {@code rejected} the rest in ascending index order. A detector needs only this.
+     */
+    public record Selection(int m, int neighbours, double[] scores, int[] selected, int[] rejected) {
+    }
+
+    /**
+     * The selection of rows held a chunk of columns at a time (compressed rows, decoded chunk by chunk): the distances
+     * from {@link ChunkedGram}, then {@link #selectFromLower}. Its distances are not the bits {@link #aggregate}
+     * computes from the same values as one block (other panels), so near-ties may rank otherwise.
+     *
+     * @throws IllegalArgumentException as {@link #selectFromLower}, or if a row is not finite
+     */
+    public Selection select(final ColumnRanges rows, final Workspace workspace) {
+        final int n = rows.rows();
+        selectCount(n);
+        workspace.ensure(n);
+        ChunkedGram.lowerSquaredDistances(rows, workspace.dist, workspace.chunked);
+        return selectFromLower(workspace.dist, n, workspace);
+    }
+
+    /**
+     * Multi-Krum's selection from the lower triangle of the squared distances of n rows, laid out as {@link
+     * GramMatrix#lowerSquaredDistances} writes it (dist[i*n + j] for j ≤ i; the upper triangle is not read). The one
+     * selection {@link #aggregate} and a detector over held rows ({@link #select(ColumnRanges, Workspace)}) share.
+     *
+     * @throws IllegalArgumentException if n ≤ 2f + 2 or m > n, or a score overflows (distances past float32's range)
+     */
+    public Selection selectFromLower(final double[] dist, final int n, final Workspace workspace) {
+        final int selectCount = selectCount(n);
         final int neighbours = n - f - 2;
         final double[] scores = new double[n];
         // Σ of the n − f − 2 smallest distances per row; KrumScores gives the same bits as a quickselect per row.
@@ -117,12 +152,24 @@ public final class MultiKrum implements AggregationRule {
                     + " magnitude ~1e19 or more); scale or clip the updates before Multi-Krum");
             }
         }
-
         final int[] order = IndexOrder.ascending(scores);
         final int[] selected = Arrays.copyOf(order, selectCount);
         final int[] rejected = Arrays.copyOfRange(order, selectCount, n);
         Arrays.sort(rejected);
-        final float[] aggregate = Mean.meanOfRows(block, selected, selectCount);
-        return new AggregationResult.KrumResult(aggregate, n, f, selectCount, neighbours, scores, selected, rejected);
+        return new Selection(selectCount, neighbours, scores, selected, rejected);
+    }
+
+    /** m for n rows, after checking that Multi-Krum's guarantee can hold for them (n > 2f + 2, m ≤ n). */
+    private int selectCount(final int n) {
+        if (n <= 2 * f + 2) {
+            throw new IllegalArgumentException(
+                "multi-krum needs n > 2f + 2, got n=" + n + ", f=" + f
+                    + (n >= 3 ? " (at most f=" + (n - 3) / 2 + " for n=" + n + ")" : " (Krum needs at least 3 updates)"));
+        }
+        final int selectCount = m == M_DEFAULT ? n - f : m;
+        if (selectCount > n) {
+            throw new IllegalArgumentException("multi-krum needs m in 1..n, got m=" + selectCount + ", n=" + n);
+        }
+        return selectCount;
     }
 }
