@@ -47,7 +47,10 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li>Few long rows (d > {@value #KC_MAX}, n ≤ {@link GramRowPanels#maxRows()}, e.g. n = 100, d = 10^6): the
  *       gathers of the pack and the column mean took about a third of the time there, so these shapes go to
  *       {@link GramRowPanels}, a dot-product kernel over row-major centred panels (no gather). Its bits differ
- *       from the packed kernels'; d ≤ {@value #KC_MAX} (Multi-Krum's and the demo's blocks) never goes there.</li>
+ *       from the packed kernels'; d ≤ {@value #KC_MAX} (Multi-Krum's and the demo's blocks) never goes there.
+ *       For distances it shifts the rows by a median of three rows instead of μ, which spares the column mean's
+ *       pass over the block, and centres only when that shift would cost precision
+ *       ({@link GramRowPanels#shiftKeepsPrecision}).</li>
  * </ul>
  *
  * <p>Scratch per thread: one packed panel (≈ n·kc floats) and one accumulator of ≈ n²/2 doubles, held in a
@@ -189,15 +192,19 @@ public final class GramMatrix {
      */
     public static final class Workspace {
         private final int maxThreads;
-        private final double[][] accs;
-        private final float[][] panels;
+        final double[][] accs;
+        final float[][] panels;
         /** The panels as heap segments, for {@link GramRowPanels}' alignment probe (made once per growth). */
-        private final MemorySegment[] panelViews;
-        private final float[][] means;
-        private final double[][] sums;
+        final MemorySegment[] panelViews;
+        final float[][] means;
+        final double[][] sums;
         private final int[][] rowOffsets;
         private final float[][] tiles;
-        private double[] diag = new double[0];
+        double[] diag = new double[0];
+        /** Scratch of {@link GramRowPanels#shiftKeepsPrecision}. */
+        double[] centred = new double[0];
+        /** Calls whose shift read from three rows failed {@link GramRowPanels#shiftKeepsPrecision} (for tests). */
+        int centredAgain;
         private int[] bounds;
 
         /** @param threads the most threads one call may use, at least 1; {@link Parallel#threads()} for all */
@@ -219,7 +226,7 @@ public final class GramMatrix {
             this.bounds = new int[threads + 1];
         }
 
-        private void ensure(final int threads, final int accLength, final int panelLength, final int n) {
+        void ensure(final int threads, final int accLength, final int panelLength, final int n) {
             for (int t = 0; t < threads; t++) {
                 if (accs[t].length < accLength) {
                     accs[t] = new double[accLength];
@@ -238,6 +245,7 @@ public final class GramMatrix {
             }
             if (diag.length < n) {
                 diag = new double[n];
+                centred = new double[n];
             }
         }
     }
@@ -271,16 +279,8 @@ public final class GramMatrix {
             return;
         }
         if (d > KC_MAX && n <= GramRowPanels.maxRows()) {
-            // Few long rows: the dot-product kernel, which copies rows instead of gathering them (GramRowPanels).
-            ws.ensure(threads, GramRowPanels.accLength(n), GramRowPanels.panelLength(n), n);
-            if (threads == 1) {
-                GramRowPanels.columnRange(x, n, d, 0, d, ws.panels[0], ws.panelViews[0], ws.sums[0], ws.means[0],
-                    ws.accs[0]);
-            } else {
-                splitColumns(ws, d, threads, (from, to, t) -> GramRowPanels.columnRange(x, n, d, from, to, ws.panels[t],
-                    ws.panelViews[t], ws.sums[t], ws.means[t], ws.accs[t]));
-            }
-            GramRowPanels.unpack(ws.accs, threads, n, distances ? ws.diag : null, out);
+            // Few long rows: the dot-product kernel, which copies rows instead of gathering them.
+            GramRowPanels.lowerGram(x, n, d, out, ws, threads, distances);
             return;
         }
         ws.ensure(threads, accLength, rows * kcMax, n);
@@ -297,7 +297,7 @@ public final class GramMatrix {
 
     /** Work on the columns [from, to) of a block, with thread t's scratch. */
     @FunctionalInterface
-    private interface ColumnRange {
+    interface ColumnRange {
         void run(int from, int to, int t);
     }
 
@@ -306,7 +306,7 @@ public final class GramMatrix {
      * balanced exactly, no thread reads another's columns, and no barrier is needed. One thread calls its range
      * directly instead: the capturing lambda would be the call's only allocation.
      */
-    private static void splitColumns(final Workspace ws, final int d, final int threads, final ColumnRange body) {
+    static void splitColumns(final Workspace ws, final int d, final int threads, final ColumnRange body) {
         final int[] bounds = ws.bounds.length == threads + 1 ? ws.bounds : new int[threads + 1];
         for (int t = 0; t <= threads; t++) {
             bounds[t] = (int) ((long) d * t / threads);

@@ -28,6 +28,14 @@ import jdk.incubator.vector.VectorSpecies;
  * panel read through {@code FloatVector.fromMemorySegment} measured 33.0 ms: C2 keeps a bounds check per load
  * in the loop when the offset is {@code 4L·(b + k)}, and unrolls with spilled accumulators when it can hoist them.
  *
+ * <p>Distances need no centring: ‖x_i − x_j‖² is the same for rows shifted by any r, and centring is there for
+ * precision only. So {@link #lowerGram} first shifts by r = the coordinate-wise median of rows 0, n/2 and n − 1,
+ * read per panel from those three rows, and copies x_i − r in one pass over the block. Centring by μ needs the
+ * panel's column mean before its copy: a pass bound by DRAM latency (about 14 ms a thread at n = 100, d = 10^6),
+ * then the copy from L2 (about 5 ms more). When r is far from the rows (outliers at those positions), the shifted distances
+ * would lose precision; {@link #shiftKeepsPrecision} detects that from the result and the call centres again, so
+ * such a block costs two passes of tiles.
+ *
  * <p>Diagonal tiles compute all 16 pairs (6 of them twice); rows past n are zero. Two threads split d into two
  * contiguous ranges with their own scratch and accumulator, summed at the end, as {@link GramMatrix} does.
  */
@@ -67,13 +75,48 @@ final class GramRowPanels {
     }
 
     /**
-     * Adds columns [from, to) of the block's centred Gram tiles into acc (cleared by the caller). q, sum and mean are
-     * scratch of {@link #panelLength}, KC and KC elements; qView is {@code MemorySegment.ofArray(q)}, kept by the
-     * caller so that the call allocates nothing.
+     * {@link GramMatrix#lowerGram} for these shapes: the lower triangle of out gets the centred Gram matrix, or the
+     * distances if {@code distances}. Distances do not depend on the shift, so they first take one read from three
+     * rows ({@link #reference}), which spares the column mean's pass over the block, and centre only when that
+     * shift fails {@link #shiftKeepsPrecision}.
+     */
+    static void lowerGram(final float[] x, final int n, final int d, final double[] out, final GramMatrix.Workspace ws,
+                          final int threads, final boolean distances) {
+        ws.ensure(threads, accLength(n), panelLength(n), n);
+        columnRanges(x, n, d, ws, threads, distances);
+        unpack(ws.accs, threads, n, out);
+        if (distances) {
+            if (!shiftKeepsPrecision(out, n, ws.centred, ws.diag)) {
+                ws.centredAgain++;
+                ws.ensure(threads, accLength(n), panelLength(n), n);
+                columnRanges(x, n, d, ws, threads, false);
+                unpack(ws.accs, threads, n, out);
+            }
+            toDistances(out, n, ws.diag);
+        }
+    }
+
+    /** {@link #columnRange} over the whole block, split over the threads, into ws.accs. */
+    private static void columnRanges(final float[] x, final int n, final int d, final GramMatrix.Workspace ws, final int threads,
+                                  final boolean byReference) {
+        if (threads == 1) {
+            columnRange(x, n, d, 0, d, byReference, ws.panels[0], ws.panelViews[0], ws.sums[0],
+                ws.means[0], ws.accs[0]);
+        } else {
+            GramMatrix.splitColumns(ws, d, threads, (from, to, t) -> columnRange(x, n, d, from, to, byReference,
+                ws.panels[t], ws.panelViews[t], ws.sums[t], ws.means[t], ws.accs[t]));
+        }
+    }
+
+    /**
+     * Adds columns [from, to) of the Gram tiles of the block's shifted rows into acc (cleared by the caller): the
+     * rows minus their column mean if not {@code byReference} (the centred Gram matrix), else minus {@link #reference}
+     * (for distances only). q, sum and shift are scratch of {@link #panelLength}, KC and KC elements; qView is
+     * {@code MemorySegment.ofArray(q)}, kept by the caller so that the call allocates nothing.
      */
     static void columnRange(final float[] x, final int n, final int d, final int from, final int to,
-                            final float[] q, final MemorySegment qView, final double[] sum, final float[] mean,
-                            final double[] acc) {
+                            final boolean byReference, final float[] q, final MemorySegment qView,
+                            final double[] sum, final float[] shift, final double[] acc) {
         // Per call: a collection may have moved the array since the last one.
         final int q0 = ArrayAddress.floatsToLine(qView);
         // The rows past n of the last block read zeros: set once, the panels write rows below n only.
@@ -81,25 +124,55 @@ final class GramRowPanels {
         for (int k0 = from; k0 < to; k0 += KC) {
             final int kc = Math.min(KC, to - k0);
             final int kcp = (kc + W - 1) / W * W;
-            GramMatrix.columnMean(x, n, d, k0, kc, sum, mean);
-            centre(x, n, d, k0, kc, kcp, mean, q, q0);
+            if (byReference) {
+                reference(x, n, d, k0, kc, shift);
+            } else {
+                GramMatrix.columnMean(x, n, d, k0, kc, sum, shift);
+            }
+            centre(x, n, d, k0, kc, kcp, shift, q, q0);
             panel(q, q0, n, kcp, acc);
         }
     }
 
-    /** q[q0 + i·STRIDE + c] = x[i·d + k0 + c] − mean[c] for c < kc, then zeros up to kcp (a multiple of W). */
+    /**
+     * r[c] = the median of x_0, x_{n/2} and x_{n−1} at column k0 + c, for c < kc (x_0 when n < 3): a shift read from
+     * three rows instead of a pass over all n. Three rows, not one, so that one outlier at a fixed position does
+     * not move it; {@link #shiftKeepsPrecision} checks it afterwards.
+     */
+    static void reference(final float[] x, final int n, final int d, final int k0, final int kc, final float[] r) {
+        final int a = k0;
+        final int b = (n < 3 ? 0 : n / 2) * d + k0;
+        final int e = (n < 3 ? 0 : n - 1) * d + k0;
+        final int bound = kc - kc % W;
+        int c = 0;
+        for (; c < bound; c += W) {
+            final FloatVector va = FloatVector.fromArray(S, x, a + c);
+            final FloatVector vb = FloatVector.fromArray(S, x, b + c);
+            final FloatVector ve = FloatVector.fromArray(S, x, e + c);
+            va.min(vb).max(va.max(vb).min(ve)).intoArray(r, c);
+        }
+        for (; c < kc; c++) {
+            r[c] = median(x[a + c], x[b + c], x[e + c]);
+        }
+    }
+
+    static float median(final float a, final float b, final float e) {
+        return Math.max(Math.min(a, b), Math.min(Math.max(a, b), e));
+    }
+
+    /** q[q0 + i·STRIDE + c] = x[i·d + k0 + c] − shift[c] for c < kc, then zeros up to kcp (a multiple of W). */
     private static void centre(final float[] x, final int n, final int d, final int k0, final int kc, final int kcp,
-                               final float[] mean, final float[] q, final int q0) {
+                               final float[] shift, final float[] q, final int q0) {
         final int bound = kc - kc % W;
         for (int i = 0; i < n; i++) {
             final int src = i * d + k0;
             final int dst = q0 + i * STRIDE;
             int c = 0;
             for (; c < bound; c += W) {
-                FloatVector.fromArray(S, x, src + c).sub(FloatVector.fromArray(S, mean, c)).intoArray(q, dst + c);
+                FloatVector.fromArray(S, x, src + c).sub(FloatVector.fromArray(S, shift, c)).intoArray(q, dst + c);
             }
             for (; c < kc; c++) {
-                q[dst + c] = x[src + c] - mean[c];
+                q[dst + c] = x[src + c] - shift[c];
             }
             for (; c < kcp; c++) {
                 q[dst + c] = 0f;
@@ -182,24 +255,77 @@ final class GramRowPanels {
         acc[ao + 15] += c33.reduceLanes(VectorOperators.ADD);
     }
 
-    /**
-     * Sums the threads' accumulators into the lower triangle of out (j ≤ i): G_ij, or, with {@code diag} (n
-     * doubles, overwritten), the distance max(0, G_ii + G_jj − 2·G_ij), exactly 0 on the diagonal.
-     */
-    static void unpack(final double[][] accs, final int threads, final int n, final double[] diag, final double[] out) {
-        if (diag != null) {
-            for (int i = 0; i < n; i++) {
-                final int ib = i / 4;
-                diag[i] = sum(accs, threads, (ib * (ib + 1) / 2 + ib) * TILE + i % 4 * 5);
-            }
-        }
+    /** Sums the threads' accumulators into the lower triangle of out (j ≤ i): the Gram entries of the shifted rows. */
+    static void unpack(final double[][] accs, final int threads, final int n, final double[] out) {
         for (int i = 0; i < n; i++) {
             final int ib = i / 4;
             final int row = (ib * (ib + 1) / 2) * TILE + i % 4 * 4;
             for (int j = 0; j <= i; j++) {
-                final double g = sum(accs, threads, row + j / 4 * TILE + j % 4);
-                out[i * n + j] = diag == null ? g : i == j ? 0.0 : Math.max(0.0, diag[i] + diag[j] - 2.0 * g);
+                out[i * n + j] = sum(accs, threads, row + j / 4 * TILE + j % 4);
             }
+        }
+    }
+
+    /**
+     * Whether the distances from this Gram matrix of shifted rows (lower triangle of out, y_i = x_i − r) keep the
+     * centred kernel's precision: ‖y_i‖² ≤ 4·max(‖c_i‖², m²) for every row i, where c_i = x_i − μ (μ the column mean)
+     * and m² is the median of the ‖c_i‖² (the upper one for even n).
+     *
+     * <p>Why that test. A distance is Y_ii + Y_jj − 2·Y_ij, exact for any r; its float error is at most γ·(‖y_i‖ +
+     * ‖y_j‖)² (γ the per-entry bound argued in {@code GramRowPanelsProperties}, summed over panels by Cauchy-Schwarz),
+     * against γ·(‖c_i‖ + ‖c_j‖)² when the rows are centred. The test gives ‖y_i‖ ≤ 2·max(‖c_i‖, m), so the shifted
+     * bound is at most 4× the centred one for every pair of rows at least as far from μ as the median row, at most
+     * 4γ·(max(‖c_i‖, m) + max(‖c_j‖, m))² for the others, and at most 4× the centred bound's largest value. It holds
+     * whenever ‖μ − r‖ ≤ m (triangle inequality), so a shift from ordinary rows passes; a shift read from outliers
+     * fails, since every ordinary row is then about the outliers' distance from it, and the caller centres instead.
+     *
+     * <p>The norms come from Y alone: with s_i = Σ_j Y_ij and T = Σ_i s_i, ‖c_i‖² = Y_ii − 2·s_i/n + T/n². centred
+     * and sorted (n doubles each) are scratch.
+     */
+    static boolean shiftKeepsPrecision(final double[] out, final int n, final double[] centred, final double[] sorted) {
+        Arrays.fill(centred, 0, n, 0.0);
+        for (int i = 0; i < n; i++) {
+            final int row = i * n;
+            for (int j = 0; j < i; j++) {
+                centred[i] += out[row + j];
+                centred[j] += out[row + j];
+            }
+            centred[i] += out[row + i];
+        }
+        double total = 0.0;
+        for (int i = 0; i < n; i++) {
+            total += centred[i];
+        }
+        final double shift = total / ((double) n * n);
+        for (int i = 0; i < n; i++) {
+            centred[i] = out[i * n + i] - 2.0 * centred[i] / n + shift;
+        }
+        System.arraycopy(centred, 0, sorted, 0, n);
+        Arrays.sort(sorted, 0, n);
+        final double median = sorted[n / 2];
+        for (int i = 0; i < n; i++) {
+            // Written so that NaN (a non-finite row) refuses: the caller centres, and the distances are NaN as before.
+            if (!(out[i * n + i] <= 4.0 * Math.max(centred[i], median))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Turns the Gram entries in the lower triangle of out into distances in place: max(0, G_ii + G_jj − 2·G_ij),
+     * exactly 0 on the diagonal. diag (n doubles) is scratch.
+     */
+    static void toDistances(final double[] out, final int n, final double[] diag) {
+        for (int i = 0; i < n; i++) {
+            diag[i] = out[i * n + i];
+        }
+        for (int i = 0; i < n; i++) {
+            final int row = i * n;
+            for (int j = 0; j < i; j++) {
+                out[row + j] = Math.max(0.0, diag[i] + diag[j] - 2.0 * out[row + j]);
+            }
+            out[row + i] = 0.0;
         }
     }
 
