@@ -66,17 +66,7 @@ public final class ChunkedGram {
                 }
             }
         }
-        final double[] diag = ws.diag;
-        for (int i = 0; i < n; i++) {
-            diag[i] = out[i * n + i];
-        }
-        for (int i = 0; i < n; i++) {
-            final int row = i * n;
-            for (int j = 0; j < i; j++) {
-                out[row + j] = Math.max(0.0, diag[i] + diag[j] - 2.0 * out[row + j]);
-            }
-            out[row + i] = 0.0;
-        }
+        GramRowPanels.toDistances(out, n, ws.diag);
     }
 
     /**

@@ -314,7 +314,7 @@ final class GramRowPanels {
 
     /**
      * Turns the Gram entries in the lower triangle of out into distances in place: max(0, G_ii + G_jj − 2·G_ij),
-     * exactly 0 on the diagonal. diag (n doubles) is scratch.
+     * exactly 0 on the diagonal. diag (n doubles) is scratch. Also {@link ChunkedGram}'s last step.
      */
     static void toDistances(final double[] out, final int n, final double[] diag) {
         for (int i = 0; i < n; i++) {
