@@ -4,6 +4,7 @@ import io.canopy.codec.Bf16Codec;
 import io.canopy.codec.CodecId;
 import io.canopy.codec.Codecs;
 import io.canopy.codec.Int8Codec;
+import io.canopy.codec.PayloadChecks;
 import io.canopy.kernel.ColumnRanges;
 import io.canopy.random.CounterHash;
 import java.lang.foreign.MemorySegment;
@@ -46,6 +47,8 @@ public final class HeldRows implements ColumnRanges {
     private int d = 1;
     /** fp32: the rows, row-major; kept across rounds. */
     private float[] floats = new float[0];
+    /** floats as a segment, for the finiteness check of a decode (made once per growth). */
+    private MemorySegment floatsView = MemorySegment.ofArray(floats);
     /** bf16 and int8: one segment a row, over a short[] (bf16) or a byte[] (int8); kept while the row length and codec stay. */
     private MemorySegment[] stored = NO_ROWS;
     /** The leaf id of each held row; kept across rounds. */
@@ -87,6 +90,7 @@ public final class HeldRows implements ColumnRanges {
             final int values = rows * d;
             if (floats.length < values) {
                 floats = new float[values]; // exactly this round's rows: the planner counts accepted × d a cluster
+                floatsView = MemorySegment.ofArray(floats);
             }
             System.arraycopy(block, 0, floats, 0, values);
             return this;
@@ -139,7 +143,7 @@ public final class HeldRows implements ColumnRanges {
     public boolean decode(final int i, final float[] into) {
         if (codec == CodecId.FP32) {
             System.arraycopy(floats, i * d, into, 0, d);
-            return true;
+            return PayloadChecks.finite(CodecId.FP32, floatsView, 4L * i * d, 4L * d);
         }
         return Codecs.decode(codec, parameter(codec), stored[i], 0, d, into, 0) == Codecs.OK;
     }
@@ -159,7 +163,7 @@ public final class HeldRows implements ColumnRanges {
         }
         if (codec == CodecId.FP32) {
             System.arraycopy(floats, i * d + from, into, offset, to - from);
-            return true;
+            return PayloadChecks.finite(CodecId.FP32, floatsView, 4L * ((long) i * d + from), 4L * (to - from));
         }
         if (codec == CodecId.BF16) {
             return Codecs.decode(codec, 0, stored[i], 2L * from, to - from, into, offset) == Codecs.OK;

@@ -113,6 +113,25 @@ class HeldGramProperties {
     }
 
     @Test
+    void a_row_holding_a_value_that_is_not_finite_decodes_to_false_where_the_value_is_read() {
+        final int d = 600;
+        for (final CodecId codec : new CodecId[] {CodecId.FP32, CodecId.BF16, CodecId.INT8}) {
+            for (final float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY}) {
+                final float[] block = new float[3 * d];
+                Arrays.fill(block, 0.5f);
+                block[d + d - 1] = bad;
+                final HeldRows held = new HeldRows().hold(codec, block, 3, d, ROUND, i -> i);
+                final float[] into = new float[d];
+                final String what = codec.label() + " holding " + bad;
+                assertTrue(held.decode(0, into), what + ": row 0");
+                assertEquals(false, held.decode(1, into), what + ": row 1");
+                assertEquals(false, held.decode(1, d - 256, d, into, 0), what + ": row 1, its last columns");
+                assertTrue(held.decode(1, 0, 256, into, 0), what + ": row 1, its first columns");
+            }
+        }
+    }
+
+    @Test
     void held_rows_keep_the_senders_they_were_held_with() {
         final long[] senders = {42, 7, 1L << 40};
         final HeldRows held = new HeldRows().hold(CodecId.INT8, new float[3 * 300], 3, 300, ROUND, i -> senders[i]);
