@@ -95,7 +95,8 @@ final class DemoReport {
                 + " blocks allocated %,d rows (%,d MiB), grown mid-round %d times%n", cb.peakRowsHeld(),
             cb.peakRowsHeld() * rowBytes >> 20, s.dimension(), cb.pool(), cb.allocatedRows(), cb.allocatedRows() * rowBytes >> 20,
             cb.grownMidRound()));
-        b.append(String.format("peak heap %,d MiB (sum of heap pools' peaks)%n", o.peakHeapBytes() >> 20));
+        b.append(String.format("peak heap %,d MiB (the most in use at once: before a collection, or at the end)%n",
+            o.peakHeapBytes() >> 20));
         String journal = o.rounds().isEmpty() ? null : o.rounds().getLast().result().journal();
         if (journal != null) {
             b.append(String.format("round ledger, privacy ledger and model checkpoints: %s (./canopy privacy replay"

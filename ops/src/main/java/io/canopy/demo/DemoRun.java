@@ -1,9 +1,6 @@
 package io.canopy.demo;
 
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -47,9 +44,6 @@ final class DemoRun {
     static Outcome run(DemoSettings s, PrintStream progress) throws Exception {
         PrivacyPlan privacy = s.privacyPlan();
         RoundPlan first = s.firstRound(privacy);
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            pool.resetPeakUsage();
-        }
         long t0 = System.nanoTime();
         int pool = s.window() + s.threads() + 1;
         NodeMetrics metrics;
@@ -67,7 +61,8 @@ final class DemoRun {
             : new SyntheticSwarm(s.swarm()).keys(s.signatures(), first.layout());
         progress.println("leaf signatures: " + authentication(s, keys).describe());
         Outcome measured;
-        try (NodeMetrics closeMetrics = metrics;
+        try (HeapPeak heap = HeapPeak.start();
+             NodeMetrics closeMetrics = metrics;
              RoundJournal journal = s.ledger() == null ? RoundJournal.none() : DirectoryJournal.open(s.ledger());
              EmbeddedFleet fleet = new EmbeddedFleet(first.layout(), s.dimension(), pool, s.threads(),
                  s.optimizer(), new float[s.dimension()], s.delta(), journal, authentication(s, keys));
@@ -136,7 +131,7 @@ final class DemoRun {
                 ticker.shutdownNow();
             }
             var ingest = fleet.clusterTier().runtime().ingest();
-            measured = new Outcome(s, privacy, figures, peakHeap(), startup,
+            measured = new Outcome(s, privacy, figures, heap.peakBytes(5_000), startup,
                 new ClusterBlocks(ingest.peakRowsHeld(), ingest.allocatedRows(), pool, ingest.blocksGrownMidRound()), null);
         }
         // After the fleet has stopped (its agents no longer compete for the cores) and after the peak heap was read.
@@ -144,17 +139,6 @@ final class DemoRun {
         PhysicalFloor.Rates rates = PhysicalFloor.measure(new SyntheticSwarm(s.swarm()), s.dimension());
         return new Outcome(measured.settings(), privacy, measured.rounds(), measured.peakHeapBytes(),
             measured.startupNanos(), measured.clusterBlocks(), rates);
-    }
-
-    /** The largest heap the run used: the sum of every heap pool's peak (an upper bound on any one instant). */
-    static long peakHeap() {
-        long peak = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
-                peak += pool.getPeakUsage().getUsed();
-            }
-        }
-        return peak;
     }
 
     /** The clusters' check of leaf frames: off, or every frame verified against the derived keys. */
