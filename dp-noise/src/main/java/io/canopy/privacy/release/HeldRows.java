@@ -53,9 +53,6 @@ public final class HeldRows implements ColumnRanges {
     private MemorySegment[] stored = NO_ROWS;
     /** The leaf id of each held row; kept across rounds. */
     private long[] senders = new long[0];
-    /** int8 column ranges: the scales and bytes of a range's blocks, gathered as one payload for the codec's decode. */
-    private byte[] staged = new byte[0];
-    private MemorySegment stagedView = MemorySegment.ofArray(staged);
     /** int8 column ranges that start or end inside a scale block: the blocks' values, before the range is copied. */
     private float[] blockValues = new float[0];
 
@@ -168,28 +165,22 @@ public final class HeldRows implements ColumnRanges {
         if (codec == CodecId.BF16) {
             return Codecs.decode(codec, 0, stored[i], 2L * from, to - from, into, offset) == Codecs.OK;
         }
-        // int8: the row is its scales, then its bytes; a range's blocks are made one payload (their scales, then
-        // their bytes) so that the codec decodes them as it decodes a whole row.
+        // int8: the row is its scales, then its bytes; the range's whole blocks are decoded from both in place.
         final int block = Codecs.INT8_DEFAULT_BLOCK;
         final int firstBlock = from / block;
         final int blocks = Codecs.int8Blocks(d, block);
         final int endBlock = Math.max(firstBlock, Codecs.int8Blocks(to, block));
         final int lo = firstBlock * block;
         final int values = Math.min(d, endBlock * block) - lo;
-        final int scaleBytes = 4 * (endBlock - firstBlock);
-        if (staged.length < scaleBytes + values) {
-            staged = new byte[scaleBytes + values];
-            stagedView = MemorySegment.ofArray(staged);
-        }
-        MemorySegment.copy(stored[i], 4L * firstBlock, stagedView, 0, scaleBytes);
-        MemorySegment.copy(stored[i], 4L * blocks + lo, stagedView, scaleBytes, values);
         if (from == lo && to == lo + values) {
-            return Codecs.decode(codec, block, stagedView, 0, values, into, offset) == Codecs.OK;
+            return Int8Codec.decode(stored[i], 4L * firstBlock, 4L * blocks + lo, values, block, into, offset)
+                == Codecs.OK;
         }
         if (blockValues.length < values) {
             blockValues = new float[values];
         }
-        final boolean finite = Codecs.decode(codec, block, stagedView, 0, values, blockValues, 0) == Codecs.OK;
+        final boolean finite = Int8Codec.decode(stored[i], 4L * firstBlock, 4L * blocks + lo, values, block,
+            blockValues, 0) == Codecs.OK;
         System.arraycopy(blockValues, from - lo, into, offset, to - from);
         return finite;
     }

@@ -127,12 +127,21 @@ public final class Int8Codec {
     /** Decodes d values; {@link Codecs#BAD_SCALE} or {@link Codecs#NON_FINITE} on a bad payload. */
     public static int decode(final MemorySegment src, final long srcOffset, final int d, final int blockSize,
                              final float[] dst, final int dstOffset) {
+        return decode(src, srcOffset, srcOffset + 4L * Codecs.int8Blocks(d, blockSize), d, blockSize, dst, dstOffset);
+    }
+
+    /**
+     * Decodes d values whose block scales start at {@code scalesOffset} and whose bytes start at {@code qOffset}:
+     * a run of whole blocks inside a payload (its scales and its bytes are apart there), with the bits the whole
+     * payload's decode gives them.
+     */
+    public static int decode(final MemorySegment src, final long scalesOffset, final long qOffset, final int d,
+                             final int blockSize, final float[] dst, final int dstOffset) {
         final int blocks = Codecs.int8Blocks(d, blockSize);
-        final long qOffset = srcOffset + 4L * blocks;
         FloatVector bad = FloatVector.zero(S);
         float tail = 0f;
         for (int b = 0; b < blocks; b++) {
-            final float scale = src.get(Segments.FLOAT_LE, srcOffset + 4L * b);
+            final float scale = src.get(Segments.FLOAT_LE, scalesOffset + 4L * b);
             if (!(scale >= 0f && scale <= Float.MAX_VALUE)) {
                 return Codecs.BAD_SCALE;
             }

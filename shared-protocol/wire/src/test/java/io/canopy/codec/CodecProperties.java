@@ -139,6 +139,25 @@ class CodecProperties {
     }
 
     @Property(seed = SEED)
+    void int8DecodesARunOfWholeBlocksFromInsideAPayloadToTheBitsOfTheWholeDecode(
+        @ForAll("updates") final float[] x, @ForAll @IntRange(min = 1, max = 70) final int block,
+        @ForAll @IntRange(min = 0, max = 1000) final int first, @ForAll @IntRange(min = 0, max = 1000) final int count,
+        @ForAll final int seed) {
+        final int blocks = Codecs.int8Blocks(x.length, block);
+        final MemorySegment seg = buffer(Codecs.payloadLength(CodecId.INT8, x.length, block));
+        Int8Codec.encode(x, 0, x.length, block, seed, seg, 0);
+        final float[] whole = new float[x.length];
+        assertEquals(Codecs.OK, Int8Codec.decode(seg, 0, x.length, block, whole, 0));
+        final int b0 = first % blocks;
+        final int lo = b0 * block;
+        final int values = Math.min(x.length, (b0 + 1 + count % (blocks - b0)) * block) - lo;
+        final float[] run = new float[values + 3];
+        assertEquals(Codecs.OK, Int8Codec.decode(seg, 4L * b0, 4L * blocks + lo, values, block, run, 3));
+        assertArrayEquals(Arrays.copyOfRange(whole, lo, lo + values), Arrays.copyOfRange(run, 3, 3 + values),
+            "blocks from " + b0 + ", " + values + " values");
+    }
+
+    @Property(seed = SEED)
     void payloadChecksSeeNonFiniteValuesExactlyWhenDecodingWould(@ForAll("anyFloats") final float[] x,
                                                                @ForAll @IntRange(max = 3) final int at) {
         final MemorySegment seg = buffer(4L * x.length + at);
