@@ -66,7 +66,7 @@ public final class ChunkedGram {
                 }
             }
         }
-        GramRowPanels.toDistances(out, n, ws.diag);
+        GramMatrix.distancesFromLowerGram(out, n, ws.diag);
     }
 
     /**

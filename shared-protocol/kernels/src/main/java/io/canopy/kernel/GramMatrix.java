@@ -48,9 +48,8 @@ import jdk.incubator.vector.VectorSpecies;
  *       gathers of the pack and the column mean took about a third of the time there, so these shapes go to
  *       {@link GramRowPanels}, a dot-product kernel over row-major centred panels (no gather). Its bits differ
  *       from the packed kernels'; d ≤ {@value #KC_MAX} (Multi-Krum's and the demo's blocks) never goes there.
- *       For distances it shifts the rows by a median of three rows instead of μ, which spares the column mean's
- *       pass over the block, and centres only when that shift would cost precision
- *       ({@link GramRowPanels#shiftKeepsPrecision}).</li>
+ *       For distances it shifts the rows by a median of three rows instead of μ, and centres only when that
+ *       shift would cost precision ({@link GramRowPanels#shiftKeepsPrecision}).</li>
  * </ul>
  *
  * <p>Scratch per thread: one packed panel (≈ n·kc floats) and one accumulator of ≈ n²/2 doubles, held in a
@@ -201,8 +200,7 @@ public final class GramMatrix {
         private final int[][] rowOffsets;
         private final float[][] tiles;
         double[] diag = new double[0];
-        /** Scratch of {@link GramRowPanels#shiftKeepsPrecision}. */
-        double[] centred = new double[0];
+        double[] centred = new double[0]; // scratch of GramRowPanels.shiftKeepsPrecision
         /** Calls whose shift read from three rows failed {@link GramRowPanels#shiftKeepsPrecision} (for tests). */
         int centredAgain;
         private int[] bounds;
@@ -583,4 +581,20 @@ public final class GramMatrix {
         }
     }
 
+    /**
+     * The lower triangle's Gram entries to distances in place, max(0, G_ii + G_jj − 2·G_ij), 0 on the diagonal; diag
+     * (n doubles) is scratch. The packed kernels' {@link #unpack} fuses the same step with summing their tiles.
+     */
+    static void distancesFromLowerGram(final double[] out, final int n, final double[] diag) {
+        for (int i = 0; i < n; i++) {
+            diag[i] = out[i * n + i];
+        }
+        for (int i = 0; i < n; i++) {
+            final int row = i * n;
+            for (int j = 0; j < i; j++) {
+                out[row + j] = Math.max(0.0, diag[i] + diag[j] - 2.0 * out[row + j]);
+            }
+            out[row + i] = 0.0;
+        }
+    }
 }

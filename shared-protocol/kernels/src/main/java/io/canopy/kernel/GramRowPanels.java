@@ -32,9 +32,9 @@ import jdk.incubator.vector.VectorSpecies;
  * precision only. So {@link #lowerGram} first shifts by r = the coordinate-wise median of rows 0, n/2 and n − 1,
  * read per panel from those three rows, and copies x_i − r in one pass over the block. Centring by μ needs the
  * panel's column mean before its copy: a pass bound by DRAM latency (about 14 ms a thread at n = 100, d = 10^6),
- * then the copy from L2 (about 5 ms more). When r is far from the rows (outliers at those positions), the shifted distances
- * would lose precision; {@link #shiftKeepsPrecision} detects that from the result and the call centres again, so
- * such a block costs two passes of tiles.
+ * then the copy from L2 (about 5 ms more). When r is far from the rows (outliers at those positions), the shifted
+ * distances would lose precision; {@link #shiftKeepsPrecision} detects that from the result and the call centres
+ * again, so such a block costs two passes of tiles.
  *
  * <p>Diagonal tiles compute all 16 pairs (6 of them twice); rows past n are zero. Two threads split d into two
  * contiguous ranges with their own scratch and accumulator, summed at the end, as {@link GramMatrix} does.
@@ -92,13 +92,13 @@ final class GramRowPanels {
                 columnRanges(x, n, d, ws, threads, false);
                 unpack(ws.accs, threads, n, out);
             }
-            toDistances(out, n, ws.diag);
+            GramMatrix.distancesFromLowerGram(out, n, ws.diag);
         }
     }
 
     /** {@link #columnRange} over the whole block, split over the threads, into ws.accs. */
-    private static void columnRanges(final float[] x, final int n, final int d, final GramMatrix.Workspace ws, final int threads,
-                                  final boolean byReference) {
+    private static void columnRanges(final float[] x, final int n, final int d, final GramMatrix.Workspace ws,
+                                     final int threads, final boolean byReference) {
         if (threads == 1) {
             columnRange(x, n, d, 0, d, byReference, ws.panels[0], ws.panelViews[0], ws.sums[0],
                 ws.means[0], ws.accs[0]);
@@ -310,23 +310,6 @@ final class GramRowPanels {
             }
         }
         return true;
-    }
-
-    /**
-     * Turns the Gram entries in the lower triangle of out into distances in place: max(0, G_ii + G_jj − 2·G_ij),
-     * exactly 0 on the diagonal. diag (n doubles) is scratch. Also {@link ChunkedGram}'s last step.
-     */
-    static void toDistances(final double[] out, final int n, final double[] diag) {
-        for (int i = 0; i < n; i++) {
-            diag[i] = out[i * n + i];
-        }
-        for (int i = 0; i < n; i++) {
-            final int row = i * n;
-            for (int j = 0; j < i; j++) {
-                out[row + j] = Math.max(0.0, diag[i] + diag[j] - 2.0 * out[row + j]);
-            }
-            out[row + i] = 0.0;
-        }
     }
 
     private static double sum(final double[][] accs, final int threads, final int at) {

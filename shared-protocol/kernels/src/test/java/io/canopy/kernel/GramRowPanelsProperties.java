@@ -156,7 +156,7 @@ class GramRowPanelsProperties {
         GramRowPanels.unpack(new double[][] {acc}, 1, n, shifted);
         assertTrue(!GramRowPanels.shiftKeepsPrecision(shifted, n, new double[n], new double[n]),
             "the shift was expected to fail");
-        GramRowPanels.toDistances(shifted, n, new double[n]);
+        GramMatrix.distancesFromLowerGram(shifted, n, new double[n]);
         final double[] returned = new double[n * n];
         GramMatrix.lowerSquaredDistances(x, n, d, returned, new GramMatrix.Workspace(1));
         final double[] g = new double[n * n];
