@@ -156,7 +156,7 @@ final class GramRowPanels {
         }
     }
 
-    static float median(final float a, final float b, final float e) {
+    private static float median(final float a, final float b, final float e) {
         return Math.max(Math.min(a, b), Math.min(Math.max(a, b), e));
     }
 
